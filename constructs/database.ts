@@ -1,0 +1,147 @@
+import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database";
+import { SqlDatabaseInstance } from "@cdktf/provider-google/lib/sql-database-instance";
+import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
+import { Id } from "@cdktf/provider-random/lib/id";
+import { Password } from "@cdktf/provider-random/lib/password";
+import { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+
+export interface DatabaseProps {
+  /** Project of the instance. */
+  readonly project: string;
+  /** Region of the instance. */
+  readonly region: string;
+  /** Instance name before the random suffix, e.g. "metaflow-dev-pg". */
+  readonly namePrefix: string;
+  /** Self link of the VPC whose private IP range the instance gets. */
+  readonly networkSelfLink: string;
+  /** The private service access connection; the instance needs it before it can get a private IP. */
+  readonly privateServiceAccess: ITerraformDependable;
+  /** PostgreSQL major version. @default "POSTGRES_16" */
+  readonly version?: string;
+  /** Machine tier. @default "db-custom-1-3840" */
+  readonly tier?: string;
+  /** "ZONAL" or "REGIONAL" (standby in a second zone). @default "ZONAL" */
+  readonly availability?: "ZONAL" | "REGIONAL";
+  /** Initial disk size in GB; the disk grows automatically. @default 10 */
+  readonly diskSizeGb?: number;
+  /** Daily backup window start, UTC HH:MM. @default "03:00" */
+  readonly backupStartTime?: string;
+  /** Automated backups kept. @default 7 */
+  readonly retainedBackups?: number;
+  /** Days of write-ahead log kept for point-in-time recovery. @default 7 */
+  readonly pitrDays?: number;
+  /** Deletion protection in Terraform and in the Cloud SQL API. @default true */
+  readonly deletionProtection?: boolean;
+  /** Changing it replaces the instance under a new name. @default 1 */
+  readonly generation?: number;
+  /** Also create a database and user for the Argo Workflows archive. @default false */
+  readonly argoArchive?: boolean;
+  /** Labels of the instance. @default {} */
+  readonly labels?: Record<string, string>;
+}
+
+/** Credentials of one database and its owner; the password stays in Terraform state. */
+export interface DatabaseLogin {
+  readonly database: string;
+  readonly user: string;
+  /** Generated password (a token; sensitive). */
+  readonly password: string;
+}
+
+/** Cloud SQL for PostgreSQL on a private IP, with the `metaflow` database and user. */
+export class Database extends Construct {
+  readonly instanceName: string;
+  /** "project:region:instance", what the Cloud SQL Auth Proxy and connectors take. */
+  readonly connectionName: string;
+  readonly privateIp: string;
+  readonly metaflow: DatabaseLogin;
+  /** Present when `argoArchive` is true. */
+  readonly argo?: DatabaseLogin;
+  private readonly instance: SqlDatabaseInstance;
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+    const deletionProtection = props.deletionProtection ?? true;
+
+    // GCP keeps a deleted instance's name reserved for about a week, so the name carries a suffix
+    // that changes only when `generation` is bumped.
+    const suffix = new Id(this, "name-suffix", {
+      byteLength: 3,
+      keepers: { generation: String(props.generation ?? 1) },
+    });
+
+    this.instance = new SqlDatabaseInstance(this, "instance", {
+      project: props.project,
+      region: props.region,
+      name: `${props.namePrefix}-${suffix.hex}`,
+      databaseVersion: props.version ?? "POSTGRES_16",
+      deletionProtection,
+      dependsOn: [props.privateServiceAccess],
+      settings: {
+        // Enterprise edition: the custom tiers are not offered on Enterprise Plus, the default for PostgreSQL 16.
+        edition: "ENTERPRISE",
+        tier: props.tier ?? "db-custom-1-3840",
+        availabilityType: props.availability ?? "ZONAL",
+        diskType: "PD_SSD",
+        diskSize: props.diskSizeGb ?? 10,
+        diskAutoresize: true,
+        deletionProtectionEnabled: deletionProtection,
+        userLabels: props.labels,
+        ipConfiguration: {
+          // No public IPv4: the database is reachable only from the VPC.
+          ipv4Enabled: false,
+          privateNetwork: props.networkSelfLink,
+          // Reject unencrypted connections; clients need no certificate of their own.
+          sslMode: "ENCRYPTED_ONLY",
+        },
+        backupConfiguration: {
+          enabled: true,
+          startTime: props.backupStartTime ?? "03:00",
+          pointInTimeRecoveryEnabled: true,
+          transactionLogRetentionDays: props.pitrDays ?? 7,
+          backupRetentionSettings: { retainedBackups: props.retainedBackups ?? 7, retentionUnit: "COUNT" },
+        },
+        maintenanceWindow: { day: 7, hour: 4, updateTrack: "stable" },
+        insightsConfig: { queryInsightsEnabled: true, recordApplicationTags: false, recordClientAddress: false },
+        // Connection and lock logging for audits and incident review.
+        databaseFlags: [
+          { name: "log_checkpoints", value: "on" },
+          { name: "log_connections", value: "on" },
+          { name: "log_disconnections", value: "on" },
+          { name: "log_lock_waits", value: "on" },
+          { name: "log_min_messages", value: "error" },
+          { name: "log_min_error_statement", value: "error" },
+          { name: "log_min_duration_statement", value: "-1" },
+          { name: "cloudsql.enable_pgaudit", value: "on" },
+        ],
+      },
+    });
+
+    this.instanceName = this.instance.name;
+    this.connectionName = this.instance.connectionName;
+    this.privateIp = this.instance.privateIpAddress;
+    this.metaflow = this.login("metaflow");
+    if (props.argoArchive) this.argo = this.login("argo");
+  }
+
+  /** A database and an owner with a generated password. */
+  private login(name: string): DatabaseLogin {
+    // Alphanumeric (about 190 bits): safe in connection strings and env values without escaping.
+    const password = new Password(this, `${name}-password`, { length: 32, special: false });
+    const database = new SqlDatabase(this, `${name}-database`, {
+      project: this.instance.project,
+      instance: this.instance.name,
+      name,
+    });
+    const user = new SqlUser(this, `${name}-user`, {
+      project: this.instance.project,
+      instance: this.instance.name,
+      name,
+      password: password.result,
+      // PostgreSQL refuses to drop a role that owns objects; leave it to the instance's own deletion.
+      deletionPolicy: "ABANDON",
+    });
+    return { database: database.name, user: user.name, password: password.result };
+  }
+}

@@ -1,0 +1,111 @@
+import { ProjectIamCustomRole } from "@cdktf/provider-google/lib/project-iam-custom-role";
+import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
+import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
+import { ServiceAccountKey } from "@cdktf/provider-google/lib/service-account-key";
+import { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { METAFLOW_ADMIN_PERMISSIONS } from "../lib/admin-permissions";
+
+export interface MetaflowIdentityProps {
+  readonly project: string;
+  /** Account id of the Metaflow service account. */
+  readonly serviceAccountId: string;
+  /** The datastore bucket; object access is conditioned on it. */
+  readonly bucketName: string;
+  /** Name of the Cloud SQL instance; client access is conditioned on it. */
+  readonly sqlInstanceName: string;
+  /** Create a key for the service account. @default true */
+  readonly createKey?: boolean;
+  /** Users and groups who run flows. @default [] */
+  readonly flowRunners?: string[];
+  /** Create the `metaflow_admin` custom role for deployers. @default false */
+  readonly createAdminRole?: boolean;
+  /** Resources (e.g. API enablement) that must exist first. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** A role granted at project level, optionally narrowed by an IAM condition. */
+interface Grant {
+  readonly id: string;
+  readonly role: string;
+  readonly condition?: { title: string; description: string; expression: string };
+}
+
+/**
+ * The Metaflow service account, its key, and the roles it and the flow runners need.
+ * Object and SQL access are scoped by IAM conditions to this deployment's bucket and instance.
+ */
+export class MetaflowIdentity extends Construct {
+  readonly email: string;
+  /** `serviceAccount:<email>`. */
+  readonly member: string;
+  /** Full resource name, for service-account IAM bindings (Workload Identity). */
+  readonly serviceAccountName: string;
+  /** Base64 JSON key (sensitive); undefined when keys are turned off. */
+  readonly privateKey?: string;
+  private readonly project: string;
+
+  constructor(scope: Construct, id: string, props: MetaflowIdentityProps) {
+    super(scope, id);
+    const project = (this.project = props.project);
+
+    const sa = new ServiceAccount(this, "service-account", {
+      project,
+      accountId: props.serviceAccountId,
+      displayName: "Metaflow",
+      description: "Runs Metaflow flows and services: datastore bucket, Cloud SQL and GKE access",
+      dependsOn: props.dependsOn,
+    });
+    this.email = sa.email;
+    this.member = sa.member;
+    this.serviceAccountName = sa.name;
+
+    if (props.createKey ?? true) {
+      // For Metaflow outside the cluster (laptops, CI); pods use Workload Identity instead.
+      this.privateKey = new ServiceAccountKey(this, "key", { serviceAccountId: sa.name }).privateKey;
+    }
+
+    const bucket = `projects/_/buckets/${props.bucketName}`;
+    const bucketGrant: Grant = {
+      id: "storage-object-admin",
+      role: "roles/storage.objectAdmin",
+      condition: {
+        title: "metaflow-datastore-only",
+        description: `Objects of the bucket ${props.bucketName} only`,
+        // The trailing slash keeps a bucket whose name merely starts with ours out of scope.
+        expression: `resource.name == "${bucket}" || resource.name.startsWith("${bucket}/")`,
+      },
+    };
+    const developerGrant: Grant = { id: "container-developer", role: "roles/container.developer" };
+    const sqlGrant: Grant = {
+      id: "cloudsql-client",
+      role: "roles/cloudsql.client",
+      condition: {
+        title: "metaflow-sql-instance-only",
+        description: "The Metaflow Cloud SQL instance only",
+        expression: `resource.name == "projects/${project}/instances/${props.sqlInstanceName}"`,
+      },
+    };
+
+    for (const grant of [bucketGrant, developerGrant, sqlGrant]) this.grant(grant, sa.member, "sa");
+    // "Required GCP Permissions for Running Flows": GKE has no per-cluster role, so Developer is project-wide.
+    (props.flowRunners ?? []).forEach((member) => {
+      for (const grant of [developerGrant, bucketGrant]) this.grant(grant, member, `runner-${member}`);
+    });
+
+    if (props.createAdminRole) {
+      new ProjectIamCustomRole(this, "admin-role", {
+        project,
+        roleId: "metaflow_admin",
+        title: "Metaflow admin",
+        description: "Permissions to deploy the Metaflow platform with metaflow-gcp",
+        permissions: METAFLOW_ADMIN_PERMISSIONS,
+        stage: "GA",
+      });
+    }
+  }
+
+  private grant(grant: Grant, member: string, who: string) {
+    new ProjectIamMember(this, `${who}-${grant.id}`, { project: this.project, role: grant.role, member, condition: grant.condition });
+  }
+}

@@ -1,0 +1,114 @@
+import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
+import { ComputeNetwork } from "@cdktf/provider-google/lib/compute-network";
+import { ComputeRouter } from "@cdktf/provider-google/lib/compute-router";
+import { ComputeRouterNat } from "@cdktf/provider-google/lib/compute-router-nat";
+import { ComputeSubnetwork } from "@cdktf/provider-google/lib/compute-subnetwork";
+import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
+import { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+
+export interface NetworkProps {
+  /** Project that owns the network. */
+  readonly project: string;
+  /** Region of the subnetwork, router and NAT. */
+  readonly region: string;
+  /** Prefix of the resource names, e.g. "metaflow-dev". */
+  readonly name: string;
+  /** Primary range of the subnetwork (GKE nodes). */
+  readonly subnetCidr: string;
+  /** Secondary range for GKE pods. */
+  readonly podsCidr: string;
+  /** Secondary range for GKE services. */
+  readonly servicesCidr: string;
+  /** Range reserved for Google-managed services (Cloud SQL private IP). */
+  readonly privateServiceAccessCidr: string;
+  /** Resources (e.g. API enablement) that must exist first. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** A private VPC: one subnetwork with GKE secondary ranges, private service access for Cloud SQL, and Cloud NAT for egress. */
+export class Network extends Construct {
+  /** Self link of the VPC. */
+  readonly networkId: string;
+  /** Self link of the VPC, the form Cloud SQL's private_network wants. */
+  readonly networkSelfLink: string;
+  /** Self link of the subnetwork. */
+  readonly subnetworkSelfLink: string;
+  /** Name of the secondary range for pods. */
+  readonly podsRangeName = "pods";
+  /** Name of the secondary range for services. */
+  readonly servicesRangeName = "services";
+  /** The peering with Google's service producer network; Cloud SQL needs it before it can get a private IP. */
+  readonly privateServiceAccess: ServiceNetworkingConnection;
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    const { project, region, name } = props;
+
+    const vpc = new ComputeNetwork(this, "vpc", {
+      project,
+      name: `${name}-vpc`,
+      // Custom mode: no auto-created subnetworks in every region.
+      autoCreateSubnetworks: false,
+      routingMode: "REGIONAL",
+      dependsOn: props.dependsOn,
+    });
+
+    const subnet = new ComputeSubnetwork(this, "subnet", {
+      project,
+      region,
+      name: `${name}-subnet`,
+      network: vpc.id,
+      ipCidrRange: props.subnetCidr,
+      secondaryIpRange: [
+        { rangeName: this.podsRangeName, ipCidrRange: props.podsCidr },
+        { rangeName: this.servicesRangeName, ipCidrRange: props.servicesCidr },
+      ],
+      // Private nodes reach Google APIs (GCS, Artifact Registry) without public IPs.
+      privateIpGoogleAccess: true,
+      // Flow logs make traffic auditable; sampling keeps their cost low.
+      logConfig: { aggregationInterval: "INTERVAL_10_MIN", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" },
+    });
+
+    const [pscAddress, pscPrefix] = props.privateServiceAccessCidr.split("/");
+    const pscRange = new ComputeGlobalAddress(this, "private-service-access-range", {
+      project,
+      name: `${name}-psa`,
+      purpose: "VPC_PEERING",
+      addressType: "INTERNAL",
+      address: pscAddress,
+      prefixLength: Number(pscPrefix),
+      network: vpc.id,
+    });
+
+    this.privateServiceAccess = new ServiceNetworkingConnection(this, "private-service-access", {
+      network: vpc.id,
+      service: "servicenetworking.googleapis.com",
+      reservedPeeringRanges: [pscRange.name],
+      // Abandon instead of deleting: the peering can only be removed after Cloud SQL has released it.
+      deletionPolicy: "ABANDON",
+    });
+
+    const router = new ComputeRouter(this, "router", {
+      project,
+      region,
+      name: `${name}-router`,
+      network: vpc.id,
+    });
+
+    // Nodes have no public IPs; NAT lets them pull images and reach Python package indexes.
+    new ComputeRouterNat(this, "nat", {
+      project,
+      region,
+      name: `${name}-nat`,
+      router: router.name,
+      natIpAllocateOption: "AUTO_ONLY",
+      sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
+      logConfig: { enable: true, filter: "ERRORS_ONLY" },
+    });
+
+    this.networkId = vpc.id;
+    this.networkSelfLink = vpc.selfLink;
+    this.subnetworkSelfLink = subnet.selfLink;
+  }
+}

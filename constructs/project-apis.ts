@@ -1,0 +1,38 @@
+import { ProjectService } from "@cdktf/provider-google/lib/project-service";
+import { Construct } from "constructs";
+
+/** The Google APIs the platform calls. */
+export const REQUIRED_APIS = [
+  "cloudresourcemanager.googleapis.com",
+  "compute.googleapis.com",
+  "container.googleapis.com",
+  "iam.googleapis.com",
+  "servicenetworking.googleapis.com",
+  "sqladmin.googleapis.com",
+  "storage.googleapis.com",
+];
+
+export interface ProjectApisProps {
+  readonly project: string;
+  /** APIs to enable. @default REQUIRED_APIS */
+  readonly apis?: string[];
+}
+
+/** Enables the APIs a fresh project lacks, so the first `cdktf deploy` does not fail half-way. */
+export class ProjectApis extends Construct {
+  readonly services: ProjectService[];
+
+  constructor(scope: Construct, id: string, props: ProjectApisProps) {
+    super(scope, id);
+    this.services = (props.apis ?? REQUIRED_APIS).map(
+      (api) =>
+        new ProjectService(this, api.split(".")[0], {
+          project: props.project,
+          service: api,
+          // Other workloads in the project may use the same APIs: never switch them off on destroy.
+          disableOnDestroy: false,
+          disableDependentServices: false,
+        }),
+    );
+  }
+}

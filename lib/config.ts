@@ -1,0 +1,322 @@
+// The app's one configuration schema: every environment, its defaults and the rules GCP enforces.
+// A bad value fails here, before any stack is built, so a failed synth writes nothing.
+import * as fs from "fs";
+import { z } from "zod";
+import * as rules from "./rules";
+import { ServicesConfigSchema } from "./services-config";
+
+const NetworkSchema = z
+  .object({
+    /** Primary range of the subnetwork (GKE nodes). @default "10.10.0.0/20" */
+    subnetCidr: rules.cidr(8, 29, "the subnetwork range").default("10.10.0.0/20"),
+    /** Secondary range for GKE pods. @default "10.16.0.0/14" */
+    podsCidr: rules.cidr(9, 24, "the pod range").default("10.16.0.0/14"),
+    /** Secondary range for GKE services. @default "10.20.0.0/20" */
+    servicesCidr: rules.cidr(16, 27, "the service range").default("10.20.0.0/20"),
+    /** Range reserved for private service access (Cloud SQL's private IP). @default "10.30.0.0/20" */
+    privateServiceAccessCidr: rules
+      .cidr(8, 24, "the private service access range")
+      .default("10.30.0.0/20"),
+    /** Range of the GKE control plane's private endpoint; GKE requires a /28. @default "172.16.0.0/28" */
+    controlPlaneCidr: rules.cidr(28, 28, "the control-plane range").default("172.16.0.0/28"),
+  })
+  .strict();
+
+const DatabaseSchema = z
+  .object({
+    /** PostgreSQL major version. @default "POSTGRES_16" */
+    version: z.enum(["POSTGRES_15", "POSTGRES_16"]).default("POSTGRES_16"),
+    /** Machine tier (Enterprise edition). @default "db-custom-1-3840" */
+    tier: z
+      .string()
+      .regex(/^db-(custom-\d+-\d+|f1-micro|g1-small|n1-(standard|highmem)-\d+)$/, "must be a Cloud SQL Enterprise tier such as db-custom-2-7680")
+      .default("db-custom-1-3840"),
+    /** ZONAL, or REGIONAL for a standby in a second zone. @default "ZONAL" */
+    availability: z.enum(["ZONAL", "REGIONAL"]).default("ZONAL"),
+    /** Initial disk size; the disk grows automatically. @default 10 */
+    diskSizeGb: z.number().int().min(10).max(65536).default(10),
+    /** Daily backup start time (UTC, HH:MM). @default "03:00" */
+    backupStartTime: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a UTC time as HH:MM")
+      .default("03:00"),
+    /** Automated backups kept. @default 7 */
+    retainedBackups: z.number().int().min(1).max(365).default(7),
+    /** Days of write-ahead log kept for point-in-time recovery. @default 7 */
+    pitrDays: z.number().int().min(1).max(7).default(7),
+    /** Protects the instance from deletion by Terraform and by the Cloud SQL API. @default true */
+    deletionProtection: z.boolean().default(true),
+    /** Bump to create a new instance under a new name (GCP blocks a deleted instance's name for a week). @default 1 */
+    generation: z.number().int().min(1).default(1),
+  })
+  .strict();
+
+const StorageSchema = z
+  .object({
+    /** Bucket name, globally unique. @default "<project>-metaflow-<env>" */
+    bucketName: rules.bucketName.optional(),
+    /** Bucket location: a region, dual-region or multi-region. @default the environment's region */
+    location: z
+      .string()
+      .regex(/^[A-Za-z]+(-[A-Za-z]+[0-9]+)?([0-9]+)?$/, "must be a Cloud Storage location such as US, EU or europe-west1")
+      .optional(),
+    /** Path below the bucket where Metaflow keeps its datastore. @default "metaflow" */
+    prefix: rules.objectPrefix.default("metaflow"),
+    /** Keep deleted and overwritten objects as noncurrent versions. @default true */
+    versioning: z.boolean().default(true),
+    /** Delete noncurrent versions after this many days. @default 30 */
+    noncurrentVersionRetentionDays: z.number().int().min(1).default(30),
+    /** Delete objects older than this many days; unset keeps them forever. @default undefined */
+    deleteAfterDays: z.number().int().min(1).optional(),
+    /** Let `terraform destroy` delete a bucket that still holds objects. @default false */
+    forceDestroy: z.boolean().default(false),
+  })
+  .strict();
+
+const ClusterSchema = z
+  .object({
+    /** GKE cluster name. @default "<namePrefix>-<env>" */
+    name: rules.clusterName.optional(),
+    /** "standard" (node pool managed here) or "autopilot". @default "standard" */
+    mode: z.enum(["standard", "autopilot"]).default("standard"),
+    /** A regional cluster (control plane and nodes in three zones) rather than a zonal one. @default false */
+    regional: z.boolean().default(false),
+    /** GKE release channel. @default "REGULAR" */
+    releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default("REGULAR"),
+    /** Node machine type. @default "e2-standard-4" */
+    machineType: z
+      .string()
+      .regex(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, "must be a Compute Engine machine type such as e2-standard-4")
+      .default("e2-standard-4"),
+    /** Boot disk size of each node. @default 100 */
+    diskSizeGb: z.number().int().min(10).max(65536).default(100),
+    /** Smallest node count of the node pool (per zone). @default 1 */
+    minNodes: z.number().int().min(0).default(1),
+    /** Largest node count of the node pool (per zone). @default 5 */
+    maxNodes: z.number().int().min(1).max(1000).default(5),
+    /** Cluster-wide autoscaling limits on vCPUs. @default { min: 1, max: 200 } */
+    cpuLimits: z
+      .object({ min: z.number().int().min(0), max: z.number().int().min(1) })
+      .strict()
+      .default({ min: 1, max: 200 }),
+    /** Cluster-wide autoscaling limits on memory, in GB. @default { min: 2, max: 400 } */
+    memoryLimitsGb: z
+      .object({ min: z.number().int().min(0), max: z.number().int().min(1) })
+      .strict()
+      .default({ min: 2, max: 400 }),
+    /** Networks allowed to reach the public control-plane endpoint; empty allows any (authenticated) caller. @default [] */
+    masterAuthorizedNetworks: z
+      .array(z.object({ cidr: z.string().refine(rules.isCidr, "must be an IPv4 CIDR block"), name: z.string().min(1) }).strict())
+      .default([]),
+    /** Protects the cluster from `terraform destroy`. @default true */
+    deletionProtection: z.boolean().default(true),
+  })
+  .strict();
+
+const IdentitySchema = z
+  .object({
+    /** Id of the Metaflow service account. @default "<namePrefix>-<env>" */
+    serviceAccountId: rules.serviceAccountId.optional(),
+    /** Create a key for the Metaflow service account (exposed as a sensitive output). @default true */
+    createKey: z.boolean().default(true),
+    /** Users and groups who run flows: Kubernetes Engine Developer, and Storage Object Admin on the bucket. @default [] */
+    flowRunners: z.array(rules.iamMember).default([]),
+    /** Create the `metaflow_admin` custom role with the deployer's permissions. @default false */
+    createAdminRole: z.boolean().default(false),
+  })
+  .strict();
+
+export const EnvironmentSchema = z
+  .object({
+    /** GCP project id. */
+    project: rules.projectId,
+    /** Region of the network, database, bucket and a regional cluster. @default "us-central1" */
+    region: rules.region.default("us-central1"),
+    /** Zone of a zonal cluster. @default "<region>-a" */
+    zone: rules.zone.optional(),
+    /** Prefix of resource names. @default "metaflow" */
+    namePrefix: rules.namePrefix.default("metaflow"),
+    /** Labels added to every labelled resource. @default {} */
+    labels: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, "label keys must be lowercase, start with a letter and be at most 63 characters"),
+        z.string().regex(/^[a-z0-9_-]{0,63}$/, "label values must be lowercase letters, digits, _ or -, at most 63 characters"),
+      )
+      .default({}),
+    /** Enable the GCP APIs the platform needs (compute, container, sqladmin, ...). @default true */
+    enableApis: z.boolean().default(true),
+    network: NetworkSchema.prefault({}),
+    database: DatabaseSchema.prefault({}),
+    storage: StorageSchema.prefault({}),
+    cluster: ClusterSchema.prefault({}),
+    identity: IdentitySchema.prefault({}),
+    services: ServicesConfigSchema.prefault({}),
+  })
+  .strict()
+  .superRefine((env, ctx) => {
+    if (env.zone !== undefined && !env.zone.startsWith(`${env.region}-`)) {
+      ctx.addIssue({ code: "custom", path: ["zone"], message: `must be a zone of the region ${env.region}` });
+    }
+    const ranges = Object.entries(env.network).filter(([, value]) => rules.isCidr(value));
+    ranges.forEach(([field, value], i) => {
+      for (const [otherField, other] of ranges.slice(0, i)) {
+        if (rules.cidrsOverlap(value, other)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["network", field],
+            message: `must not overlap network.${otherField} (${other})`,
+          });
+        }
+      }
+    });
+    const c = env.cluster;
+    if (c.minNodes > c.maxNodes) {
+      ctx.addIssue({ code: "custom", path: ["cluster", "minNodes"], message: `must not exceed cluster.maxNodes (${c.maxNodes})` });
+    }
+    if (c.cpuLimits.min > c.cpuLimits.max) {
+      ctx.addIssue({ code: "custom", path: ["cluster", "cpuLimits", "min"], message: "must not exceed cluster.cpuLimits.max" });
+    }
+    if (c.memoryLimitsGb.min > c.memoryLimitsGb.max) {
+      ctx.addIssue({ code: "custom", path: ["cluster", "memoryLimitsGb", "min"], message: "must not exceed cluster.memoryLimitsGb.max" });
+    }
+    if (c.mode === "autopilot" && !c.regional) {
+      ctx.addIssue({ code: "custom", path: ["cluster", "regional"], message: "Autopilot clusters are always regional: set cluster.regional to true" });
+    }
+    if (env.database.availability === "REGIONAL" && env.database.tier.match(/^db-(f1-micro|g1-small)$/)) {
+      ctx.addIssue({ code: "custom", path: ["database", "tier"], message: "shared-core tiers cannot be REGIONAL" });
+    }
+  });
+
+/** Where Terraform keeps state: a GCS bucket shared by the team, or local files when unset. */
+const StateBackendSchema = z
+  .object({
+    /** Existing GCS bucket holding the state (versioned, uniform access). */
+    bucket: rules.bucketName,
+    /** Path prefix; each stack's state lives under `<prefix>/<stack>`. @default "metaflow-gcp" */
+    prefix: rules.objectPrefix.default("metaflow-gcp"),
+  })
+  .strict();
+
+export const AppConfigSchema = z
+  .object({
+    stateBackend: StateBackendSchema.optional(),
+    environments: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9]{0,9}$/, "environment names must be 1-10 lowercase letters or digits, starting with a letter"),
+        EnvironmentSchema,
+      )
+      .refine((envs) => Object.keys(envs).length > 0, "at least one environment is required"),
+  })
+  .strict();
+
+type ParsedEnvironment = z.infer<typeof EnvironmentSchema>;
+
+/** One environment with every default and derived name filled in. */
+export interface EnvironmentConfig extends ParsedEnvironment {
+  /** The environment's name, e.g. "dev". */
+  readonly name: string;
+  readonly zone: string;
+  readonly storage: ParsedEnvironment["storage"] & { bucketName: string; location: string };
+  readonly cluster: ParsedEnvironment["cluster"] & { name: string; location: string };
+  readonly identity: ParsedEnvironment["identity"] & { serviceAccountId: string; nodeServiceAccountId: string };
+  readonly database: ParsedEnvironment["database"] & { instanceNamePrefix: string };
+}
+
+export interface AppConfig {
+  readonly stateBackend?: z.infer<typeof StateBackendSchema>;
+  readonly environments: EnvironmentConfig[];
+}
+
+/** A configuration that breaks a rule; `issues` holds one line per problem. */
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid metaflow-gcp configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Fills derived names and checks them against the same rules as user-given ones. */
+function resolve(name: string, env: ParsedEnvironment, issues: string[]): EnvironmentConfig {
+  const check = (field: string, value: string, schema: z.ZodType) => {
+    const result = schema.safeParse(value);
+    if (!result.success) {
+      for (const issue of result.error.issues) issues.push(describe(name, field, value, issue.message));
+    }
+  };
+  const base = `${env.namePrefix}-${name}`;
+  const bucketName = env.storage.bucketName ?? `${env.project}-metaflow-${name}`;
+  const serviceAccountId = env.identity.serviceAccountId ?? base;
+  const nodeServiceAccountId = `${base}-nodes`;
+  const clusterName = env.cluster.name ?? base;
+  const instanceNamePrefix = `${base}-pg`;
+  check("storage.bucketName", bucketName, rules.bucketName);
+  check("identity.serviceAccountId", serviceAccountId, rules.serviceAccountId);
+  check("namePrefix", nodeServiceAccountId, rules.serviceAccountId);
+  check("cluster.name", clusterName, rules.clusterName);
+  check("namePrefix", instanceNamePrefix, rules.sqlInstanceName);
+  // "<project>:<instance>" may not exceed 98 characters; the suffix adds 7 ("-" and 6 hex digits).
+  if (env.project.length + 1 + instanceNamePrefix.length + 7 > 98) {
+    issues.push(describe(name, "namePrefix", env.namePrefix, "the Cloud SQL name \"<project>:<prefix>-<env>-pg-xxxxxx\" must not exceed 98 characters"));
+  }
+  const zone = env.zone ?? `${env.region}-a`;
+  return {
+    ...env,
+    name,
+    zone,
+    storage: { ...env.storage, bucketName, location: (env.storage.location ?? env.region).toUpperCase() },
+    cluster: { ...env.cluster, name: clusterName, location: env.cluster.regional ? env.region : zone },
+    identity: { ...env.identity, serviceAccountId, nodeServiceAccountId },
+    database: { ...env.database, instanceNamePrefix },
+  };
+}
+
+function describe(env: string | undefined, field: string, value: unknown, rule: string): string {
+  const where = env === undefined ? `field "${field}"` : `environment "${env}", field "${field}"`;
+  const shown = value === undefined ? "missing" : JSON.stringify(value);
+  return `${where} = ${shown}: ${rule}`;
+}
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let current: unknown = input;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+/** Validates raw configuration (parsed JSON) and returns every environment fully resolved. */
+export function parseConfig(input: unknown): AppConfig {
+  const parsed = AppConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const path = issue.path;
+        const inEnv = path[0] === "environments" && path.length > 1;
+        const env = inEnv ? String(path[1]) : undefined;
+        const field = (inEnv ? path.slice(2) : path).join(".") || (inEnv ? "(environment)" : "(root)");
+        return describe(env, field, valueAt(input, path), issue.message);
+      }),
+    );
+  }
+  const issues: string[] = [];
+  const environments = Object.entries(parsed.data.environments).map(([name, env]) => resolve(name, env, issues));
+  if (issues.length > 0) throw new ConfigError(issues);
+  return { stateBackend: parsed.data.stateBackend, environments };
+}
+
+/** The file read by `main.ts`: `$METAFLOW_GCP_CONFIG`, or `environments.json` next to `cdktf.json`. */
+export function configPath(): string {
+  return process.env.METAFLOW_GCP_CONFIG ?? "environments.json";
+}
+
+/** Reads and validates a configuration file. */
+export function loadConfig(file: string = configPath()): AppConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ConfigError([`cannot read ${file} as JSON: ${(error as Error).message}`]);
+  }
+  return parseConfig(raw);
+}

@@ -1,0 +1,148 @@
+import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { Cluster } from "../constructs/cluster";
+import { Database } from "../constructs/database";
+import { MetaflowIdentity } from "../constructs/identity";
+import { Network } from "../constructs/network";
+import { ProjectApis } from "../constructs/project-apis";
+import { DatastoreBucket } from "../constructs/storage";
+import { addStateBackend } from "./backend";
+import { AppConfig, EnvironmentConfig } from "./config";
+import { INFRA_OUTPUTS, InfraOutputKey, SENSITIVE_INFRA_OUTPUTS } from "./infra-outputs";
+
+export interface InfraStackProps {
+  readonly env: EnvironmentConfig;
+  readonly stateBackend: AppConfig["stateBackend"];
+}
+
+/** `<env>-infra`: network, Cloud SQL, the datastore bucket, GKE and IAM of one environment. */
+export class InfraStack extends TerraformStack {
+  readonly network: Network;
+  readonly database: Database;
+  readonly bucket: DatastoreBucket;
+  readonly cluster: Cluster;
+  readonly identity: MetaflowIdentity;
+
+  constructor(scope: Construct, id: string, props: InfraStackProps) {
+    super(scope, id);
+    const { env } = props;
+    const { project, region } = env;
+    const name = `${env.namePrefix}-${env.name}`;
+
+    addStateBackend(this, props.stateBackend);
+    new GoogleProvider(this, "google", {
+      project,
+      region,
+      defaultLabels: { "managed-by": "metaflow-gcp", "metaflow-environment": env.name, ...env.labels },
+    });
+    new RandomProvider(this, "random");
+
+    const apis = env.enableApis ? new ProjectApis(this, "apis", { project }).services : [];
+
+    this.network = new Network(this, "network", {
+      project,
+      region,
+      name,
+      ...env.network,
+      dependsOn: apis,
+    });
+
+    this.database = new Database(this, "database", {
+      project,
+      region,
+      namePrefix: env.database.instanceNamePrefix,
+      networkSelfLink: this.network.networkSelfLink,
+      privateServiceAccess: this.network.privateServiceAccess,
+      version: env.database.version,
+      tier: env.database.tier,
+      availability: env.database.availability,
+      diskSizeGb: env.database.diskSizeGb,
+      backupStartTime: env.database.backupStartTime,
+      retainedBackups: env.database.retainedBackups,
+      pitrDays: env.database.pitrDays,
+      deletionProtection: env.database.deletionProtection,
+      generation: env.database.generation,
+      argoArchive: env.services.argoWorkflowArchive,
+    });
+
+    this.bucket = new DatastoreBucket(this, "datastore", {
+      project,
+      name: env.storage.bucketName,
+      location: env.storage.location,
+      prefix: env.storage.prefix,
+      versioning: env.storage.versioning,
+      noncurrentVersionRetentionDays: env.storage.noncurrentVersionRetentionDays,
+      deleteAfterDays: env.storage.deleteAfterDays,
+      forceDestroy: env.storage.forceDestroy,
+      dependsOn: apis,
+    });
+
+    this.cluster = new Cluster(this, "gke", {
+      project,
+      name: env.cluster.name,
+      location: env.cluster.location,
+      network: this.network.networkSelfLink,
+      subnetwork: this.network.subnetworkSelfLink,
+      podsRangeName: this.network.podsRangeName,
+      servicesRangeName: this.network.servicesRangeName,
+      controlPlaneCidr: env.network.controlPlaneCidr,
+      nodeServiceAccountId: env.identity.nodeServiceAccountId,
+      mode: env.cluster.mode,
+      releaseChannel: env.cluster.releaseChannel,
+      machineType: env.cluster.machineType,
+      diskSizeGb: env.cluster.diskSizeGb,
+      minNodes: env.cluster.minNodes,
+      maxNodes: env.cluster.maxNodes,
+      cpuLimits: env.cluster.cpuLimits,
+      memoryLimitsGb: env.cluster.memoryLimitsGb,
+      masterAuthorizedNetworks: env.cluster.masterAuthorizedNetworks,
+      deletionProtection: env.cluster.deletionProtection,
+      dependsOn: apis,
+    });
+
+    this.identity = new MetaflowIdentity(this, "identity", {
+      project,
+      serviceAccountId: env.identity.serviceAccountId,
+      bucketName: env.storage.bucketName,
+      sqlInstanceName: this.database.instanceName,
+      createKey: env.identity.createKey,
+      flowRunners: env.identity.flowRunners,
+      createAdminRole: env.identity.createAdminRole,
+      dependsOn: apis,
+    });
+
+    const outputs: Partial<Record<InfraOutputKey, string | undefined>> = {
+      project,
+      region,
+      clusterName: this.cluster.name,
+      clusterLocation: this.cluster.location,
+      clusterEndpoint: this.cluster.endpoint,
+      clusterCaCertificate: this.cluster.caCertificate,
+      workloadPool: this.cluster.workloadPool,
+      bucketName: this.bucket.bucketName,
+      datastoreRoot: this.bucket.datastoreRoot,
+      sqlInstanceName: this.database.instanceName,
+      sqlConnectionName: this.database.connectionName,
+      sqlPrivateIp: this.database.privateIp,
+      metaflowDbName: this.database.metaflow.database,
+      metaflowDbUser: this.database.metaflow.user,
+      metaflowDbPassword: this.database.metaflow.password,
+      argoDbName: this.database.argo?.database,
+      argoDbUser: this.database.argo?.user,
+      argoDbPassword: this.database.argo?.password,
+      serviceAccountEmail: this.identity.email,
+      serviceAccountName: this.identity.serviceAccountName,
+      serviceAccountKey: this.identity.privateKey,
+    };
+    for (const [key, value] of Object.entries(outputs)) {
+      if (value === undefined) continue;
+      const outputName = INFRA_OUTPUTS[key as InfraOutputKey];
+      new TerraformOutput(this, outputName, {
+        value,
+        sensitive: SENSITIVE_INFRA_OUTPUTS.has(outputName) || undefined,
+      });
+    }
+  }
+}

@@ -1,0 +1,49 @@
+# Shared settings for scripts/validate.sh and its helpers. Sourced, not run.
+# Everything built or installed lives in the cache dir, outside the repo.
+
+CACHE=${METAFLOW_GCP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/metaflow-gcp}
+MIRROR=$CACHE/providers          # Terraform filesystem mirror (unpacked layout)
+TFRC=$CACHE/terraformrc          # CLI config that installs providers only from $MIRROR
+VALIDATE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# Never phone home, never prompt, and never read the user's own CLI config.
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
+export TF_CLI_CONFIG_FILE=$TFRC
+
+# Terraform is built from source only when no usable one (>= 1.5) is on PATH.
+TF_VERSION=1.11.4
+TF_MODULE=github.com/hashicorp/terraform
+TF_MIN=1.5.0
+
+# The provider versions the @cdktf/provider-* bindings were generated from.
+# The release tags (v6.50.0, ...) are not valid Go versions for these module
+# paths (no /vN suffix), so each tagged commit is named by its Go
+# pseudo-version: <next patch after the newest v0/v1 ancestor tag>-0.<UTC commit time>-<12-char hash>.
+# Columns: name version module pseudo-version ldflags(-X to stamp the version, if main uses one)
+PROVIDERS=(
+  "google     6.50.0 github.com/hashicorp/terraform-provider-google           v1.20.1-0.20250919180509-956f510990a7 -X=github.com/hashicorp/terraform-provider-google/version.ProviderVersion=6.50.0"
+  "kubernetes 2.38.0 github.com/hashicorp/terraform-provider-kubernetes       v1.13.4-0.20250721172020-be88f4427105 -"
+  "helm       3.1.1  github.com/hashicorp/terraform-provider-helm             v1.3.3-0.20251117192655-1cbf08f6a306  -X=main.Version=3.1.1"
+  "random     3.7.2  github.com/terraform-providers/terraform-provider-random v1.3.2-0.20250422105519-bc2ddb552b46  -"
+)
+
+log() { printf '%s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+provider_bin() { # name version -> path of the binary inside the mirror
+  echo "$MIRROR/registry.terraform.io/hashicorp/$1/$2/linux_amd64/terraform-provider-$1_v$2"
+}
+
+tf_usable() { # path -> true if it is Terraform >= TF_MIN
+  local v
+  v=$("$1" version -json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["terraform_version"])' 2>/dev/null) || return 1
+  [ "$(printf '%s\n%s\n' "$TF_MIN" "$v" | sort -V | head -n1)" = "$TF_MIN" ]
+}
+
+find_terraform() { # prints the terraform to use, or nothing
+  local t
+  t=$(command -v terraform || true)
+  if [ -n "$t" ] && tf_usable "$t"; then echo "$t"; return; fi
+  t=$CACHE/terraform/$TF_VERSION/terraform
+  if [ -x "$t" ]; then echo "$t"; fi
+}
