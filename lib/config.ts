@@ -292,6 +292,12 @@ export function parseConfig(input: unknown): AppConfig {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const path = issue.path;
+        if (issue.code === "invalid_key") {
+          // A bad record key (an environment name): name the key itself and the key's rule.
+          const key = path[path.length - 1];
+          const rule = issue.issues.map((i) => i.message).join("; ");
+          return describe(undefined, path.slice(0, -1).join("."), key, rule);
+        }
         const inEnv = path[0] === "environments" && path.length > 1;
         const env = inEnv ? String(path[1]) : undefined;
         const field = (inEnv ? path.slice(2) : path).join(".") || (inEnv ? "(environment)" : "(root)");

@@ -32,11 +32,9 @@ export class InfraStack extends TerraformStack {
     const name = `${env.namePrefix}-${env.name}`;
 
     addStateBackend(this, props.stateBackend);
-    new GoogleProvider(this, "google", {
-      project,
-      region,
-      defaultLabels: { "managed-by": "metaflow-gcp", "metaflow-environment": env.name, ...env.labels },
-    });
+    const google = new GoogleProvider(this, "google", { project, region });
+    // Set as an override: cdktf would rewrite the provider's map keys to snake_case ("managed-by" -> "managed_by").
+    google.addOverride("default_labels", { "managed-by": "metaflow-gcp", "metaflow-environment": env.name, ...env.labels });
     new RandomProvider(this, "random");
 
     const apis = env.enableApis ? new ProjectApis(this, "apis", { project }).services : [];
