@@ -31,13 +31,28 @@ export function synthJson(stack: Parameters<typeof Testing.synth>[0]): any {
   return JSON.parse(Testing.synth(stack));
 }
 
+/** Synthesizes once, on first use: most tests read one stack of the two. */
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
 /** The `dev` environment's stacks (as JSON strings for the cdktf matchers, and parsed) for a config mutation. */
 export function synthDev(mutate?: (env: any, raw: any) => void) {
   const { envs } = buildApp(devConfig(mutate));
   const [{ infra, services }] = envs;
-  const infraSynth = Testing.synth(infra);
-  const servicesSynth = Testing.synth(services);
-  return { infra, services, infraSynth, servicesSynth, infraJson: JSON.parse(infraSynth), servicesJson: JSON.parse(servicesSynth) };
+  const infraSynth = lazy(() => Testing.synth(infra));
+  const servicesSynth = lazy(() => Testing.synth(services));
+  const infraJson = lazy(() => JSON.parse(infraSynth()));
+  const servicesJson = lazy(() => JSON.parse(servicesSynth()));
+  return {
+    infra,
+    services,
+    get infraSynth() { return infraSynth(); },
+    get servicesSynth() { return servicesSynth(); },
+    get infraJson() { return infraJson(); },
+    get servicesJson() { return servicesJson(); },
+  };
 }
 
 /** All resources of one type in synthesized JSON, keyed by their Terraform name. */
@@ -50,4 +65,42 @@ export function onlyResource(json: any, type: string): any {
   const all = Object.values(resourcesOf(json, type));
   if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
   return all[0];
+}
+
+/** The parsed `values` of the helm_release with this release name; fails when there is none. */
+export function helmValues(json: any, releaseName: string): any {
+  const release = Object.values(resourcesOf(json, "helm_release")).find((r: any) => r.name === releaseName) as any;
+  if (!release) throw new Error(`no helm_release named ${releaseName}`);
+  return JSON.parse(release.values[0]);
+}
+
+/** The helm_release with this release name. */
+export function helmRelease(json: any, releaseName: string): any {
+  const release = Object.values(resourcesOf(json, "helm_release")).find((r: any) => r.name === releaseName);
+  if (!release) throw new Error(`no helm_release named ${releaseName}`);
+  return release;
+}
+
+/** Every container image a synthesized stack runs: Deployment containers and the images in Helm values. */
+export function allImages(json: any): { where: string; image: string }[] {
+  const found: { where: string; image: string }[] = [];
+  for (const [name, d] of Object.entries<any>(resourcesOf(json, "kubernetes_deployment_v1"))) {
+    const spec = d.spec.template.spec;
+    for (const c of [...(spec.init_container ?? []), ...spec.container]) found.push({ where: `${name}/${c.name}`, image: c.image });
+  }
+  const walk = (value: any, where: string) => {
+    if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${where}[${i}]`));
+    if (value === null || typeof value !== "object") return;
+    // The argoproj charts' {registry, repository, tag} objects.
+    if (typeof value.repository === "string" && "tag" in value) {
+      const ref = `${value.registry ? `${value.registry}/` : ""}${value.repository}:${value.tag}`;
+      found.push({ where, image: ref });
+    }
+    for (const [key, v] of Object.entries(value)) {
+      if (typeof v === "string" && /image$/i.test(key)) found.push({ where: `${where}.${key}`, image: v });
+      else walk(v, `${where}.${key}`);
+    }
+  };
+  for (const r of Object.values<any>(resourcesOf(json, "helm_release"))) walk(JSON.parse(r.values[0]), `helm:${r.name}`);
+  return found;
 }

@@ -119,6 +119,8 @@ export class Cluster extends Construct {
         authorized.length > 0
           ? { cidrBlocks: authorized.map((n) => ({ cidrBlock: n.cidr, displayName: n.name })) }
           : undefined,
+      // No client-certificate login: access goes through IAM only.
+      masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
       deletionProtection: props.deletionProtection ?? true,
       resourceLabels: props.labels,
       dependsOn: [...(props.dependsOn ?? []), nodeSa],
@@ -140,7 +142,11 @@ export class Cluster extends Construct {
           // Dataplane V2 enforces Kubernetes network policies.
           datapathProvider: "ADVANCED_DATAPATH",
           // The short-lived default pool must not run as the Compute Engine default service account either.
-          nodeConfig: { ...nodeSecurity, workloadMetadataConfig: { mode: "GKE_METADATA" } },
+          nodeConfig: {
+            ...nodeSecurity,
+            workloadMetadataConfig: { mode: "GKE_METADATA" },
+            shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+          },
           clusterAutoscaling: {
             enabled: true,
             resourceLimits: [

@@ -2,6 +2,95 @@
 import { z } from "zod";
 import { dnsLabel } from "./rules";
 
+/** A full version tag such as `v2.5.1` or `1.9.10`: never `latest`, never a floating `v1.3`. */
+const FULL_VERSION_TAG = /^v?\d+\.\d+\.\d+([-.+_][A-Za-z0-9._-]+)?$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** Why an image reference is not pinned, or undefined when it is (a full version tag or a digest). */
+export function imagePinProblem(ref: string): string | undefined {
+  const at = ref.indexOf("@");
+  const digest = at >= 0 ? ref.slice(at + 1) : undefined;
+  const name = at >= 0 ? ref.slice(0, at) : ref;
+  if (digest !== undefined && !DIGEST.test(digest)) return "has a malformed digest (want @sha256:<64 hex digits>)";
+  const slash = name.lastIndexOf("/");
+  const colon = name.lastIndexOf(":");
+  // A colon before the last slash belongs to a registry port, not to a tag.
+  const tag = colon > slash ? name.slice(colon + 1) : undefined;
+  const repository = colon > slash ? name.slice(0, colon) : name;
+  if (!/^[a-z0-9]+([._\-/:][a-z0-9]+)*$/.test(repository)) return "is not an image reference such as registry/repository:tag";
+  if (digest !== undefined) return undefined;
+  if (tag === undefined) return "has no tag: pin a full version tag or a digest";
+  if (tag === "latest") return "uses the floating tag \"latest\": pin a full version tag or a digest";
+  if (!FULL_VERSION_TAG.test(tag)) return `uses the tag "${tag}", which is not a full version (x.y.z): pin a release or a digest`;
+  return undefined;
+}
+
+/** A container image pinned to a full version tag or a digest. */
+export const pinnedImage = z.string().superRefine((ref, ctx) => {
+  const problem = imagePinProblem(ref);
+  if (problem) ctx.addIssue({ code: "custom", message: `the image ${problem}` });
+});
+
+/** An exact Helm chart version (no ranges: a range is a silent upgrade on the next apply). */
+const chartVersion = z.string().regex(/^\d+\.\d+\.\d+$/, "must be an exact chart version such as 0.47.5 (no ranges)");
+
+/** An http(s) URL without a trailing slash. */
+const httpUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, "must be an http(s) URL")
+  .refine((s) => !s.endsWith("/"), "must not end with a slash");
+
+/** JetStream versions whose images the argo-events chart (2.4.x) lists, minus its floating `latest`. */
+export const JETSTREAM_VERSIONS = ["2.10.10", "2.9.16"] as const;
+
+const ImagesSchema = z
+  .object({
+    /** Metadata service and UI backend (one image, two entry points). @default "public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1" */
+    metadataService: pinnedImage.default("public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1"),
+    /** UI static frontend; v1.3.13 is the UI that metaflow-service v2.5.1 bundles. @default "public.ecr.aws/outerbounds/metaflow_ui:v1.3.13" */
+    ui: pinnedImage.default("public.ecr.aws/outerbounds/metaflow_ui:v1.3.13"),
+  })
+  .strict();
+
+const ArgoWorkflowsSchema = z
+  .object({
+    /** Helm repository of the Argo charts. @default "https://argoproj.github.io/argo-helm" */
+    repository: z.string().regex(/^(https|oci):\/\/\S+$/, "must be an https:// or oci:// Helm repository").default("https://argoproj.github.io/argo-helm"),
+    /** argo-workflows chart version; 0.47.5 ships Argo Workflows v3.7.11 (Metaflow is not tested on Argo 4). @default "0.47.5" */
+    chartVersion: chartVersion.default("0.47.5"),
+    /** Tag of the controller, server and executor images, the chart's appVersion. @default "v3.7.11" */
+    imageTag: z.string().regex(/^v3\.7\.\d+$/, "must be an Argo Workflows v3.7.x release tag such as v3.7.11").default("v3.7.11"),
+    /** Argo Server auth modes: "client" makes every UI/API call carry the caller's own Kubernetes token. @default ["client"] */
+    authModes: z.array(z.enum(["client", "server", "sso"])).min(1).default(["client"]),
+  })
+  .strict();
+
+const ArgoEventsSchema = z
+  .object({
+    /** argo-events chart version; 2.4.22 ships Argo Events v1.9.10. @default "2.4.22" */
+    chartVersion: chartVersion.default("2.4.22"),
+    /** Tag of the Argo Events images, the chart's appVersion. @default "v1.9.10" */
+    imageTag: z.string().regex(/^v1\.\d+\.\d+$/, "must be an Argo Events v1.x.y release tag such as v1.9.10").default("v1.9.10"),
+    /** JetStream version of the EventBus, one the chart's values list. @default "2.10.10" */
+    jetstreamVersion: z.enum(JETSTREAM_VERSIONS).default("2.10.10"),
+  })
+  .strict();
+
+const EndpointsSchema = z
+  .object({
+    /** Metadata service as Metaflow users reach it (a port-forward by default). @default "http://localhost:8080" */
+    metadataService: httpUrl.default("http://localhost:8080"),
+    /** UI backend as the browser reaches it; the UI static pods hand it to the browser. @default "http://localhost:8083/api" */
+    uiBackend: httpUrl.default("http://localhost:8083/api"),
+    /** The Metaflow UI as the browser reaches it (CORS origin of the UI backend). @default "http://localhost:3000" */
+    ui: httpUrl.default("http://localhost:3000"),
+    /** The Argo Workflows UI as users reach it. @default "http://localhost:2746" */
+    argoServer: httpUrl.default("http://localhost:2746"),
+    /** The Argo Events webhook as users reach it, without the event path. @default "http://localhost:12000" */
+    argoEventsWebhook: httpUrl.default("http://localhost:12000"),
+  })
+  .strict();
+
 export const ServicesConfigSchema = z
   .object({
     /** Namespace of the Metaflow services and of the flows' pods and Argo workflows. @default "metaflow" */
@@ -12,7 +101,20 @@ export const ServicesConfigSchema = z
     replicas: z.number().int().min(1).max(10).default(1),
     /** Keep finished workflows in an archive database on the Cloud SQL instance. @default true */
     argoWorkflowArchive: z.boolean().default(true),
+    /** Container images, each pinned to a full version or a digest. */
+    images: ImagesSchema.prefault({}),
+    /** The Argo Workflows Helm release. */
+    argoWorkflows: ArgoWorkflowsSchema.prefault({}),
+    /** The Argo Events Helm release and its EventBus. */
+    argoEvents: ArgoEventsSchema.prefault({}),
+    /** URLs under which users reach the services; the defaults match END_USER_SETUP's port-forwards. */
+    endpoints: EndpointsSchema.prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.metaflowNamespace === s.argoNamespace) {
+      ctx.addIssue({ code: "custom", path: ["argoNamespace"], message: "must differ from services.metaflowNamespace" });
+    }
+  });
 
 export type ServicesConfig = z.infer<typeof ServicesConfigSchema>;

@@ -1,0 +1,173 @@
+// The METAFLOW_* outputs, metaflow_config and END_USER_SETUP, the infra -> services order, and the golden file.
+import { App } from "cdktf";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { addEnvironments } from "../lib/app";
+import { parseConfig } from "../lib/config";
+import { METAFLOW_OUTPUT_KEYS } from "../lib/metaflow-outputs";
+import { devConfig, resourcesOf, synthDev } from "./helpers";
+
+const dev = synthDev();
+const json = dev.servicesJson;
+const outputs: Record<string, any> = json.output;
+
+/** Keys that metaflow/metaflow_config.py reads (`from_conf("X")` reads METAFLOW_X), checked against its source. */
+const METAFLOW_CONFIG_KEYS = new Set([
+  "METAFLOW_DEFAULT_DATASTORE",
+  "METAFLOW_DATASTORE_SYSROOT_GS",
+  "METAFLOW_DEFAULT_METADATA",
+  "METAFLOW_SERVICE_URL",
+  "METAFLOW_SERVICE_INTERNAL_URL",
+  "METAFLOW_KUBERNETES_NAMESPACE",
+  "METAFLOW_KUBERNETES_SERVICE_ACCOUNT",
+  "METAFLOW_ARGO_EVENTS_EVENT_BUS",
+  "METAFLOW_ARGO_EVENTS_EVENT_SOURCE",
+  "METAFLOW_ARGO_EVENTS_EVENT",
+  "METAFLOW_ARGO_EVENTS_WEBHOOK_URL",
+  "METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL",
+  "METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT",
+  "METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE",
+  "METAFLOW_UI_URL",
+  "METAFLOW_ARGO_WORKFLOWS_UI_URL",
+]);
+
+test("the outputs are exactly the METAFLOW_* keys, metaflow_config and END_USER_SETUP", () => {
+  expect(Object.keys(outputs).sort()).toEqual([...METAFLOW_OUTPUT_KEYS, "END_USER_SETUP", "metaflow_config"].sort());
+  expect([...METAFLOW_OUTPUT_KEYS]).toEqual([
+    "METAFLOW_DEFAULT_DATASTORE",
+    "METAFLOW_DATASTORE_SYSROOT_GS",
+    "METAFLOW_DEFAULT_METADATA",
+    "METAFLOW_SERVICE_URL",
+    "METAFLOW_SERVICE_INTERNAL_URL",
+    "METAFLOW_KUBERNETES_NAMESPACE",
+    "METAFLOW_KUBERNETES_SERVICE_ACCOUNT",
+    "METAFLOW_ARGO_EVENTS_EVENT_BUS",
+    "METAFLOW_ARGO_EVENTS_EVENT_SOURCE",
+    "METAFLOW_ARGO_EVENTS_EVENT",
+    "METAFLOW_ARGO_EVENTS_WEBHOOK_URL",
+    "METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL",
+    "METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT",
+    "METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE",
+  ]);
+});
+
+test("the outputs hold the values Metaflow needs", () => {
+  const value = (k: string) => outputs[k].value;
+  expect(value("METAFLOW_DEFAULT_DATASTORE")).toBe("gs");
+  expect(value("METAFLOW_DEFAULT_METADATA")).toBe("service");
+  expect(value("METAFLOW_DATASTORE_SYSROOT_GS")).toBe("${data.terraform_remote_state.infra.outputs.datastore_root}");
+  expect(value("METAFLOW_SERVICE_URL")).toBe("http://localhost:8080");
+  expect(value("METAFLOW_SERVICE_INTERNAL_URL")).toBe("http://metadata-service.metaflow.svc.cluster.local:8080");
+  expect(value("METAFLOW_KUBERNETES_NAMESPACE")).toBe("metaflow");
+  expect(value("METAFLOW_KUBERNETES_SERVICE_ACCOUNT")).toBe("metaflow");
+  expect(value("METAFLOW_ARGO_EVENTS_EVENT_BUS")).toBe("default");
+  expect(value("METAFLOW_ARGO_EVENTS_EVENT_SOURCE")).toBe("argo-events-webhook");
+  expect(value("METAFLOW_ARGO_EVENTS_EVENT")).toBe("metaflow-event");
+  expect(value("METAFLOW_ARGO_EVENTS_WEBHOOK_URL")).toBe("http://localhost:12000/metaflow-event");
+  expect(value("METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL")).toBe(
+    "http://argo-events-webhook-eventsource-svc.metaflow.svc.cluster.local:12000/metaflow-event",
+  );
+  expect(value("METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT")).toBe("operate-workflow-sa");
+  expect(value("METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE")).toBe("metaflow");
+});
+
+test("the internal URLs point at Services of this stack, on their ports", () => {
+  const svcs = Object.values<any>(resourcesOf(json, "kubernetes_service_v1"));
+  const url = new URL(outputs.METAFLOW_SERVICE_INTERNAL_URL.value);
+  const [name, namespace] = url.hostname.split(".");
+  const svc = svcs.find((s) => s.metadata.name === name && s.metadata.namespace === namespace);
+  expect(svc.spec.port[0].port).toBe(Number(url.port));
+});
+
+test("the namespace and service account are the ones with Workload Identity and the EventBus", () => {
+  const ns = outputs.METAFLOW_KUBERNETES_NAMESPACE.value;
+  const members = Object.values<any>(resourcesOf(json, "google_service_account_iam_member")).map((g) => g.member);
+  expect(members.some((m) => m.endsWith(`[${ns}/${outputs.METAFLOW_KUBERNETES_SERVICE_ACCOUNT.value}]`))).toBe(true);
+  const eventsValues = JSON.parse(Object.values<any>(resourcesOf(json, "helm_release")).find((r) => r.name === "metaflow-argo-events").values[0]);
+  expect(eventsValues.namespace).toBe(ns);
+  expect(outputs.METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE.value).toBe(ns);
+});
+
+test("metaflow_config is one JSON object of real Metaflow keys, agreeing with the individual outputs, with no secret", () => {
+  const config = JSON.parse(JSON.stringify(outputs.metaflow_config.value));
+  for (const key of Object.keys(config)) expect(METAFLOW_CONFIG_KEYS.has(key)).toBe(true);
+  for (const key of METAFLOW_OUTPUT_KEYS) expect(config[key]).toBe(outputs[key].value);
+  expect(config.METAFLOW_UI_URL).toBe("http://localhost:3000");
+  expect(config.METAFLOW_ARGO_WORKFLOWS_UI_URL).toBe("http://localhost:2746");
+  expect(JSON.stringify(config)).not.toMatch(/password|_key\b|private|PSWD/i);
+  for (const o of Object.values(outputs)) expect(o.sensitive).toBeUndefined();
+});
+
+describe("END_USER_SETUP", () => {
+  const text: string = outputs.END_USER_SETUP.value;
+
+  test("gets credentials for this environment's cluster and writes config.json from the output", () => {
+    expect(text).toContain(
+      "gcloud container clusters get-credentials ${data.terraform_remote_state.infra.outputs.cluster_name}" +
+        " --location ${data.terraform_remote_state.infra.outputs.cluster_location}" +
+        " --project ${data.terraform_remote_state.infra.outputs.project_id}",
+    );
+    expect(text).toContain("terraform -chdir=cdktf.out/stacks/dev-services output -json metaflow_config > ~/.metaflowconfig/config.json");
+  });
+
+  const forwards = [...text.matchAll(/kubectl -n (\S+) port-forward svc\/(\S+) (\d+):(\d+)/g)].map((m) => ({
+    namespace: m[1],
+    service: m[2],
+    local: Number(m[3]),
+    remote: Number(m[4]),
+  }));
+
+  test("forwards the five ports, each to a Service", () => {
+    expect(forwards.map((f) => f.local)).toEqual([8080, 8083, 3000, 2746, 12000]);
+    for (const f of forwards) expect(f.local).toBe(f.remote);
+  });
+
+  test("each forward of a Service of this stack targets its port and the Deployment behind it", () => {
+    const svcs = Object.values<any>(resourcesOf(json, "kubernetes_service_v1"));
+    const expected: Record<number, string> = {
+      8080: "metadata-service",
+      8083: "metaflow-ui-backend-service",
+      3000: "metaflow-ui-static-service",
+    };
+    for (const [port, name] of Object.entries(expected)) {
+      const f = forwards.find((x) => x.local === Number(port))!;
+      expect(f.service).toBe(name);
+      const svc = svcs.find((s) => s.metadata.name === f.service && s.metadata.namespace === f.namespace);
+      expect(svc.spec.port[0].port).toBe(Number(port));
+    }
+  });
+
+  test("the Argo forwards target the Services the charts and the controller create", () => {
+    expect(forwards.find((f) => f.local === 2746)).toEqual({ namespace: "argo", service: "argo-workflows-server", local: 2746, remote: 2746 });
+    expect(forwards.find((f) => f.local === 12000)).toEqual({
+      namespace: "metaflow",
+      service: "argo-events-webhook-eventsource-svc",
+      local: 12000,
+      remote: 12000,
+    });
+  });
+});
+
+test("manifest.json records that the services stack depends on the infra stack", () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "metaflow-gcp-manifest-"));
+  try {
+    const app = new App({ outdir });
+    addEnvironments(app, parseConfig(devConfig()));
+    app.synth();
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+    expect(manifest.stacks["dev-services"].dependencies).toEqual(["dev-infra"]);
+    expect(manifest.stacks["dev-infra"].dependencies).toEqual([]);
+    // The local chart is copied next to the stack, where the release's relative path points.
+    const chart = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "dev-services", "cdk.tf.json"), "utf8"))
+      .resource.helm_release["argo-events_resources_4DBBCD80"].chart;
+    expect(fs.existsSync(path.join(outdir, "stacks", "dev-services", chart, "Chart.yaml"))).toBe(true);
+    expect(fs.existsSync(path.join(outdir, "stacks", "dev-services", chart, "templates", "eventbus.yaml"))).toBe(true);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+});
+
+test("the services stack matches its golden file", () => {
+  expect(dev.servicesSynth).toMatchSnapshot();
+});

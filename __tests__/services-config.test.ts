@@ -1,0 +1,54 @@
+// The services settings: defaults, and the bad-input battery (mutation -> field and rule in the message).
+import { ConfigError, parseConfig } from "../lib/config";
+import { devConfig } from "./helpers";
+
+test("defaults: pinned images and charts, client auth, the archive on", () => {
+  const [env] = parseConfig(devConfig()).environments;
+  expect(env.services).toMatchObject({
+    metaflowNamespace: "metaflow",
+    argoNamespace: "argo",
+    replicas: 1,
+    argoWorkflowArchive: true,
+    images: {
+      metadataService: "public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1",
+      ui: "public.ecr.aws/outerbounds/metaflow_ui:v1.3.13",
+    },
+    argoWorkflows: { chartVersion: "0.47.5", imageTag: "v3.7.11", authModes: ["client"] },
+    argoEvents: { chartVersion: "2.4.22", imageTag: "v1.9.10", jetstreamVersion: "2.10.10" },
+    endpoints: { metadataService: "http://localhost:8080", uiBackend: "http://localhost:8083/api", ui: "http://localhost:3000" },
+  });
+});
+
+test("a digest-pinned image is accepted", () => {
+  const digest = `public.ecr.aws/outerbounds/metaflow_ui@sha256:${"0".repeat(64)}`;
+  const [env] = parseConfig(devConfig((e) => (e.services = { images: { ui: digest } }))).environments;
+  expect(env.services.images.ui).toBe(digest);
+});
+
+const battery: [string, (env: any) => void, string, RegExp][] = [
+  ["an image on latest", (e) => (e.services = { images: { ui: "public.ecr.aws/outerbounds/metaflow_ui:latest" } }), "services.images.ui", /"latest"/],
+  ["an untagged image", (e) => (e.services = { images: { metadataService: "public.ecr.aws/outerbounds/metaflow_metadata_service" } }), "services.images.metadataService", /no tag/],
+  ["a floating minor tag", (e) => (e.services = { images: { ui: "public.ecr.aws/outerbounds/metaflow_ui:v1.3" } }), "services.images.ui", /not a full version/],
+  ["a malformed digest", (e) => (e.services = { images: { ui: "metaflow_ui@sha256:abc" } }), "services.images.ui", /malformed digest/],
+  ["a chart version range", (e) => (e.services = { argoWorkflows: { chartVersion: "^0.47.0" } }), "services.argoWorkflows.chartVersion", /exact chart version/],
+  ["Argo Workflows 4", (e) => (e.services = { argoWorkflows: { imageTag: "v4.0.6" } }), "services.argoWorkflows.imageTag", /v3\.7\.x/],
+  ["an unknown auth mode", (e) => (e.services = { argoWorkflows: { authModes: ["none"] } }), "services.argoWorkflows.authModes.0", /client|server|sso/],
+  ["no auth mode", (e) => (e.services = { argoWorkflows: { authModes: [] } }), "services.argoWorkflows.authModes", /1/],
+  ["a JetStream version the chart does not list", (e) => (e.services = { argoEvents: { jetstreamVersion: "latest" } }), "services.argoEvents.jetstreamVersion", /2\.10\.10/],
+  ["a URL with a trailing slash", (e) => (e.services = { endpoints: { ui: "http://localhost:3000/" } }), "services.endpoints.ui", /slash/],
+  ["one namespace for both", (e) => (e.services = { argoNamespace: "metaflow" }), "services.argoNamespace", /must differ/],
+  ["an unknown services field", (e) => (e.services = { replica: 2 }), "services", /replica/],
+];
+
+test.each(battery)("%s is refused", (_, mutate, field, rule) => {
+  let error: unknown;
+  try {
+    parseConfig(devConfig(mutate));
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  const line = (error as ConfigError).issues.find((i) => i.includes(`field "${field}"`));
+  expect(line).toBeDefined();
+  expect(line).toMatch(rule);
+});

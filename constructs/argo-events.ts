@@ -1,0 +1,205 @@
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { AssetType, ITerraformDependable, TerraformAsset } from "cdktf";
+import { Construct } from "constructs";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { toValues } from "./helm-values";
+import { NamespacedRole } from "./namespaced-role";
+
+/** Images of each JetStream version the argo-events 2.4.x chart lists (its values.yaml), all pinned. */
+export const JETSTREAM_IMAGES: Record<string, { natsImage: string; metricsExporterImage: string; configReloaderImage: string }> = {
+  "2.10.10": {
+    natsImage: "nats:2.10.10",
+    metricsExporterImage: "natsio/prometheus-nats-exporter:0.14.0",
+    configReloaderImage: "natsio/nats-server-config-reloader:0.14.0",
+  },
+  "2.9.16": {
+    natsImage: "nats:2.9.16",
+    metricsExporterImage: "natsio/prometheus-nats-exporter:0.9.1",
+    configReloaderImage: "natsio/nats-server-config-reloader:0.7.0",
+  },
+};
+
+/** The chart in this repository that holds the EventBus and EventSource (custom resources). */
+export const EVENTS_CHART_DIR = path.join(__dirname, "..", "charts", "metaflow-argo-events");
+
+/** UID the Argo Events images run as (a static Go binary; any unprivileged UID works). */
+const ARGO_EVENTS_UID = 9731;
+
+export interface ArgoEventsProps {
+  /** Namespace of the Argo Events controller. */
+  readonly namespace: string;
+  /** Namespace of the EventBus, the EventSource and Metaflow's sensors (Metaflow's jobs namespace). */
+  readonly eventsNamespace: string;
+  /** Helm repository. @default "https://argoproj.github.io/argo-helm" */
+  readonly repository?: string;
+  /** Exact argo-events chart version. @default "2.4.22" */
+  readonly chartVersion?: string;
+  /** Tag of the Argo Events images. @default "v1.9.10" */
+  readonly imageTag?: string;
+  /** JetStream version of the EventBus, a key of JETSTREAM_IMAGES. @default "2.10.10" */
+  readonly jetstreamVersion?: string;
+  /** Directory of the local chart with the EventBus and EventSource. @default EVENTS_CHART_DIR */
+  readonly chartDir?: string;
+  /** Resources that must exist first (namespaces). @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * Argo Events (controller from the argoproj chart), the JetStream EventBus `default` and the webhook EventSource
+ * Metaflow publishes events to, and the service account Metaflow's sensors run as.
+ */
+export class ArgoEvents extends Construct {
+  readonly eventBusName = "default";
+  readonly eventSourceName = "argo-events-webhook";
+  readonly eventName = "metaflow-event";
+  readonly webhookPort = 12000;
+  /** The Service the Argo Events controller creates for the EventSource (`<name>-eventsource-svc`). */
+  readonly webhookServiceName: string;
+  /** In-cluster webhook URL, METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL. */
+  readonly internalWebhookUrl: string;
+  /** Service account of Metaflow's sensors, METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT. */
+  readonly sensorServiceAccountName = "operate-workflow-sa";
+  /** Namespace of the EventBus and the sensors, METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE. */
+  readonly sensorNamespace: string;
+  readonly controllerRelease: Release;
+  readonly resourcesRelease: Release;
+  /** Values of both releases, as passed to Helm (before serialization). */
+  readonly controllerValues: Record<string, unknown>;
+  readonly resourcesValues: Record<string, unknown>;
+
+  constructor(scope: Construct, id: string, props: ArgoEventsProps) {
+    super(scope, id);
+    const repository = props.repository ?? "https://argoproj.github.io/argo-helm";
+    const jetstreamVersion = props.jetstreamVersion ?? "2.10.10";
+    const jetstream = JETSTREAM_IMAGES[jetstreamVersion];
+    if (!jetstream) throw new Error(`unknown JetStream version ${jetstreamVersion}: use one of ${Object.keys(JETSTREAM_IMAGES).join(", ")}`);
+    this.sensorNamespace = props.eventsNamespace;
+    this.webhookServiceName = `${this.eventSourceName}-eventsource-svc`;
+    this.internalWebhookUrl =
+      `http://${this.webhookServiceName}.${props.eventsNamespace}.svc.cluster.local:${this.webhookPort}/${this.eventName}`;
+
+    const podSecurity = {
+      runAsNonRoot: true,
+      runAsUser: ARGO_EVENTS_UID,
+      runAsGroup: ARGO_EVENTS_UID,
+      fsGroup: ARGO_EVENTS_UID,
+      seccompProfile: { type: "RuntimeDefault" },
+    };
+    const containerSecurity = {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ["ALL"] },
+    };
+
+    this.controllerValues = {
+      global: {
+        // Explicit tag rather than the chart's appVersion default: the image is visible in review.
+        image: { repository: "quay.io/argoproj/argo-events", tag: props.imageTag ?? "v1.9.10", imagePullPolicy: "IfNotPresent" },
+        securityContext: podSecurity,
+      },
+      crds: { install: true, keep: true },
+      configs: {
+        // The chart's defaults list floating `latest` images: keep only pinned JetStream versions, and no NATS
+        // Streaming (deprecated) at all.
+        nats: { versions: [] },
+        jetstream: { versions: [{ version: jetstreamVersion, ...jetstream, startCommand: "/nats-server" }] },
+      },
+      controller: {
+        // Cluster-wide: it reconciles the EventBus and EventSource in the Metaflow namespace, not its own.
+        rbac: { enabled: true, namespaced: false },
+        replicas: 1,
+        containerSecurityContext: containerSecurity,
+        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+      },
+      // The validating admission webhook is off: it would need its own TLS setup and is optional.
+      webhook: { enabled: false },
+    };
+
+    this.controllerRelease = new Release(this, "controller", {
+      name: "argo-events",
+      repository,
+      chart: "argo-events",
+      version: props.chartVersion ?? "2.4.22",
+      namespace: props.namespace,
+      values: [toValues(this.controllerValues)],
+      atomic: true,
+      cleanupOnFail: true,
+      timeout: 600,
+      dependsOn: props.dependsOn,
+    });
+
+    // The sensors Metaflow deploys run as this account and submit workflows in the same namespace.
+    const sensorSa = new ServiceAccountV1(this, "sensor-sa", {
+      metadata: { name: this.sensorServiceAccountName, namespace: props.eventsNamespace, labels: { "app.kubernetes.io/part-of": "metaflow" } },
+      // Sensor pods call the Kubernetes API to create Workflows.
+      automountServiceAccountToken: true,
+      dependsOn: props.dependsOn,
+    });
+    new NamespacedRole(this, "operate-workflow", {
+      namespace: props.eventsNamespace,
+      name: "operate-workflow",
+      rules: [
+        { apiGroups: ["argoproj.io"], resources: ["workflows"], verbs: ["create", "get", "list", "watch", "update", "patch"] },
+        { apiGroups: ["argoproj.io"], resources: ["workflowtemplates"], verbs: ["get", "list", "watch"] },
+      ],
+      subjects: [{ name: sensorSa.metadata.name, namespace: sensorSa.metadata.namespace }],
+      dependsOn: [sensorSa],
+    });
+
+    this.resourcesValues = {
+      namespace: props.eventsNamespace,
+      eventBus: {
+        name: this.eventBusName,
+        spec: {
+          jetstream: {
+            version: jetstreamVersion,
+            // JetStream needs three nodes for its replicated streams.
+            replicas: 3,
+            securityContext: podSecurity,
+            containerTemplate: { resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } } },
+          },
+        },
+      },
+      eventSource: {
+        name: this.eventSourceName,
+        spec: {
+          eventBusName: this.eventBusName,
+          template: {
+            securityContext: podSecurity,
+            container: {
+              securityContext: containerSecurity,
+              resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
+            },
+          },
+          service: { ports: [{ port: this.webhookPort, targetPort: this.webhookPort }] },
+          webhook: {
+            [this.eventName]: { port: String(this.webhookPort), endpoint: `/${this.eventName}`, method: "POST" },
+          },
+        },
+      },
+    };
+
+    // The chart directory is copied into the synthesized stack (cdktf.out/stacks/<stack>/assets/...), and the
+    // release names it by a path relative to the stack directory, where Terraform runs: the stack is self-contained
+    // for a CI runner or `cdktf deploy`. The path carries a content hash, so any edit of the chart triggers an upgrade.
+    const chartDir = props.chartDir ?? EVENTS_CHART_DIR;
+    const chart = new TerraformAsset(this, "chart", { path: chartDir, type: AssetType.DIRECTORY });
+    this.resourcesRelease = new Release(this, "resources", {
+      name: "metaflow-argo-events",
+      chart: `./${chart.path.replace(/\/$/, "")}`,
+      // The version of the chart as copied, stated so the plan shows it (Helm takes a local chart as it is).
+      version: String(YAML.parse(fs.readFileSync(path.join(chartDir, "Chart.yaml"), "utf8")).version),
+      namespace: props.eventsNamespace,
+      values: [toValues(this.resourcesValues)],
+      atomic: true,
+      cleanupOnFail: true,
+      timeout: 600,
+      // The custom resources need the CRDs, which the controller release installs.
+      dependsOn: [this.controllerRelease],
+    });
+  }
+}

@@ -1,0 +1,149 @@
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { DbCredentials } from "./db-credentials";
+import { ChartImage, Resources, toValues } from "./helm-values";
+import { BoundServiceAccount, NamespacedRole } from "./namespaced-role";
+
+/** Where the workflow archive lives: its own database and user on the Cloud SQL instance. */
+export interface ArgoArchiveDatabase {
+  /** Host: the instance's private IP. */
+  readonly host: string;
+  /** Database name. */
+  readonly database: string;
+  /** Secret with the login, in the Argo namespace (the controller reads it there). */
+  readonly credentials: DbCredentials;
+}
+
+export interface ArgoWorkflowsProps {
+  /** Namespace of the controller and the server. */
+  readonly namespace: string;
+  /** Namespace where Metaflow submits workflows (its jobs namespace). */
+  readonly workflowNamespace: string;
+  /** KSA the workflow pods run as (METAFLOW_KUBERNETES_SERVICE_ACCOUNT); created by the stack, with Workload Identity. */
+  readonly workflowServiceAccount: BoundServiceAccount;
+  /** Helm repository. @default "https://argoproj.github.io/argo-helm" */
+  readonly repository?: string;
+  /** Exact chart version. @default "0.47.5" */
+  readonly chartVersion?: string;
+  /** Tag of the controller, server and executor images. @default "v3.7.11" */
+  readonly imageTag?: string;
+  /** Argo Server auth modes. @default ["client"] */
+  readonly authModes?: string[];
+  /** GCS bucket of the artifact repository. */
+  readonly bucketName: string;
+  /** Name of the Argo Server's KSA, created by the chart. @default "argo-server" */
+  readonly serverServiceAccountName?: string;
+  /** Annotations of the server's KSA (Workload Identity, to show artifacts from the bucket). @default {} */
+  readonly serverServiceAccountAnnotations?: Record<string, string>;
+  /** Keep finished workflows in a PostgreSQL archive. @default undefined (no archive) */
+  readonly archive?: ArgoArchiveDatabase;
+  /** Resources that must exist first (namespaces, KSAs, Secrets). @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+const RELEASE = "argo-workflows";
+
+/** Argo Workflows (controller and server) from the argoproj Helm chart, for Metaflow's `argo-workflows create`. */
+export class ArgoWorkflows extends Construct {
+  readonly release: Release;
+  /** Service of the Argo Server (UI and API). */
+  readonly serverServiceName = `${RELEASE}-server`;
+  readonly serverPort = 2746;
+  readonly namespace: string;
+  /** The chart values, as passed to Helm (before serialization). */
+  readonly values: Record<string, unknown>;
+
+  constructor(scope: Construct, id: string, props: ArgoWorkflowsProps) {
+    super(scope, id);
+    const tag = props.imageTag ?? "v3.7.11";
+    const image = (repository: string): ChartImage => ({ registry: "quay.io", repository, tag });
+    const small: Resources = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } };
+    this.namespace = props.namespace;
+
+    const archive = props.archive && {
+      archive: true,
+      nodeStatusOffLoad: false,
+      postgresql: {
+        host: props.archive.host,
+        port: 5432,
+        database: props.archive.database,
+        tableName: "argo_workflows",
+        userNameSecret: { name: props.archive.credentials.secretName, key: props.archive.credentials.usernameKey },
+        passwordSecret: { name: props.archive.credentials.secretName, key: props.archive.credentials.passwordKey },
+        // The instance accepts only TLS connections.
+        ssl: true,
+        sslMode: "require",
+      },
+    };
+
+    this.values = {
+      fullnameOverride: RELEASE,
+      // Every image carries an explicit tag, so a chart upgrade never silently changes what runs.
+      images: { tag, pullPolicy: "IfNotPresent" },
+      crds: { install: true, keep: true },
+      singleNamespace: false,
+      // The workflow KSA and its executor Role are created by this stack (see below), where they can be checked.
+      workflow: {
+        serviceAccount: { create: false, name: props.workflowServiceAccount.name },
+        rbac: { create: false },
+      },
+      controller: {
+        image: image("argoproj/workflow-controller"),
+        workflowNamespaces: [props.workflowNamespace],
+        serviceAccount: { create: true, name: "argo-workflow-controller" },
+        persistence: archive ?? {},
+        resources: small,
+      },
+      executor: { image: image("argoproj/argoexec") },
+      server: {
+        image: image("argoproj/argocli"),
+        // Set explicitly: "client" makes every UI and API call carry the caller's own Kubernetes credentials,
+        // so reaching the port gives no more rights than the caller already has.
+        authModes: props.authModes ?? ["client"],
+        // Plain HTTP inside the cluster; it is only reached through `kubectl port-forward`.
+        secure: false,
+        serviceType: "ClusterIP",
+        serviceAccount: {
+          create: true,
+          name: props.serverServiceAccountName ?? "argo-server",
+          annotations: props.serverServiceAccountAnnotations ?? {},
+        },
+        resources: small,
+      },
+      // Workflow pods write artifacts as their KSA through Workload Identity: no key Secret is configured.
+      useStaticCredentials: false,
+      artifactRepository: {
+        archiveLogs: false,
+        gcs: {
+          bucket: props.bucketName,
+          // The chart renders this with `tpl`: the escaped braces reach Argo as {{workflow.name}}/{{pod.name}}.
+          keyFormat: 'argo-artifacts/{{ "{{" }}workflow.name{{ "}}" }}/{{ "{{" }}pod.name{{ "}}" }}',
+        },
+      },
+    };
+
+    // What Argo's executor sidecar needs in the workflow namespace: report each step's outputs.
+    new NamespacedRole(this, "executor", {
+      namespace: props.workflowNamespace,
+      name: "argo-workflow-executor",
+      rules: [{ apiGroups: ["argoproj.io"], resources: ["workflowtaskresults"], verbs: ["create", "patch"] }],
+      subjects: [props.workflowServiceAccount],
+      dependsOn: props.dependsOn,
+    });
+
+    this.release = new Release(this, "release", {
+      name: RELEASE,
+      repository: props.repository ?? "https://argoproj.github.io/argo-helm",
+      chart: "argo-workflows",
+      version: props.chartVersion ?? "0.47.5",
+      namespace: props.namespace,
+      values: [toValues(this.values)],
+      // Roll back a failed upgrade instead of leaving a half-applied release.
+      atomic: true,
+      cleanupOnFail: true,
+      timeout: 600,
+      dependsOn: props.dependsOn,
+    });
+  }
+}

@@ -1,0 +1,22 @@
+// Helm values are built as typed objects and serialized here, never written as YAML by hand.
+
+/** A container image as the argoproj charts take it. */
+export interface ChartImage {
+  readonly registry?: string;
+  readonly repository: string;
+  readonly tag: string;
+}
+
+/** CPU and memory requests and limits. */
+export interface Resources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+/**
+ * Serializes Helm values as JSON (a subset of YAML that Helm reads as is). Terraform tokens embedded in strings
+ * (a bucket name, an email) stay intact and are interpolated by Terraform when the release is planned.
+ */
+export function toValues(values: object): string {
+  return JSON.stringify(values, null, 2);
+}

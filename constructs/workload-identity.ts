@@ -1,0 +1,70 @@
+import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
+import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+
+/** The annotation that tells GKE which Google service account a Kubernetes service account acts as. */
+export const WI_ANNOTATION = "iam.gke.io/gcp-service-account";
+
+export interface WorkloadIdentityProps {
+  /** Email of the Google service account (GSA) the pods act as. */
+  readonly gsaEmail: string;
+  /** Full resource name of the GSA, `projects/<project>/serviceAccounts/<email>`. */
+  readonly gsaName: string;
+  /** The cluster's Workload Identity pool, `<project>.svc.id.goog`. */
+  readonly workloadPool: string;
+  /** Namespace of the Kubernetes service account (KSA). */
+  readonly namespace: string;
+  /** Name of the KSA. */
+  readonly ksaName: string;
+  /** Create the KSA here; false when a Helm chart creates it with `annotations`. @default true */
+  readonly createServiceAccount?: boolean;
+  /** Let pods of the KSA mount an API token by default. @default false */
+  readonly automountServiceAccountToken?: boolean;
+  /** Resources that must exist first (the namespace). @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * A KSA annotated with a GSA, and the `roles/iam.workloadIdentityUser` grant that lets exactly that KSA act as
+ * the GSA. Without the grant, pods get 403 from Google APIs despite the annotation.
+ */
+export class WorkloadIdentity extends Construct {
+  /** Name of the KSA. */
+  readonly ksaName: string;
+  readonly namespace: string;
+  /** Annotations to put on the KSA (for a chart-created one). */
+  readonly annotations: Record<string, string>;
+  /** `serviceAccount:<pool>[<namespace>/<ksa>]`, the principal granted on the GSA. */
+  readonly member: string;
+  /** The KSA, when created here. */
+  readonly serviceAccount?: ServiceAccountV1;
+
+  constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
+    super(scope, id);
+    this.ksaName = props.ksaName;
+    this.namespace = props.namespace;
+    this.annotations = { [WI_ANNOTATION]: props.gsaEmail };
+    this.member = `serviceAccount:${props.workloadPool}[${props.namespace}/${props.ksaName}]`;
+
+    if (props.createServiceAccount ?? true) {
+      this.serviceAccount = new ServiceAccountV1(this, "ksa", {
+        metadata: {
+          name: props.ksaName,
+          namespace: props.namespace,
+          annotations: this.annotations,
+          labels: { "app.kubernetes.io/part-of": "metaflow" },
+        },
+        automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+        dependsOn: props.dependsOn,
+      });
+    }
+
+    // Scoped to one namespace/KSA pair: any other KSA in the cluster stays unable to act as the GSA.
+    new ServiceAccountIamMember(this, "workload-identity-user", {
+      serviceAccountId: props.gsaName,
+      role: "roles/iam.workloadIdentityUser",
+      member: this.member,
+    });
+  }
+}

@@ -1,0 +1,57 @@
+// Helm releases: the values Terraform passes (YAML documents and `set` entries), read for several sections.
+import { parse } from "yaml";
+import { ResourceModel } from "./model";
+
+export interface HelmSet {
+  readonly name: string;
+  readonly value: unknown;
+  readonly sensitive: boolean;
+}
+
+/** One helm_release's values: parsed YAML documents (unparseable ones skipped) and `set`/`set_sensitive` entries. */
+export interface HelmValues {
+  readonly documents: unknown[];
+  readonly sets: HelmSet[];
+  /** Documents that are not YAML (e.g. a whole-document expression). */
+  readonly unparsed: string[];
+}
+
+export function isHelmRelease(r: ResourceModel): boolean {
+  return r.type === "helm_release";
+}
+
+export function helmValues(r: ResourceModel): HelmValues {
+  const documents: unknown[] = [];
+  const unparsed: string[] = [];
+  for (const text of [].concat(r.body.values ?? [])) {
+    try {
+      documents.push(parse(String(text)));
+    } catch {
+      unparsed.push(String(text));
+    }
+  }
+  const sets: HelmSet[] = [
+    ...[].concat(r.body.set ?? []).map((s: any) => ({ name: String(s.name), value: s.value, sensitive: false })),
+    ...[].concat(r.body.set_list ?? []).map((s: any) => ({ name: String(s.name), value: s.value, sensitive: false })),
+    ...[].concat(r.body.set_sensitive ?? []).map((s: any) => ({ name: String(s.name), value: s.value, sensitive: true })),
+  ];
+  return { documents, sets, unparsed };
+}
+
+/** Calls `visit` for every key/value pair in a parsed YAML tree, with its dotted path. */
+export function walkValues(value: unknown, visit: (key: string, value: unknown, at: string, parent: Record<string, unknown>) => void, at = ""): void {
+  if (Array.isArray(value)) value.forEach((v, i) => walkValues(v, visit, `${at}[${i}]`));
+  else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const here = at ? `${at}.${k}` : k;
+      visit(k, v, here, value as Record<string, unknown>);
+      walkValues(v, visit, here);
+    }
+  }
+}
+
+/** "chart@version from repository" for display. */
+export function chartLabel(r: ResourceModel): string {
+  const repo = r.body.repository ? ` from ${r.body.repository}` : "";
+  return `${r.body.chart}${r.body.version ? `@${r.body.version}` : ""}${repo}`;
+}

@@ -1,0 +1,119 @@
+// Supply chain: every container image and Helm chart Terraform deploys, and whether it is pinned.
+import { chartLabel, helmValues, isHelmRelease, walkValues } from "./helm";
+import { code, flagCell, flagList, paragraphs, table } from "./markdown";
+import { EnvironmentModel, Flag, ResourceModel, Section } from "./model";
+import { display, isLiteral, walkStrings } from "./refs";
+
+const TITLE = "Supply chain";
+const where = (r: ResourceModel) => r.path ?? r.address;
+
+/** How an image reference is pinned. */
+export interface ImagePin {
+  readonly kind: "digest" | "tag" | "latest" | "none" | "expression";
+  readonly detail: string;
+}
+
+/** Splits "registry:5000/repo/name:tag@sha256:..." into its pin; a ":" before the last "/" is a port. */
+export function imagePin(image: string): ImagePin {
+  if (!isLiteral(image)) return { kind: "expression", detail: "set by an expression" };
+  const at = image.indexOf("@");
+  if (at !== -1) return { kind: "digest", detail: image.slice(at + 1) };
+  const lastSlash = image.lastIndexOf("/");
+  const colon = image.indexOf(":", lastSlash + 1);
+  if (colon === -1) return { kind: "none", detail: "no tag (means latest)" };
+  const tag = image.slice(colon + 1);
+  return tag === "latest" ? { kind: "latest", detail: "latest" } : { kind: "tag", detail: tag };
+}
+
+/** A chart version that pins one release (not a range, not empty). */
+export function isPinnedChartVersion(version: unknown): boolean {
+  return typeof version === "string" && /^v?\d+\.\d+\.\d+(-[\w.]+)?(\+[\w.]+)?$/.test(version.trim());
+}
+
+interface ImageUse {
+  readonly image: string;
+  readonly source: string;
+  readonly resource: ResourceModel;
+}
+
+/** Images of Kubernetes workloads: every "image" string inside a container or init container. */
+function workloadImages(r: ResourceModel): ImageUse[] {
+  const out: ImageUse[] = [];
+  walkStrings(r.body, (s, at) => {
+    if (/(^|\.)(container|init_container|ephemeral_container)\[\d+\]\.image$/.test(at)) out.push({ image: s, source: at, resource: r });
+  });
+  return out;
+}
+
+/** Images a Helm release overrides in its values: `image: "repo:tag"` or `{registry, repository, tag, digest}`. */
+function helmImages(r: ResourceModel): ImageUse[] {
+  const out: ImageUse[] = [];
+  const { documents, sets } = helmValues(r);
+  for (const doc of documents) {
+    walkValues(doc, (key, value, at) => {
+      if (key === "image" && typeof value === "string") out.push({ image: value, source: `values ${at}`, resource: r });
+      if (key === "image" && value && typeof value === "object" && "repository" in (value as object)) {
+        const v = value as Record<string, unknown>;
+        const repo = [v.registry, v.repository].filter((x) => x !== undefined && x !== "").join("/");
+        const ref = v.digest ? `${repo}@${v.digest}` : v.tag !== undefined && v.tag !== "" ? `${repo}:${v.tag}` : `${repo} (chart's default tag)`;
+        out.push({ image: ref, source: `values ${at}`, resource: r });
+      }
+      // argo-workflows and others set one tag for all their images.
+      if (key === "images" && value && typeof value === "object" && "tag" in (value as object)) {
+        out.push({ image: `(all images of the chart):${(value as Record<string, unknown>).tag}`, source: `values ${at}.tag`, resource: r });
+      }
+    });
+  }
+  for (const s of sets) {
+    if (/(^|\.)image(\.(tag|repository))?$/.test(s.name)) out.push({ image: `${s.name}=${display(s.value)}`, source: `set ${s.name}`, resource: r });
+  }
+  return out;
+}
+
+function imageFlags(use: ImageUse): { pin: string; flags: Flag[] } {
+  // A repository with the chart's default tag is pinned by the chart version.
+  if (use.image.endsWith("(chart's default tag)")) return { pin: "chart default (pinned by chart version)", flags: [] };
+  const pin = imagePin(use.image.replace(/^\(all images of the chart\)/, "x"));
+  const floating = pin.kind === "latest" || pin.kind === "none";
+  const flags: Flag[] = floating
+    ? [{ severity: "warn", section: TITLE, message: `image ${use.image} floats (${pin.detail}): each pull may run different code`, where: where(use.resource), label: `floating (${pin.detail})` }]
+    : [];
+  const label = pin.kind === "digest" ? `digest ${code(pin.detail)}` : pin.kind === "tag" ? `tag ${code(pin.detail)} (mutable)` : pin.detail;
+  return { pin: label, flags };
+}
+
+export function supplyChainSection(env: EnvironmentModel): Section {
+  const flags: Flag[] = [];
+  const imageRows: string[][] = [];
+  const chartRows: string[][] = [];
+  for (const stack of env.stacks) {
+    for (const r of stack.resources) {
+      const uses = isHelmRelease(r) ? helmImages(r) : /^kubernetes_/.test(r.type) ? workloadImages(r) : [];
+      for (const use of uses) {
+        const { pin, flags: own } = imageFlags(use);
+        flags.push(...own);
+        imageRows.push([code(use.image), pin, code(`${r.address} ${use.source}`), flagCell(own)]);
+      }
+      if (isHelmRelease(r)) {
+        const own: Flag[] = [];
+        if (!isPinnedChartVersion(r.body.version)) {
+          own.push({ severity: "warn", section: TITLE, message: `Helm chart ${display(r.body.chart)} ${r.body.version ? `version ${display(r.body.version)} is a range` : "has no version"}: the newest matching chart is installed`, where: where(r) });
+        }
+        if (typeof r.body.repository === "string" && r.body.repository.startsWith("http://")) {
+          own.push({ severity: "warn", section: TITLE, message: `Helm repository ${r.body.repository} is plain HTTP`, where: where(r) });
+        }
+        flags.push(...own);
+        chartRows.push([code(display(r.body.name)), code(chartLabel(r)), code(display(r.body.namespace ?? "default")), code(where(r)), flagCell(own)]);
+      }
+    }
+  }
+  const markdown = paragraphs(
+    flagList(flags),
+    "#### Container images",
+    table(["Image", "Pinned by", "Where", "Flags"], imageRows, "_No container images in the JSON._"),
+    chartRows.length > 0 && "Images a chart does not override come from its defaults, fixed by the chart version.",
+    "#### Helm charts",
+    table(["Release", "Chart", "Namespace", "Defined at", "Flags"], chartRows, "_No Helm releases._"),
+  );
+  return { title: TITLE, markdown, flags };
+}

@@ -1,0 +1,72 @@
+// `npm run review`: writes <out>/review/<env>.md for every environment of a synth and prints a summary.
+// Usage: review [--out <dir>] [--against <dir>] [--env <name>]... [--strict]
+// Exit codes: 0 reviewed (loud flags included, unless --strict), 1 --strict and a loud flag fired, 2 bad usage or input.
+import * as fs from "fs";
+import * as path from "path";
+import { loadSynthDir, review, ReviewInputError, summary } from "../lib/review";
+
+const USAGE = `Usage: npm run review -- [--out <dir>] [--against <dir>] [--env <name>] [--strict]
+
+  --out <dir>      synth directory to review (default: cdktf.out); reports go to <dir>/review/<env>.md
+  --against <dir>  an older synth directory (e.g. main's cdktf.out) to compare with: added, removed,
+                   changed and destroyed-and-recreated resources
+  --env <name>     only this environment (repeatable; default: all)
+  --strict         exit 1 when any loud flag fires (for CI gates)`;
+
+interface Args {
+  out: string;
+  against?: string;
+  envs: string[];
+  strict: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { out: "cdktf.out", envs: [], strict: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new ReviewInputError(`${arg} needs a value\n\n${USAGE}`);
+      return v;
+    };
+    if (arg === "--out") args.out = value();
+    else if (arg === "--against") args.against = value();
+    else if (arg === "--env") args.envs.push(value());
+    else if (arg === "--strict") args.strict = true;
+    else if (arg === "--help" || arg === "-h") {
+      console.log(USAGE);
+      process.exit(0);
+    } else throw new ReviewInputError(`unknown argument ${arg}\n\n${USAGE}`);
+  }
+  return args;
+}
+
+function main(): number {
+  const args = parseArgs(process.argv.slice(2));
+  const synth = loadSynthDir(args.out);
+  const before = args.against ? loadSynthDir(args.against) : undefined;
+  const known = new Set(synth.stacks.map((s) => s.env));
+  const unknown = args.envs.filter((e) => !known.has(e));
+  if (unknown.length > 0) throw new ReviewInputError(`no environment ${unknown.join(", ")} in ${args.out} (found: ${[...known].join(", ")})`);
+
+  const reviews = review(synth, { before, againstLabel: args.against, only: args.envs.length > 0 ? args.envs : undefined });
+  const dir = path.join(args.out, "review");
+  fs.mkdirSync(dir, { recursive: true });
+  for (const r of reviews) fs.writeFileSync(path.join(dir, `${r.env}.md`), r.markdown);
+  console.log(summary(reviews, (env) => path.join(dir, `${env}.md`)));
+
+  const loud = reviews.some((r) => r.flags.some((f) => f.severity === "loud"));
+  if (loud && args.strict) {
+    console.error("review: loud flags fired (--strict)");
+    return 1;
+  }
+  return 0;
+}
+
+try {
+  process.exitCode = main();
+} catch (error) {
+  if (!(error instanceof ReviewInputError)) throw error;
+  console.error(`review: ${error.message}`);
+  process.exitCode = 2;
+}
