@@ -23,6 +23,7 @@ export const JETSTREAM_IMAGES: Record<string, { natsImage: string; metricsExport
 };
 
 /** The chart in this repository that holds the EventBus and EventSource (custom resources). */
+// Resolves alike from constructs/ (ts-node, jest) and from the dist/ bundle: both sit one level below the root.
 export const EVENTS_CHART_DIR = path.join(__dirname, "..", "charts", "metaflow-argo-events");
 
 /** UID the Argo Events images run as (a static Go binary; any unprivileged UID works). */

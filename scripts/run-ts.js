@@ -1,6 +1,7 @@
-// Runs a TypeScript entry point: esbuild bundles it (with its lib/ imports) into dist/<name>.js, then Node runs
-// that with the remaining arguments. Type-checking stays with `tsc --noEmit`. Usage: node scripts/run-ts.js <entry.ts> [args...]
+// Runs a TypeScript entry point: bundles it (with its lib/ imports) into dist/<name>.js, then Node runs that with
+// the remaining arguments. Type-checking stays with `tsc --noEmit`. Usage: node scripts/run-ts.js <entry.ts> [args...]
 const path = require("path");
+const { bundle } = require("./build.js");
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
@@ -8,13 +9,6 @@ if (!entry) {
   process.exit(2);
 }
 const outfile = path.join(__dirname, "..", "dist", `${path.basename(entry, ".ts")}.js`);
-require("esbuild").buildSync({
-  entryPoints: [path.resolve(entry)],
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  outfile,
-  logLevel: "warning",
-});
+bundle(path.resolve(entry), outfile);
 process.argv = [process.argv[0], outfile, ...args];
 require(outfile);

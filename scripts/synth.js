@@ -3,8 +3,9 @@
 const fs = require("fs");
 const path = require("path");
 
+const { bundle, mainBundle } = require("./build.js");
+
 const root = path.join(__dirname, "..");
-const bundle = path.join(root, "dist", "main.js");
 
 function newestSource() {
   let newest = fs.statSync(path.join(root, "package-lock.json")).mtimeMs;
@@ -17,6 +18,6 @@ function newestSource() {
   return newest;
 }
 
-const built = fs.existsSync(bundle) ? fs.statSync(bundle).mtimeMs : 0;
-if (built < newestSource()) require("./build.js");
-require(bundle);
+const built = fs.existsSync(mainBundle) ? fs.statSync(mainBundle).mtimeMs : 0;
+if (built < newestSource()) bundle(path.join(root, "main.ts"), mainBundle);
+require(mainBundle);
