@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sourced: its variables are used by the scripts that source it
 # Shared settings for scripts/validate.sh and its helpers. Sourced, not run.
 # Everything built or installed lives in the cache dir, outside the repo.
 
@@ -15,16 +16,22 @@ TF_VERSION=1.11.4
 TF_MODULE=github.com/hashicorp/terraform
 TF_MIN=1.5.0
 
-# The provider versions the @cdktf/provider-* bindings were generated from.
+# The provider versions the @cdktf/provider-* bindings were generated from
+# ("pinned", what cdk.tf.json's required_providers asks for), and what is built.
 # The release tags (v6.50.0, ...) are not valid Go versions for these module
-# paths (no /vN suffix), so each tagged commit is named by its Go
-# pseudo-version: <next patch after the newest v0/v1 ancestor tag>-0.<UTC commit time>-<12-char hash>.
-# Columns: name version module pseudo-version ldflags(-X to stamp the version, if main uses one)
+# paths (no /vN suffix), so a tagged commit is named by its Go pseudo-version:
+# <patch after the newest v0/v1 ancestor tag>-0.<UTC commit time>-<12-char hash>.
+# The Go module proxy reachable here serves google's and random's tagged commits
+# but refuses kubernetes 2.38.0's and helm 3.1.1's (403), so for those two the
+# nearest commits it does serve are built and installed under an honest
+# prerelease version; validate.sh then points the stack's version constraint at
+# it in its scratch copy and says so. See docs/validation.md.
+# Columns: name pinned built module pseudo-version ldflags(-X stamping the version, if main has a var for it)
 PROVIDERS=(
-  "google     6.50.0 github.com/hashicorp/terraform-provider-google           v1.20.1-0.20250919180509-956f510990a7 -X=github.com/hashicorp/terraform-provider-google/version.ProviderVersion=6.50.0"
-  "kubernetes 2.38.0 github.com/hashicorp/terraform-provider-kubernetes       v1.13.4-0.20250721172020-be88f4427105 -"
-  "helm       3.1.1  github.com/hashicorp/terraform-provider-helm             v1.3.3-0.20251117192655-1cbf08f6a306  -X=main.Version=3.1.1"
-  "random     3.7.2  github.com/terraform-providers/terraform-provider-random v1.3.2-0.20250422105519-bc2ddb552b46  -"
+  "google     6.50.0 6.50.0 github.com/hashicorp/terraform-provider-google v1.20.1-0.20250919180509-956f510990a7 -X=github.com/hashicorp/terraform-provider-google/version.ProviderVersion=6.50.0"
+  "kubernetes 2.38.0 3.2.2-0.20260821094251-3a33fb6cc605 github.com/hashicorp/terraform-provider-kubernetes v1.13.4-0.20260821094251-3a33fb6cc605 -"
+  "helm       3.1.1  3.2.1-0.20260629194918-a4f1c1d8b008 github.com/hashicorp/terraform-provider-helm v1.3.3-0.20260629194918-a4f1c1d8b008 -X=main.Version=3.2.1-0.20260629194918-a4f1c1d8b008"
+  "random     3.7.2  3.7.2  github.com/terraform-providers/terraform-provider-random v1.3.2-0.20250422105519-bc2ddb552b46 -"
 )
 
 log() { printf '%s\n' "$*" >&2; }

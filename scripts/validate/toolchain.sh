@@ -1,75 +1,87 @@
 #!/usr/bin/env bash
 # Build, once per version, Terraform (only if none >= 1.5 is on PATH) and the
-# exact provider versions used by the cdktf bindings, from the Go module proxy,
-# into a Terraform filesystem mirror in the cache; then write a CLI config that
-# installs providers from that mirror only. Safe to re-run: cached binaries are kept.
+# providers listed in common.sh, from the Go module proxy, into a Terraform
+# filesystem mirror in the cache; then write a CLI config that installs
+# providers from that mirror only. Safe to re-run: built binaries are kept.
 set -euo pipefail
+# shellcheck source=scripts/validate/common.sh
 source "$(dirname "$0")/common.sh"
 
-command -v go >/dev/null || die "Go is needed to build Terraform providers (https://go.dev/dl/)"
+command -v go >/dev/null || die "Go is needed to build Terraform and the providers (https://go.dev/dl/)"
 # Static binaries like the official releases; never switch Go toolchains behind our back.
 export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="-mod=readonly -buildvcs=false"
-GOPROXY_URL=$(go env GOPROXY | tr ',|' '\n\n' | grep -v -E '^(direct|off)$' | head -n1)
+GOPROXY_URL=$(go env GOPROXY | tr ',|' '\n' | grep -v -E '^(direct|off)$' | head -n1)
 : "${GOPROXY_URL:=https://proxy.golang.org}"
-SUMS=$VALIDATE_DIR/modules.sha256
-# Nested modules of Terraform's repo, at the commit tagged v1.11.4.
+SUMS=$VALIDATE_DIR/modules.sum
+# Terraform's nested modules, at the commit tagged v1.11.4.
 TF_NESTED_VERSION=v0.0.0-20250409131005-35645b8fca68
 
 mkdir -p "$CACHE"
+RUN=$(mktemp -d "$CACHE/tmp.XXXXXX")   # downloads and sources of this run only
+trap 'rm -rf "$RUN"' EXIT
+# Wall time and peak memory of each build, when GNU time is there.
+TIMER=(); [ -x /usr/bin/time ] && TIMER=(/usr/bin/time -o "$RUN/time" -f "%e s wall, peak RSS %M KiB")
 
-# Download module@version's zip straight from the proxy and unpack it into dest.
-# (`go mod download` cannot be used: the proxy refuses the .info lookup for these
-# untagged commits, while serving their .mod and .zip.) The zip must match the
-# sha256 pinned in modules.sha256, so a changed upstream can't slip in.
+# Download module@version's zip straight from the proxy, check it against the
+# h1: pinned in modules.sum (so a changed upstream can't slip in), unpack it.
+# (`go mod download module@pseudo-version` cannot be used: the proxy refuses the
+# .info lookup for these untagged commits, while serving their .mod and .zip.)
 fetch_module() {
-  local module=$1 version=$2 dest=$3 tmp want got
+  local module=$1 version=$2 dest=$3 want
   want=$(awk -v m="$module@$version" '$2 == m {print $1}' "$SUMS")
-  [ -n "$want" ] || die "no pinned sha256 for $module@$version in $SUMS"
-  tmp=$(mktemp -d "$CACHE/dl.XXXXXX")
-  curl -fsSL --retry 3 -o "$tmp/m.zip" "$GOPROXY_URL/$module/@v/$version.zip"
-  got=$(sha256sum "$tmp/m.zip" | cut -d' ' -f1)
-  [ "$got" = "$want" ] || die "sha256 mismatch for $module@$version: got $got, want $want"
-  python3 -m zipfile -e "$tmp/m.zip" "$tmp/x"
-  mkdir -p "$(dirname "$dest")"
-  mv "$tmp/x/$module@$version" "$dest"
-  rm -rf "$tmp"
+  [ -n "$want" ] || die "no pinned checksum for $module@$version in $SUMS"
+  curl -fsSL --retry 3 -o "$RUN/m.zip" "$GOPROXY_URL/$module/@v/$version.zip" \
+    || die "the Go module proxy did not serve $module@$version"
+  python3 "$VALIDATE_DIR/modzip.py" "$RUN/m.zip" "$module@$version" "$want" "$dest"
+  rm -f "$RUN/m.zip"
 }
 
-build_provider() { # name version module pseudo-version ldflags
-  local name=$1 version=$2 module=$3 pseudo=$4 ldx=$5 out src start flags="-s -w"
-  out=$(provider_bin "$name" "$version")
-  if [ -x "$out" ]; then log "provider $name $version: cached"; return; fi
-  log "provider $name $version: building $module@$pseudo (the google provider takes a while)"
+# go build in dir, to out; its chatter goes to a log shown only on failure.
+# Only a finished binary is moved into place, so a cached one is always whole.
+go_build() { # dir out ldflags
+  if ! (cd "$1" && "${TIMER[@]}" go build -trimpath -ldflags "$3" -o "$2.$$" .) >"$RUN/build.log" 2>&1; then
+    tail -n 40 "$RUN/build.log" >&2
+    die "go build failed in $1"
+  fi
+  mv "$2.$$" "$2"
+  [ ! -s "$RUN/time" ] || log "  ($(cat "$RUN/time"))"
+}
+
+build_provider() { # name pinned built module pseudo-version ldflags
+  local name=$1 pinned=$2 built=$3 module=$4 pseudo=$5 ldx=$6 out start flags="-s -w"
+  out=$(provider_bin "$name" "$built")
+  if [ -x "$out" ]; then log "provider $name $built: cached"; return; fi
+  [ "$built" = "$pinned" ] || log "provider $name: $pinned is not served by the Go module proxy; building $built instead"
+  log "provider $name $built: building $module@$pseudo"
   start=$SECONDS
-  src=$(mktemp -d "$CACHE/src.XXXXXX")
-  fetch_module "$module" "$pseudo" "$src/m"
+  rm -rf "$RUN/src"
+  fetch_module "$module" "$pseudo" "$RUN/src"
   [ "$ldx" = - ] || flags="$flags $ldx"
   mkdir -p "$(dirname "$out")"
-  (cd "$src/m" && go build -trimpath -ldflags "$flags" -o "$out.tmp" .)
-  mv "$out.tmp" "$out"    # only a finished binary counts as cached
-  rm -rf "$src"
-  log "provider $name $version: built in $((SECONDS - start)) s"
+  go_build "$RUN/src" "$out" "$flags"
+  log "provider $name $built: built in $((SECONDS - start)) s"
 }
 
 ensure_terraform() {
-  local found out src start
+  local found out start
   found=$(find_terraform)
   if [ -n "$found" ]; then log "terraform: using $found"; return; fi
   out=$CACHE/terraform/$TF_VERSION/terraform
   log "terraform: none >= $TF_MIN found, building $TF_VERSION from source"
   start=$SECONDS
-  src=$(mktemp -d "$CACHE/src.XXXXXX")
-  fetch_module "$TF_MODULE" "v$TF_VERSION" "$src/m"
+  rm -rf "$RUN/src"
+  fetch_module "$TF_MODULE" "v$TF_VERSION" "$RUN/src"
   # Its go.mod replaces nine nested modules with ./dirs that a module zip leaves
   # out (which is also why `go install ...terraform@v1.11.4` is refused); put
   # each one back from the proxy, taken at the same commit.
-  grep -E '^replace [^ ]+ => \./' "$src/m/go.mod" | while read -r _ mod _ dir; do
-    fetch_module "$mod" "$TF_NESTED_VERSION" "$src/m/$dir"
+  grep -E '^replace [^ ]+ => \./' "$RUN/src/go.mod" | while read -r _ mod _ dir; do
+    fetch_module "$mod" "$TF_NESTED_VERSION" "$RUN/src/$dir"
   done
+  # Go 1.26 no longer knows the `tlskyber` setting this go.mod names and refuses
+  # to load it; it only tuned TLS towards remote backends, unused here.
+  (cd "$RUN/src" && go mod edit -dropgodebug=tlskyber)
   mkdir -p "$(dirname "$out")"
-  (cd "$src/m" && go build -trimpath -ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" -o "$out.tmp" .)
-  mv "$out.tmp" "$out"
-  rm -rf "$src"
+  go_build "$RUN/src" "$out" "-s -w -X github.com/hashicorp/terraform/version.dev=no"
   log "terraform: built $TF_VERSION in $((SECONDS - start)) s"
 }
 
@@ -81,7 +93,7 @@ done
 
 # No `direct` block: a provider missing from the mirror fails init instead of
 # reaching for the registry.
-cat >"$TFRC" <<EOF
+cat >"$TFRC.$$" <<EOF
 disable_checkpoint = true
 provider_installation {
   filesystem_mirror {
@@ -90,4 +102,5 @@ provider_installation {
   }
 }
 EOF
+mv "$TFRC.$$" "$TFRC"
 log "terraform CLI config: $TFRC (providers from $MIRROR only)"
