@@ -15,13 +15,19 @@ const ROOT = path.join(__dirname, "..");
 const GOLDEN = path.join(__dirname, "golden");
 const tempDirs: string[] = [];
 
-/** Synthesizes a raw config the way `cdktf synth` does (manifest.json + stacks/), into a temp dir. */
+const synthCache = new Map<string, string>();
+
+/** Synthesizes a raw config the way `cdktf synth` does (manifest.json + stacks/), into a temp dir; once per config. */
 function synthToDir(raw: any): string {
+  const key = JSON.stringify(raw);
+  const cached = synthCache.get(key);
+  if (cached) return cached;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "review-synth-"));
   tempDirs.push(outdir);
   const app = new App({ outdir });
   addEnvironments(app, parseConfig(raw));
   app.synth();
+  synthCache.set(key, outdir);
   return outdir;
 }
 
@@ -124,8 +130,12 @@ describe("--against between two configurations", () => {
 });
 
 describe("npm run review (scripts/review.ts)", () => {
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, [path.join(ROOT, "scripts", "run-ts.js"), path.join(ROOT, "scripts", "review.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+  // Bundled once, as scripts/run-ts.js does for `npm run review`, then run for each case.
+  const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), "review-cli-"));
+  tempDirs.push(bundleDir);
+  const cli = path.join(bundleDir, "review.js");
+  beforeAll(() => require("../scripts/build.js").bundle(path.join(ROOT, "scripts", "review.ts"), cli));
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: ROOT, encoding: "utf8" });
 
   test("writes one report per environment and prints the summary", () => {
     const out = synthToDir(defaultRawConfig());

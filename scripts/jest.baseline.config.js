@@ -4,5 +4,5 @@ const project = require("../jest.config.js");
 module.exports = {
   ...project,
   rootDir: "..",
-  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "scripts/tsconfig.baseline.json" }] },
 };
