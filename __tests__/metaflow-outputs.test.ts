@@ -12,8 +12,8 @@ const dev = synthDev();
 const json = dev.servicesJson;
 const outputs: Record<string, any> = json.output;
 
-/** Keys that metaflow/metaflow_config.py reads (`from_conf("X")` reads METAFLOW_X), checked against its source. */
-const METAFLOW_CONFIG_KEYS = new Set([
+/** The output names the spec asks for, in order. */
+const EXPECTED_OUTPUT_KEYS = [
   "METAFLOW_DEFAULT_DATASTORE",
   "METAFLOW_DATASTORE_SYSROOT_GS",
   "METAFLOW_DEFAULT_METADATA",
@@ -28,28 +28,14 @@ const METAFLOW_CONFIG_KEYS = new Set([
   "METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL",
   "METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT",
   "METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE",
-  "METAFLOW_UI_URL",
-  "METAFLOW_ARGO_WORKFLOWS_UI_URL",
-]);
+];
+
+/** Keys that metaflow/metaflow_config.py reads (`from_conf("X")` reads METAFLOW_X), checked against its source. */
+const METAFLOW_CONFIG_KEYS = new Set([...EXPECTED_OUTPUT_KEYS, "METAFLOW_UI_URL", "METAFLOW_ARGO_WORKFLOWS_UI_URL"]);
 
 test("the outputs are exactly the METAFLOW_* keys, metaflow_config and END_USER_SETUP", () => {
   expect(Object.keys(outputs).sort()).toEqual([...METAFLOW_OUTPUT_KEYS, "END_USER_SETUP", "metaflow_config"].sort());
-  expect([...METAFLOW_OUTPUT_KEYS]).toEqual([
-    "METAFLOW_DEFAULT_DATASTORE",
-    "METAFLOW_DATASTORE_SYSROOT_GS",
-    "METAFLOW_DEFAULT_METADATA",
-    "METAFLOW_SERVICE_URL",
-    "METAFLOW_SERVICE_INTERNAL_URL",
-    "METAFLOW_KUBERNETES_NAMESPACE",
-    "METAFLOW_KUBERNETES_SERVICE_ACCOUNT",
-    "METAFLOW_ARGO_EVENTS_EVENT_BUS",
-    "METAFLOW_ARGO_EVENTS_EVENT_SOURCE",
-    "METAFLOW_ARGO_EVENTS_EVENT",
-    "METAFLOW_ARGO_EVENTS_WEBHOOK_URL",
-    "METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL",
-    "METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT",
-    "METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE",
-  ]);
+  expect([...METAFLOW_OUTPUT_KEYS]).toEqual(EXPECTED_OUTPUT_KEYS);
 });
 
 test("the outputs hold the values Metaflow needs", () => {
