@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { toValues } from "./helm-values";
+import { ARGO_HELM_REPOSITORY, CONTROLLER_RESOURCES, RELEASE_SAFETY, toValues } from "./helm-values";
 import { NamespacedRole } from "./namespaced-role";
 
 /** Images of each JetStream version the argo-events 2.4.x chart lists (its values.yaml), all pinned. */
@@ -73,7 +73,7 @@ export class ArgoEvents extends Construct {
 
   constructor(scope: Construct, id: string, props: ArgoEventsProps) {
     super(scope, id);
-    const repository = props.repository ?? "https://argoproj.github.io/argo-helm";
+    const repository = props.repository ?? ARGO_HELM_REPOSITORY;
     const jetstreamVersion = props.jetstreamVersion ?? "2.10.10";
     const jetstream = JETSTREAM_IMAGES[jetstreamVersion];
     if (!jetstream) throw new Error(`unknown JetStream version ${jetstreamVersion}: use one of ${Object.keys(JETSTREAM_IMAGES).join(", ")}`);
@@ -114,7 +114,7 @@ export class ArgoEvents extends Construct {
         rbac: { enabled: true, namespaced: false },
         replicas: 1,
         containerSecurityContext: containerSecurity,
-        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+        resources: CONTROLLER_RESOURCES,
       },
       // The validating admission webhook is off: it would need its own TLS setup and is optional.
       webhook: { enabled: false },
@@ -127,9 +127,7 @@ export class ArgoEvents extends Construct {
       version: props.chartVersion ?? "2.4.22",
       namespace: props.namespace,
       values: [toValues(this.controllerValues)],
-      atomic: true,
-      cleanupOnFail: true,
-      timeout: 600,
+      ...RELEASE_SAFETY,
       dependsOn: props.dependsOn,
     });
 
@@ -161,7 +159,7 @@ export class ArgoEvents extends Construct {
             // JetStream needs three nodes for its replicated streams.
             replicas: 3,
             securityContext: podSecurity,
-            containerTemplate: { resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } } },
+            containerTemplate: { resources: CONTROLLER_RESOURCES },
           },
         },
       },
@@ -196,9 +194,7 @@ export class ArgoEvents extends Construct {
       version: String(YAML.parse(fs.readFileSync(path.join(chartDir, "Chart.yaml"), "utf8")).version),
       namespace: props.eventsNamespace,
       values: [toValues(this.resourcesValues)],
-      atomic: true,
-      cleanupOnFail: true,
-      timeout: 600,
+      ...RELEASE_SAFETY,
       // The custom resources need the CRDs, which the controller release installs.
       dependsOn: [this.controllerRelease],
     });

@@ -2,7 +2,7 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { DbCredentials } from "./db-credentials";
-import { ChartImage, Resources, toValues } from "./helm-values";
+import { ARGO_HELM_REPOSITORY, CONTROLLER_RESOURCES, ChartImage, RELEASE_SAFETY, toValues } from "./helm-values";
 import { BoundServiceAccount, NamespacedRole } from "./namespaced-role";
 
 /** Where the workflow archive lives: its own database and user on the Cloud SQL instance. */
@@ -58,7 +58,6 @@ export class ArgoWorkflows extends Construct {
     super(scope, id);
     const tag = props.imageTag ?? "v3.7.11";
     const image = (repository: string): ChartImage => ({ registry: "quay.io", repository, tag });
-    const small: Resources = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } };
     this.namespace = props.namespace;
 
     const archive = props.archive && {
@@ -93,7 +92,7 @@ export class ArgoWorkflows extends Construct {
         workflowNamespaces: [props.workflowNamespace],
         serviceAccount: { create: true, name: "argo-workflow-controller" },
         persistence: archive ?? {},
-        resources: small,
+        resources: CONTROLLER_RESOURCES,
       },
       executor: { image: image("argoproj/argoexec") },
       server: {
@@ -109,7 +108,7 @@ export class ArgoWorkflows extends Construct {
           name: props.serverServiceAccountName ?? "argo-server",
           annotations: props.serverServiceAccountAnnotations ?? {},
         },
-        resources: small,
+        resources: CONTROLLER_RESOURCES,
       },
       // Workflow pods write artifacts as their KSA through Workload Identity: no key Secret is configured.
       useStaticCredentials: false,
@@ -134,15 +133,12 @@ export class ArgoWorkflows extends Construct {
 
     this.release = new Release(this, "release", {
       name: RELEASE,
-      repository: props.repository ?? "https://argoproj.github.io/argo-helm",
+      repository: props.repository ?? ARGO_HELM_REPOSITORY,
       chart: "argo-workflows",
       version: props.chartVersion ?? "0.47.5",
       namespace: props.namespace,
       values: [toValues(this.values)],
-      // Roll back a failed upgrade instead of leaving a half-applied release.
-      atomic: true,
-      cleanupOnFail: true,
-      timeout: 600,
+      ...RELEASE_SAFETY,
       dependsOn: props.dependsOn,
     });
   }

@@ -13,6 +13,18 @@ export interface Resources {
   readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
+/** The argoproj Helm repository. */
+export const ARGO_HELM_REPOSITORY = "https://argoproj.github.io/argo-helm";
+
+/** Requests and limits of the Argo controllers, server and JetStream pods. */
+export const CONTROLLER_RESOURCES: Resources = {
+  requests: { cpu: "100m", memory: "128Mi" },
+  limits: { cpu: "500m", memory: "512Mi" },
+};
+
+/** Every release: roll back a failed install or upgrade instead of leaving it half-applied. */
+export const RELEASE_SAFETY = { atomic: true, cleanupOnFail: true, timeout: 600 } as const;
+
 /**
  * Serializes Helm values as JSON (a subset of YAML that Helm reads as is). Terraform tokens embedded in strings
  * (a bucket name, an email) stay intact and are interpolated by Terraform when the release is planned.

@@ -1,5 +1,6 @@
 // Settings of what runs inside the cluster (the `<env>-services` stack).
 import { z } from "zod";
+import { ARGO_HELM_REPOSITORY } from "../constructs/helm-values";
 import { dnsLabel } from "./rules";
 
 /** A full version tag such as `v2.5.1` or `1.9.10`: never `latest`, never a floating `v1.3`. */
@@ -55,7 +56,7 @@ const ImagesSchema = z
 const ArgoWorkflowsSchema = z
   .object({
     /** Helm repository of the Argo charts. @default "https://argoproj.github.io/argo-helm" */
-    repository: z.string().regex(/^(https|oci):\/\/\S+$/, "must be an https:// or oci:// Helm repository").default("https://argoproj.github.io/argo-helm"),
+    repository: z.string().regex(/^(https|oci):\/\/\S+$/, "must be an https:// or oci:// Helm repository").default(ARGO_HELM_REPOSITORY),
     /** argo-workflows chart version; 0.47.5 ships Argo Workflows v3.7.11 (Metaflow is not tested on Argo 4). @default "0.47.5" */
     chartVersion: chartVersion.default("0.47.5"),
     /** Tag of the controller, server and executor images, the chart's appVersion. @default "v3.7.11" */
