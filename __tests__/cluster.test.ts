@@ -60,8 +60,32 @@ describe("GKE, Standard mode (default)", () => {
     const json = synthDev((e) => (e.cluster = { regional: true, minNodes: 0, maxNodes: 20, masterAuthorizedNetworks: [{ cidr: "203.0.113.0/24", name: "office" }] })).infraJson;
     const c = onlyResource(json, "google_container_cluster");
     expect(c.location).toBe("us-central1");
-    expect(c.master_authorized_networks_config).toEqual({ cidr_blocks: [{ cidr_block: "203.0.113.0/24", display_name: "office" }] });
+    expect(c.master_authorized_networks_config).toEqual({
+      cidr_blocks: [{ cidr_block: "203.0.113.0/24", display_name: "office" }],
+      gcp_public_cidrs_access_enabled: false,
+    });
     expect(onlyResource(json, "google_container_node_pool").autoscaling).toEqual({ min_node_count: 0, max_node_count: 20 });
+  });
+});
+
+describe("control-plane access", () => {
+  test("by default through the IAM-gated DNS endpoint, with the IP endpoint closed to every outside network", () => {
+    const c = onlyResource(synthDev().infraJson, "google_container_cluster");
+    expect(c.control_plane_endpoints_config).toEqual({ dns_endpoint_config: { allow_external_traffic: true } });
+    expect(c.master_authorized_networks_config).toEqual({ cidr_blocks: [], gcp_public_cidrs_access_enabled: false });
+    const { infraJson, servicesJson } = synthDev();
+    expect(infraJson.output.cluster_endpoint.value).toMatch(/control_plane_endpoints_config\[0\]\.dns_endpoint_config\[0\]\.endpoint/);
+    // The DNS endpoint's certificate is publicly trusted: the cluster CA must not be pinned for it.
+    expect(servicesJson.provider.kubernetes[0].cluster_ca_certificate).toBeUndefined();
+  });
+
+  test('"ip" keeps the public IP endpoint, signed by the cluster CA', () => {
+    const { infraJson, servicesJson } = synthDev((e) => (e.cluster = { controlPlaneEndpoint: "ip" }));
+    const c = onlyResource(infraJson, "google_container_cluster");
+    expect(c.control_plane_endpoints_config).toBeUndefined();
+    expect(c.master_authorized_networks_config).toBeUndefined();
+    expect(infraJson.output.cluster_endpoint.value).toMatch(/\.endpoint\}$/);
+    expect(servicesJson.provider.kubernetes[0].cluster_ca_certificate).toBe("${base64decode(data.terraform_remote_state.infra.outputs.cluster_ca_certificate)}");
   });
 });
 

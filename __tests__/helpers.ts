@@ -81,10 +81,11 @@ export function helmRelease(json: any, releaseName: string): any {
   return release;
 }
 
-/** Every container image a synthesized stack runs: Deployment containers and the images in Helm values. */
+/** Every container image a synthesized stack runs: Deployment and Job containers and the images in Helm values. */
 export function allImages(json: any): { where: string; image: string }[] {
   const found: { where: string; image: string }[] = [];
-  for (const [name, d] of Object.entries<any>(resourcesOf(json, "kubernetes_deployment_v1"))) {
+  const workloads = { ...resourcesOf(json, "kubernetes_deployment_v1"), ...resourcesOf(json, "kubernetes_job_v1") };
+  for (const [name, d] of Object.entries<any>(workloads)) {
     const spec = d.spec.template.spec;
     for (const c of [...(spec.init_container ?? []), ...spec.container]) found.push({ where: `${name}/${c.name}`, image: c.image });
   }

@@ -10,8 +10,8 @@ describe("Metaflow service account and role bindings", () => {
   const grants = members(infraJson).filter((m) => m.member === saMember);
   const byRole = (role: string) => grants.find((g) => g.role === role);
 
-  test("grants exactly object admin, SQL client and GKE developer", () => {
-    expect(grants.map((g) => g.role).sort()).toEqual(["roles/cloudsql.client", "roles/container.developer", "roles/storage.objectAdmin"]);
+  test("grants exactly object admin, SQL client and GKE Cluster Viewer (Kubernetes rights come from RBAC)", () => {
+    expect(grants.map((g) => g.role).sort()).toEqual(["roles/cloudsql.client", "roles/container.clusterViewer", "roles/storage.objectAdmin"]);
   });
 
   test("scopes object access to the datastore bucket and nothing that merely shares its prefix", () => {
@@ -33,11 +33,25 @@ describe("Metaflow service account and role bindings", () => {
     expect(resourcesOf(synthDev((e) => (e.identity = { createKey: false })).infraJson, "google_service_account_key")).toEqual({});
   });
 
-  test("grants flow runners GKE developer and bucket-scoped object admin", () => {
+  test("grants flow runners GKE Cluster Viewer and bucket-scoped object admin, and no project-wide Kubernetes rights", () => {
     const json = synthDev((e) => (e.identity = { flowRunners: ["group:ml@example.com"] })).infraJson;
     const runner = members(json).filter((m) => m.member === "group:ml@example.com");
-    expect(runner.map((g) => g.role).sort()).toEqual(["roles/container.developer", "roles/storage.objectAdmin"]);
+    expect(runner.map((g) => g.role).sort()).toEqual(["roles/container.clusterViewer", "roles/storage.objectAdmin"]);
     expect(runner.find((g) => g.role === "roles/storage.objectAdmin").condition.expression).toContain("projects/_/buckets/my-metaflow-project-metaflow-dev/");
+    for (const m of members(json)) expect(m.role).not.toBe("roles/container.developer");
+  });
+
+  test('with flowRunnerAccess "project", flow runners and the service account get Kubernetes Engine Developer', () => {
+    const json = synthDev((e) => (e.identity = { flowRunners: ["group:ml@example.com"], flowRunnerAccess: "project" })).infraJson;
+    const roles = (member: string) => members(json).filter((m) => m.member === member).map((g) => g.role).sort();
+    expect(roles("group:ml@example.com")).toEqual(["roles/container.developer", "roles/storage.objectAdmin"]);
+    expect(roles(saMember)).toContain("roles/container.developer");
+  });
+
+  test("groups turn on Google Groups for RBAC with their domain's gke-security-groups group", () => {
+    expect(onlyResource(infraJson, "google_container_cluster").authenticator_groups_config).toBeUndefined();
+    const json = synthDev((e) => (e.identity = { flowRunners: ["group:ml@example.com", "user:a@example.com"] })).infraJson;
+    expect(onlyResource(json, "google_container_cluster").authenticator_groups_config).toEqual({ security_group: "gke-security-groups@example.com" });
   });
 
   test("creates the metaflow_admin custom role only on request", () => {

@@ -6,7 +6,8 @@ import * as path from "path";
 import { addEnvironments } from "../lib/app";
 import { parseConfig } from "../lib/config";
 import { METAFLOW_OUTPUT_KEYS } from "../lib/metaflow-outputs";
-import { devConfig, resourcesOf, synthDev } from "./helpers";
+import { metaflowClientRequirements } from "../lib/metaflow-client";
+import { devConfig, onlyResource, resourcesOf, synthDev } from "./helpers";
 
 const dev = synthDev();
 const json = dev.servicesJson;
@@ -45,17 +46,17 @@ test("the outputs hold the values Metaflow needs", () => {
   expect(value("METAFLOW_DATASTORE_SYSROOT_GS")).toBe("${data.terraform_remote_state.infra.outputs.datastore_root}");
   expect(value("METAFLOW_SERVICE_URL")).toBe("http://localhost:8080");
   expect(value("METAFLOW_SERVICE_INTERNAL_URL")).toBe("http://metadata-service.metaflow.svc.cluster.local:8080");
-  expect(value("METAFLOW_KUBERNETES_NAMESPACE")).toBe("metaflow");
+  expect(value("METAFLOW_KUBERNETES_NAMESPACE")).toBe("metaflow-jobs");
   expect(value("METAFLOW_KUBERNETES_SERVICE_ACCOUNT")).toBe("metaflow");
   expect(value("METAFLOW_ARGO_EVENTS_EVENT_BUS")).toBe("default");
   expect(value("METAFLOW_ARGO_EVENTS_EVENT_SOURCE")).toBe("argo-events-webhook");
   expect(value("METAFLOW_ARGO_EVENTS_EVENT")).toBe("metaflow-event");
   expect(value("METAFLOW_ARGO_EVENTS_WEBHOOK_URL")).toBe("http://localhost:12000/metaflow-event");
   expect(value("METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL")).toBe(
-    "http://argo-events-webhook-eventsource-svc.metaflow.svc.cluster.local:12000/metaflow-event",
+    "http://argo-events-webhook-eventsource-svc.metaflow-jobs.svc.cluster.local:12000/metaflow-event",
   );
   expect(value("METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT")).toBe("operate-workflow-sa");
-  expect(value("METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE")).toBe("metaflow");
+  expect(value("METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE")).toBe("metaflow-jobs");
 });
 
 test("the internal URLs point at Services of this stack, on their ports", () => {
@@ -88,13 +89,45 @@ test("metaflow_config is one JSON object of real Metaflow keys, agreeing with th
 describe("END_USER_SETUP", () => {
   const text: string = outputs.END_USER_SETUP.value;
 
-  test("gets credentials for this environment's cluster and writes config.json from the output", () => {
+  test("signs in for the cluster and, through Application Default Credentials, for the datastore", () => {
+    // Metaflow's GCS client authenticates with google.auth.default() (see the metaflow contract test).
+    expect(text).toContain("gcloud auth login");
+    expect(text).toContain("gcloud auth application-default login");
+    // With keys enabled, the CI alternative writes the key to a private file and points ADC at it.
+    expect(text).toContain("output -raw metaflow_service_account_key | base64 -d > ~/.config/metaflow-gcp/key.json && chmod 600");
+    expect(text).toContain("export GOOGLE_APPLICATION_CREDENTIALS=~/.config/metaflow-gcp/key.json");
+    const noKey = synthDev((e) => (e.identity = { createKey: false })).servicesJson.output.END_USER_SETUP.value;
+    expect(noKey).not.toContain("metaflow_service_account_key");
+  });
+
+  test("gets credentials for this environment's cluster through its DNS endpoint", () => {
     expect(text).toContain(
       "gcloud container clusters get-credentials ${data.terraform_remote_state.infra.outputs.cluster_name}" +
         " --location ${data.terraform_remote_state.infra.outputs.cluster_location}" +
-        " --project ${data.terraform_remote_state.infra.outputs.project_id}",
+        " --project ${data.terraform_remote_state.infra.outputs.project_id} --dns-endpoint",
     );
-    expect(text).toContain("terraform -chdir=cdktf.out/stacks/dev-services output -json metaflow_config > ~/.metaflowconfig/config.json");
+    const ip = synthDev((e) => (e.cluster = { controlPlaneEndpoint: "ip" })).servicesJson.output.END_USER_SETUP.value;
+    expect(ip).toMatch(/--project \S+\n/);
+  });
+
+  test("writes config.json and installs the tested client from the ConfigMap, with no Terraform state", () => {
+    const cm = onlyResource(json, "kubernetes_config_map_v1");
+    expect(cm.metadata).toMatchObject({ name: "metaflow-config", namespace: "metaflow-jobs" });
+    expect(text).toContain(
+      "mkdir -p ~/.metaflowconfig && kubectl -n metaflow-jobs get configmap metaflow-config -o jsonpath='{.data.config\\.json}' > ~/.metaflowconfig/config.json",
+    );
+    expect(text).toContain("jsonpath='{.data.requirements\\.txt}' > /tmp/metaflow-requirements.txt && pip install -r /tmp/metaflow-requirements.txt");
+    // The ConfigMap holds the same object as the output, encoded by Terraform (some values come from the infra state).
+    const encoded: string = cm.data["config.json"];
+    expect(encoded).toMatch(/^\$\{jsonencode\(\{.*\}\)\}$/);
+    for (const [key, value] of Object.entries<string>(outputs.metaflow_config.value)) {
+      const ref = /^\$\{(.+)\}$/.exec(value);
+      expect(encoded).toContain(`"${key}" = ${ref ? ref[1] : JSON.stringify(value)}`);
+    }
+    expect(encoded.match(/" = /g)).toHaveLength(Object.keys(outputs.metaflow_config.value).length);
+    expect(cm.data["requirements.txt"]).toBe(metaflowClientRequirements());
+    // The Terraform output stays, for those who have the state.
+    expect(text).toContain("terraform -chdir=cdktf.out/stacks/dev-services output -json metaflow_config");
   });
 
   const forwards = [...text.matchAll(/kubectl -n (\S+) port-forward svc\/(\S+) (\d+):(\d+)/g)].map((m) => ({
@@ -127,7 +160,7 @@ describe("END_USER_SETUP", () => {
   test("the Argo forwards target the Services the charts and the controller create", () => {
     expect(forwards.find((f) => f.local === 2746)).toEqual({ namespace: "argo", service: "argo-workflows-server", local: 2746, remote: 2746 });
     expect(forwards.find((f) => f.local === 12000)).toEqual({
-      namespace: "metaflow",
+      namespace: "metaflow-jobs",
       service: "argo-events-webhook-eventsource-svc",
       local: 12000,
       remote: 12000,

@@ -16,18 +16,19 @@ import { devConfig, onlyResource } from "./helpers";
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 
 // A real synth (Testing.synth drops the construct paths the review shows), read back and then edited per test.
-const base = (() => {
+function synthDevDir(mutate?: (env: any) => void) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "review-flags-"));
   try {
     const app = new App({ outdir });
-    addEnvironments(app, parseConfig(devConfig()));
+    addEnvironments(app, parseConfig(devConfig(mutate)));
     app.synth();
     const [infra, services] = loadSynthDir(outdir).stacks;
     return { infraJson: infra.json, servicesJson: services.json };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
-})();
+}
+const base = synthDevDir();
 const REMOTE = "data.terraform_remote_state.infra.outputs";
 
 /** Reviews `dev` after `mutate` changed copies of its two stacks' JSON. */
@@ -41,6 +42,13 @@ function reviewDev(mutate: (infra: any, services: any) => void, before?: (infra:
   const after = make(mutate);
   const [env] = environments(after);
   return reviewEnvironment(env, before ? { before: make(before), againstLabel: "base.out" } : {});
+}
+
+/** The review of the dev environment synthesized from a changed configuration. */
+function reviewConfig(mutate: (env: any) => void) {
+  const stacks = synthDevDir(mutate);
+  const [env] = environments(synthFromJson({ "dev-infra": stacks.infraJson, "dev-services": stacks.servicesJson }));
+  return reviewEnvironment(env, {});
 }
 
 const loud = (flags: Flag[]) => flags.filter((f) => f.severity === "loud").map((f) => `${f.section}: ${f.message}`);
@@ -60,15 +68,31 @@ describe("review of the shipped dev config", () => {
     expect(loud(r.flags)).toEqual([]);
   });
 
-  test("flags only the expected broad grants and the open control-plane endpoint", () => {
+  test("flags only the expected broad grants, and no open control-plane endpoint", () => {
     expect(warn(r.flags)).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^Access: roles\/container\.developer on the whole project without a condition, for google_service_account\.identity_service-account_\w+\.member$/),
-        "Exposure: public control-plane endpoint accepts connections from any IP (Kubernetes authentication still applies)",
+        expect.stringMatching(/^Access: roles\/container\.clusterViewer on the whole project without a condition, for google_service_account\.identity_service-account_\w+\.member$/),
       ]),
     );
+    expect(r.flags.some((f) => /container\.developer/.test(f.message))).toBe(false);
+    expect(r.flags.some((f) => f.section === "Exposure")).toBe(false);
+    expect(r.markdown).toContain("DNS endpoint: any network, IAM-gated (container.clusters.connect); IP endpoint closed to every network outside the VPC");
     // The conditioned grants (bucket objects, SQL client) are not flagged.
     expect(r.flags.some((f) => /storage\.objectAdmin|cloudsql\.client/.test(f.message))).toBe(false);
+  });
+});
+
+describe("review of the project-wide options", () => {
+  test('flowRunnerAccess "project" is a warning that says what Kubernetes Engine Developer grants', () => {
+    const r = reviewConfig((e) => (e.identity = { flowRunners: ["group:ml@example.com"], flowRunnerAccess: "project" }));
+    expect(warn(r.flags)).toContain(
+      "Access: roles/container.developer on the whole project without a condition, for group:ml@example.com (every Kubernetes object of every cluster in the project, Secrets included)",
+    );
+  });
+
+  test('controlPlaneEndpoint "ip" with no authorized networks is flagged as open to any IP', () => {
+    const r = reviewConfig((e) => (e.cluster = { controlPlaneEndpoint: "ip" }));
+    expect(warn(r.flags)).toContain("Exposure: public control-plane endpoint accepts connections from any IP (Kubernetes authentication still applies)");
   });
 });
 
@@ -88,14 +112,14 @@ describe("Access flags", () => {
   });
 
   test("Workload Identity bindings resolve the pool through remote state and join the annotated KSA", () => {
-    // The services stack's own metaflow/metaflow KSA and binding, plus an annotated KSA nobody bound.
+    // The services stack's own metaflow-jobs/metaflow KSA and binding, plus an annotated KSA nobody bound.
     const r = reviewDev((_, services) => {
       add(services, "kubernetes_service_account_v1", "orphan", {
         metadata: [{ name: "orphan", namespace: "argo", annotations: { "iam.gke.io/gcp-service-account": "argo@x.iam.gserviceaccount.com" } }],
       }, "dev-services/argo/ksa");
     });
-    expect(r.markdown).toMatch(/\| `metaflow\/metaflow` \| `data\.terraform_remote_state\.infra\.outputs\.metaflow_service_account_name \(= dev-infra output metaflow_service_account_name: google_service_account\.identity_service-account_\w+\.name\)` \| `dev-services\/metaflow-wi\/workload-identity-user` \| `dev-services\/metaflow-wi\/ksa` \|/);
-    expect(r.markdown).toContain("| KSA `metaflow/metaflow` | `roles/iam.workloadIdentityUser` |");
+    expect(r.markdown).toMatch(/\| `metaflow-jobs\/metaflow` \| `data\.terraform_remote_state\.infra\.outputs\.metaflow_service_account_name \(= dev-infra output metaflow_service_account_name: google_service_account\.identity_service-account_\w+\.name\)` \| `dev-services\/metaflow-wi\/workload-identity-user` \| `dev-services\/metaflow-wi\/ksa` \|/);
+    expect(r.markdown).toContain("| KSA `metaflow-jobs/metaflow` | `roles/iam.workloadIdentityUser` |");
     expect(warn(r.flags)).toContain("Access: KSA argo/orphan is annotated with a GSA but no roles/iam.workloadIdentityUser binding for it is in this synth");
   });
 });

@@ -6,6 +6,7 @@ test("defaults: pinned images and charts, client auth, the archive on", () => {
   const [env] = parseConfig(devConfig()).environments;
   expect(env.services).toMatchObject({
     metaflowNamespace: "metaflow",
+    jobsNamespace: "metaflow-jobs",
     argoNamespace: "argo",
     replicas: 1,
     argoWorkflowArchive: true,
@@ -36,7 +37,9 @@ const battery: [string, (env: any) => void, string, RegExp][] = [
   ["no auth mode", (e) => (e.services = { argoWorkflows: { authModes: [] } }), "services.argoWorkflows.authModes", /1/],
   ["a JetStream version the chart does not list", (e) => (e.services = { argoEvents: { jetstreamVersion: "latest" } }), "services.argoEvents.jetstreamVersion", /2\.10\.10/],
   ["a URL with a trailing slash", (e) => (e.services = { endpoints: { ui: "http://localhost:3000/" } }), "services.endpoints.ui", /slash/],
-  ["one namespace for both", (e) => (e.services = { argoNamespace: "metaflow" }), "services.argoNamespace", /must differ/],
+  ["one namespace for services and Argo", (e) => (e.services = { argoNamespace: "metaflow" }), "services.argoNamespace", /must differ from services.metaflowNamespace/],
+  ["jobs in the services namespace", (e) => (e.services = { jobsNamespace: "metaflow" }), "services.jobsNamespace", /must differ from services.metaflowNamespace/],
+  ["jobs in the Argo namespace", (e) => (e.services = { jobsNamespace: "argo" }), "services.argoNamespace", /must differ from services.jobsNamespace/],
   ["an unknown services field", (e) => (e.services = { replica: 2 }), "services", /replica/],
 ];
 

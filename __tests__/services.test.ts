@@ -113,28 +113,45 @@ describe("database credentials", () => {
   });
 
   test("no password literal and no key anywhere in the synthesized stack", () => {
-    const text = dev.servicesSynth;
+    // END_USER_SETUP names the key's output in the command an admin runs; everything else must not mention it.
+    const { END_USER_SETUP, ...rest } = json.output;
+    expect(END_USER_SETUP.value).not.toMatch(/private_key|-----BEGIN/);
+    const text = JSON.stringify({ ...json, output: rest });
     // Every occurrence of a password-like key holds a reference, not a value.
     for (const m of text.matchAll(/"(?:password|PSWD|MF_METADATA_DB_PSWD)"\s*:\s*"([^"]*)"/gi)) expect(m[1]).toMatch(/^\$\{/);
     expect(text).not.toMatch(/metaflow_service_account_key|private_key|serviceAccountKeySecret|accessKeySecret/);
     expect(text).not.toMatch(/"value"\s*:\s*"[^"$]*postgres(ql)?:\/\/[^"]*:[^"]*@/);
   });
 
-  test("migrations run in an init container with the same database settings, over TLS", () => {
-    const spec = deploymentNamed("metadata-service").spec.template.spec;
-    expect(spec.init_container).toHaveLength(1);
-    const init = spec.init_container[0];
-    expect(init.command).toEqual(["/opt/latest/bin/python3", "/root/run_goose.py"]);
-    expect(init.image).toBe(spec.container[0].image);
+  test("migrations run once per apply, in a Job both servers wait for, with the same database settings over TLS", () => {
+    const job = onlyResource(json, "kubernetes_job_v1");
+    expect(job.wait_for_completion).toBe(true);
+    const spec = job.spec.template.spec;
+    expect(spec.restart_policy).toBe("Never");
+    const [migrate] = spec.container;
+    expect(migrate.command).toEqual(["/opt/latest/bin/python3", "/root/run_goose.py"]);
+    const server = deploymentNamed("metadata-service").spec.template.spec.container[0];
+    expect(migrate.image).toBe(server.image);
     const names = (c: any) => c.env.map((e: any) => e.name);
     for (const v of ["MF_METADATA_DB_HOST", "MF_METADATA_DB_PORT", "MF_METADATA_DB_USER", "MF_METADATA_DB_PSWD", "MF_METADATA_DB_NAME"]) {
-      expect(names(init)).toContain(v);
-      expect(names(spec.container[0])).toContain(v);
+      expect(names(migrate)).toContain(v);
+      expect(names(server)).toContain(v);
     }
     const ssl = (c: any) => c.env.find((e: any) => e.name === "MF_METADATA_DB_SSL_MODE").value;
-    expect(ssl(init)).toBe("require");
-    expect(ssl(spec.container[0])).toBe("require");
-    expect(init.env.find((e: any) => e.name === "MF_METADATA_DB_HOST").value).toBe("${data.terraform_remote_state.infra.outputs.sql_private_ip}");
+    expect(ssl(migrate)).toBe("require");
+    expect(ssl(server)).toBe("require");
+    expect(migrate.env.find((e: any) => e.name === "MF_METADATA_DB_HOST").value).toBe("${data.terraform_remote_state.infra.outputs.sql_private_ip}");
+    // No replica migrates by itself: goose takes no lock, so concurrent init containers would race.
+    for (const d of deployments) expect(d.spec.template.spec.init_container).toBeUndefined();
+    for (const name of ["metadata-service", "metaflow-ui-backend-service"]) {
+      expect(deploymentNamed(name).depends_on).toContain("kubernetes_job_v1.db-migrations_job_BB165656");
+    }
+  });
+
+  test("the migrations Job is replaced, and so rerun, when the image changes", () => {
+    const bumped = synthDev((e) => (e.services = { images: { metadataService: "public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.2" } }));
+    const job = onlyResource(bumped.servicesJson, "kubernetes_job_v1");
+    expect(job.spec.template.spec.container[0].image).toBe("public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.2");
   });
 });
 
@@ -158,9 +175,11 @@ describe("pod security", () => {
     }
   });
 
-  test("the one root step, the migration, has no capabilities and cannot escalate", () => {
-    const init = deploymentNamed("metadata-service").spec.template.spec.init_container[0];
-    expect(init.security_context).toMatchObject({
+  test("the one root step, the migration Job, has no capabilities and cannot escalate", () => {
+    const spec = onlyResource(json, "kubernetes_job_v1").spec.template.spec;
+    expect(spec.automount_service_account_token).toBe(false);
+    expect(spec.security_context.seccomp_profile.type).toBe("RuntimeDefault");
+    expect(spec.container[0].security_context).toMatchObject({
       run_as_user: "0",
       allow_privilege_escalation: false,
       read_only_root_filesystem: true,
@@ -171,7 +190,7 @@ describe("pod security", () => {
 
   test("namespaces enforce the baseline Pod Security level", () => {
     const namespaces = Object.values<any>(resourcesOf(json, "kubernetes_namespace_v1"));
-    expect(namespaces.map((n) => n.metadata.name).sort()).toEqual(["argo", "metaflow"]);
+    expect(namespaces.map((n) => n.metadata.name).sort()).toEqual(["argo", "metaflow", "metaflow-jobs"]);
     for (const n of namespaces) expect(n.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
   });
 });
@@ -184,13 +203,13 @@ describe("the UI", () => {
     expect(env("metaflow-ui-backend-service")).toMatchObject({
       METAFLOW_DEFAULT_DATASTORE: "gs",
       METAFLOW_DATASTORE_SYSROOT_GS: "${data.terraform_remote_state.infra.outputs.datastore_root}",
-      MF_DATASTORE_ROOT: "${data.terraform_remote_state.infra.outputs.datastore_root}",
       METAFLOW_SERVICE_URL: "http://metadata-service.metaflow.svc.cluster.local:8080",
       PATH_PREFIX: "/api",
       ORIGIN_TO_ALLOW_CORS_FROM: "http://localhost:3000",
     });
+    // Its own KSA in its own namespace, not the jobs' one.
     expect(deploymentNamed("metaflow-ui-backend-service").spec.template.spec.service_account_name).toBe(
-      "${kubernetes_service_account_v1.metaflow-wi_ksa_94D58C5C.metadata[0].name}",
+      "${kubernetes_service_account_v1.ui-backend-wi_ksa_CB159DFF.metadata[0].name}",
     );
   });
 

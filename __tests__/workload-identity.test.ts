@@ -30,7 +30,7 @@ function annotatedKsas(): Map<string, string> {
 }
 
 test("every grant is roles/iam.workloadIdentityUser on the Metaflow GSA", () => {
-  expect(grants).toHaveLength(2);
+  expect(grants).toHaveLength(3);
   for (const g of grants) {
     expect(g.role).toBe("roles/iam.workloadIdentityUser");
     expect(g.service_account_id).toBe(GSA_NAME);
@@ -40,19 +40,22 @@ test("every grant is roles/iam.workloadIdentityUser on the Metaflow GSA", () => 
 test("annotated KSAs and granted KSAs are the same set, and each annotation names the granted GSA", () => {
   const annotated = annotatedKsas();
   expect([...annotated.keys()].sort()).toEqual([...granted].sort());
-  expect([...annotated.keys()].sort()).toEqual(["argo/argo-server", "metaflow/metaflow"]);
+  // One KSA per namespace that touches GCS, each with its own binding: none is shared across namespaces.
+  expect([...annotated.keys()].sort()).toEqual(["argo/argo-server", "metaflow-jobs/metaflow", "metaflow/metaflow-ui"]);
+  expect(new Set(granted).size).toBe(granted.length);
   // The email in the annotation and the name in the grant are two outputs of the same infra service account.
   for (const gsa of annotated.values()) expect(gsa).toBe(GSA_EMAIL);
 });
 
-test("Argo workflow pods and the UI backend run as the KSA with Workload Identity", () => {
+test("Argo workflow pods run as the jobs' KSA, the UI backend as its own, both with Workload Identity", () => {
   const wf = helmValues(json, "argo-workflows");
-  expect(wf.workflow.serviceAccount).toEqual({ create: false, name: "${kubernetes_service_account_v1.metaflow-wi_ksa_94D58C5C.metadata[0].name}" });
-  expect(wf.controller.workflowNamespaces).toEqual(["metaflow"]);
+  expect(wf.workflow.serviceAccount).toEqual({ create: false });
   const backend = Object.values<any>(resourcesOf(json, "kubernetes_deployment_v1")).find((d) => d.metadata.name === "metaflow-ui-backend-service");
-  expect(backend.spec.template.spec.service_account_name).toBe("${kubernetes_service_account_v1.metaflow-wi_ksa_94D58C5C.metadata[0].name}");
+  expect(backend.metadata.namespace).toBe("metaflow");
+  expect(backend.spec.template.spec.service_account_name).toBe("${kubernetes_service_account_v1.ui-backend-wi_ksa_CB159DFF.metadata[0].name}");
+  expect(granted).toContain("metaflow/metaflow-ui");
   expect(json.output.METAFLOW_KUBERNETES_SERVICE_ACCOUNT.value).toBe("metaflow");
-  expect(json.output.METAFLOW_KUBERNETES_NAMESPACE.value).toBe("metaflow");
+  expect(json.output.METAFLOW_KUBERNETES_NAMESPACE.value).toBe("metaflow-jobs");
   expect(granted).toContain(`${json.output.METAFLOW_KUBERNETES_NAMESPACE.value}/${json.output.METAFLOW_KUBERNETES_SERVICE_ACCOUNT.value}`);
 });
 
@@ -61,8 +64,8 @@ test("the metadata service, which never touches GCS, gets no Workload Identity K
   expect(md.spec.template.spec.service_account_name).toBeUndefined();
 });
 
-test("a custom namespace moves the KSA, its grant and the outputs together", () => {
-  const custom = synthDev((e) => (e.services = { metaflowNamespace: "ml-jobs" })).servicesJson;
+test("a custom jobs namespace moves the KSA, its grant and the outputs together", () => {
+  const custom = synthDev((e) => (e.services = { jobsNamespace: "ml-jobs" })).servicesJson;
   const members = Object.values<any>(resourcesOf(custom, "google_service_account_iam_member")).map((g) => g.member);
   expect(members).toContain(`serviceAccount:${POOL}[ml-jobs/metaflow]`);
   const ksa = Object.values<any>(resourcesOf(custom, "kubernetes_service_account_v1")).find((s) => s.metadata.name === "metaflow");

@@ -22,6 +22,17 @@ export const JETSTREAM_IMAGES: Record<string, { natsImage: string; metricsExport
   },
 };
 
+/**
+ * The one NATS Streaming (STAN) version the controller config carries. STAN is deprecated and no EventBus here uses
+ * it (the bus is JetStream), but the controller refuses to start on a config that lists none
+ * (argoproj/argo-events v1.9.10, pkg/reconciler/config.go, ValidateConfig). The chart's own pinned entry, never its `latest`.
+ */
+export const STAN_IMAGES = {
+  version: "0.22.1",
+  natsStreamingImage: "nats-streaming:0.22.1",
+  metricsExporterImage: "natsio/prometheus-nats-exporter:0.8.0",
+} as const;
+
 /** The chart in this repository that holds the EventBus and EventSource (custom resources). */
 // Resolves alike from constructs/ (ts-node, jest) and from the dist/ bundle: both sit one level below the root.
 export const EVENTS_CHART_DIR = path.join(__dirname, "..", "charts", "metaflow-argo-events");
@@ -104,9 +115,9 @@ export class ArgoEvents extends Construct {
       },
       crds: { install: true, keep: true },
       configs: {
-        // The chart's defaults list floating `latest` images: keep only pinned JetStream versions, and no NATS
-        // Streaming (deprecated) at all.
-        nats: { versions: [] },
+        // The chart's defaults list floating `latest` images: keep only pinned versions. The controller needs a
+        // STAN entry to start even though the EventBus below is JetStream (see STAN_IMAGES).
+        nats: { versions: [STAN_IMAGES] },
         jetstream: { versions: [{ version: jetstreamVersion, ...jetstream, startCommand: "/nats-server" }] },
       },
       controller: {

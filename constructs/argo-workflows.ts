@@ -82,14 +82,11 @@ export class ArgoWorkflows extends Construct {
       images: { tag, pullPolicy: "IfNotPresent" },
       crds: { install: true, keep: true },
       singleNamespace: false,
-      // The workflow KSA and its executor Role are created by this stack (see below), where they can be checked.
-      workflow: {
-        serviceAccount: { create: false, name: props.workflowServiceAccount.name },
-        rbac: { create: false },
-      },
+      // The workflow KSA and its executor Role are created by this stack (see below), where they can be checked; the
+      // chart would create its own in the release namespace. Metaflow names the KSA in every workflow it submits.
+      workflow: { serviceAccount: { create: false }, rbac: { create: false } },
       controller: {
         image: image("argoproj/workflow-controller"),
-        workflowNamespaces: [props.workflowNamespace],
         serviceAccount: { create: true, name: "argo-workflow-controller" },
         persistence: archive ?? {},
         resources: CONTROLLER_RESOURCES,
@@ -110,8 +107,7 @@ export class ArgoWorkflows extends Construct {
         },
         resources: CONTROLLER_RESOURCES,
       },
-      // Workflow pods write artifacts as their KSA through Workload Identity: no key Secret is configured.
-      useStaticCredentials: false,
+      // Workflow pods write artifacts as their KSA through Workload Identity: the GCS block names no key Secret.
       artifactRepository: {
         archiveLogs: false,
         gcs: {

@@ -48,8 +48,16 @@ export interface ClusterProps {
   readonly cpuLimits?: { min: number; max: number };
   /** Cluster autoscaler limits on memory in GB. @default { min: 2, max: 400 } */
   readonly memoryLimitsGb?: { min: number; max: number };
-  /** Networks allowed to reach the public endpoint; empty allows any authenticated caller. @default [] */
+  /**
+   * How callers outside the VPC reach the control plane. "dns": the DNS-based endpoint, gated by IAM
+   * (container.clusters.connect), with the IP endpoint closed to every network but `masterAuthorizedNetworks`.
+   * "ip": the public IP endpoint, open to `masterAuthorizedNetworks` or, when that is empty, to any IP. @default "dns"
+   */
+  readonly controlPlaneEndpoint?: "dns" | "ip";
+  /** Networks allowed to reach the IP endpoint. @default [] */
   readonly masterAuthorizedNetworks?: { cidr: string; name: string }[];
+  /** Google Groups for RBAC: the `gke-security-groups@<domain>` group whose nested groups RBAC can name. @default none */
+  readonly securityGroup?: string;
   /** Protects the cluster from `terraform destroy`. @default true */
   readonly deletionProtection?: boolean;
   /** Labels of the cluster and its nodes. @default {} */
@@ -62,9 +70,9 @@ export interface ClusterProps {
 export class Cluster extends Construct {
   readonly name: string;
   readonly location: string;
-  /** IP of the control plane's public endpoint. */
+  /** Host of the control plane as Terraform and users reach it: the DNS endpoint, or the public IP. */
   readonly endpoint: string;
-  /** Base64 PEM of the cluster CA. */
+  /** Base64 PEM of the cluster CA, which signs the IP endpoint's certificate (the DNS endpoint's is publicly trusted). */
   readonly caCertificate: string;
   /** `<project>.svc.id.goog`, the Workload Identity pool. */
   readonly workloadPool: string;
@@ -97,6 +105,7 @@ export class Cluster extends Construct {
     };
 
     const authorized = props.masterAuthorizedNetworks ?? [];
+    const dns = (props.controlPlaneEndpoint ?? "dns") === "dns";
     const common: ContainerClusterConfig = {
       project: props.project,
       name: props.name,
@@ -109,16 +118,25 @@ export class Cluster extends Construct {
         servicesSecondaryRangeName: props.servicesRangeName,
       },
       releaseChannel: { channel: props.releaseChannel ?? "REGULAR" },
-      // Private nodes have no public IPs; the control plane keeps a public endpoint for kubectl and Terraform.
+      // Private nodes have no public IPs; the control plane keeps an external endpoint for kubectl and Terraform.
       privateClusterConfig: {
         enablePrivateNodes: true,
         enablePrivateEndpoint: false,
         masterIpv4CidrBlock: props.controlPlaneCidr,
       },
+      // With the DNS endpoint, the authorized networks are always on: an empty list closes the IP endpoint to every
+      // network outside the VPC, Google's own public ranges included.
       masterAuthorizedNetworksConfig:
-        authorized.length > 0
-          ? { cidrBlocks: authorized.map((n) => ({ cidrBlock: n.cidr, displayName: n.name })) }
+        authorized.length > 0 || dns
+          ? {
+              cidrBlocks: authorized.map((n) => ({ cidrBlock: n.cidr, displayName: n.name })),
+              gcpPublicCidrsAccessEnabled: dns ? false : undefined,
+            }
           : undefined,
+      // Reached by its name through Google's front end, which checks IAM before any request reaches the API server;
+      // Kubernetes service-account tokens and client certificates are refused there (their defaults).
+      controlPlaneEndpointsConfig: dns ? { dnsEndpointConfig: { allowExternalTraffic: true } } : undefined,
+      authenticatorGroupsConfig: props.securityGroup ? { securityGroup: props.securityGroup } : undefined,
       // No client-certificate login: access goes through IAM only.
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
       deletionProtection: props.deletionProtection ?? true,
@@ -186,7 +204,7 @@ export class Cluster extends Construct {
 
     this.name = cluster.name;
     this.location = cluster.location;
-    this.endpoint = cluster.endpoint;
+    this.endpoint = dns ? cluster.controlPlaneEndpointsConfig.dnsEndpointConfig.endpoint : cluster.endpoint;
     this.caCertificate = cluster.masterAuth.clusterCaCertificate;
     this.nodeServiceAccountEmail = nodeSa.email;
   }

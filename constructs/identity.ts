@@ -16,8 +16,14 @@ export interface MetaflowIdentityProps {
   readonly sqlInstanceName: string;
   /** Create a key for the service account. @default true */
   readonly createKey?: boolean;
-  /** Users and groups who run flows. @default [] */
+  /** Users, groups and service accounts who run flows. @default [] */
   readonly flowRunners?: string[];
+  /**
+   * "namespace": flow runners and the service account may only fetch cluster credentials (Cluster Viewer); what they
+   * may do inside is Kubernetes RBAC in the jobs namespace. "project": Kubernetes Engine Developer on the project,
+   * which reads every Secret of every cluster in it. @default "namespace"
+   */
+  readonly flowRunnerAccess?: "namespace" | "project";
   /** Create the `metaflow_admin` custom role for deployers. @default false */
   readonly createAdminRole?: boolean;
   /** Resources (e.g. API enablement) that must exist first. @default [] */
@@ -76,7 +82,12 @@ export class MetaflowIdentity extends Construct {
         expression: `resource.name == "${bucket}" || resource.name.startsWith("${bucket}/")`,
       },
     };
-    const developerGrant: Grant = { id: "container-developer", role: "roles/container.developer" };
+    // GKE has no per-cluster IAM role: Developer spans every cluster of the project, Cluster Viewer only lets its
+    // holder fetch credentials (and connect through the DNS endpoint), leaving everything inside to RBAC.
+    const clusterGrant: Grant =
+      (props.flowRunnerAccess ?? "namespace") === "project"
+        ? { id: "container-developer", role: "roles/container.developer" }
+        : { id: "container-cluster-viewer", role: "roles/container.clusterViewer" };
     const sqlGrant: Grant = {
       id: "cloudsql-client",
       role: "roles/cloudsql.client",
@@ -87,10 +98,11 @@ export class MetaflowIdentity extends Construct {
       },
     };
 
-    for (const grant of [bucketGrant, developerGrant, sqlGrant]) this.grant(grant, sa.member, "sa");
-    // "Required GCP Permissions for Running Flows": GKE has no per-cluster role, so Developer is project-wide.
+    // The service account is a flow runner too: its key runs flows from laptops and CI, and every pod of the jobs
+    // namespace can act as it through Workload Identity.
+    for (const grant of [bucketGrant, clusterGrant, sqlGrant]) this.grant(grant, sa.member, "sa");
     (props.flowRunners ?? []).forEach((member) => {
-      for (const grant of [developerGrant, bucketGrant]) this.grant(grant, member, `runner-${member}`);
+      for (const grant of [clusterGrant, bucketGrant]) this.grant(grant, member, `runner-${member}`);
     });
 
     if (props.createAdminRole) {

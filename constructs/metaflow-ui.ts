@@ -1,11 +1,25 @@
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { metaflowDbEnv, MetaflowDbConnection, PYTHON_SERVICE_ENV } from "./metaflow-metadata";
+import { MetaflowDbConnection, metaflowDbEnv, PYTHON_SERVICE_ENV } from "./metaflow-db";
 import { restrictedContainer } from "./pod-security";
 import { WebService } from "./web-service";
 
 /** UID of the `nginx` user of the official nginx image the UI is built on. */
 const NGINX_UID = 101;
+
+/**
+ * The UI backend's cache limits, in bytes, for a scratch volume of `volumeGi` GiB. Unset, metaflow-service sizes them
+ * as 1/2, 1/4 and 1/5 of the disk that holds `/` (services/ui_backend_service/data/cache/store.py), a node's whole
+ * boot disk, and the kubelet evicts the pod once the volume's limit is passed. Here they keep upstream's proportions
+ * within three quarters of the volume; the rest is left to the card cache and the actions' temporary files, which
+ * share it.
+ */
+export function uiCacheLimits(volumeGi: number): Record<"CACHE_ARTIFACT_STORAGE_LIMIT" | "CACHE_DAG_STORAGE_LIMIT" | "CACHE_LOG_STORAGE_LIMIT", number> {
+  const budget = Math.floor(volumeGi * 1024 ** 3 * 0.75);
+  const shares = { CACHE_ARTIFACT_STORAGE_LIMIT: 1 / 2, CACHE_DAG_STORAGE_LIMIT: 1 / 4, CACHE_LOG_STORAGE_LIMIT: 1 / 5 };
+  const total = Object.values(shares).reduce((a, b) => a + b, 0);
+  return Object.fromEntries(Object.entries(shares).map(([k, share]) => [k, Math.floor((budget * share) / total)])) as ReturnType<typeof uiCacheLimits>;
+}
 
 export interface MetaflowUiProps {
   /** Namespace of both Deployments. */
@@ -26,6 +40,8 @@ export interface MetaflowUiProps {
   readonly backendPublicUrl: string;
   /** The UI as the browser reaches it; the only origin the backend accepts cross-origin calls from. */
   readonly uiPublicUrl: string;
+  /** Size of the UI backend's scratch volume, which holds its caches; the cache limits derive from it. @default 4 */
+  readonly cacheVolumeGi?: number;
   /** Replicas of each Deployment. @default 1 */
   readonly replicas?: number;
   /** Resources that must exist first (namespace, Secret, KSA). @default [] */
@@ -40,6 +56,7 @@ export class MetaflowUi extends Construct {
   constructor(scope: Construct, id: string, props: MetaflowUiProps) {
     super(scope, id);
     const tmp = { name: "tmp", mountPath: "/tmp" };
+    const cacheVolumeGi = props.cacheVolumeGi ?? 4;
 
     this.backend = new WebService(this, "backend", {
       namespace: props.namespace,
@@ -53,7 +70,8 @@ export class MetaflowUi extends Construct {
         name: "ui-backend",
         image: props.backendImage,
         command: ["/opt/latest/bin/python3", "-m", "services.ui_backend_service.ui_server"],
-        // The backend keeps its artifact/DAG/log caches under the working directory: a scratch volume.
+        // The backend keeps its artifact/DAG/log caches under the working directory (./cache_data) and its card
+        // cache in /tmp: one scratch volume, which the cache limits fit.
         workingDir: "/tmp",
         env: [
           ...metaflowDbEnv(props.db),
@@ -68,13 +86,13 @@ export class MetaflowUi extends Construct {
           { name: "METAFLOW_DEFAULT_METADATA", value: "service" },
           { name: "METAFLOW_DEFAULT_DATASTORE", value: "gs" },
           { name: "METAFLOW_DATASTORE_SYSROOT_GS", value: props.datastoreRoot },
-          { name: "MF_DATASTORE_ROOT", value: props.datastoreRoot },
+          ...Object.entries(uiCacheLimits(cacheVolumeGi)).map(([name, bytes]) => ({ name, value: String(bytes) })),
         ],
         securityContext: restrictedContainer(),
         resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "3Gi" } },
         volumeMount: [tmp],
       },
-      volumes: [{ name: "tmp", emptyDir: { sizeLimit: "4Gi" } }],
+      volumes: [{ name: "tmp", emptyDir: { sizeLimit: `${cacheVolumeGi}Gi` } }],
       dependsOn: props.dependsOn,
     });
 

@@ -11,6 +11,13 @@ export interface BoundServiceAccount {
   readonly namespace: string;
 }
 
+/** A person or group as GKE authenticates them: their Google account email, or a Google Group (Groups for RBAC). */
+export interface GoogleIdentity {
+  readonly kind: "User" | "Group";
+  /** The email. */
+  readonly name: string;
+}
+
 export interface NamespacedRoleProps {
   /** Namespace of the Role and its RoleBinding. */
   readonly namespace: string;
@@ -20,11 +27,13 @@ export interface NamespacedRoleProps {
   readonly rules: RoleV1Rule[];
   /** Service accounts bound to the Role; each must be created by this stack (pass its resource's attributes). */
   readonly subjects: BoundServiceAccount[];
+  /** Google users, service accounts and groups bound to the Role. @default [] */
+  readonly identities?: GoogleIdentity[];
   /** Resources that must exist first (the service accounts). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/** A Role and the RoleBinding that grants it to service accounts created in this stack. */
+/** A Role and the RoleBinding that grants it to service accounts created in this stack and to Google identities. */
 export class NamespacedRole extends Construct {
   constructor(scope: Construct, id: string, props: NamespacedRoleProps) {
     super(scope, id);
@@ -33,7 +42,10 @@ export class NamespacedRole extends Construct {
     new RoleBindingV1(this, "binding", {
       metadata,
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-      subject: props.subjects.map((s) => ({ kind: "ServiceAccount", name: s.name, namespace: s.namespace })),
+      subject: [
+        ...props.subjects.map((s) => ({ kind: "ServiceAccount", name: s.name, namespace: s.namespace })),
+        ...(props.identities ?? []).map((i) => ({ kind: i.kind, name: i.name, apiGroup: "rbac.authorization.k8s.io" })),
+      ],
       dependsOn: props.dependsOn,
     });
   }

@@ -1,7 +1,6 @@
 import {
   DeploymentV1,
   DeploymentV1SpecTemplateSpecContainer,
-  DeploymentV1SpecTemplateSpecInitContainer,
   DeploymentV1SpecTemplateSpecVolume,
 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
@@ -23,8 +22,6 @@ export interface WebServiceProps {
   readonly probePath: string;
   /** The main container, without ports or probes (this construct adds both, on the declared port). */
   readonly container: Omit<DeploymentV1SpecTemplateSpecContainer, "port" | "livenessProbe" | "readinessProbe">;
-  /** Containers run to completion before the main one, e.g. database migrations. @default [] */
-  readonly initContainers?: DeploymentV1SpecTemplateSpecInitContainer[];
   /** Pod volumes. @default [] */
   readonly volumes?: DeploymentV1SpecTemplateSpecVolume[];
   /** Kubernetes service account of the pods. @default "default" */
@@ -81,11 +78,10 @@ export class WebService extends Construct {
             // No API token unless the pod needs one: these services never call the Kubernetes API.
             automountServiceAccountToken: props.automountServiceAccountToken ?? false,
             securityContext: restrictedPod(props.runAsUser),
-            // Re-checks the tag with the registry at every pod start, so a node never runs a stale cached copy.
-            initContainer: props.initContainers?.map((c) => ({ ...c, imagePullPolicy: "Always" })),
             container: [
               {
                 ...props.container,
+                // Re-checks the tag with the registry at every pod start, so a node never runs a stale cached copy.
                 imagePullPolicy: "Always",
                 port: [{ name: portName, containerPort: props.port, protocol: "TCP" }],
                 // Readiness gates traffic; liveness restarts a hung process, with more patience.

@@ -1,5 +1,6 @@
-// The permissions a deployer needs, from Metaflow's GCP deployment guide, as the optional
-// `metaflow_admin` custom role (identity.createAdminRole). `help admin-role` prints them.
+// The permissions a deployer needs, from Metaflow's GCP deployment guide plus what this app's stacks add, as the
+// optional `metaflow_admin` custom role (identity.createAdminRole). `npm run admin-role` prints them as a role file;
+// __tests__/contracts/gcp-deployer-permissions.test.ts maps every synthesized resource type to what it needs.
 export const METAFLOW_ADMIN_PERMISSIONS: string[] = [
   // Beyond the guide's list: Cloud NAT's router, API enablement, node-pool and key updates,
   // and reading the project IAM policy (every google_project_iam_member reads it first).
@@ -14,6 +15,38 @@ export const METAFLOW_ADMIN_PERMISSIONS: string[] = [
   "serviceusage.services.get",
   "serviceusage.services.list",
   "storage.buckets.update",
+  // The subnetwork's secondary ranges and the service account's description change in place.
+  "compute.subnetworks.update",
+  "iam.serviceAccounts.update",
+  // The metaflow_admin role itself, when this app manages it.
+  "iam.roles.create",
+  "iam.roles.delete",
+  "iam.roles.get",
+  "iam.roles.undelete",
+  "iam.roles.update",
+  // The migrations Job, the PodDisruptionBudgets of replicated services, the EventBus and EventSource (custom
+  // resources are "third-party objects" in GKE's IAM), and Helm following a rollout for wait and atomic rollbacks.
+  "container.jobs.create",
+  "container.jobs.delete",
+  "container.jobs.get",
+  "container.jobs.getStatus",
+  "container.jobs.list",
+  "container.jobs.update",
+  "container.podDisruptionBudgets.create",
+  "container.podDisruptionBudgets.delete",
+  "container.podDisruptionBudgets.get",
+  "container.podDisruptionBudgets.getStatus",
+  "container.podDisruptionBudgets.list",
+  "container.podDisruptionBudgets.update",
+  "container.thirdPartyObjects.create",
+  "container.thirdPartyObjects.delete",
+  "container.thirdPartyObjects.get",
+  "container.thirdPartyObjects.list",
+  "container.thirdPartyObjects.update",
+  "container.pods.get",
+  "container.pods.list",
+  "container.replicaSets.get",
+  "container.replicaSets.list",
   "cloudsql.backupRuns.create",
   "cloudsql.backupRuns.delete",
   "cloudsql.backupRuns.get",

@@ -104,9 +104,36 @@ const ClusterSchema = z
       .object({ min: z.number().int().min(0), max: z.number().int().min(1) })
       .strict()
       .default({ min: 2, max: 400 }),
-    /** Networks allowed to reach the public control-plane endpoint; empty allows any (authenticated) caller. @default [] */
+    /**
+     * How users and Terraform reach the control plane from outside the VPC. "dns": GKE's DNS-based endpoint, gated
+     * by IAM, with the IP endpoint closed to all but masterAuthorizedNetworks. "ip": the public IP endpoint, open to
+     * masterAuthorizedNetworks, or to any IP when that list is empty (authentication still required). @default "dns"
+     */
+    controlPlaneEndpoint: z.enum(["dns", "ip"]).default("dns"),
+    /**
+     * Google Groups for RBAC: the group `gke-security-groups@<your domain>` that holds the groups RBAC may name.
+     * @default "gke-security-groups@<domain>" when identity.flowRunners lists groups of one domain
+     */
+    securityGroup: z
+      .string()
+      .regex(/^gke-security-groups@[a-z0-9.-]+\.[a-z]{2,}$/, "must be gke-security-groups@<your domain>: GKE looks for that exact group name")
+      .optional(),
+    /** Networks allowed to reach the control plane's IP endpoint. @default [] */
     masterAuthorizedNetworks: z
-      .array(z.object({ cidr: z.string().refine(rules.isCidr, "must be an IPv4 CIDR block"), name: z.string().min(1) }).strict())
+      .array(
+        z
+          .object({
+            cidr: z
+              .string()
+              .refine(rules.isCidr, "must be an IPv4 CIDR block")
+              .refine(
+                (c) => !c.endsWith("/0"),
+                "would let any IP reach the control plane: list your networks, or leave the list empty with cluster.controlPlaneEndpoint \"dns\" (IAM-gated, no IP allow-list)",
+              ),
+            name: z.string().min(1),
+          })
+          .strict(),
+      )
       .default([]),
     /** Protects the cluster from `terraform destroy`. @default true */
     deletionProtection: z.boolean().default(true),
@@ -119,8 +146,15 @@ const IdentitySchema = z
     serviceAccountId: rules.serviceAccountId.optional(),
     /** Create a key for the Metaflow service account (exposed as a sensitive output). @default true */
     createKey: z.boolean().default(true),
-    /** Users and groups who run flows: Kubernetes Engine Developer, and Storage Object Admin on the bucket. @default [] */
+    /** Users, groups and service accounts who run flows; Storage Object Admin on the bucket. @default [] */
     flowRunners: z.array(rules.iamMember).default([]),
+    /**
+     * What flow runners (and the Metaflow service account) may do in the cluster. "namespace": fetch cluster
+     * credentials (Kubernetes Engine Cluster Viewer) and, through Kubernetes RBAC, run jobs, workflows and sensors
+     * in the jobs namespace only. "project": Kubernetes Engine Developer on the whole project, which includes
+     * reading every Secret of every cluster in it. @default "namespace"
+     */
+    flowRunnerAccess: z.enum(["namespace", "project"]).default("namespace"),
     /** Create the `metaflow_admin` custom role with the deployer's permissions. @default false */
     createAdminRole: z.boolean().default(false),
   })
@@ -182,6 +216,18 @@ export const EnvironmentSchema = z
     if (c.mode === "autopilot" && !c.regional) {
       ctx.addIssue({ code: "custom", path: ["cluster", "regional"], message: "Autopilot clusters are always regional: set cluster.regional to true" });
     }
+    if (env.identity.flowRunnerAccess === "namespace") {
+      env.identity.flowRunners.forEach((member, i) => {
+        // Kubernetes RBAC names users, groups and service accounts by email; it has no notion of a domain.
+        if (!/^(user|group|serviceAccount):/.test(member)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["identity", "flowRunners", i],
+            message: 'with identity.flowRunnerAccess "namespace", flow runners must be user:, group: or serviceAccount: members (Kubernetes RBAC cannot name a domain)',
+          });
+        }
+      });
+    }
     if (env.database.availability === "REGIONAL" && env.database.tier.match(/^db-(f1-micro|g1-small)$/)) {
       ctx.addIssue({ code: "custom", path: ["database", "tier"], message: "shared-core tiers cannot be REGIONAL" });
     }
@@ -217,7 +263,7 @@ export interface EnvironmentConfig extends ParsedEnvironment {
   readonly name: string;
   readonly zone: string;
   readonly storage: ParsedEnvironment["storage"] & { bucketName: string; location: string };
-  readonly cluster: ParsedEnvironment["cluster"] & { name: string; location: string };
+  readonly cluster: ParsedEnvironment["cluster"] & { name: string; location: string; securityGroup?: string };
   readonly identity: ParsedEnvironment["identity"] & { serviceAccountId: string; nodeServiceAccountId: string };
   readonly database: ParsedEnvironment["database"] & { instanceNamePrefix: string };
 }
@@ -259,15 +305,28 @@ function resolve(name: string, env: ParsedEnvironment, issues: string[]): Enviro
     issues.push(describe(name, "namePrefix", env.namePrefix, "the Cloud SQL name \"<project>:<prefix>-<env>-pg-xxxxxx\" must not exceed 98 characters"));
   }
   const zone = env.zone ?? `${env.region}-a`;
+  const securityGroup = env.cluster.securityGroup ?? defaultSecurityGroup(name, env, issues);
   return {
     ...env,
     name,
     zone,
     storage: { ...env.storage, bucketName, location: (env.storage.location ?? env.region).toUpperCase() },
-    cluster: { ...env.cluster, name: clusterName, location: env.cluster.regional ? env.region : zone },
+    cluster: { ...env.cluster, name: clusterName, location: env.cluster.regional ? env.region : zone, securityGroup },
     identity: { ...env.identity, serviceAccountId, nodeServiceAccountId },
     database: { ...env.database, instanceNamePrefix },
   };
+}
+
+/** Groups named in Kubernetes RBAC need Google Groups for RBAC, keyed on one domain's gke-security-groups group. */
+function defaultSecurityGroup(name: string, env: ParsedEnvironment, issues: string[]): string | undefined {
+  if (env.identity.flowRunnerAccess !== "namespace") return undefined;
+  const domains = [...new Set(env.identity.flowRunners.filter((m) => m.startsWith("group:")).map((m) => m.split("@")[1]))];
+  if (domains.length === 0) return undefined;
+  if (domains.length > 1) {
+    issues.push(describe(name, "cluster.securityGroup", undefined, `flow-runner groups come from several domains (${domains.join(", ")}): set cluster.securityGroup to the gke-security-groups group that holds them all`));
+    return undefined;
+  }
+  return `gke-security-groups@${domains[0]}`;
 }
 
 function describe(env: string | undefined, field: string, value: unknown, rule: string): string {

@@ -95,7 +95,9 @@ export class InfraStack extends TerraformStack {
       maxNodes: env.cluster.maxNodes,
       cpuLimits: env.cluster.cpuLimits,
       memoryLimitsGb: env.cluster.memoryLimitsGb,
+      controlPlaneEndpoint: env.cluster.controlPlaneEndpoint,
       masterAuthorizedNetworks: env.cluster.masterAuthorizedNetworks,
+      securityGroup: env.cluster.securityGroup,
       deletionProtection: env.cluster.deletionProtection,
       dependsOn: apis,
     });
@@ -107,6 +109,7 @@ export class InfraStack extends TerraformStack {
       sqlInstanceName: this.database.instanceName,
       createKey: env.identity.createKey,
       flowRunners: env.identity.flowRunners,
+      flowRunnerAccess: env.identity.flowRunnerAccess,
       createAdminRole: env.identity.createAdminRole,
       dependsOn: apis,
     });

@@ -90,8 +90,18 @@ export interface EndUserSetupInputs {
   readonly project: string;
   readonly clusterName: string;
   readonly clusterLocation: string;
-  /** Name of the services stack, for the `terraform output` command. */
+  /** The cluster is reached through its DNS-based endpoint. */
+  readonly dnsEndpoint: boolean;
+  /** Name of the services stack, for the `terraform output` alternative. */
   readonly stackName: string;
+  /** Name of the infra stack, whose state holds the service account key. */
+  readonly infraStackName: string;
+  /** The service account has a key (identity.createKey). */
+  readonly keyAllowed: boolean;
+  /** Writes ~/.metaflowconfig/config.json from what the cluster publishes. */
+  readonly fetchConfigCommand: string;
+  /** Installs the pinned Metaflow client from what the cluster publishes. */
+  readonly installCommand: string;
   readonly portForwards: PortForward[];
   /** The Metaflow UI as users reach it. */
   readonly uiUrl: string;
@@ -99,26 +109,42 @@ export interface EndUserSetupInputs {
   readonly argoUiUrl: string;
 }
 
-/** The steps from a fresh laptop to `python flow.py run` and `argo-workflows create`. */
+/** The steps from a fresh laptop to `python flow.py run --with kubernetes` and `argo-workflows create`. */
 export function endUserSetup(i: EndUserSetupInputs): string {
   const forwards = i.portForwards
     .map((f) => `   kubectl -n ${f.namespace} port-forward ${f.service} ${f.port}:${f.port} &   # ${f.what}`)
     .join("\n");
+  const key = "~/.config/metaflow-gcp/key.json";
   return [
     "Metaflow on GKE: setup for users",
     "",
-    "1. Credentials for the cluster (needs roles/container.developer; gke-gcloud-auth-plugin installed):",
-    `   gcloud container clusters get-credentials ${i.clusterName} --location ${i.clusterLocation} --project ${i.project}`,
+    "0. Tools: the gcloud CLI, then: gcloud components install gke-gcloud-auth-plugin kubectl; Python 3.11 or later.",
     "",
-    "2. Metaflow configuration (holds no secret):",
-    "   mkdir -p ~/.metaflowconfig",
-    `   terraform -chdir=cdktf.out/stacks/${i.stackName} output -json metaflow_config > ~/.metaflowconfig/config.json`,
-    "   pip install metaflow kubernetes google-cloud-storage google-auth",
+    "1. Sign in twice: gcloud for the cluster, Application Default Credentials for the datastore (Metaflow's GCS client",
+    "   uses google.auth.default()). Needs membership of identity.flowRunners:",
+    "   gcloud auth login",
+    "   gcloud auth application-default login",
+    ...(i.keyAllowed
+      ? [
+          "   Or, without a personal account (CI), as the Metaflow service account; an admin with the infra state runs:",
+          `     mkdir -p ~/.config/metaflow-gcp && terraform -chdir=cdktf.out/stacks/${i.infraStackName} output -raw metaflow_service_account_key | base64 -d > ${key} && chmod 600 ${key}`,
+          `   and the user: gcloud auth activate-service-account --key-file ${key} && export GOOGLE_APPLICATION_CREDENTIALS=${key}`,
+        ]
+      : []),
     "",
-    "3. Port-forwards (keep them running while you use Metaflow):",
+    "2. Credentials for the cluster:",
+    `   gcloud container clusters get-credentials ${i.clusterName} --location ${i.clusterLocation} --project ${i.project}${i.dnsEndpoint ? " --dns-endpoint" : ""}`,
+    "",
+    "3. Metaflow configuration (holds no secret) and the Metaflow client this platform is tested with, both from the cluster:",
+    `   ${i.fetchConfigCommand}`,
+    "   python3 -m venv ~/.venvs/metaflow && . ~/.venvs/metaflow/bin/activate",
+    `   ${i.installCommand}`,
+    `   (The same configuration is the Terraform output metaflow_config: terraform -chdir=cdktf.out/stacks/${i.stackName} output -json metaflow_config)`,
+    "",
+    "4. Port-forwards (keep them running while you use Metaflow):",
     forwards,
     "",
-    "4. Use it:",
+    "5. Use it:",
     "   python flow.py run --with kubernetes",
     "   python flow.py argo-workflows create && python flow.py argo-workflows trigger",
     `   Metaflow UI: ${i.uiUrl}    Argo UI: ${i.argoUiUrl}`,

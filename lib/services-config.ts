@@ -94,12 +94,19 @@ const EndpointsSchema = z
 
 export const ServicesConfigSchema = z
   .object({
-    /** Namespace of the Metaflow services and of the flows' pods and Argo workflows. @default "metaflow" */
+    /** Namespace of the Metaflow services (metadata service, UI) and their database Secret. @default "metaflow" */
     metaflowNamespace: dnsLabel.default("metaflow"),
+    /**
+     * Namespace of the jobs: flows' pods (`--with kubernetes`), Argo workflows, sensors, the EventBus and the
+     * webhook EventSource. Flow runners create pods here, so it holds no Secret they may not read. @default "metaflow-jobs"
+     */
+    jobsNamespace: dnsLabel.default("metaflow-jobs"),
     /** Namespace of the Argo Workflows and Argo Events controllers. @default "argo" */
     argoNamespace: dnsLabel.default("argo"),
     /** Replicas of each Metaflow service; a PodDisruptionBudget is added above 1. @default 1 */
     replicas: z.number().int().min(1).max(10).default(1),
+    /** Size of the UI backend's scratch volume (GiB); its artifact, DAG and log cache limits derive from it. @default 4 */
+    uiCacheSizeGi: z.number().int().min(1).max(100).default(4),
     /** Keep finished workflows in an archive database on the Cloud SQL instance. @default true */
     argoWorkflowArchive: z.boolean().default(true),
     /** Container images, each pinned to a full version or a digest. */
@@ -113,9 +120,13 @@ export const ServicesConfigSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.metaflowNamespace === s.argoNamespace) {
-      ctx.addIssue({ code: "custom", path: ["argoNamespace"], message: "must differ from services.metaflowNamespace" });
-    }
+    // Separate namespaces are the isolation: whoever can create pods in a namespace can mount its Secrets.
+    const fields = ["metaflowNamespace", "jobsNamespace", "argoNamespace"] as const;
+    fields.forEach((field, i) => {
+      for (const other of fields.slice(0, i)) {
+        if (s[field] === s[other]) ctx.addIssue({ code: "custom", path: [field], message: `must differ from services.${other}` });
+      }
+    });
   });
 
 export type ServicesConfig = z.infer<typeof ServicesConfigSchema>;

@@ -7,13 +7,17 @@ import { Construct } from "constructs";
 import { ArgoEvents } from "../constructs/argo-events";
 import { ArgoWorkflows } from "../constructs/argo-workflows";
 import { DbCredentials } from "../constructs/db-credentials";
+import { DbMigrations } from "../constructs/db-migrations";
 import { MetaflowMetadata } from "../constructs/metaflow-metadata";
 import { MetaflowUi } from "../constructs/metaflow-ui";
+import { FlowRunnerAccess, googleIdentity } from "../constructs/flow-runner-access";
 import { Namespace } from "../constructs/namespace";
+import { PublishedConfig } from "../constructs/published-config";
 import { WorkloadIdentity } from "../constructs/workload-identity";
 import { addStateBackend, remoteState } from "./backend";
 import { AppConfig, EnvironmentConfig } from "./config";
 import { InfraOutputs, readInfraOutputs } from "./infra-outputs";
+import { metaflowClientRequirements } from "./metaflow-client";
 import { endUserSetup, metaflowConfig, metaflowOutputs } from "./metaflow-outputs";
 
 export interface ServicesStackProps {
@@ -31,6 +35,8 @@ export class ServicesStack extends TerraformStack {
   readonly ui: MetaflowUi;
   readonly argoWorkflows: ArgoWorkflows;
   readonly argoEvents: ArgoEvents;
+  /** The client configuration published in the jobs namespace. */
+  readonly publishedConfig: PublishedConfig;
   /** The KSA of Metaflow's pods and workflows, with Workload Identity. */
   readonly metaflowIdentity: WorkloadIdentity;
 
@@ -48,32 +54,41 @@ export class ServicesStack extends TerraformStack {
     new GoogleProvider(this, "google", { project: infra.project, region: infra.region });
     // A short-lived token of whoever runs Terraform, fetched in this stack: no token crosses stacks or lands in state.
     const client = new DataGoogleClientConfig(this, "client");
+    // The DNS endpoint serves a publicly trusted certificate; the IP endpoint's is signed by the cluster's own CA.
     const cluster = {
       host: `https://${infra.clusterEndpoint}`,
       token: client.accessToken,
-      clusterCaCertificate: Fn.base64decode(infra.clusterCaCertificate),
+      clusterCaCertificate: props.env.cluster.controlPlaneEndpoint === "ip" ? Fn.base64decode(infra.clusterCaCertificate) : undefined,
     };
     new KubernetesProvider(this, "kubernetes", cluster);
     new HelmProvider(this, "helm", { kubernetes: cluster });
 
-    // Namespaces are referenced by name (plain strings keep the outputs readable); resources in them depend on them.
-    const metaflowNs = new Namespace(this, "metaflow-namespace", { name: cfg.metaflowNamespace });
+    // Three namespaces, because whoever can create a pod in a namespace can mount its Secrets: the services and the
+    // metadata database's Secret; the jobs, where flow runners create pods; the Argo controllers and the archive's
+    // Secret. Names are plain strings (readable outputs); resources in a namespace depend on it.
+    const servicesNs = new Namespace(this, "metaflow-namespace", { name: cfg.metaflowNamespace });
+    const jobsNs = new Namespace(this, "jobs-namespace", { name: cfg.jobsNamespace });
     const argoNs = new Namespace(this, "argo-namespace", { name: cfg.argoNamespace });
     const ns = cfg.metaflowNamespace;
-    const inMetaflowNs = [metaflowNs.namespace];
+    const jobs = cfg.jobsNamespace;
+    const inServicesNs = [servicesNs.namespace];
+    const inJobsNs = [jobsNs.namespace];
     const inArgoNs = [argoNs.namespace];
 
+    // Each KSA that reads or writes the bucket gets its own Workload Identity binding in its own namespace.
     const wi = { gsaEmail: infra.serviceAccountEmail, gsaName: infra.serviceAccountName, workloadPool: infra.workloadPool };
-    // Flows' pods (`--with kubernetes`), Argo workflow pods and the UI backend all read and write the bucket as "metaflow".
+    // Flows' pods (`--with kubernetes`) and Argo workflow pods read and write the datastore as "metaflow".
     this.metaflowIdentity = new WorkloadIdentity(this, "metaflow-wi", {
       ...wi,
-      namespace: ns,
+      namespace: jobs,
       ksaName: "metaflow",
       // Argo's executor sidecar in workflow pods reports step results through the Kubernetes API.
       automountServiceAccountToken: true,
-      dependsOn: inMetaflowNs,
+      dependsOn: inJobsNs,
     });
     const metaflowKsa = this.metaflowIdentity.serviceAccount!;
+    // The UI backend reads artifacts, logs and cards.
+    const uiIdentity = new WorkloadIdentity(this, "ui-backend-wi", { ...wi, namespace: ns, ksaName: "metaflow-ui", dependsOn: inServicesNs });
     // The Argo Server reads workflow artifacts from the bucket when a user opens one in its UI.
     const argoServerIdentity = new WorkloadIdentity(this, "argo-server-wi", {
       ...wi,
@@ -87,16 +102,24 @@ export class ServicesStack extends TerraformStack {
       name: "metaflow-db",
       username: infra.metaflowDbUser,
       password: infra.metaflowDbPassword,
-      dependsOn: inMetaflowNs,
+      dependsOn: inServicesNs,
     });
     const db = { host: infra.sqlPrivateIp, name: infra.metaflowDbName, credentials: metaflowDb };
+    // Both servers read the schema: they start once the migrations are done.
+    const migrations = new DbMigrations(this, "db-migrations", {
+      namespace: ns,
+      image: cfg.images.metadataService,
+      db,
+      dependsOn: inServicesNs,
+    });
+    const afterMigrations = [...inServicesNs, migrations.job];
 
     this.metadata = new MetaflowMetadata(this, "metadata", {
       namespace: ns,
       image: cfg.images.metadataService,
       db,
       replicas: cfg.replicas,
-      dependsOn: inMetaflowNs,
+      dependsOn: afterMigrations,
     });
 
     this.ui = new MetaflowUi(this, "ui", {
@@ -106,11 +129,12 @@ export class ServicesStack extends TerraformStack {
       db,
       metadataServiceUrl: this.metadata.internalUrl,
       datastoreRoot: infra.datastoreRoot,
-      backendServiceAccountName: metaflowKsa.metadata.name,
+      backendServiceAccountName: uiIdentity.serviceAccount!.metadata.name,
       backendPublicUrl: cfg.endpoints.uiBackend,
       uiPublicUrl: cfg.endpoints.ui,
+      cacheVolumeGi: cfg.uiCacheSizeGi,
       replicas: cfg.replicas,
-      dependsOn: inMetaflowNs,
+      dependsOn: afterMigrations,
     });
 
     const archive = cfg.argoWorkflowArchive
@@ -129,7 +153,7 @@ export class ServicesStack extends TerraformStack {
 
     this.argoWorkflows = new ArgoWorkflows(this, "argo-workflows", {
       namespace: cfg.argoNamespace,
-      workflowNamespace: ns,
+      workflowNamespace: jobs,
       workflowServiceAccount: { name: metaflowKsa.metadata.name, namespace: metaflowKsa.metadata.namespace },
       repository: cfg.argoWorkflows.repository,
       chartVersion: cfg.argoWorkflows.chartVersion,
@@ -139,17 +163,17 @@ export class ServicesStack extends TerraformStack {
       serverServiceAccountName: argoServerIdentity.ksaName,
       serverServiceAccountAnnotations: argoServerIdentity.annotations,
       archive,
-      dependsOn: [...inArgoNs, ...inMetaflowNs, metaflowKsa],
+      dependsOn: [...inArgoNs, ...inJobsNs, metaflowKsa],
     });
 
     this.argoEvents = new ArgoEvents(this, "argo-events", {
       namespace: cfg.argoNamespace,
-      eventsNamespace: ns,
+      eventsNamespace: jobs,
       repository: cfg.argoWorkflows.repository,
       chartVersion: cfg.argoEvents.chartVersion,
       imageTag: cfg.argoEvents.imageTag,
       jetstreamVersion: cfg.argoEvents.jetstreamVersion,
-      dependsOn: [...inArgoNs, ...inMetaflowNs],
+      dependsOn: [...inArgoNs, ...inJobsNs],
     });
 
     const ev = this.argoEvents;
@@ -157,7 +181,7 @@ export class ServicesStack extends TerraformStack {
       datastoreRoot: infra.datastoreRoot,
       serviceUrl: cfg.endpoints.metadataService,
       serviceInternalUrl: this.metadata.internalUrl,
-      kubernetesNamespace: ns,
+      kubernetesNamespace: jobs,
       kubernetesServiceAccount: this.metaflowIdentity.ksaName,
       eventBus: ev.eventBusName,
       eventSource: ev.eventSourceName,
@@ -172,8 +196,24 @@ export class ServicesStack extends TerraformStack {
     for (const [name, value] of Object.entries(metaflowOutputs(configInputs))) {
       new TerraformOutput(this, name, { value });
     }
+    const config = metaflowConfig(configInputs);
+    this.publishedConfig = new PublishedConfig(this, "published-config", {
+      namespace: jobs,
+      config,
+      requirements: metaflowClientRequirements(),
+      dependsOn: inJobsNs,
+    });
+    if (props.env.identity.flowRunnerAccess === "namespace") {
+      new FlowRunnerAccess(this, "flow-runner-access", {
+        jobsNamespace: jobsNs,
+        configMapName: this.publishedConfig.name,
+        portForwardNamespaces: [servicesNs, argoNs],
+        // The Metaflow service account runs flows too (its key on laptops and CI).
+        identities: [{ kind: "User", name: infra.serviceAccountEmail }, ...props.env.identity.flowRunners.map(googleIdentity)],
+      });
+    }
     new TerraformOutput(this, "metaflow_config", {
-      value: metaflowConfig(configInputs),
+      value: config,
       description: "~/.metaflowconfig/config.json: `terraform output -json metaflow_config`",
     });
     new TerraformOutput(this, "END_USER_SETUP", {
@@ -182,6 +222,11 @@ export class ServicesStack extends TerraformStack {
         clusterName: infra.clusterName,
         clusterLocation: infra.clusterLocation,
         stackName: id,
+        infraStackName: props.infraStackName,
+        dnsEndpoint: props.env.cluster.controlPlaneEndpoint === "dns",
+        fetchConfigCommand: this.publishedConfig.fetchConfigCommand,
+        installCommand: this.publishedConfig.installCommand,
+        keyAllowed: props.env.identity.createKey,
         uiUrl: cfg.endpoints.ui,
         argoUiUrl: cfg.endpoints.argoServer,
         portForwards: [
@@ -194,7 +239,7 @@ export class ServicesStack extends TerraformStack {
             service: `svc/${this.argoWorkflows.serverServiceName}`,
             port: this.argoWorkflows.serverPort,
           },
-          { what: "Argo Events webhook", namespace: ns, service: `svc/${ev.webhookServiceName}`, port: ev.webhookPort },
+          { what: "Argo Events webhook", namespace: jobs, service: `svc/${ev.webhookServiceName}`, port: ev.webhookPort },
         ],
       }),
     });

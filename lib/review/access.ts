@@ -69,6 +69,11 @@ function first(value: any): any {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** What a broad role gives its holder, where the role's name undersells it. */
+const ROLE_REACH: Record<string, string> = {
+  "roles/container.developer": "every Kubernetes object of every cluster in the project, Secrets included",
+};
+
 /** The flags one grant raises. */
 export function grantFlags(g: Grant): Flag[] {
   const where = g.resource.path ?? g.resource.address;
@@ -77,7 +82,8 @@ export function grantFlags(g: Grant): Flag[] {
   if (PUBLIC_MEMBERS.has(g.member)) flags.push({ severity: "loud", section: TITLE, message: `public principal ${member} holds ${g.role}`, where, label: "public principal" });
   if (PRIMITIVE_ROLES.has(g.role)) flags.push({ severity: "loud", section: TITLE, message: `primitive role ${g.role} granted to ${member}`, where, label: "primitive role" });
   if (WIDE_SCOPES.has(g.scopeKind) && !g.condition) {
-    flags.push({ severity: "warn", section: TITLE, message: `${g.role} on the whole ${g.scopeKind} without a condition, for ${member}`, where, label: `${g.scopeKind}-wide, no condition` });
+    const reach = ROLE_REACH[g.role] ? ` (${ROLE_REACH[g.role]})` : "";
+    flags.push({ severity: "warn", section: TITLE, message: `${g.role} on the whole ${g.scopeKind} without a condition, for ${member}${reach}`, where, label: `${g.scopeKind}-wide, no condition${reach}` });
   }
   if (g.authoritative) flags.push({ severity: "warn", section: TITLE, message: `authoritative ${g.resource.type} removes holders of ${g.role} not listed here`, where, label: "authoritative" });
   return flags;
@@ -116,7 +122,34 @@ interface RbacBinding {
   readonly subjects: string;
   readonly role: string;
   readonly scope: string;
+  /** What the bound Role allows, rule by rule, when the Role is in this synth. */
+  readonly rights: string[];
+  /** A person or group (not a service account) among the subjects. */
+  readonly people: boolean;
   readonly resource: ResourceModel;
+}
+
+/** The block a lone `${type.name...}` reference names, in the same stack. */
+function referenced(stack: StackModel, value: unknown): ResourceModel | undefined {
+  const [ref] = typeof value === "string" ? refsInString(value) : [];
+  return ref ? findBlock(stack, ref) : undefined;
+}
+
+/** A name or namespace that may read `metadata[0].<field>` of a Kubernetes object of this stack, as the literal it is. */
+function objectName(stack: StackModel, value: unknown): string {
+  const [ref] = typeof value === "string" ? refsInString(value) : [];
+  const field = ref && /^metadata\[0\]\.(name|namespace)$/.exec(ref.attr)?.[1];
+  const target = field ? findBlock(stack, ref) : undefined;
+  const resolved = target && first(target.body.metadata)?.[field!];
+  return resolved !== undefined ? objectName(stack, resolved) : display(value);
+}
+
+/** "verbs on group/resource" per rule of a Role, e.g. "create, get on batch/jobs". */
+function ruleSummary(rule: any): string {
+  const groups = [].concat(rule.api_groups ?? [""]).map((g: string) => g || "core");
+  const resources = [].concat(rule.resources ?? []).flatMap((r: string) => groups.map((g) => `${g}/${r}`));
+  const names = rule.resource_names ? ` (only ${[].concat(rule.resource_names).join(", ")})` : "";
+  return `${[].concat(rule.verbs ?? []).join(", ")} on ${resources.join(", ")}${names}`;
 }
 
 function rbacBindings(env: EnvironmentModel): RbacBinding[] {
@@ -125,12 +158,16 @@ function rbacBindings(env: EnvironmentModel): RbacBinding[] {
     for (const r of stack.resources.filter((x) => /^kubernetes_(cluster_)?role_binding(_v1)?$/.test(x.type))) {
       const meta = first(r.body.metadata) ?? {};
       const roleRef = first(r.body.role_ref) ?? {};
-      const subjects = [].concat(r.body.subject ?? []).map((s: any) => `${s.kind} ${s.namespace ? `${display(s.namespace)}/` : ""}${display(s.name)}`);
+      const list: any[] = [].concat(r.body.subject ?? []);
+      const subjects = list.map((s: any) => `${s.kind} ${s.namespace ? `${objectName(stack, s.namespace)}/` : ""}${objectName(stack, s.name)}`);
       const clusterWide = r.type.startsWith("kubernetes_cluster_role_binding");
+      const role = referenced(stack, roleRef.name);
       out.push({
         subjects: subjects.join(", "),
-        role: `${roleRef.kind ?? "Role"} ${display(roleRef.name)}`,
-        scope: clusterWide ? "cluster" : `namespace ${display(meta.namespace ?? "default")}`,
+        role: `${roleRef.kind ?? "Role"} ${objectName(stack, roleRef.name)}`,
+        scope: clusterWide ? "cluster" : `namespace ${objectName(stack, meta.namespace ?? "default")}`,
+        rights: role ? [].concat(role.body.rule ?? []).map(ruleSummary) : [],
+        people: list.some((s) => s.kind === "User" || s.kind === "Group"),
         resource: r,
       });
     }
@@ -169,11 +206,14 @@ export function accessSection(env: EnvironmentModel): Section {
 
   const rbac = rbacBindings(env);
   const rbacRows = rbac.map((b) => {
-    const own: Flag[] = /\bcluster-admin$/.test(b.role)
-      ? [{ severity: "warn", section: TITLE, message: `cluster-admin bound to ${b.subjects}`, where: b.resource.path ?? b.resource.address }]
-      : [];
+    const where = b.resource.path ?? b.resource.address;
+    const own: Flag[] = /\bcluster-admin$/.test(b.role) ? [{ severity: "warn", section: TITLE, message: `cluster-admin bound to ${b.subjects}`, where }] : [];
+    // Reading a Secret, or creating pods that mount one, is reading the database passwords.
+    if (b.rights.some((r) => /\bcore\/secrets\b/.test(r) || /\*/.test(r))) {
+      own.push({ severity: b.people ? "loud" : "warn", section: TITLE, message: `${b.subjects} may read Secrets in ${b.scope} (${b.role})`, where });
+    }
     flags.push(...own);
-    return [b.subjects, code(b.role), b.scope, code(b.resource.path ?? b.resource.address), flagCell(own)];
+    return [b.subjects, code(b.role), b.scope, b.rights.join("; ") || "—", code(where), flagCell(own)];
   });
 
   const markdown = paragraphs(
@@ -186,7 +226,7 @@ export function accessSection(env: EnvironmentModel): Section {
     roles.length > 0 && "#### Custom roles",
     roles.length > 0 && table(["Role id", "Project", "Permissions", "Stage"], roleRows),
     rbac.length > 0 && "#### Kubernetes RBAC",
-    rbac.length > 0 && table(["Subjects", "Role", "Scope", "Defined at", "Flags"], rbacRows),
+    rbac.length > 0 && table(["Subjects", "Role", "Scope", "Allows", "Defined at", "Flags"], rbacRows),
   );
   return { title: TITLE, markdown, flags };
 }

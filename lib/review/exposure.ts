@@ -59,10 +59,16 @@ function clusterFindings(r: ResourceModel): Finding[] {
 
   const endpointFlags: Flag[] = [];
   let reach: string;
-  if (pcc.enable_private_endpoint === true) reach = `private endpoint only (${code(display(pcc.master_ipv4_cidr_block))})`;
+  const mans = first(r.body.master_authorized_networks_config);
+  const dns = first(first(r.body.control_plane_endpoints_config)?.dns_endpoint_config);
+  const dnsReach = dns?.allow_external_traffic === true ? "DNS endpoint: any network, IAM-gated (container.clusters.connect); " : "";
+  if (pcc.enable_private_endpoint === true) reach = `${dnsReach}private endpoint only (${code(display(pcc.master_ipv4_cidr_block))})`;
   else {
-    const blocks = [].concat(first(r.body.master_authorized_networks_config)?.cidr_blocks ?? []) as any[];
-    if (blocks.length === 0) {
+    const blocks = [].concat(mans?.cidr_blocks ?? []) as any[];
+    if (mans && blocks.length === 0) {
+      // Authorized networks on with an empty list: no outside network reaches the IP endpoint.
+      reach = `${dnsReach}IP endpoint closed to every network outside the VPC${mans.gcp_public_cidrs_access_enabled === false ? ", Google Cloud's public ranges included" : ""}`;
+    } else if (blocks.length === 0) {
       endpointFlags.push({ severity: "warn", section: TITLE, message: "public control-plane endpoint accepts connections from any IP (Kubernetes authentication still applies)", where: where(r) });
       reach = "public endpoint, no authorized networks: any IP can connect (authentication still required)";
     } else {
@@ -72,7 +78,7 @@ function clusterFindings(r: ResourceModel): Finding[] {
           endpointFlags.push({ severity: "warn", section: TITLE, message: "authorized networks of the public endpoint include 0.0.0.0/0", where: where(r) });
         }
       }
-      reach = `public endpoint, authorized networks: ${list.join(", ")}`;
+      reach = `${dnsReach}public endpoint, authorized networks: ${list.join(", ")}`;
     }
   }
   out.push({ what: `GKE ${code(display(r.body.name))} control plane`, reach, resource: r, flags: endpointFlags });

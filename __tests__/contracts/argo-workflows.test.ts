@@ -1,0 +1,51 @@
+// Facts argoproj/argo-workflows v3.7.11 and argoproj/argo-helm argo-workflows-0.47.5 enforce, checked on what we
+// synthesize.
+import { helmRelease, helmValues, resourcesOf, synthDev } from "../helpers";
+
+const json = synthDev().servicesJson;
+const values = helmValues(json, "argo-workflows");
+const release = helmRelease(json, "argo-workflows");
+
+// argo-workflows v3.7.11, config/config.go (PostgreSQLConfig): the archive's keys; workflow/controller/config.go and
+// util/sqldb/sqldb.go read userNameSecret/passwordSecret from the controller's own namespace. sslMode applies only
+// with ssl: true.
+test("the archive's settings use the upstream keys and a Secret in the release namespace", () => {
+  const pg = values.controller.persistence.postgresql;
+  expect(Object.keys(pg).sort()).toEqual(["database", "host", "passwordSecret", "port", "ssl", "sslMode", "tableName", "userNameSecret"]);
+  expect(pg.ssl).toBe(true);
+  const secret = Object.values<any>(resourcesOf(json, "kubernetes_secret_v1")).find((s) => s.metadata.name === "argo-postgres-config");
+  expect(secret.metadata.namespace).toBe(release.namespace);
+  expect(Object.keys(secret.data).sort()).toEqual([pg.passwordSecret.key, pg.userNameSecret.key].sort());
+});
+
+// argo-helm argo-workflows-0.47.5, templates/controller/workflow-controller-config-map.yaml: the gcs block goes
+// through tpl, and useStaticCredentials only changes the s3 block, so it is not set.
+test("the GCS artifact repository names no key and escapes Argo's own placeholders from tpl", () => {
+  expect(values.artifactRepository.gcs.serviceAccountKeySecret).toBeUndefined();
+  expect(values.useStaticCredentials).toBeUndefined();
+  expect(values.artifactRepository.gcs.keyFormat).toContain('{{ "{{" }}workflow.name{{ "}}" }}');
+});
+
+// argo-helm argo-workflows-0.47.5, templates/controller/workflow-{sa,rb}.yaml: with workflow.serviceAccount.create
+// and workflow.rbac.create false, controller.workflowNamespaces and workflow.serviceAccount.name do nothing.
+test("no chart value is set that the chart ignores", () => {
+  expect(values.workflow).toEqual({ serviceAccount: { create: false }, rbac: { create: false } });
+  expect(values.controller.workflowNamespaces).toBeUndefined();
+});
+
+// argo-workflows v3.7.11, docs/workflow-rbac.md (executor, emissary): a workflow pod's service account needs only
+// create and patch on workflowtaskresults.
+test("the workflow pods' service account holds exactly the executor's rights", () => {
+  const role = Object.values<any>(resourcesOf(json, "kubernetes_role_v1")).find((r) => r.metadata.name === "argo-workflow-executor");
+  expect(role.rule).toEqual([{ api_groups: ["argoproj.io"], resources: ["workflowtaskresults"], verbs: ["create", "patch"] }]);
+  expect(role.metadata.namespace).toBe(json.output.METAFLOW_KUBERNETES_NAMESPACE.value);
+});
+
+// argo-helm argo-workflows-0.47.5, templates/server/server-service.yaml and server-deployment.yaml: the server's
+// Service is "<fullname>-server" on port 2746, and authModes become --auth-mode flags.
+test("the Argo Server is the Service END_USER_SETUP forwards to, on 2746, in client auth mode", () => {
+  expect(values.fullnameOverride).toBe("argo-workflows");
+  expect(json.output.END_USER_SETUP.value).toContain(`kubectl -n ${release.namespace} port-forward svc/argo-workflows-server 2746:2746`);
+  expect(values.server.authModes).toEqual(["client"]);
+  expect(values.server.secure).toBe(false);
+});

@@ -1,0 +1,127 @@
+// The metaflow_admin custom role against what the synthesized stacks make Terraform do. Every resource type of
+// every stack (shipped config and the options) maps to the IAM permissions its create, read, update and delete
+// calls need; the role must hold all of them, and a new resource type fails here until it is mapped.
+// Sources: Google Cloud IAM permissions reference (cloud.google.com/iam/docs/permissions-reference) for each API;
+// GKE maps every Kubernetes API call to container.<resource>.<verb> (cloud.google.com/kubernetes-engine/docs/how-to/iam).
+import { METAFLOW_ADMIN_PERMISSIONS } from "../../lib/admin-permissions";
+import { resourcesOf, synthDev } from "../helpers";
+
+const crud = (prefix: string, verbs = ["create", "get", "update", "delete"]) => verbs.map((v) => `${prefix}.${v}`);
+/** A Kubernetes object through GKE: what the kubernetes provider calls, status reads included. */
+const k8s = (resource: string, extra: string[] = []) => [...crud(`container.${resource}`, ["create", "get", "list", "update", "delete"]), ...extra];
+const PROJECT_IAM = ["resourcemanager.projects.getIamPolicy", "resourcemanager.projects.setIamPolicy"];
+
+/** Terraform resource and data source types -> the permissions the provider uses for them. */
+const BY_TYPE: Record<string, string[]> = {
+  google_project_service: ["serviceusage.services.enable", "serviceusage.services.get", "serviceusage.services.list"],
+  google_compute_network: ["compute.networks.create", "compute.networks.get", "compute.networks.delete", "compute.networks.updatePolicy"],
+  google_compute_subnetwork: [...crud("compute.subnetworks"), "compute.networks.use"],
+  google_compute_global_address: ["compute.globalAddresses.createInternal", "compute.globalAddresses.get", "compute.globalAddresses.deleteInternal"],
+  google_service_networking_connection: ["servicenetworking.services.addPeering", "servicenetworking.services.get", "compute.networks.removePeering"],
+  google_compute_router: crud("compute.routers"),
+  // Cloud NAT is a part of the router resource.
+  google_compute_router_nat: ["compute.routers.get", "compute.routers.update"],
+  google_sql_database_instance: [...crud("cloudsql.instances"), "cloudsql.instances.list"],
+  google_sql_database: [...crud("cloudsql.databases"), "cloudsql.databases.list"],
+  google_sql_user: [...crud("cloudsql.users"), "cloudsql.users.list"],
+  google_storage_bucket: [...crud("storage.buckets"), "storage.objects.list", "storage.objects.delete"],
+  // Node pools are sub-resources of the cluster; nodes run as a service account the deployer must be able to use.
+  google_container_cluster: [...crud("container.clusters"), "container.operations.get", "iam.serviceAccounts.actAs"],
+  google_container_node_pool: ["container.clusters.get", "container.clusters.update", "container.operations.get", "iam.serviceAccounts.actAs"],
+  google_project_iam_member: PROJECT_IAM,
+  google_project_iam_custom_role: [...crud("iam.roles"), "iam.roles.undelete"],
+  google_service_account: [...crud("iam.serviceAccounts"), "iam.serviceAccounts.list"],
+  google_service_account_key: ["iam.serviceAccountKeys.create", "iam.serviceAccountKeys.get", "iam.serviceAccountKeys.delete"],
+  google_service_account_iam_member: ["iam.serviceAccounts.getIamPolicy", "iam.serviceAccounts.setIamPolicy"],
+  random_id: [],
+  random_password: [],
+  "data.google_client_config": [],
+  // Reads the infra state: storage.objects.get on the state bucket, granted there, not by this project role.
+  "data.terraform_remote_state": [],
+  kubernetes_namespace_v1: k8s("namespaces", ["container.namespaces.getStatus"]),
+  kubernetes_service_account_v1: k8s("serviceAccounts"),
+  kubernetes_secret_v1: k8s("secrets"),
+  kubernetes_config_map_v1: k8s("configMaps"),
+  // Creating a Role or binding one needs every permission it holds, or escalate / bind.
+  kubernetes_role_v1: k8s("roles", ["container.roles.escalate"]),
+  kubernetes_role_binding_v1: k8s("roleBindings", ["container.roles.bind"]),
+  kubernetes_deployment_v1: k8s("deployments", ["container.deployments.getStatus"]),
+  kubernetes_job_v1: k8s("jobs", ["container.jobs.getStatus"]),
+  kubernetes_service_v1: k8s("services", ["container.services.getStatus"]),
+  kubernetes_pod_disruption_budget_v1: k8s("podDisruptionBudgets", ["container.podDisruptionBudgets.getStatus"]),
+  // Helm keeps each release in Secrets of its namespace and, for wait and atomic rollbacks, follows the rollout.
+  helm_release: [
+    ...k8s("secrets"),
+    "container.pods.get",
+    "container.pods.list",
+    "container.replicaSets.get",
+    "container.replicaSets.list",
+  ],
+};
+
+/**
+ * What each chart creates, read from `helm template` of argo-helm argo-workflows 0.47.5 and argo-events 2.4.22 with
+ * the values this app synthesizes, and of the local chart (charts/metaflow-argo-events): the kinds and their GKE
+ * permissions. Custom resources (EventBus, EventSource) are container.thirdPartyObjects in GKE's IAM.
+ */
+const BY_CHART: Record<string, string[]> = {
+  "argo-workflows": [
+    ...k8s("clusterRoles", ["container.clusterRoles.bind", "container.clusterRoles.escalate"]),
+    ...k8s("clusterRoleBindings"),
+    ...k8s("configMaps"),
+    ...k8s("customResourceDefinitions"),
+    ...k8s("deployments", ["container.deployments.getStatus"]),
+    ...k8s("services"),
+    ...k8s("serviceAccounts"),
+  ],
+  "argo-events": [
+    ...k8s("clusterRoles", ["container.clusterRoles.bind", "container.clusterRoles.escalate"]),
+    ...k8s("clusterRoleBindings"),
+    ...k8s("configMaps"),
+    ...k8s("customResourceDefinitions"),
+    ...k8s("deployments", ["container.deployments.getStatus"]),
+    ...k8s("serviceAccounts"),
+  ],
+  "metaflow-argo-events": k8s("thirdPartyObjects"),
+};
+
+/** Every stack of the shipped config and of configs that turn on each option that adds resource types. */
+const variants = [
+  synthDev(),
+  synthDev((e) => {
+    e.identity = { createAdminRole: true, flowRunners: ["group:ml@example.com"] };
+    e.services = { replicas: 2 };
+  }),
+  synthDev((e) => (e.cluster = { mode: "autopilot", regional: true })),
+];
+const stacks = variants.flatMap((v) => [v.infraJson, v.servicesJson]);
+
+function typesOf(json: any): string[] {
+  return [...Object.keys(json.resource ?? {}), ...Object.keys(json.data ?? {}).map((t) => `data.${t}`)];
+}
+
+const held = new Set(METAFLOW_ADMIN_PERMISSIONS);
+
+test("every resource type of every stack has a permission mapping", () => {
+  const unmapped = [...new Set(stacks.flatMap(typesOf))].filter((t) => !(t in BY_TYPE));
+  expect(unmapped).toEqual([]);
+});
+
+test("every Helm release's chart has a mapping of the kinds it creates", () => {
+  const releases = stacks.flatMap((s) => Object.values<any>(resourcesOf(s, "helm_release")).map((r) => r.name));
+  expect([...new Set(releases)].filter((name) => !(name in BY_CHART))).toEqual([]);
+});
+
+test("metaflow_admin holds every permission the stacks need", () => {
+  const needed = new Set<string>();
+  for (const s of stacks) {
+    for (const t of typesOf(s)) BY_TYPE[t]?.forEach((p) => needed.add(p));
+    for (const r of Object.values<any>(resourcesOf(s, "helm_release"))) BY_CHART[r.name]?.forEach((p) => needed.add(p));
+  }
+  expect([...needed].filter((p) => !held.has(p)).sort()).toEqual([]);
+});
+
+test("metaflow_admin has no permission twice and none on organizations or folders", () => {
+  expect(new Set(METAFLOW_ADMIN_PERMISSIONS).size).toBe(METAFLOW_ADMIN_PERMISSIONS.length);
+  expect(METAFLOW_ADMIN_PERMISSIONS.filter((p) => /^resourcemanager\.(organizations|folders)\./.test(p))).toEqual([]);
+});

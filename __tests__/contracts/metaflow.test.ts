@@ -1,0 +1,75 @@
+// Facts the Metaflow client (Netflix/metaflow 2.19.39, the release requirements/metaflow-client.txt pins) relies on,
+// checked on what we synthesize and publish.
+import { FLOW_RUNNER_RULES } from "../../constructs/flow-runner-access";
+import { metaflowClientRequirements } from "../../lib/metaflow-client";
+import { synthDev } from "../helpers";
+
+const json = synthDev().servicesJson;
+const config: Record<string, string> = json.output.metaflow_config.value;
+
+test("the published client is the Metaflow release these facts were read from, with every package pinned", () => {
+  const lines = metaflowClientRequirements().split("\n").filter((l) => l && !l.startsWith("#"));
+  expect(lines).toContain("metaflow==2.19.39");
+  for (const l of lines) expect(l).toMatch(/^[A-Za-z0-9._-]+==[A-Za-z0-9.+_-]+$/);
+  // kubernetes 37.0.2 needs python-dateutil>=3, which no botocore accepts: pip would backtrack without end.
+  expect(lines).toContain("kubernetes==37.0.1");
+  expect(lines.find((l) => l.startsWith("python-dateutil=="))).toMatch(/==2\./);
+});
+
+// metaflow 2.19.39, metaflow/metaflow_config.py: from_conf("X") reads METAFLOW_X from the environment or
+// $METAFLOW_HOME/config.json (default ~/.metaflowconfig). Each key we publish is one it reads.
+const READ_BY_METAFLOW = [
+  "DEFAULT_DATASTORE", "DATASTORE_SYSROOT_GS", "DEFAULT_METADATA", "SERVICE_URL", "SERVICE_INTERNAL_URL",
+  "KUBERNETES_NAMESPACE", "KUBERNETES_SERVICE_ACCOUNT", "ARGO_EVENTS_EVENT_BUS", "ARGO_EVENTS_EVENT_SOURCE",
+  "ARGO_EVENTS_EVENT", "ARGO_EVENTS_WEBHOOK_URL", "ARGO_EVENTS_INTERNAL_WEBHOOK_URL", "ARGO_EVENTS_SERVICE_ACCOUNT",
+  "ARGO_EVENTS_SENSOR_NAMESPACE", "UI_URL", "ARGO_WORKFLOWS_UI_URL",
+].map((k) => `METAFLOW_${k}`);
+
+test("every key of config.json is one metaflow_config.py reads", () => {
+  expect(Object.keys(config).filter((k) => !READ_BY_METAFLOW.includes(k))).toEqual([]);
+});
+
+// metaflow 2.19.39, plugins/argo/argo_workflows.py: WorkflowTemplates, CronWorkflows and Workflows go to
+// KUBERNETES_NAMESPACE and run as KUBERNETES_SERVICE_ACCOUNT; Sensors go to ARGO_EVENTS_SENSOR_NAMESPACE, run as
+// ARGO_EVENTS_SERVICE_ACCOUNT and create Workflows in KUBERNETES_NAMESPACE, on the bus ARGO_EVENTS_EVENT_BUS.
+test("templates, sensors and the sensors' workflows all land in the one jobs namespace, where their accounts are", () => {
+  const ns = config.METAFLOW_KUBERNETES_NAMESPACE;
+  expect(config.METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE).toBe(ns);
+  const sas = Object.values<any>(json.resource.kubernetes_service_account_v1);
+  for (const name of [config.METAFLOW_KUBERNETES_SERVICE_ACCOUNT, config.METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT]) {
+    expect(sas.some((sa) => sa.metadata.name === name && sa.metadata.namespace === ns)).toBe(true);
+  }
+});
+
+/**
+ * metaflow 2.19.39: every Kubernetes API call the client makes as the user.
+ * plugins/kubernetes/kubernetes_job.py (execute: create job; _fetch_job: get; kill: patch, or delete in "delete"
+ * terminate mode; _fetch_pod: list pods; kill: exec /sbin/killall5), kubernetes_client.py (_find_active_pods, kill_pods),
+ * kubernetes_jobsets.py (create, get, delete jobsets), plugins/argo/argo_client.py (workflow templates, cron
+ * workflows and sensors: get, list, create, replace = update, delete; workflows: get, create, patch for
+ * suspend/resume/terminate).
+ */
+const CALLS: [string, string, string][] = [
+  ["batch", "jobs", "create"], ["batch", "jobs", "get"], ["batch", "jobs", "patch"], ["batch", "jobs", "delete"],
+  ["", "pods", "list"], ["", "pods/exec", "create"], ["", "pods/exec", "get"],
+  ["jobset.x-k8s.io", "jobsets", "create"], ["jobset.x-k8s.io", "jobsets", "get"], ["jobset.x-k8s.io", "jobsets", "delete"],
+  ...["workflowtemplates", "cronworkflows", "sensors"].flatMap((r) =>
+    ["get", "list", "create", "update", "delete"].map((v): [string, string, string] => ["argoproj.io", r, v]),
+  ),
+  ["argoproj.io", "workflows", "get"], ["argoproj.io", "workflows", "create"], ["argoproj.io", "workflows", "patch"],
+];
+
+test.each(CALLS)("the flow-runner Role allows %s/%s %s", (group, resource, verb) => {
+  const ok = FLOW_RUNNER_RULES.some((r) => r.apiGroups?.includes(group) && r.resources?.includes(resource) && r.verbs.includes(verb));
+  expect(ok).toBe(true);
+});
+
+// metaflow 2.19.39, plugins/gcp/gs_storage_client_factory.py: google.auth.default() - Application Default
+// Credentials, or the key file GOOGLE_APPLICATION_CREDENTIALS names. Metaflow adds no setting of its own.
+// plugins/kubernetes/kubernetes_client.py: kubernetes.config.load_kube_config(), the kubeconfig get-credentials writes.
+test("END_USER_SETUP sets up both credentials Metaflow reads: ADC for the datastore and a kubeconfig", () => {
+  const text: string = json.output.END_USER_SETUP.value;
+  expect(text).toContain("gcloud auth application-default login");
+  expect(text).toContain("GOOGLE_APPLICATION_CREDENTIALS=");
+  expect(text).toContain("gcloud container clusters get-credentials");
+});
