@@ -46,7 +46,7 @@ describe("shipped configuration", () => {
 const badConfigs: [string, (env: any, raw: any) => void, string, RegExp][] = [
   ["project id with uppercase", (e) => (e.project = "My-Project"), "project", /GCP project id/],
   ["project id too short", (e) => (e.project = "abc"), "project", /6-30/],
-  ["missing project", (e) => delete e.project, "project", /missing/],
+  ["missing project", (e) => delete e.project, "project", /= \(not set\): missing \(required\)/],
   ["zone outside the region", (e) => (e.zone = "europe-west1-b"), "zone", /zone of the region us-central1/],
   ["malformed region", (e) => (e.region = "uscentral"), "region", /GCP region/],
   ["CIDR that is not a CIDR", (e) => (e.network = { subnetCidr: "10.0.0/20" }), "network.subnetCidr", /IPv4 CIDR/],
@@ -74,7 +74,7 @@ const badConfigs: [string, (env: any, raw: any) => void, string, RegExp][] = [
   ["name prefix with uppercase", (e) => (e.namePrefix = "Metaflow"), "namePrefix", /lowercase/],
   ["public flow runner", (e) => (e.identity = { flowRunners: ["allUsers"] }), "identity.flowRunners.0", /IAM member/],
   ["replicas as a string", (e) => (e.services = { replicas: "2" }), "services.replicas", /number/],
-  ["misspelled field", (e) => (e.netwrk = {}), "(environment)", /netwrk/],
+  ["misspelled field", (e) => (e.netwrk = {}), "netwrk", /unknown key "netwrk" \(did you mean "network"\?\)/],
   ["wrong shape for network", (e) => (e.network = "10.0.0.0/8"), "network", /object/],
   ["bad environment name", (_e, raw) => (raw.environments = { Dev: raw.environments.dev }), "environments", /"Dev": environment names/],
   ["state bucket name invalid", (_e, raw) => (raw.stateBackend = { bucket: "Bad_Bucket" }), "stateBackend.bucket", /lowercase/],

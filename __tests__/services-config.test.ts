@@ -37,7 +37,7 @@ const battery: [string, (env: any) => void, string, RegExp][] = [
   ["a JetStream version the chart does not list", (e) => (e.services = { argoEvents: { jetstreamVersion: "latest" } }), "services.argoEvents.jetstreamVersion", /2\.10\.10/],
   ["a URL with a trailing slash", (e) => (e.services = { endpoints: { ui: "http://localhost:3000/" } }), "services.endpoints.ui", /slash/],
   ["one namespace for both", (e) => (e.services = { argoNamespace: "metaflow" }), "services.argoNamespace", /must differ/],
-  ["an unknown services field", (e) => (e.services = { replica: 2 }), "services", /replica/],
+  ["an unknown services field", (e) => (e.services = { replica: 2 }), "services.replica", /unknown key "replica" \(did you mean "replicas"\?\)/],
 ];
 
 test.each(battery)("%s is refused", (_, mutate, field, rule) => {
