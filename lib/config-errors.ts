@@ -77,9 +77,10 @@ export function zodIssueLines(error: z.ZodError, input: unknown, schema: z.ZodTy
       );
     }
     if (issue.code === "invalid_key") {
-      // A bad record key (an environment name): name the key itself and the key's rule.
+      // A bad record key (an environment name, a label key): name the record, the key and the key's rule.
       const rule = issue.issues.map((i) => i.message).join("; ");
-      return [describe({ field: path.slice(0, -1).join("."), value: path[path.length - 1], rule })];
+      const record = path.slice(0, -1);
+      return [describe({ ...(record.length > 1 ? locate(record) : { field: record.join(".") }), value: path[path.length - 1], rule })];
     }
     const value = valueAt(input, path);
     const rule = value === undefined && issue.code === "invalid_type" ? "missing (required)" : issue.message;

@@ -137,10 +137,10 @@ export const iamMember = z.string().superRefine((member, ctx) => {
 export const MAX_LABELS = 64;
 export const labelKey = z
   .string()
-  .regex(/^[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}0-9_-]{0,62}$/u, "label keys must be 1-63 lowercase letters, digits, _ or -, starting with a lowercase letter");
+  .regex(/^[\p{Ll}\p{Lo}\p{Lm}][\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}_-]{0,62}$/u, "label keys must be 1-63 lowercase or international letters, digits, _ or -, starting with a lowercase letter");
 export const labelValue = z
   .string()
-  .regex(/^[\p{Ll}\p{Lo}0-9_-]{0,63}$/u, "label values must be at most 63 lowercase letters, digits, _ or -");
+  .regex(/^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}_-]{0,63}$/u, "label values must be at most 63 lowercase or international letters, digits, _ or -");
 
 /**
  * A Cloud SQL for PostgreSQL tier of the Enterprise edition: shared-core, or custom (`db-custom-<vCPUs>-<MB>`).
