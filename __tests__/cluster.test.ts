@@ -57,7 +57,11 @@ describe("GKE, Standard mode (default)", () => {
   });
 
   test("takes node pool bounds, regional location and authorized networks from config", () => {
-    const json = synthDev((e) => (e.cluster = { regional: true, minNodes: 0, maxNodes: 20, masterAuthorizedNetworks: [{ cidr: "203.0.113.0/24", name: "office" }] })).infraJson;
+    const json = synthDev((e) => {
+      // A regional cluster takes no zone.
+      delete e.zone;
+      e.cluster = { regional: true, minNodes: 0, maxNodes: 20, masterAuthorizedNetworks: [{ cidr: "203.0.113.0/24", name: "office" }] };
+    }).infraJson;
     const c = onlyResource(json, "google_container_cluster");
     expect(c.location).toBe("us-central1");
     expect(c.master_authorized_networks_config).toEqual({
@@ -90,7 +94,10 @@ describe("control-plane access", () => {
 });
 
 describe("GKE, Autopilot mode", () => {
-  const { infraJson } = synthDev((e) => (e.cluster = { mode: "autopilot", regional: true }));
+  const { infraJson } = synthDev((e) => {
+    delete e.zone;
+    e.cluster = { mode: "autopilot", regional: true };
+  });
   const cluster = onlyResource(infraJson, "google_container_cluster");
 
   test("enables Autopilot with no node pool of ours", () => {

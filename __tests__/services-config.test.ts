@@ -40,7 +40,7 @@ const battery: [string, (env: any) => void, string, RegExp][] = [
   ["one namespace for services and Argo", (e) => (e.services = { argoNamespace: "metaflow" }), "services.argoNamespace", /must differ from services.metaflowNamespace/],
   ["jobs in the services namespace", (e) => (e.services = { jobsNamespace: "metaflow" }), "services.jobsNamespace", /must differ from services.metaflowNamespace/],
   ["jobs in the Argo namespace", (e) => (e.services = { jobsNamespace: "argo" }), "services.argoNamespace", /must differ from services.jobsNamespace/],
-  ["an unknown services field", (e) => (e.services = { replica: 2 }), "services", /replica/],
+  ["an unknown services field", (e) => (e.services = { replica: 2 }), "services.replica", /unknown key "replica" \(did you mean "replicas"\?\)/],
 ];
 
 test.each(battery)("%s is refused", (_, mutate, field, rule) => {

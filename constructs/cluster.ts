@@ -4,6 +4,7 @@ import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member"
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { nodePoolName } from "../lib/names";
 
 /** What a node needs and nothing more: write logs and metrics, read images. */
 export const NODE_ROLES = [
@@ -182,7 +183,7 @@ export class Cluster extends Construct {
     if (!autopilot) {
       new ContainerNodePool(this, "node-pool", {
         project: props.project,
-        name: `${props.name}-pool`,
+        name: nodePoolName(props.name),
         cluster: cluster.id,
         location: props.location,
         autoscaling: { minNodeCount: props.minNodes ?? 1, maxNodeCount: props.maxNodes ?? 5 },

@@ -6,6 +6,7 @@ import { ComputeSubnetwork } from "@cdktf/provider-google/lib/compute-subnetwork
 import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { networkNames } from "../lib/names";
 
 export interface NetworkProps {
   /** Project that owns the network. */
@@ -44,10 +45,11 @@ export class Network extends Construct {
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     const { project, region, name } = props;
+    const names = networkNames(name);
 
     const vpc = new ComputeNetwork(this, "vpc", {
       project,
-      name: `${name}-vpc`,
+      name: names.vpc,
       // Custom mode: no auto-created subnetworks in every region.
       autoCreateSubnetworks: false,
       routingMode: "REGIONAL",
@@ -57,7 +59,7 @@ export class Network extends Construct {
     const subnet = new ComputeSubnetwork(this, "subnet", {
       project,
       region,
-      name: `${name}-subnet`,
+      name: names.subnetwork,
       network: vpc.id,
       ipCidrRange: props.subnetCidr,
       secondaryIpRange: [
@@ -73,7 +75,7 @@ export class Network extends Construct {
     const [pscAddress, pscPrefix] = props.privateServiceAccessCidr.split("/");
     const pscRange = new ComputeGlobalAddress(this, "private-service-access-range", {
       project,
-      name: `${name}-psa`,
+      name: names.privateServiceAccess,
       purpose: "VPC_PEERING",
       addressType: "INTERNAL",
       address: pscAddress,
@@ -92,7 +94,7 @@ export class Network extends Construct {
     const router = new ComputeRouter(this, "router", {
       project,
       region,
-      name: `${name}-router`,
+      name: names.router,
       network: vpc.id,
     });
 
@@ -100,7 +102,7 @@ export class Network extends Construct {
     new ComputeRouterNat(this, "nat", {
       project,
       region,
-      name: `${name}-nat`,
+      name: names.nat,
       router: router.name,
       natIpAllocateOption: "AUTO_ONLY",
       sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",

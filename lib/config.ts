@@ -2,8 +2,14 @@
 // A bad value fails here, before any stack is built, so a failed synth writes nothing.
 import * as fs from "fs";
 import { z } from "zod";
+import { crossEnvironmentIssues, environmentIssues, MAX_AUTHORIZED_NETWORKS } from "./config-checks";
+import { ConfigError, describe, didYouMean, Issue, parseJson, zodIssueLines } from "./config-errors";
+import { networkNames, nodePoolName } from "./names";
+import { REGION_ZONES, zonesOf } from "./regions";
 import * as rules from "./rules";
 import { ServicesConfigSchema } from "./services-config";
+
+export { ConfigError } from "./config-errors";
 
 const NetworkSchema = z
   .object({
@@ -27,10 +33,7 @@ const DatabaseSchema = z
     /** PostgreSQL major version. @default "POSTGRES_16" */
     version: z.enum(["POSTGRES_15", "POSTGRES_16"]).default("POSTGRES_16"),
     /** Machine tier (Enterprise edition). @default "db-custom-1-3840" */
-    tier: z
-      .string()
-      .regex(/^db-(custom-\d+-\d+|f1-micro|g1-small|n1-(standard|highmem)-\d+)$/, "must be a Cloud SQL Enterprise tier such as db-custom-2-7680")
-      .default("db-custom-1-3840"),
+    tier: rules.sqlTier.default("db-custom-1-3840"),
     /** ZONAL, or REGIONAL for a standby in a second zone. @default "ZONAL" */
     availability: z.enum(["ZONAL", "REGIONAL"]).default("ZONAL"),
     /** Initial disk size; the disk grows automatically. @default 10 */
@@ -123,17 +126,15 @@ const ClusterSchema = z
       .array(
         z
           .object({
-            cidr: z
-              .string()
-              .refine(rules.isCidr, "must be an IPv4 CIDR block")
-              .refine(
-                (c) => !c.endsWith("/0"),
-                "would let any IP reach the control plane: list your networks, or leave the list empty with cluster.controlPlaneEndpoint \"dns\" (IAM-gated, no IP allow-list)",
-              ),
+            cidr: rules.reducedCidr.refine(
+              (c) => !c.endsWith("/0"),
+              "would let any IP reach the control plane: list your networks, or leave the list empty with cluster.controlPlaneEndpoint \"dns\" (IAM-gated, no IP allow-list)",
+            ),
             name: z.string().min(1),
           })
           .strict(),
       )
+      .max(MAX_AUTHORIZED_NETWORKS, `GKE takes at most ${MAX_AUTHORIZED_NETWORKS} authorized networks`)
       .default([]),
     /** Protects the cluster from `terraform destroy`. @default true */
     deletionProtection: z.boolean().default(true),
@@ -166,17 +167,12 @@ export const EnvironmentSchema = z
     project: rules.projectId,
     /** Region of the network, database, bucket and a regional cluster. @default "us-central1" */
     region: rules.region.default("us-central1"),
-    /** Zone of a zonal cluster. @default "<region>-a" */
+    /** Zone of a zonal cluster, one of the region's zones. @default the region's first zone in lib/regions.ts */
     zone: rules.zone.optional(),
     /** Prefix of resource names. @default "metaflow" */
     namePrefix: rules.namePrefix.default("metaflow"),
     /** Labels added to every labelled resource. @default {} */
-    labels: z
-      .record(
-        z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, "label keys must be lowercase, start with a letter and be at most 63 characters"),
-        z.string().regex(/^[a-z0-9_-]{0,63}$/, "label values must be lowercase letters, digits, _ or -, at most 63 characters"),
-      )
-      .default({}),
+    labels: z.record(rules.labelKey, rules.labelValue).default({}),
     /** Enable the GCP APIs the platform needs (compute, container, sqladmin, ...). @default true */
     enableApis: z.boolean().default(true),
     network: NetworkSchema.prefault({}),
@@ -188,9 +184,6 @@ export const EnvironmentSchema = z
   })
   .strict()
   .superRefine((env, ctx) => {
-    if (env.zone !== undefined && !env.zone.startsWith(`${env.region}-`)) {
-      ctx.addIssue({ code: "custom", path: ["zone"], message: `must be a zone of the region ${env.region}` });
-    }
     const ranges = Object.entries(env.network).filter(([, value]) => rules.isCidr(value));
     ranges.forEach(([field, value], i) => {
       for (const [otherField, other] of ranges.slice(0, i)) {
@@ -245,7 +238,20 @@ const StateBackendSchema = z
 
 export const AppConfigSchema = z
   .object({
+    /** Path or URL of the JSON Schema that gives editors completion and inline errors. */
+    $schema: z.string().optional(),
     stateBackend: StateBackendSchema.optional(),
+    /** Zones of regions or zones newer than lib/regions.ts, e.g. { "us-west9": ["us-west9-a"] }. @default {} */
+    extraZones: z
+      .record(rules.region, z.array(rules.zone).min(1))
+      .default({})
+      .superRefine((extra, ctx) => {
+        for (const [region, zones] of Object.entries(extra)) {
+          zones.forEach((zone, i) => {
+            if (!zone.startsWith(`${region}-`)) ctx.addIssue({ code: "custom", path: [region, i], message: `must be a zone of ${region}` });
+          });
+        }
+      }),
     environments: z
       .record(
         z.string().regex(/^[a-z][a-z0-9]{0,9}$/, "environment names must be 1-10 lowercase letters or digits, starting with a letter"),
@@ -256,6 +262,26 @@ export const AppConfigSchema = z
   .strict();
 
 type ParsedEnvironment = z.infer<typeof EnvironmentSchema>;
+type ParsedApp = z.infer<typeof AppConfigSchema>;
+
+/** Every name an environment gives a GCP resource (printed by `npm run config`). */
+export interface ResourceNames {
+  readonly bucket: string;
+  readonly serviceAccount: string;
+  readonly nodeServiceAccount: string;
+  readonly cluster: string;
+  /** Undefined for Autopilot, which has no node pool of ours. */
+  readonly nodePool?: string;
+  /** Before the random suffix ("-" and 6 hex digits). */
+  readonly sqlInstancePrefix: string;
+  readonly vpc: string;
+  readonly subnetwork: string;
+  readonly privateServiceAccess: string;
+  readonly router: string;
+  readonly nat: string;
+  /** Set when identity.createAdminRole is true. */
+  readonly adminRole?: string;
+}
 
 /** One environment with every default and derived name filled in. */
 export interface EnvironmentConfig extends ParsedEnvironment {
@@ -266,6 +292,7 @@ export interface EnvironmentConfig extends ParsedEnvironment {
   readonly cluster: ParsedEnvironment["cluster"] & { name: string; location: string; securityGroup?: string };
   readonly identity: ParsedEnvironment["identity"] & { serviceAccountId: string; nodeServiceAccountId: string };
   readonly database: ParsedEnvironment["database"] & { instanceNamePrefix: string };
+  readonly names: ResourceNames;
 }
 
 export interface AppConfig {
@@ -273,101 +300,78 @@ export interface AppConfig {
   readonly environments: EnvironmentConfig[];
 }
 
-/** A configuration that breaks a rule; `issues` holds one line per problem. */
-export class ConfigError extends Error {
-  constructor(readonly issues: string[]) {
-    super(`Invalid metaflow-gcp configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
-    this.name = "ConfigError";
+/** Fills in the zone and the derived names; `issues` collects a region or zone outside the table. */
+function resolve(name: string, env: ParsedEnvironment, extraZones: ParsedApp["extraZones"], issues: Issue[]): EnvironmentConfig {
+  const zones = zonesOf(env.region, extraZones);
+  if (zones.length === 0) {
+    const known = [...Object.keys(REGION_ZONES), ...Object.keys(extraZones)];
+    issues.push({ env: name, field: "region", value: env.region, rule: `is not a GCP region in lib/regions.ts${didYouMean(env.region, known)}; for a newer region, list its zones under extraZones` });
+  } else if (env.zone !== undefined && !zones.includes(env.zone)) {
+    issues.push({ env: name, field: "zone", value: env.zone, rule: `must be a zone of the region ${env.region}: ${zones.join(", ")} (a newer zone goes under extraZones)` });
   }
-}
-
-/** Fills derived names and checks them against the same rules as user-given ones. */
-function resolve(name: string, env: ParsedEnvironment, issues: string[]): EnvironmentConfig {
-  const check = (field: string, value: string, schema: z.ZodType) => {
-    const result = schema.safeParse(value);
-    if (!result.success) {
-      for (const issue of result.error.issues) issues.push(describe(name, field, value, issue.message));
-    }
-  };
+  const location = env.storage.location ?? env.region;
+  if (/^[a-z]+-[a-z]+[0-9]+$/i.test(location) && zonesOf(location.toLowerCase(), extraZones).length === 0) {
+    issues.push({ env: name, field: "storage.location", value: location, rule: `is not a GCP region in lib/regions.ts${didYouMean(location.toLowerCase(), Object.keys(REGION_ZONES))}` });
+  }
   const base = `${env.namePrefix}-${name}`;
-  const bucketName = env.storage.bucketName ?? `${env.project}-metaflow-${name}`;
-  const serviceAccountId = env.identity.serviceAccountId ?? base;
-  const nodeServiceAccountId = `${base}-nodes`;
-  const clusterName = env.cluster.name ?? base;
-  const instanceNamePrefix = `${base}-pg`;
-  check("storage.bucketName", bucketName, rules.bucketName);
-  check("identity.serviceAccountId", serviceAccountId, rules.serviceAccountId);
-  check("namePrefix", nodeServiceAccountId, rules.serviceAccountId);
-  check("cluster.name", clusterName, rules.clusterName);
-  check("namePrefix", instanceNamePrefix, rules.sqlInstanceName);
-  // "<project>:<instance>" may not exceed 98 characters; the suffix adds 7 ("-" and 6 hex digits).
-  if (env.project.length + 1 + instanceNamePrefix.length + 7 > 98) {
-    issues.push(describe(name, "namePrefix", env.namePrefix, "the Cloud SQL name \"<project>:<prefix>-<env>-pg-xxxxxx\" must not exceed 98 characters"));
-  }
-  const zone = env.zone ?? `${env.region}-a`;
+  const zone = env.zone ?? zones[0] ?? `${env.region}-a`;
   const securityGroup = env.cluster.securityGroup ?? defaultSecurityGroup(name, env, issues);
+  const clusterName = env.cluster.name ?? base;
+  const names: ResourceNames = {
+    bucket: env.storage.bucketName ?? `${env.project}-metaflow-${name}`,
+    serviceAccount: env.identity.serviceAccountId ?? base,
+    nodeServiceAccount: `${base}-nodes`,
+    cluster: clusterName,
+    nodePool: env.cluster.mode === "standard" ? nodePoolName(clusterName) : undefined,
+    sqlInstancePrefix: `${base}-pg`,
+    ...networkNames(base),
+    adminRole: env.identity.createAdminRole ? "metaflow_admin" : undefined,
+  };
   return {
     ...env,
     name,
     zone,
-    storage: { ...env.storage, bucketName, location: (env.storage.location ?? env.region).toUpperCase() },
+    storage: { ...env.storage, bucketName: names.bucket, location: location.toUpperCase() },
     cluster: { ...env.cluster, name: clusterName, location: env.cluster.regional ? env.region : zone, securityGroup },
-    identity: { ...env.identity, serviceAccountId, nodeServiceAccountId },
-    database: { ...env.database, instanceNamePrefix },
+    identity: { ...env.identity, serviceAccountId: names.serviceAccount, nodeServiceAccountId: names.nodeServiceAccount },
+    database: { ...env.database, instanceNamePrefix: names.sqlInstancePrefix },
+    names,
   };
 }
 
 /** Groups named in Kubernetes RBAC need Google Groups for RBAC, keyed on one domain's gke-security-groups group. */
-function defaultSecurityGroup(name: string, env: ParsedEnvironment, issues: string[]): string | undefined {
+function defaultSecurityGroup(name: string, env: ParsedEnvironment, issues: Issue[]): string | undefined {
   if (env.identity.flowRunnerAccess !== "namespace") return undefined;
   const domains = [...new Set(env.identity.flowRunners.filter((m) => m.startsWith("group:")).map((m) => m.split("@")[1]))];
   if (domains.length === 0) return undefined;
   if (domains.length > 1) {
-    issues.push(describe(name, "cluster.securityGroup", undefined, `flow-runner groups come from several domains (${domains.join(", ")}): set cluster.securityGroup to the gke-security-groups group that holds them all`));
+    const rule = `flow-runner groups come from several domains (${domains.join(", ")}): set cluster.securityGroup to the gke-security-groups group that holds them all`;
+    issues.push({ env: name, field: "cluster.securityGroup", value: undefined, rule });
     return undefined;
   }
   return `gke-security-groups@${domains[0]}`;
 }
 
-function describe(env: string | undefined, field: string, value: unknown, rule: string): string {
-  const where = env === undefined ? `field "${field}"` : `environment "${env}", field "${field}"`;
-  const shown = value === undefined ? "missing" : JSON.stringify(value);
-  return `${where} = ${shown}: ${rule}`;
-}
-
-function valueAt(input: unknown, path: PropertyKey[]): unknown {
-  let current: unknown = input;
-  for (const key of path) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
-
 /** Validates raw configuration (parsed JSON) and returns every environment fully resolved. */
 export function parseConfig(input: unknown): AppConfig {
   const parsed = AppConfigSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const path = issue.path;
-        if (issue.code === "invalid_key") {
-          // A bad record key (an environment name): name the key itself and the key's rule.
-          const key = path[path.length - 1];
-          const rule = issue.issues.map((i) => i.message).join("; ");
-          return describe(undefined, path.slice(0, -1).join("."), key, rule);
-        }
-        const inEnv = path[0] === "environments" && path.length > 1;
-        const env = inEnv ? String(path[1]) : undefined;
-        const field = (inEnv ? path.slice(2) : path).join(".") || (inEnv ? "(environment)" : "(root)");
-        return describe(env, field, valueAt(input, path), issue.message);
-      }),
-    );
-  }
-  const issues: string[] = [];
-  const environments = Object.entries(parsed.data.environments).map(([name, env]) => resolve(name, env, issues));
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (!parsed.success) throw new ConfigError(zodIssueLines(parsed.error, input, AppConfigSchema));
+  const issues: Issue[] = [];
+  const rawEnvs = (input as { environments: Record<string, unknown> }).environments;
+  const environments = Object.entries(parsed.data.environments).map(([name, env]) => {
+    const resolved = resolve(name, env, parsed.data.extraZones, issues);
+    issues.push(...environmentIssues(resolved, rawEnvs[name]));
+    return resolved;
+  });
+  issues.push(...crossEnvironmentIssues(environments, parsed.data.stateBackend?.bucket));
+  if (issues.length > 0) throw new ConfigError(issues.map(describe));
   return { stateBackend: parsed.data.stateBackend, environments };
+}
+
+/** The JSON Schema of a configuration file (environments.schema.json), as the text `npm run schema` writes. */
+export function configJsonSchema(): string {
+  const schema = z.toJSONSchema(AppConfigSchema, { io: "input", unrepresentable: "any" });
+  return `${JSON.stringify({ ...schema, title: "metaflow-gcp environments" }, null, 2)}\n`;
 }
 
 /** The file read by `main.ts`: `$METAFLOW_GCP_CONFIG`, or `environments.json` next to `cdktf.json`. */
@@ -377,11 +381,11 @@ export function configPath(): string {
 
 /** Reads and validates a configuration file. */
 export function loadConfig(file: string = configPath()): AppConfig {
-  let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+    text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    throw new ConfigError([`cannot read ${file} as JSON: ${(error as Error).message}`]);
+    throw new ConfigError([`cannot read ${file}: ${(error as Error).message}`]);
   }
-  return parseConfig(raw);
+  return parseConfig(parseJson(text, file));
 }

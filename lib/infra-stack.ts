@@ -10,6 +10,7 @@ import { ProjectApis } from "../constructs/project-apis";
 import { DatastoreBucket } from "../constructs/storage";
 import { addStateBackend } from "./backend";
 import { AppConfig, EnvironmentConfig } from "./config";
+import { appLabels } from "./labels";
 import { INFRA_OUTPUTS, InfraOutputKey, SENSITIVE_INFRA_OUTPUTS } from "./infra-outputs";
 
 export interface InfraStackProps {
@@ -34,7 +35,7 @@ export class InfraStack extends TerraformStack {
     addStateBackend(this, props.stateBackend);
     const google = new GoogleProvider(this, "google", { project, region });
     // Set as an override: cdktf would rewrite the provider's map keys to snake_case ("managed-by" -> "managed_by").
-    google.addOverride("default_labels", { "managed-by": "metaflow-gcp", "metaflow-environment": env.name, ...env.labels });
+    google.addOverride("default_labels", { ...appLabels(env.name), ...env.labels });
     new RandomProvider(this, "random");
 
     const apis = env.enableApis ? new ProjectApis(this, "apis", { project }).services : [];

@@ -67,6 +67,22 @@ export const clusterName = z
     "GKE cluster names must be 1-40 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit",
   );
 
+/** GKE node pool names (https://cloud.google.com/kubernetes-engine/docs/how-to/node-pools): 1-40 characters. */
+export const nodePoolName = z
+  .string()
+  .regex(
+    /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/,
+    "GKE node pool names must be 1-40 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit",
+  );
+
+/** Compute Engine resource names (VPC, subnetwork, address, router, NAT): RFC 1035, 1-63 characters. */
+export const rfc1035Name = z
+  .string()
+  .regex(
+    /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    "Compute Engine names must be 1-63 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit (RFC 1035)",
+  );
+
 /** Cloud SQL instance names, before the random suffix is appended. */
 export const sqlInstanceName = z
   .string()
@@ -83,17 +99,80 @@ export const dnsLabel = z
     "must be a DNS-1123 label: at most 63 lowercase letters, digits or hyphens, starting and ending with a letter or digit",
   );
 
-/** An IAM principal that may be granted roles; public principals are refused. */
-export const iamMember = z
+const email = z.email();
+const hostname = z.hostname();
+
+/**
+ * One IAM principal (https://cloud.google.com/iam/docs/principal-identifiers): `user:`, `group:` and
+ * `serviceAccount:` take an email address, `domain:` a domain name, `principal:`/`principalSet:` a workforce or
+ * workload identity pool identifier. Public principals are refused.
+ */
+export const iamMember = z.string().superRefine((member, ctx) => {
+  const fail = (message: string) => ctx.addIssue({ code: "custom", message });
+  if (/allUsers|allAuthenticatedUsers/.test(member)) {
+    return fail("must be an IAM member of one user, group, service account or domain: allUsers and allAuthenticatedUsers must not be granted access to Metaflow");
+  }
+  if (/[\s,;]/.test(member)) return fail("must be one IAM member per string: no spaces, commas or semicolons");
+  const [, kind, value] = /^(user|group|serviceAccount|domain|principal|principalSet):(.*)$/.exec(member) ?? [];
+  if (kind === undefined) {
+    return fail("must be an IAM member such as user:alice@example.com, group:ml@example.com, serviceAccount:...@....gserviceaccount.com or domain:example.com");
+  }
+  if (["user", "group", "serviceAccount"].includes(kind) && !email.safeParse(value).success) {
+    return fail(`"${kind}:" must be followed by an email address, such as ${kind}:name@example.com`);
+  }
+  if (kind === "serviceAccount" && !value.endsWith(".gserviceaccount.com")) {
+    return fail("service account emails end with .gserviceaccount.com");
+  }
+  if (kind === "domain" && !(hostname.safeParse(value).success && value.includes("."))) {
+    return fail("\"domain:\" must be followed by a domain name such as domain:example.com");
+  }
+  if (kind.startsWith("principal") && !value.startsWith("//iam.googleapis.com/")) {
+    return fail(`"${kind}:" must be followed by an identifier starting with //iam.googleapis.com/`);
+  }
+});
+
+// Labels (https://cloud.google.com/resource-manager/docs/labels-overview#requirements): keys 1-63 characters,
+// starting with a lowercase letter or an international character; values 0-63 characters; both only lowercase
+// letters, international characters, digits, underscores and hyphens. At most 64 labels per resource.
+export const MAX_LABELS = 64;
+export const labelKey = z
   .string()
-  .regex(
-    /^(user|group|serviceAccount|domain|principal|principalSet):\S+$/,
-    "must be an IAM member such as user:alice@example.com or group:ml@example.com",
-  )
-  .refine(
-    (s) => !/allUsers|allAuthenticatedUsers/.test(s),
-    "allUsers and allAuthenticatedUsers must not be granted access to Metaflow",
-  );
+  .regex(/^[\p{Ll}\p{Lo}\p{Lm}][\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}_-]{0,62}$/u, "label keys must be 1-63 lowercase or international letters, digits, _ or -, starting with a lowercase letter");
+export const labelValue = z
+  .string()
+  .regex(/^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}_-]{0,63}$/u, "label values must be at most 63 lowercase or international letters, digits, _ or -");
+
+/**
+ * A Cloud SQL for PostgreSQL tier of the Enterprise edition: shared-core, or custom (`db-custom-<vCPUs>-<MB>`).
+ * PostgreSQL takes no predefined db-n1-* tier. Custom tiers: 1 vCPU or an even number up to 96; memory 0.9-6.5 GB
+ * per vCPU, a multiple of 256 MB and at least 3.75 GB (https://cloud.google.com/sql/docs/postgres/instance-settings).
+ */
+export const sqlTier = z.string().superRefine((tier, ctx) => {
+  if (tier === "db-f1-micro" || tier === "db-g1-small") return;
+  const fail = (message: string) => ctx.addIssue({ code: "custom", message });
+  const match = /^db-custom-(\d+)-(\d+)$/.exec(tier);
+  if (!match) {
+    return fail("must be a Cloud SQL Enterprise tier for PostgreSQL: db-custom-<vCPUs>-<MB> such as db-custom-2-7680, or the shared-core db-f1-micro or db-g1-small");
+  }
+  const [cpus, mb] = [Number(match[1]), Number(match[2])];
+  if (!(cpus === 1 || (cpus % 2 === 0 && cpus >= 2 && cpus <= 96))) fail(`custom tiers have 1 vCPU or an even number from 2 to 96, got ${cpus}`);
+  if (mb % 256 !== 0) fail(`custom tier memory must be a multiple of 256 MB, got ${mb}`);
+  const [min, max] = [Math.max(3840, 0.9 * 1024 * cpus), 6.5 * 1024 * cpus];
+  if (mb < min || mb > max) fail(`custom tier memory must be 0.9-6.5 GB per vCPU and at least 3840 MB: ${Math.ceil(min / 256) * 256}-${max} MB for ${cpus} vCPU(s), got ${mb}`);
+});
+
+/** An IPv4 CIDR block in reduced form (host bits zero), of any range: a network allowed to reach the control plane. */
+export const reducedCidr = z.string().superRefine((value, ctx) => {
+  if (!isCidr(value)) return void ctx.addIssue({ code: "custom", message: "must be an IPv4 CIDR block such as 203.0.113.0/24" });
+  const network = ipaddr.IPv4.networkAddressFromCIDR(value).toString();
+  const [address, bits] = ipaddr.IPv4.parseCIDR(value);
+  if (network !== address.toString()) ctx.addIssue({ code: "custom", message: `host bits must be zero: did you mean ${network}/${bits}?` });
+});
+
+/** Number of addresses in a valid CIDR block. */
+export function cidrSize(value: string): number {
+  return 2 ** (32 - ipaddr.IPv4.parseCIDR(value)[1]);
+}
 
 /** An IPv4 CIDR block whose prefix length lies in [min, max] and whose host bits are zero. */
 export function cidr(min: number, max: number, what: string) {

@@ -92,7 +92,10 @@ const variants = [
     e.identity = { createAdminRole: true, flowRunners: ["group:ml@example.com"] };
     e.services = { replicas: 2 };
   }),
-  synthDev((e) => (e.cluster = { mode: "autopilot", regional: true })),
+  synthDev((e) => {
+    delete e.zone;
+    e.cluster = { mode: "autopilot", regional: true };
+  }),
 ];
 const stacks = variants.flatMap((v) => [v.infraJson, v.servicesJson]);
 

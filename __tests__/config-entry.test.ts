@@ -1,0 +1,84 @@
+// The app's real entry (main.ts, bundled as for `cdktf synth`) on configurations that once crashed it, and the
+// configuration tools around it: `npm run config`, `npm run schema`.
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { configJsonSchema } from "../lib/config";
+import { defaultRawConfig, devConfig } from "./helpers";
+
+const root = path.join(__dirname, "..");
+let dir: string;
+let bundle: string;
+
+beforeAll(() => {
+  // As in the project: the bundle in dist/, the Helm charts it packages in ../charts, the client pins in ../requirements.
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "metaflow-gcp-entry-"));
+  bundle = path.join(dir, "dist", "main.js");
+  execFileSync(process.execPath, [path.join(root, "scripts", "build.js"), bundle]);
+  fs.symlinkSync(path.join(root, "charts"), path.join(dir, "charts"));
+  fs.symlinkSync(path.join(root, "requirements"), path.join(dir, "requirements"));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the bundled entry in a fresh folder with `config` (text) as its configuration file. */
+function synth(config: string | undefined, entry = () => bundle) {
+  const cwd = fs.mkdtempSync(path.join(dir, "run-"));
+  const configFile = path.join(cwd, "environments.json");
+  if (config !== undefined) fs.writeFileSync(configFile, config);
+  const outdir = path.join(cwd, "cdktf.out");
+  const run = spawnSync(process.execPath, [entry()], { cwd, env: { ...process.env, METAFLOW_GCP_CONFIG: configFile, CDKTF_OUTDIR: outdir }, encoding: "utf8" });
+  const left = fs.readdirSync(cwd).filter((f) => f !== "environments.json");
+  return { status: run.status, stderr: run.stderr, left, outdir };
+}
+
+// Each row: a configuration that is refused -> what the one-line message must say.
+const crashCases: [string, string | undefined, RegExp][] = [
+  ["a flow runner listed twice (once a construct-id crash)", JSON.stringify(devConfig((e) => (e.identity = { flowRunners: ["user:a@example.com", "user:a@example.com"] }))), /field "identity.flowRunners.1" = "user:a@example.com": duplicates identity.flowRunners.0/],
+  ["a derived bucket name that breaks a rule", JSON.stringify(devConfig((e) => (e.storage = { bucketName: "goog-bad" }))), /environment "dev", field "storage.bucketName" = "goog-bad"/],
+  ["invalid JSON", '{ "environments": { "dev": { "project": "my-metaflow-project" }, } }', /environments.json, line 1, column 66: invalid JSON: Expected double-quoted property name/],
+  ["a key given twice", '{ "environments": {}, "environments": {} }', /line 1, column 23: duplicate key/],
+  ["no configuration file", undefined, /cannot read .*environments.json/],
+  ["a configuration that is not an object", "[]", /field "\(root\)" = \[\]: Invalid input: expected object/],
+];
+
+describe("the app entry on a refused configuration", () => {
+  test.each(crashCases)("%s: exit 1, one message, no stack trace, no file left", (_name, config, message) => {
+    const { status, stderr, left } = synth(config);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/^\s+at /m);
+    expect(stderr.match(/Invalid metaflow-gcp configuration/g)?.length).toBe(1);
+    expect(left).toEqual([]);
+  });
+
+  test("a failure half-way through the synth (a Helm chart folder missing) leaves no file and no stack trace", () => {
+    const moved = path.join(dir, "elsewhere", "dist", "main.js");
+    fs.mkdirSync(path.dirname(moved), { recursive: true });
+    fs.copyFileSync(bundle, moved);
+    const { status, stderr, left } = synth(JSON.stringify(defaultRawConfig()), () => moved);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/^metaflow-gcp synth failed: ENOENT.*charts/);
+    expect(stderr).not.toMatch(/^\s+at /m);
+    expect(left).toEqual([]);
+  });
+
+  test("a valid configuration writes every stack and leaves no staging folder", () => {
+    const { status, left, outdir } = synth(JSON.stringify(defaultRawConfig()));
+    expect(status).toBe(0);
+    expect(left).toEqual(["cdktf.out"]);
+    expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dev-infra", "dev-services", "prod-infra", "prod-services"]);
+  });
+});
+
+test("environments.schema.json is the schema generated from lib/config.ts (regenerate: npm run schema)", () => {
+  expect(fs.readFileSync(path.join(root, "environments.schema.json"), "utf8")).toBe(configJsonSchema());
+  expect(defaultRawConfig().$schema).toBe("./environments.schema.json");
+});
+
+test("npm run config prints every environment resolved, derived names included", () => {
+  const out = execFileSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), "scripts/config.ts"], { cwd: root, encoding: "utf8" });
+  const [dev, prod] = JSON.parse(out).environments;
+  expect(dev).toMatchObject({ name: "dev", zone: "us-central1-a", names: { vpc: "metaflow-dev-vpc", nodePool: "metaflow-dev-pool", nodeServiceAccount: "metaflow-dev-nodes" } });
+  expect(prod).toMatchObject({ name: "prod", cluster: { location: "us-central1", cpuLimits: { min: 1, max: 200 } }, names: { sqlInstancePrefix: "metaflow-prod-pg" } });
+});

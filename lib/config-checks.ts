@@ -1,0 +1,185 @@
+// Rules that need more than one field, the raw input, or every environment at once: derived names and their
+// limits, settings the chosen mode would ignore, IP capacity, duplicates, and names two environments would share.
+import { z } from "zod";
+import type { EnvironmentConfig } from "./config";
+import { Issue } from "./config-errors";
+import { appLabels, PROVIDER_LABEL_KEYS } from "./labels";
+import { SQL_NAME_SUFFIX_LENGTH } from "./names";
+import * as rules from "./rules";
+
+/** A name the app gives a GCP resource, the rule it must meet, and the setting that changes it. */
+export interface DerivedName {
+  /** What it names, e.g. "GKE node pool name". */
+  readonly what: string;
+  readonly name: string;
+  readonly rule: z.ZodType;
+  /** The setting to change when the name breaks a rule. */
+  readonly field: string;
+  /** Where the name must be unique, e.g. "project p"; undefined when nothing else in the app can share it. */
+  readonly scope?: string;
+  /** Names of one kind compete for uniqueness (both service accounts are "service account id"). */
+  readonly kind?: string;
+}
+
+/** Every name an environment gives a GCP resource, with its limits (documented in README "Configuration"). */
+export function derivedNames(env: EnvironmentConfig): DerivedName[] {
+  const { project, region, names } = env;
+  const inProject = `project ${project}`;
+  const inRegion = `project ${project}, region ${region}`;
+  const list: DerivedName[] = [
+    { what: "bucket name", name: names.bucket, rule: rules.bucketName, field: "storage.bucketName", scope: "all of Cloud Storage" },
+    { what: "service account id", name: names.serviceAccount, rule: rules.serviceAccountId, field: "identity.serviceAccountId", scope: inProject },
+    { what: "node service account id (<namePrefix>-<env>-nodes)", kind: "service account id", name: names.nodeServiceAccount, rule: rules.serviceAccountId, field: "namePrefix", scope: inProject },
+    { what: "GKE cluster name", name: names.cluster, rule: rules.clusterName, field: "cluster.name", scope: `project ${project}, location ${env.cluster.location}` },
+    { what: "Cloud SQL instance name prefix", name: names.sqlInstancePrefix, rule: rules.sqlInstanceName, field: "namePrefix", scope: inProject },
+    { what: "VPC name", name: names.vpc, rule: rules.rfc1035Name, field: "namePrefix", scope: inProject },
+    { what: "subnetwork name", name: names.subnetwork, rule: rules.rfc1035Name, field: "namePrefix", scope: inRegion },
+    { what: "private service access range name", name: names.privateServiceAccess, rule: rules.rfc1035Name, field: "namePrefix", scope: inProject },
+    { what: "Cloud Router name", name: names.router, rule: rules.rfc1035Name, field: "namePrefix", scope: inRegion },
+    { what: "Cloud NAT name", name: names.nat, rule: rules.rfc1035Name, field: "namePrefix" },
+  ];
+  if (names.nodePool) list.push({ what: "GKE node pool name (<cluster.name>-pool)", name: names.nodePool, rule: rules.nodePoolName, field: "cluster.name" });
+  if (names.adminRole) list.push({ what: "custom role id", name: names.adminRole, rule: z.string(), field: "identity.createAdminRole", scope: inProject });
+  return list;
+}
+
+/** Settings of Standard clusters that Autopilot ignores (it manages nodes and their autoscaling itself). */
+const STANDARD_ONLY = ["machineType", "diskSizeGb", "minNodes", "maxNodes", "cpuLimits", "memoryLimitsGb"] as const;
+
+/** GKE gives each node a /24 of the pod range at the default of 110 pods per node. */
+const POD_ADDRESSES_PER_NODE = 256;
+/** A regional cluster's node pool spans three zones of the region unless node locations are set (they are not here). */
+const REGIONAL_NODE_ZONES = 3;
+/** GCP reserves four addresses of every subnetwork primary range (network, gateway, two at the end). */
+const SUBNET_RESERVED_ADDRESSES = 4;
+/** GKE allows up to 50 authorized networks on a cluster with a public endpoint. */
+export const MAX_AUTHORIZED_NETWORKS = 50;
+
+/** Kubernetes and GKE create these namespaces in every cluster; the app's Namespace resource would fail on them. */
+function reservedNamespace(name: string): boolean {
+  return name === "default" || /^(kube|gke|gmp)-/.test(name);
+}
+
+/** The rules of one environment that the schema cannot express alone. `raw` is the environment as written. */
+export function environmentIssues(env: EnvironmentConfig, raw: any): Issue[] {
+  const issues: Issue[] = [];
+  const add = (field: string, value: unknown, rule: string) => issues.push({ env: env.name, field, value, rule });
+  const c = env.cluster;
+
+  for (const n of derivedNames(env)) {
+    const result = n.rule.safeParse(n.name);
+    if (result.success) continue;
+    // A name the user wrote is reported as written; a derived one names the setting that changes it.
+    const written = valueAt(raw, n.field.split("."));
+    for (const issue of result.error.issues) {
+      if (written === n.name) add(n.field, written, issue.message);
+      else add(n.field, written ?? n.name, `the derived ${n.what} "${n.name}" breaks a rule: ${issue.message}`);
+    }
+  }
+  // Cloud SQL: "<project>:<instance>" may not exceed 98 characters (instance settings, "Instance ID").
+  if (env.project.length + 1 + env.names.sqlInstancePrefix.length + SQL_NAME_SUFFIX_LENGTH > 98) {
+    add("namePrefix", env.namePrefix, 'the Cloud SQL name "<project>:<prefix>-<env>-pg-xxxxxx" must not exceed 98 characters');
+  }
+
+  if (c.mode === "autopilot") {
+    for (const key of STANDARD_ONLY) {
+      if (raw?.cluster?.[key] !== undefined) {
+        add(`cluster.${key}`, raw.cluster[key], 'applies only to Standard clusters (Autopilot manages nodes itself): remove it or set cluster.mode to "standard"');
+      }
+    }
+  }
+  if (c.regional && raw?.zone !== undefined) {
+    add("zone", raw.zone, "is used only by a zonal cluster, and cluster.regional is true: remove zone");
+  }
+  if (!env.storage.versioning && raw?.storage?.noncurrentVersionRetentionDays !== undefined) {
+    add("storage.noncurrentVersionRetentionDays", raw.storage.noncurrentVersionRetentionDays, "applies only with storage.versioning true");
+  }
+
+  // Labels: the app's own keys may not be replaced, and every labelled resource carries at most 64 labels.
+  const own = [...Object.keys(appLabels(env.name)), ...PROVIDER_LABEL_KEYS];
+  for (const key of Object.keys(env.labels)) {
+    if (own.includes(key)) add(`labels.${key}`, env.labels[key], `is a label the app sets itself (${own.join(", ")}): choose another key`);
+  }
+  const labelCount = new Set([...own, ...Object.keys(env.labels)]).size;
+  if (labelCount > rules.MAX_LABELS) {
+    add("labels", `${Object.keys(env.labels).length} labels`, `a resource takes at most ${rules.MAX_LABELS} labels, ${own.length} of them the app's own: use at most ${rules.MAX_LABELS - own.length}`);
+  }
+
+  // IP capacity of a Standard cluster at its largest (Autopilot sizes nodes and pods per node itself).
+  if (c.mode === "standard") {
+    const nodes = c.maxNodes * (c.regional ? REGIONAL_NODE_ZONES : 1);
+    const perZone = c.regional ? ` in each of ${REGIONAL_NODE_ZONES} zones` : "";
+    const { podsCidr, subnetCidr } = env.network;
+    if (rules.isCidr(podsCidr) && nodes * POD_ADDRESSES_PER_NODE > rules.cidrSize(podsCidr)) {
+      add("network.podsCidr", podsCidr, `holds the pods of ${rules.cidrSize(podsCidr) / POD_ADDRESSES_PER_NODE} nodes (a /24 per node at 110 pods), but cluster.maxNodes allows ${c.maxNodes}${perZone}: widen the range or lower cluster.maxNodes`);
+    }
+    if (rules.isCidr(subnetCidr) && nodes > rules.cidrSize(subnetCidr) - SUBNET_RESERVED_ADDRESSES) {
+      add("network.subnetCidr", subnetCidr, `has ${rules.cidrSize(subnetCidr) - SUBNET_RESERVED_ADDRESSES} node addresses, but cluster.maxNodes allows ${nodes} nodes`);
+    }
+  }
+
+  for (const [key, value] of Object.entries(env.services)) {
+    if (key.endsWith("Namespace") && typeof value === "string" && reservedNamespace(value)) {
+      add(`services.${key}`, value, 'is a namespace every GKE cluster already has ("default", kube-*, gke-*, gmp-*): choose another name');
+    }
+  }
+  issues.push(...duplicateIssues(env.name, env, []));
+  return issues;
+}
+
+/** Refuses two equal entries (ignoring case) in any list, or two equal values of one field in a list of objects. */
+function duplicateIssues(env: string, value: unknown, path: string[]): Issue[] {
+  if (value === null || typeof value !== "object") return [];
+  if (!Array.isArray(value)) return Object.entries(value).flatMap(([key, v]) => duplicateIssues(env, v, [...path, key]));
+  const issues: Issue[] = [];
+  const columns: [string[], unknown[]][] = value.every((v) => v !== null && typeof v === "object")
+    ? [...new Set(value.flatMap((v) => Object.keys(v)))].map((key) => [[key], value.map((v) => (v as Record<string, unknown>)[key])])
+    : [[[], value]];
+  for (const [suffix, column] of columns) {
+    const seen = new Map<string, number>();
+    column.forEach((v, i) => {
+      if (v === undefined) return;
+      const key = JSON.stringify(v).toLowerCase();
+      const first = seen.get(key);
+      if (first === undefined) return void seen.set(key, i);
+      const at = (n: number) => [...path, String(n), ...suffix].join(".");
+      issues.push({ env, field: at(i), value: v, rule: `duplicates ${at(first)}: each entry may appear only once` });
+    });
+  }
+  return issues;
+}
+
+/** Names two environments would both create where GCP wants them unique, and a state bucket used as a datastore. */
+export function crossEnvironmentIssues(envs: EnvironmentConfig[], stateBucket: string | undefined): Issue[] {
+  const issues: Issue[] = [];
+  const owners = new Map<string, { env: string; field: string }>();
+  for (const env of envs) {
+    for (const n of derivedNames(env)) {
+      if (n.scope === undefined) continue;
+      const key = `${n.kind ?? n.what}|${n.scope}|${n.name}`;
+      const owner = owners.get(key);
+      if (owner === undefined) {
+        owners.set(key, { env: env.name, field: n.field });
+        continue;
+      }
+      issues.push({
+        env: env.name,
+        field: n.field,
+        value: n.name,
+        rule: `the ${n.what} "${n.name}" is also used by environment "${owner.env}" (${owner.field}); it must be unique in ${n.scope}`,
+      });
+    }
+    if (stateBucket !== undefined && stateBucket === env.names.bucket) {
+      issues.push({
+        field: "stateBackend.bucket",
+        value: stateBucket,
+        rule: `is the datastore bucket of environment "${env.name}", where every flow can read objects: keep Terraform state (passwords, keys) in a bucket of its own`,
+      });
+    }
+  }
+  return issues;
+}
+
+function valueAt(input: any, path: string[]): unknown {
+  return path.reduce((current, key) => (current !== null && typeof current === "object" ? current[key] : undefined), input);
+}
