@@ -168,6 +168,17 @@ describe("END_USER_SETUP", () => {
   });
 });
 
+test("README's copy of END_USER_SETUP is the dev environment's, with the infra outputs filled in", () => {
+  const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+  const copy = /<!-- END_USER_SETUP dev -->\n```text\n([\s\S]*?)\n```\n<!-- \/END_USER_SETUP -->/.exec(readme);
+  expect(copy).not.toBeNull();
+  const filled = String(outputs.END_USER_SETUP.value)
+    .replaceAll("${data.terraform_remote_state.infra.outputs.cluster_name}", "metaflow-dev")
+    .replaceAll("${data.terraform_remote_state.infra.outputs.cluster_location}", "us-central1-a")
+    .replaceAll("${data.terraform_remote_state.infra.outputs.project_id}", "my-metaflow-project");
+  expect(copy![1]).toBe(filled);
+});
+
 test("manifest.json records that the services stack depends on the infra stack", () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "metaflow-gcp-manifest-"));
   try {
