@@ -96,6 +96,28 @@ describe("review of the project-wide options", () => {
   });
 });
 
+describe("Kubernetes RBAC rights", () => {
+  test("the flow-runner Role's rights are listed, resolved to namespace and names", () => {
+    const r = reviewDev(() => undefined);
+    expect(r.markdown).toMatch(/\| User data\.terraform_remote_state\.infra\.outputs\.metaflow_service_account_email \| `Role metaflow-flow-runner` \| namespace metaflow-jobs \| create, get, list, watch, patch, delete on batch\/jobs;/);
+    expect(r.markdown).toContain("| ServiceAccount metaflow-jobs/operate-workflow-sa | `Role operate-workflow` | namespace metaflow-jobs |");
+  });
+
+  test("a Role that lets people read Secrets is a loud flag; for a service account, a warning", () => {
+    const r = reviewDev((_, services) => {
+      const roles = services.resource.kubernetes_role_v1;
+      const runner = Object.values<any>(roles).find((x) => x.metadata.name === "metaflow-flow-runner");
+      runner.rule.push({ api_groups: [""], resources: ["secrets"], verbs: ["get"] });
+      const executor = Object.values<any>(roles).find((x) => x.metadata.name === "argo-workflow-executor");
+      executor.rule.push({ api_groups: ["*"], resources: ["*"], verbs: ["*"] });
+    });
+    expect(loud(r.flags)).toEqual([
+      expect.stringMatching(/^Access: User data\.terraform_remote_state\.infra\.outputs\.metaflow_service_account_email may read Secrets in namespace metaflow-jobs \(Role metaflow-flow-runner\)$/),
+    ]);
+    expect(warn(r.flags)).toContain("Access: ServiceAccount metaflow-jobs/metaflow may read Secrets in namespace metaflow-jobs (Role argo-workflow-executor)");
+  });
+});
+
 describe("Access flags", () => {
   test("a primitive role is loud", () => {
     const r = reviewDev((infra) => add(infra, "google_project_iam_member", "ci_editor", { project: "my-metaflow-project", role: "roles/editor", member: "group:ci@example.com" }, "dev-infra/ci-editor"));
