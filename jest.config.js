@@ -6,7 +6,11 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": "<rootDir>/scripts/jest-esbuild.js" },
+  transform: {
+    "^.+\\.ts$": "<rootDir>/scripts/jest-esbuild.js",
+    "[\\\\/]cdktf[\\\\/]lib[\\\\/]tokens[\\\\/]private[\\\\/]stack-trace\\.js$": "<rootDir>/scripts/jest-esbuild.js",
+  },
+  transformIgnorePatterns: ["/node_modules/(?!cdktf/lib/tokens/private/stack-trace\\.js$)"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/cdktf.out/"],
   // Synth-heavy files: one worker per core (jest would keep one core idle).

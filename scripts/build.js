@@ -5,15 +5,29 @@ const path = require("path");
 
 const root = path.join(__dirname, "..");
 
-/** Bundles `entry` into `outfile`. */
+const { STACK_TRACE_FILE, captureOnDebug } = require("./stack-traces.js");
+
+/** cdktf's token stack traces only with METAFLOW_GCP_DEBUG (see stack-traces.js). */
+const stackTracesOnDebug = {
+  name: "cdktf-stack-traces-on-debug",
+  setup(build) {
+    build.onLoad({ filter: STACK_TRACE_FILE }, async (args) => {
+      const source = await require("fs").promises.readFile(args.path, "utf8");
+      return { contents: captureOnDebug(source, args.path), loader: "js" };
+    });
+  },
+};
+
+/** Bundles `entry` into `outfile`; resolves when written. */
 function bundle(entry, outfile) {
-  require("esbuild").buildSync({
+  return require("esbuild").build({
     entryPoints: [entry],
     bundle: true,
     platform: "node",
     target: "node20",
     outfile,
     logLevel: "warning",
+    plugins: [stackTracesOnDebug],
   });
 }
 

@@ -9,6 +9,7 @@ if (!entry) {
   process.exit(2);
 }
 const outfile = path.join(__dirname, "..", "dist", `${path.basename(entry, ".ts")}.js`);
-bundle(path.resolve(entry), outfile);
-process.argv = [process.argv[0], outfile, ...args];
-require(outfile);
+bundle(path.resolve(entry), outfile).then(() => {
+  process.argv = [process.argv[0], outfile, ...args];
+  require(outfile);
+});
