@@ -3,8 +3,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { EVENTS_CHART_DIR, JETSTREAM_IMAGES, STAN_IMAGES } from "../constructs/argo-events";
-import { JETSTREAM_VERSIONS } from "../lib/services-config";
+import { EVENTS_CHART_DIR } from "../constructs/argo-events";
+import { JETSTREAM_VERSIONS, PINS } from "../lib/defaults";
 import { helmRelease, helmValues, resourcesOf, synthDev } from "./helpers";
 
 const dev = synthDev();
@@ -97,11 +97,11 @@ describe("Argo Events", () => {
     const versions = controllerValues.configs.jetstream.versions.map((v: any) => v.version);
     expect(versions).not.toContain("latest");
     // Unused, but the controller refuses to start without one (see the argo-events contract test).
-    expect(controllerValues.configs.nats.versions).toEqual([STAN_IMAGES]);
+    expect(controllerValues.configs.nats.versions).toEqual([PINS.stan]);
     expect(resourcesValues.eventBus.spec.nats).toBeUndefined();
     expect(versions).toContain(resourcesValues.eventBus.spec.jetstream.version);
     expect(resourcesValues.eventBus.spec.jetstream.version).toBe("2.10.10");
-    expect(Object.keys(JETSTREAM_IMAGES).sort()).toEqual([...JETSTREAM_VERSIONS].sort());
+    expect([...JETSTREAM_VERSIONS].sort()).toEqual(["2.10.10", "2.9.16"]);
   });
 
   test("EventBus default and the webhook EventSource live in the jobs namespace, beside the sensors", () => {

@@ -1,4 +1,4 @@
-import { METAFLOW_ADMIN_PERMISSIONS } from "../lib/admin-permissions";
+import { METAFLOW_ADMIN_PERMISSIONS } from "../constructs/admin-permissions";
 import { onlyResource, resourcesOf, synthDev } from "./helpers";
 
 const members = (json: any) => Object.values(resourcesOf(json, "google_project_iam_member")) as any[];

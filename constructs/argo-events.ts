@@ -5,33 +5,9 @@ import { Construct } from "constructs";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { ARGO_HELM_REPOSITORY, CONTROLLER_RESOURCES, RELEASE_SAFETY, toValues } from "./helm-values";
+import { PINS } from "../lib/defaults";
+import { CONTROLLER_RESOURCES, RELEASE_SAFETY, toValues } from "./helm-values";
 import { NamespacedRole } from "./namespaced-role";
-
-/** Images of each JetStream version the argo-events 2.4.x chart lists (its values.yaml), all pinned. */
-export const JETSTREAM_IMAGES: Record<string, { natsImage: string; metricsExporterImage: string; configReloaderImage: string }> = {
-  "2.10.10": {
-    natsImage: "nats:2.10.10",
-    metricsExporterImage: "natsio/prometheus-nats-exporter:0.14.0",
-    configReloaderImage: "natsio/nats-server-config-reloader:0.14.0",
-  },
-  "2.9.16": {
-    natsImage: "nats:2.9.16",
-    metricsExporterImage: "natsio/prometheus-nats-exporter:0.9.1",
-    configReloaderImage: "natsio/nats-server-config-reloader:0.7.0",
-  },
-};
-
-/**
- * The one NATS Streaming (STAN) version the controller config carries. STAN is deprecated and no EventBus here uses
- * it (the bus is JetStream), but the controller refuses to start on a config that lists none
- * (argoproj/argo-events v1.9.10, pkg/reconciler/config.go, ValidateConfig). The chart's own pinned entry, never its `latest`.
- */
-export const STAN_IMAGES = {
-  version: "0.22.1",
-  natsStreamingImage: "nats-streaming:0.22.1",
-  metricsExporterImage: "natsio/prometheus-nats-exporter:0.8.0",
-} as const;
 
 /** The chart in this repository that holds the EventBus and EventSource (custom resources). */
 // Resolves alike from constructs/ (ts-node, jest) and from the dist/ bundle: both sit one level below the root.
@@ -45,13 +21,13 @@ export interface ArgoEventsProps {
   readonly namespace: string;
   /** Namespace of the EventBus, the EventSource and Metaflow's sensors (Metaflow's jobs namespace). */
   readonly eventsNamespace: string;
-  /** Helm repository. @default "https://argoproj.github.io/argo-helm" */
+  /** Helm repository. @default PINS.argoHelmRepository */
   readonly repository?: string;
-  /** Exact argo-events chart version. @default "2.4.22" */
+  /** Exact argo-events chart version. @default PINS.argoEvents.chartVersion */
   readonly chartVersion?: string;
-  /** Tag of the Argo Events images. @default "v1.9.10" */
+  /** Tag of the Argo Events images. @default PINS.argoEvents.imageTag */
   readonly imageTag?: string;
-  /** JetStream version of the EventBus, a key of JETSTREAM_IMAGES. @default "2.10.10" */
+  /** JetStream version of the EventBus, a key of PINS.jetstream. @default PINS.argoEvents.jetstreamVersion */
   readonly jetstreamVersion?: string;
   /** Directory of the local chart with the EventBus and EventSource. @default EVENTS_CHART_DIR */
   readonly chartDir?: string;
@@ -84,10 +60,10 @@ export class ArgoEvents extends Construct {
 
   constructor(scope: Construct, id: string, props: ArgoEventsProps) {
     super(scope, id);
-    const repository = props.repository ?? ARGO_HELM_REPOSITORY;
-    const jetstreamVersion = props.jetstreamVersion ?? "2.10.10";
-    const jetstream = JETSTREAM_IMAGES[jetstreamVersion];
-    if (!jetstream) throw new Error(`unknown JetStream version ${jetstreamVersion}: use one of ${Object.keys(JETSTREAM_IMAGES).join(", ")}`);
+    const repository = props.repository ?? PINS.argoHelmRepository;
+    const jetstreamVersion = props.jetstreamVersion ?? PINS.argoEvents.jetstreamVersion;
+    const jetstream = (PINS.jetstream as Record<string, (typeof PINS.jetstream)[keyof typeof PINS.jetstream]>)[jetstreamVersion];
+    if (!jetstream) throw new Error(`unknown JetStream version ${jetstreamVersion}: use one of ${Object.keys(PINS.jetstream).join(", ")}`);
     this.sensorNamespace = props.eventsNamespace;
     this.webhookServiceName = `${this.eventSourceName}-eventsource-svc`;
     this.internalWebhookUrl =
@@ -110,14 +86,14 @@ export class ArgoEvents extends Construct {
     this.controllerValues = {
       global: {
         // Explicit tag rather than the chart's appVersion default: the image is visible in review.
-        image: { repository: "quay.io/argoproj/argo-events", tag: props.imageTag ?? "v1.9.10", imagePullPolicy: "IfNotPresent" },
+        image: { repository: "quay.io/argoproj/argo-events", tag: props.imageTag ?? PINS.argoEvents.imageTag, imagePullPolicy: "IfNotPresent" },
         securityContext: podSecurity,
       },
       crds: { install: true, keep: true },
       configs: {
         // The chart's defaults list floating `latest` images: keep only pinned versions. The controller needs a
-        // STAN entry to start even though the EventBus below is JetStream (see STAN_IMAGES).
-        nats: { versions: [STAN_IMAGES] },
+        // STAN entry to start even though the EventBus below is JetStream (see PINS.stan).
+        nats: { versions: [PINS.stan] },
         jetstream: { versions: [{ version: jetstreamVersion, ...jetstream, startCommand: "/nats-server" }] },
       },
       controller: {
@@ -135,7 +111,7 @@ export class ArgoEvents extends Construct {
       name: "argo-events",
       repository,
       chart: "argo-events",
-      version: props.chartVersion ?? "2.4.22",
+      version: props.chartVersion ?? PINS.argoEvents.chartVersion,
       namespace: props.namespace,
       values: [toValues(this.controllerValues)],
       ...RELEASE_SAFETY,

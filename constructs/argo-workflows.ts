@@ -2,7 +2,8 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { DbCredentials } from "./db-credentials";
-import { ARGO_HELM_REPOSITORY, CONTROLLER_RESOURCES, ChartImage, RELEASE_SAFETY, toValues } from "./helm-values";
+import { PINS } from "../lib/defaults";
+import { CONTROLLER_RESOURCES, ChartImage, RELEASE_SAFETY, toValues } from "./helm-values";
 import { BoundServiceAccount, NamespacedRole } from "./namespaced-role";
 
 /** Where the workflow archive lives: its own database and user on the Cloud SQL instance. */
@@ -22,11 +23,11 @@ export interface ArgoWorkflowsProps {
   readonly workflowNamespace: string;
   /** KSA the workflow pods run as (METAFLOW_KUBERNETES_SERVICE_ACCOUNT); created by the stack, with Workload Identity. */
   readonly workflowServiceAccount: BoundServiceAccount;
-  /** Helm repository. @default "https://argoproj.github.io/argo-helm" */
+  /** Helm repository. @default PINS.argoHelmRepository */
   readonly repository?: string;
-  /** Exact chart version. @default "0.47.5" */
+  /** Exact chart version. @default PINS.argoWorkflows.chartVersion */
   readonly chartVersion?: string;
-  /** Tag of the controller, server and executor images. @default "v3.7.11" */
+  /** Tag of the controller, server and executor images. @default PINS.argoWorkflows.imageTag */
   readonly imageTag?: string;
   /** Argo Server auth modes. @default ["client"] */
   readonly authModes?: string[];
@@ -56,7 +57,7 @@ export class ArgoWorkflows extends Construct {
 
   constructor(scope: Construct, id: string, props: ArgoWorkflowsProps) {
     super(scope, id);
-    const tag = props.imageTag ?? "v3.7.11";
+    const tag = props.imageTag ?? PINS.argoWorkflows.imageTag;
     const image = (repository: string): ChartImage => ({ registry: "quay.io", repository, tag });
     this.namespace = props.namespace;
 
@@ -129,9 +130,9 @@ export class ArgoWorkflows extends Construct {
 
     this.release = new Release(this, "release", {
       name: RELEASE,
-      repository: props.repository ?? ARGO_HELM_REPOSITORY,
+      repository: props.repository ?? PINS.argoHelmRepository,
       chart: "argo-workflows",
-      version: props.chartVersion ?? "0.47.5",
+      version: props.chartVersion ?? PINS.argoWorkflows.chartVersion,
       namespace: props.namespace,
       values: [toValues(this.values)],
       ...RELEASE_SAFETY,

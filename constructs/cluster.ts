@@ -5,6 +5,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { nodePoolName } from "../lib/names";
+import { DEFAULTS } from "../lib/defaults";
 
 /** What a node needs and nothing more: write logs and metrics, read images. */
 export const NODE_ROLES = [
@@ -106,7 +107,7 @@ export class Cluster extends Construct {
     };
 
     const authorized = props.masterAuthorizedNetworks ?? [];
-    const dns = (props.controlPlaneEndpoint ?? "dns") === "dns";
+    const dns = (props.controlPlaneEndpoint ?? DEFAULTS.cluster.controlPlaneEndpoint) === "dns";
     const common: ContainerClusterConfig = {
       project: props.project,
       name: props.name,
@@ -118,7 +119,7 @@ export class Cluster extends Construct {
         clusterSecondaryRangeName: props.podsRangeName,
         servicesSecondaryRangeName: props.servicesRangeName,
       },
-      releaseChannel: { channel: props.releaseChannel ?? "REGULAR" },
+      releaseChannel: { channel: props.releaseChannel ?? DEFAULTS.cluster.releaseChannel },
       // Private nodes have no public IPs; the control plane keeps an external endpoint for kubectl and Terraform.
       privateClusterConfig: {
         enablePrivateNodes: true,
@@ -169,8 +170,8 @@ export class Cluster extends Construct {
           clusterAutoscaling: {
             enabled: true,
             resourceLimits: [
-              { resourceType: "cpu", minimum: props.cpuLimits?.min ?? 1, maximum: props.cpuLimits?.max ?? 200 },
-              { resourceType: "memory", minimum: props.memoryLimitsGb?.min ?? 2, maximum: props.memoryLimitsGb?.max ?? 400 },
+              { resourceType: "cpu", minimum: (props.cpuLimits ?? DEFAULTS.cluster.cpuLimits).min, maximum: (props.cpuLimits ?? DEFAULTS.cluster.cpuLimits).max },
+              { resourceType: "memory", minimum: (props.memoryLimitsGb ?? DEFAULTS.cluster.memoryLimitsGb).min, maximum: (props.memoryLimitsGb ?? DEFAULTS.cluster.memoryLimitsGb).max },
             ],
             autoProvisioningDefaults: {
               ...nodeSecurity,
@@ -186,12 +187,12 @@ export class Cluster extends Construct {
         name: nodePoolName(props.name),
         cluster: cluster.id,
         location: props.location,
-        autoscaling: { minNodeCount: props.minNodes ?? 1, maxNodeCount: props.maxNodes ?? 5 },
+        autoscaling: { minNodeCount: props.minNodes ?? DEFAULTS.cluster.minNodes, maxNodeCount: props.maxNodes ?? DEFAULTS.cluster.maxNodes },
         management: { autoRepair: true, autoUpgrade: true },
         nodeConfig: {
           ...nodeSecurity,
-          machineType: props.machineType ?? "e2-standard-4",
-          diskSizeGb: props.diskSizeGb ?? 100,
+          machineType: props.machineType ?? DEFAULTS.cluster.machineType,
+          diskSizeGb: props.diskSizeGb ?? DEFAULTS.cluster.diskSizeGb,
           diskType: "pd-balanced",
           imageType: "COS_CONTAINERD",
           labels: props.labels,

@@ -5,6 +5,7 @@ import { Id } from "@cdktf/provider-random/lib/id";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { DEFAULTS } from "../lib/defaults";
 
 export interface DatabaseProps {
   /** Project of the instance. */
@@ -68,23 +69,23 @@ export class Database extends Construct {
     // that changes only when `generation` is bumped.
     const suffix = new Id(this, "name-suffix", {
       byteLength: 3,
-      keepers: { generation: String(props.generation ?? 1) },
+      keepers: { generation: String(props.generation ?? DEFAULTS.database.generation) },
     });
 
     this.instance = new SqlDatabaseInstance(this, "instance", {
       project: props.project,
       region: props.region,
       name: `${props.namePrefix}-${suffix.hex}`,
-      databaseVersion: props.version ?? "POSTGRES_16",
+      databaseVersion: props.version ?? DEFAULTS.database.version,
       deletionProtection,
       dependsOn: [props.privateServiceAccess],
       settings: {
         // Enterprise edition: the custom tiers are not offered on Enterprise Plus, the default for PostgreSQL 16.
         edition: "ENTERPRISE",
-        tier: props.tier ?? "db-custom-1-3840",
-        availabilityType: props.availability ?? "ZONAL",
+        tier: props.tier ?? DEFAULTS.database.tier,
+        availabilityType: props.availability ?? DEFAULTS.database.availability,
         diskType: "PD_SSD",
-        diskSize: props.diskSizeGb ?? 10,
+        diskSize: props.diskSizeGb ?? DEFAULTS.database.diskSizeGb,
         diskAutoresize: true,
         deletionProtectionEnabled: deletionProtection,
         userLabels: props.labels,
@@ -97,10 +98,10 @@ export class Database extends Construct {
         },
         backupConfiguration: {
           enabled: true,
-          startTime: props.backupStartTime ?? "03:00",
+          startTime: props.backupStartTime ?? DEFAULTS.database.backupStartTime,
           pointInTimeRecoveryEnabled: true,
-          transactionLogRetentionDays: props.pitrDays ?? 7,
-          backupRetentionSettings: { retainedBackups: props.retainedBackups ?? 7, retentionUnit: "COUNT" },
+          transactionLogRetentionDays: props.pitrDays ?? DEFAULTS.database.pitrDays,
+          backupRetentionSettings: { retainedBackups: props.retainedBackups ?? DEFAULTS.database.retainedBackups, retentionUnit: "COUNT" },
         },
         maintenanceWindow: { day: 7, hour: 4, updateTrack: "stable" },
         insightsConfig: { queryInsightsEnabled: true, recordApplicationTags: false, recordClientAddress: false },

@@ -13,9 +13,6 @@ export interface Resources {
   readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
-/** The argoproj Helm repository. */
-export const ARGO_HELM_REPOSITORY = "https://argoproj.github.io/argo-helm";
-
 /** Requests and limits of the Argo controllers, server and JetStream pods. */
 export const CONTROLLER_RESOURCES: Resources = {
   requests: { cpu: "100m", memory: "128Mi" },

@@ -4,7 +4,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountKey } from "@cdktf/provider-google/lib/service-account-key";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { METAFLOW_ADMIN_PERMISSIONS } from "../lib/admin-permissions";
+import { METAFLOW_ADMIN_PERMISSIONS } from "./admin-permissions";
 
 export interface MetaflowIdentityProps {
   readonly project: string;
@@ -21,9 +21,9 @@ export interface MetaflowIdentityProps {
   /**
    * "namespace": flow runners and the service account may only fetch cluster credentials (Cluster Viewer); what they
    * may do inside is Kubernetes RBAC in the jobs namespace. "project": Kubernetes Engine Developer on the project,
-   * which reads every Secret of every cluster in it. @default "namespace"
+   * which reads every Secret of every cluster in it.
    */
-  readonly flowRunnerAccess?: "namespace" | "project";
+  readonly flowRunnerAccess: "namespace" | "project";
   /** Create the `metaflow_admin` custom role for deployers. @default false */
   readonly createAdminRole?: boolean;
   /** Resources (e.g. API enablement) that must exist first. @default [] */
@@ -85,7 +85,7 @@ export class MetaflowIdentity extends Construct {
     // GKE has no per-cluster IAM role: Developer spans every cluster of the project, Cluster Viewer only lets its
     // holder fetch credentials (and connect through the DNS endpoint), leaving everything inside to RBAC.
     const clusterGrant: Grant =
-      (props.flowRunnerAccess ?? "namespace") === "project"
+      props.flowRunnerAccess === "project"
         ? { id: "container-developer", role: "roles/container.developer" }
         : { id: "container-cluster-viewer", role: "roles/container.clusterViewer" };
     const sqlGrant: Grant = {

@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { MetaflowDbConnection, metaflowDbEnv, PYTHON_SERVICE_ENV } from "./metaflow-db";
 import { restrictedContainer } from "./pod-security";
 import { WebService } from "./web-service";
+import { DEFAULTS } from "../lib/defaults";
 
 /** UID of the `nginx` user of the official nginx image the UI is built on. */
 const NGINX_UID = 101;
@@ -56,7 +57,7 @@ export class MetaflowUi extends Construct {
   constructor(scope: Construct, id: string, props: MetaflowUiProps) {
     super(scope, id);
     const tmp = { name: "tmp", mountPath: "/tmp" };
-    const cacheVolumeGi = props.cacheVolumeGi ?? 4;
+    const cacheVolumeGi = props.cacheVolumeGi ?? DEFAULTS.services.uiCacheSizeGi;
 
     this.backend = new WebService(this, "backend", {
       namespace: props.namespace,

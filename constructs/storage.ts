@@ -1,6 +1,7 @@
 import { StorageBucket, StorageBucketLifecycleRule } from "@cdktf/provider-google/lib/storage-bucket";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { DEFAULTS } from "../lib/defaults";
 
 export interface DatastoreBucketProps {
   /** Project of the bucket. */
@@ -38,7 +39,7 @@ export class DatastoreBucket extends Construct {
     if (versioning) {
       lifecycleRule.push({
         action: { type: "Delete" },
-        condition: { daysSinceNoncurrentTime: props.noncurrentVersionRetentionDays ?? 30, withState: "ARCHIVED" },
+        condition: { daysSinceNoncurrentTime: props.noncurrentVersionRetentionDays ?? DEFAULTS.storage.noncurrentVersionRetentionDays, withState: "ARCHIVED" },
       });
     }
     if (props.deleteAfterDays !== undefined) {
@@ -60,6 +61,6 @@ export class DatastoreBucket extends Construct {
     });
 
     this.bucketName = bucket.name;
-    this.datastoreRoot = `gs://${props.name}/${props.prefix ?? "metaflow"}`;
+    this.datastoreRoot = `gs://${props.name}/${props.prefix ?? DEFAULTS.storage.prefix}`;
   }
 }

@@ -6,6 +6,7 @@ import { crossEnvironmentIssues, environmentIssues, MAX_AUTHORIZED_NETWORKS } fr
 import { ConfigError, describe, didYouMean, Issue, parseJson, zodIssueLines } from "./config-errors";
 import { networkNames, nodePoolName } from "./names";
 import { REGION_ZONES, zonesOf } from "./regions";
+import { DEFAULTS } from "./defaults";
 import * as rules from "./rules";
 import { ServicesConfigSchema } from "./services-config";
 
@@ -31,26 +32,26 @@ const NetworkSchema = z
 const DatabaseSchema = z
   .object({
     /** PostgreSQL major version. @default "POSTGRES_16" */
-    version: z.enum(["POSTGRES_15", "POSTGRES_16"]).default("POSTGRES_16"),
+    version: z.enum(["POSTGRES_15", "POSTGRES_16"]).default(DEFAULTS.database.version),
     /** Machine tier (Enterprise edition). @default "db-custom-1-3840" */
-    tier: rules.sqlTier.default("db-custom-1-3840"),
+    tier: rules.sqlTier.default(DEFAULTS.database.tier),
     /** ZONAL, or REGIONAL for a standby in a second zone. @default "ZONAL" */
-    availability: z.enum(["ZONAL", "REGIONAL"]).default("ZONAL"),
+    availability: z.enum(["ZONAL", "REGIONAL"]).default(DEFAULTS.database.availability),
     /** Initial disk size; the disk grows automatically. @default 10 */
-    diskSizeGb: z.number().int().min(10).max(65536).default(10),
+    diskSizeGb: z.number().int().min(10).max(65536).default(DEFAULTS.database.diskSizeGb),
     /** Daily backup start time (UTC, HH:MM). @default "03:00" */
     backupStartTime: z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a UTC time as HH:MM")
-      .default("03:00"),
+      .default(DEFAULTS.database.backupStartTime),
     /** Automated backups kept. @default 7 */
-    retainedBackups: z.number().int().min(1).max(365).default(7),
+    retainedBackups: z.number().int().min(1).max(365).default(DEFAULTS.database.retainedBackups),
     /** Days of write-ahead log kept for point-in-time recovery. @default 7 */
-    pitrDays: z.number().int().min(1).max(7).default(7),
+    pitrDays: z.number().int().min(1).max(7).default(DEFAULTS.database.pitrDays),
     /** Protects the instance from deletion by Terraform and by the Cloud SQL API. @default true */
     deletionProtection: z.boolean().default(true),
     /** Bump to create a new instance under a new name (GCP blocks a deleted instance's name for a week). @default 1 */
-    generation: z.number().int().min(1).default(1),
+    generation: z.number().int().min(1).default(DEFAULTS.database.generation),
   })
   .strict();
 
@@ -64,11 +65,11 @@ const StorageSchema = z
       .regex(/^[A-Za-z]+(-[A-Za-z]+[0-9]+)?([0-9]+)?$/, "must be a Cloud Storage location such as US, EU or europe-west1")
       .optional(),
     /** Path below the bucket where Metaflow keeps its datastore. @default "metaflow" */
-    prefix: rules.objectPrefix.default("metaflow"),
+    prefix: rules.objectPrefix.default(DEFAULTS.storage.prefix),
     /** Keep deleted and overwritten objects as noncurrent versions. @default true */
     versioning: z.boolean().default(true),
     /** Delete noncurrent versions after this many days. @default 30 */
-    noncurrentVersionRetentionDays: z.number().int().min(1).default(30),
+    noncurrentVersionRetentionDays: z.number().int().min(1).default(DEFAULTS.storage.noncurrentVersionRetentionDays),
     /** Delete objects older than this many days; unset keeps them forever. @default undefined */
     deleteAfterDays: z.number().int().min(1).optional(),
     /** Let `terraform destroy` delete a bucket that still holds objects. @default false */
@@ -85,34 +86,34 @@ const ClusterSchema = z
     /** A regional cluster (control plane and nodes in three zones) rather than a zonal one. @default false */
     regional: z.boolean().default(false),
     /** GKE release channel. @default "REGULAR" */
-    releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default("REGULAR"),
+    releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default(DEFAULTS.cluster.releaseChannel),
     /** Node machine type. @default "e2-standard-4" */
     machineType: z
       .string()
       .regex(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, "must be a Compute Engine machine type such as e2-standard-4")
-      .default("e2-standard-4"),
+      .default(DEFAULTS.cluster.machineType),
     /** Boot disk size of each node. @default 100 */
-    diskSizeGb: z.number().int().min(10).max(65536).default(100),
+    diskSizeGb: z.number().int().min(10).max(65536).default(DEFAULTS.cluster.diskSizeGb),
     /** Smallest node count of the node pool (per zone). @default 1 */
-    minNodes: z.number().int().min(0).default(1),
+    minNodes: z.number().int().min(0).default(DEFAULTS.cluster.minNodes),
     /** Largest node count of the node pool (per zone). @default 5 */
-    maxNodes: z.number().int().min(1).max(1000).default(5),
+    maxNodes: z.number().int().min(1).max(1000).default(DEFAULTS.cluster.maxNodes),
     /** Cluster-wide autoscaling limits on vCPUs. @default { min: 1, max: 200 } */
     cpuLimits: z
       .object({ min: z.number().int().min(0), max: z.number().int().min(1) })
       .strict()
-      .default({ min: 1, max: 200 }),
+      .default(DEFAULTS.cluster.cpuLimits),
     /** Cluster-wide autoscaling limits on memory, in GB. @default { min: 2, max: 400 } */
     memoryLimitsGb: z
       .object({ min: z.number().int().min(0), max: z.number().int().min(1) })
       .strict()
-      .default({ min: 2, max: 400 }),
+      .default(DEFAULTS.cluster.memoryLimitsGb),
     /**
      * How users and Terraform reach the control plane from outside the VPC. "dns": GKE's DNS-based endpoint, gated
      * by IAM, with the IP endpoint closed to all but masterAuthorizedNetworks. "ip": the public IP endpoint, open to
      * masterAuthorizedNetworks, or to any IP when that list is empty (authentication still required). @default "dns"
      */
-    controlPlaneEndpoint: z.enum(["dns", "ip"]).default("dns"),
+    controlPlaneEndpoint: z.enum(["dns", "ip"]).default(DEFAULTS.cluster.controlPlaneEndpoint),
     /**
      * Google Groups for RBAC: the group `gke-security-groups@<your domain>` that holds the groups RBAC may name.
      * @default "gke-security-groups@<domain>" when identity.flowRunners lists groups of one domain
@@ -155,7 +156,7 @@ const IdentitySchema = z
      * in the jobs namespace only. "project": Kubernetes Engine Developer on the whole project, which includes
      * reading every Secret of every cluster in it. @default "namespace"
      */
-    flowRunnerAccess: z.enum(["namespace", "project"]).default("namespace"),
+    flowRunnerAccess: z.enum(["namespace", "project"]).default(DEFAULTS.identity.flowRunnerAccess),
     /** Create the `metaflow_admin` custom role with the deployer's permissions. @default false */
     createAdminRole: z.boolean().default(false),
   })

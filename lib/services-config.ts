@@ -1,6 +1,6 @@
 // Settings of what runs inside the cluster (the `<env>-services` stack).
 import { z } from "zod";
-import { ARGO_HELM_REPOSITORY } from "../constructs/helm-values";
+import { DEFAULTS, JETSTREAM_VERSIONS, PINS } from "./defaults";
 import { dnsLabel } from "./rules";
 
 /** A full version tag such as `v2.5.1` or `1.9.10`: never `latest`, never a floating `v1.3`. */
@@ -41,26 +41,23 @@ const httpUrl = z
   .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, "must be an http(s) URL")
   .refine((s) => !s.endsWith("/"), "must not end with a slash");
 
-/** JetStream versions whose images the argo-events chart (2.4.x) lists, minus its floating `latest`. */
-export const JETSTREAM_VERSIONS = ["2.10.10", "2.9.16"] as const;
-
 const ImagesSchema = z
   .object({
     /** Metadata service and UI backend (one image, two entry points). @default "public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1" */
-    metadataService: pinnedImage.default("public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1"),
+    metadataService: pinnedImage.default(PINS.metadataServiceImage),
     /** UI static frontend; v1.3.13 is the UI that metaflow-service v2.5.1 bundles. @default "public.ecr.aws/outerbounds/metaflow_ui:v1.3.13" */
-    ui: pinnedImage.default("public.ecr.aws/outerbounds/metaflow_ui:v1.3.13"),
+    ui: pinnedImage.default(PINS.uiImage),
   })
   .strict();
 
 const ArgoWorkflowsSchema = z
   .object({
     /** Helm repository of the Argo charts. @default "https://argoproj.github.io/argo-helm" */
-    repository: z.string().regex(/^(https|oci):\/\/\S+$/, "must be an https:// or oci:// Helm repository").default(ARGO_HELM_REPOSITORY),
+    repository: z.string().regex(/^(https|oci):\/\/\S+$/, "must be an https:// or oci:// Helm repository").default(PINS.argoHelmRepository),
     /** argo-workflows chart version; 0.47.5 ships Argo Workflows v3.7.11 (Metaflow is not tested on Argo 4). @default "0.47.5" */
-    chartVersion: chartVersion.default("0.47.5"),
+    chartVersion: chartVersion.default(PINS.argoWorkflows.chartVersion),
     /** Tag of the controller, server and executor images, the chart's appVersion. @default "v3.7.11" */
-    imageTag: z.string().regex(/^v3\.7\.\d+$/, "must be an Argo Workflows v3.7.x release tag such as v3.7.11").default("v3.7.11"),
+    imageTag: z.string().regex(/^v3\.7\.\d+$/, "must be an Argo Workflows v3.7.x release tag such as v3.7.11").default(PINS.argoWorkflows.imageTag),
     /** Argo Server auth modes: "client" makes every UI/API call carry the caller's own Kubernetes token. @default ["client"] */
     authModes: z.array(z.enum(["client", "server", "sso"])).min(1).default(["client"]),
   })
@@ -69,11 +66,11 @@ const ArgoWorkflowsSchema = z
 const ArgoEventsSchema = z
   .object({
     /** argo-events chart version; 2.4.22 ships Argo Events v1.9.10. @default "2.4.22" */
-    chartVersion: chartVersion.default("2.4.22"),
+    chartVersion: chartVersion.default(PINS.argoEvents.chartVersion),
     /** Tag of the Argo Events images, the chart's appVersion. @default "v1.9.10" */
-    imageTag: z.string().regex(/^v1\.\d+\.\d+$/, "must be an Argo Events v1.x.y release tag such as v1.9.10").default("v1.9.10"),
+    imageTag: z.string().regex(/^v1\.\d+\.\d+$/, "must be an Argo Events v1.x.y release tag such as v1.9.10").default(PINS.argoEvents.imageTag),
     /** JetStream version of the EventBus, one the chart's values list. @default "2.10.10" */
-    jetstreamVersion: z.enum(JETSTREAM_VERSIONS).default("2.10.10"),
+    jetstreamVersion: z.enum(JETSTREAM_VERSIONS).default(PINS.argoEvents.jetstreamVersion),
   })
   .strict();
 
@@ -104,9 +101,9 @@ export const ServicesConfigSchema = z
     /** Namespace of the Argo Workflows and Argo Events controllers. @default "argo" */
     argoNamespace: dnsLabel.default("argo"),
     /** Replicas of each Metaflow service; a PodDisruptionBudget is added above 1. @default 1 */
-    replicas: z.number().int().min(1).max(10).default(1),
+    replicas: z.number().int().min(1).max(10).default(DEFAULTS.services.replicas),
     /** Size of the UI backend's scratch volume (GiB); its artifact, DAG and log cache limits derive from it. @default 4 */
-    uiCacheSizeGi: z.number().int().min(1).max(100).default(4),
+    uiCacheSizeGi: z.number().int().min(1).max(100).default(DEFAULTS.services.uiCacheSizeGi),
     /** Keep finished workflows in an archive database on the Cloud SQL instance. @default true */
     argoWorkflowArchive: z.boolean().default(true),
     /** Container images, each pinned to a full version or a digest. */

@@ -2,7 +2,7 @@
 //   npm run --silent admin-role > metaflow-admin.yaml
 //   gcloud iam roles create metaflow_admin --project <project> --file metaflow-admin.yaml
 import { stringify } from "yaml";
-import { METAFLOW_ADMIN_PERMISSIONS } from "../lib/admin-permissions";
+import { METAFLOW_ADMIN_PERMISSIONS } from "../constructs/admin-permissions";
 
 process.stdout.write(
   stringify({

@@ -1,5 +1,5 @@
 // Facts argoproj/argo-events v1.9.10 and argoproj/argo-helm argo-events-2.4.22 enforce, checked on what we synthesize.
-import { JETSTREAM_IMAGES, STAN_IMAGES } from "../../constructs/argo-events";
+import { PINS } from "../../lib/defaults";
 import { imagePinProblem } from "../../lib/services-config";
 import { helmRelease, helmValues, synthDev } from "../helpers";
 
@@ -21,7 +21,7 @@ test("the controller config lists a NATS Streaming and a JetStream version, each
     expect(imagePinProblem(v.metricsExporterImage)).toBeUndefined();
   }
   // argo-events v1.9.10, pkg/reconciler/eventbus/installer/nats.go: the STAN bus it would install is 0.22.1.
-  expect(STAN_IMAGES.version).toBe("0.22.1");
+  expect(PINS.stan.version).toBe("0.22.1");
 });
 
 // argo-events v1.9.10, pkg/reconciler/eventbus/installer/jetstream.go: the EventBus's spec.jetstream.version must be
@@ -31,7 +31,7 @@ test("the EventBus's JetStream version is one the controller config lists, with 
   expect(entry).toBeDefined();
   expect(Object.keys(entry).sort()).toEqual(["configReloaderImage", "metricsExporterImage", "natsImage", "startCommand", "version"]);
   // The chart's 2.10.10 entry (argo-helm argo-events-2.4.22, values.yaml) uses these images.
-  expect(JETSTREAM_IMAGES["2.10.10"]).toEqual({
+  expect(PINS.jetstream["2.10.10"]).toEqual({
     natsImage: "nats:2.10.10",
     metricsExporterImage: "natsio/prometheus-nats-exporter:0.14.0",
     configReloaderImage: "natsio/nats-server-config-reloader:0.14.0",

@@ -3,7 +3,7 @@
 // calls need; the role must hold all of them, and a new resource type fails here until it is mapped.
 // Sources: Google Cloud IAM permissions reference (cloud.google.com/iam/docs/permissions-reference) for each API;
 // GKE maps every Kubernetes API call to container.<resource>.<verb> (cloud.google.com/kubernetes-engine/docs/how-to/iam).
-import { METAFLOW_ADMIN_PERMISSIONS } from "../../lib/admin-permissions";
+import { METAFLOW_ADMIN_PERMISSIONS } from "../../constructs/admin-permissions";
 import { resourcesOf, synthDev } from "../helpers";
 
 const crud = (prefix: string, verbs = ["create", "get", "update", "delete"]) => verbs.map((v) => `${prefix}.${v}`);

@@ -1,0 +1,78 @@
+// Every pinned version and every default the app relies on, once. The config schema fills user settings from
+// here and the constructs default their props from here, so the two cannot disagree. Pure data: no imports.
+
+/** Upstream releases this app is built and tested against (see __tests__/contracts/ for what each one enforces). */
+export const PINS = {
+  /** Netflix/metaflow-service: metadata service and UI backend (one image, two entry points). */
+  metadataServiceImage: "public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1",
+  /** Netflix/metaflow-ui: the UI that metaflow-service v2.5.1 bundles. */
+  uiImage: "public.ecr.aws/outerbounds/metaflow_ui:v1.3.13",
+  argoHelmRepository: "https://argoproj.github.io/argo-helm",
+  argoWorkflows: {
+    /** argo-helm argo-workflows chart; ships Argo Workflows v3.7.11 (Metaflow is not tested on Argo 4). */
+    chartVersion: "0.47.5",
+    imageTag: "v3.7.11",
+  },
+  argoEvents: {
+    /** argo-helm argo-events chart; ships Argo Events v1.9.10. */
+    chartVersion: "2.4.22",
+    imageTag: "v1.9.10",
+    jetstreamVersion: "2.10.10",
+  },
+  /**
+   * The JetStream versions of the argo-events 2.4.x chart's values.yaml that this app offers, without its floating
+   * `latest`, with their images.
+   */
+  jetstream: {
+    "2.10.10": {
+      natsImage: "nats:2.10.10",
+      metricsExporterImage: "natsio/prometheus-nats-exporter:0.14.0",
+      configReloaderImage: "natsio/nats-server-config-reloader:0.14.0",
+    },
+    "2.9.16": {
+      natsImage: "nats:2.9.16",
+      metricsExporterImage: "natsio/prometheus-nats-exporter:0.9.1",
+      configReloaderImage: "natsio/nats-server-config-reloader:0.7.0",
+    },
+  },
+  /**
+   * The one NATS Streaming (STAN) version the Argo Events controller config carries. STAN is deprecated and no
+   * EventBus here uses it (the bus is JetStream), but the controller refuses to start on a config that lists none
+   * (argoproj/argo-events v1.9.10, pkg/reconciler/config.go, ValidateConfig). The chart's own pinned entry.
+   */
+  stan: {
+    version: "0.22.1",
+    natsStreamingImage: "nats-streaming:0.22.1",
+    metricsExporterImage: "natsio/prometheus-nats-exporter:0.8.0",
+  },
+} as const;
+
+/** JetStream versions offered, from the table above. */
+export const JETSTREAM_VERSIONS = Object.keys(PINS.jetstream) as [keyof typeof PINS.jetstream, ...(keyof typeof PINS.jetstream)[]];
+
+/** Defaults shared by the schema and the constructs. */
+export const DEFAULTS = {
+  database: {
+    version: "POSTGRES_16",
+    tier: "db-custom-1-3840",
+    availability: "ZONAL",
+    diskSizeGb: 10,
+    backupStartTime: "03:00",
+    retainedBackups: 7,
+    pitrDays: 7,
+    generation: 1,
+  },
+  cluster: {
+    releaseChannel: "REGULAR",
+    machineType: "e2-standard-4",
+    diskSizeGb: 100,
+    minNodes: 1,
+    maxNodes: 5,
+    cpuLimits: { min: 1, max: 200 },
+    memoryLimitsGb: { min: 2, max: 400 },
+    controlPlaneEndpoint: "dns",
+  },
+  storage: { prefix: "metaflow", noncurrentVersionRetentionDays: 30 },
+  identity: { flowRunnerAccess: "namespace" },
+  services: { replicas: 1, uiCacheSizeGi: 4 },
+} as const;
