@@ -9,13 +9,10 @@ import {
 } from "cdktf";
 import { Construct } from "constructs";
 import { AppConfig } from "./config";
+import { gcsStatePrefix, localStatePath } from "./stack-names";
 
 type StateBackend = AppConfig["stateBackend"];
-
-// Terraform runs in cdktf.out/stacks/<stack>; local state lives in the project root, where it survives
-// a fresh synth. A relative path keeps the synthesized JSON the same on every machine.
-const localStatePath = (stackName: string) => `../../../terraform.${stackName}.tfstate`;
-const gcsPrefix = (backend: NonNullable<StateBackend>, stackName: string) => `${backend.prefix}/${stackName}`;
+const gcsPrefix = (backend: NonNullable<StateBackend>, stackName: string) => gcsStatePrefix(backend.prefix, stackName);
 
 /** GCS state under `<prefix>/<stack>` when a state bucket is configured, local state otherwise. */
 export function addStateBackend(stack: TerraformStack, backend: StateBackend): void {

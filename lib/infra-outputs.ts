@@ -1,6 +1,6 @@
 // The contract between an environment's two stacks: the infra stack writes these Terraform outputs,
 // the services stack reads them from the infra stack's state.
-import { TerraformRemoteState } from "cdktf";
+import { TerraformOutput, TerraformRemoteState, TerraformStack } from "cdktf";
 
 /** Terraform output names of the infra stack, keyed by the attribute the services stack reads. */
 export const INFRA_OUTPUTS = {
@@ -35,12 +35,49 @@ export const SENSITIVE_INFRA_OUTPUTS: ReadonlySet<string> = new Set([
 ]);
 
 export type InfraOutputKey = keyof typeof INFRA_OUTPUTS;
+/** Outputs written only when a setting asks for them: the archive's login, the service account's key. */
+type OptionalKey = "argoDbName" | "argoDbUser" | "argoDbPassword" | "serviceAccountKey";
 
-/** The infra stack's outputs as tokens of the services stack; the argo_db_* ones exist only when the archive is on. */
-export type InfraOutputs = Record<InfraOutputKey, string>;
+/** The outputs every infra stack writes. */
+export type InfraOutputs = Record<Exclude<InfraOutputKey, OptionalKey>, string> & {
+  /** The workflow archive's database and login, when services.argoWorkflowArchive is on. */
+  readonly argoDb?: { readonly name: string; readonly user: string; readonly password: string };
+  /** The Metaflow service account's key (sensitive), when identity.createKey is on. */
+  readonly serviceAccountKey?: string;
+};
 
-/** Reads every infra output from a remote state data source. */
-export function readInfraOutputs(state: TerraformRemoteState): InfraOutputs {
-  const entries = Object.entries(INFRA_OUTPUTS).map(([key, output]) => [key, state.getString(output)]);
-  return Object.fromEntries(entries) as InfraOutputs;
+/** Writes the infra stack's outputs; the optional ones only when present. */
+export function writeInfraOutputs(stack: TerraformStack, outputs: InfraOutputs): void {
+  const { argoDb, ...rest } = outputs;
+  const flat: Partial<Record<InfraOutputKey, string>> = { ...rest, argoDbName: argoDb?.name, argoDbUser: argoDb?.user, argoDbPassword: argoDb?.password };
+  for (const [key, name] of Object.entries(INFRA_OUTPUTS) as [InfraOutputKey, string][]) {
+    const value = flat[key];
+    if (value !== undefined) new TerraformOutput(stack, name, { value, sensitive: SENSITIVE_INFRA_OUTPUTS.has(name) || undefined });
+  }
+}
+
+/** Reads the infra outputs from a remote state data source; the optional ones only when the settings wrote them. */
+export function readInfraOutputs(state: TerraformRemoteState, written: { argoDb: boolean; serviceAccountKey: boolean }): InfraOutputs {
+  const read = (key: InfraOutputKey) => state.getString(INFRA_OUTPUTS[key]);
+  return {
+    project: read("project"),
+    region: read("region"),
+    clusterName: read("clusterName"),
+    clusterLocation: read("clusterLocation"),
+    clusterEndpoint: read("clusterEndpoint"),
+    clusterCaCertificate: read("clusterCaCertificate"),
+    workloadPool: read("workloadPool"),
+    bucketName: read("bucketName"),
+    datastoreRoot: read("datastoreRoot"),
+    sqlInstanceName: read("sqlInstanceName"),
+    sqlConnectionName: read("sqlConnectionName"),
+    sqlPrivateIp: read("sqlPrivateIp"),
+    metaflowDbName: read("metaflowDbName"),
+    metaflowDbUser: read("metaflowDbUser"),
+    metaflowDbPassword: read("metaflowDbPassword"),
+    serviceAccountEmail: read("serviceAccountEmail"),
+    serviceAccountName: read("serviceAccountName"),
+    argoDb: written.argoDb ? { name: read("argoDbName"), user: read("argoDbUser"), password: read("argoDbPassword") } : undefined,
+    serviceAccountKey: written.serviceAccountKey ? read("serviceAccountKey") : undefined,
+  };
 }

@@ -1,6 +1,6 @@
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Cluster } from "../constructs/cluster";
 import { Database } from "../constructs/database";
@@ -11,7 +11,7 @@ import { DatastoreBucket } from "../constructs/storage";
 import { addStateBackend } from "./backend";
 import { AppConfig, EnvironmentConfig } from "./config";
 import { appLabels } from "./labels";
-import { INFRA_OUTPUTS, InfraOutputKey, SENSITIVE_INFRA_OUTPUTS } from "./infra-outputs";
+import { writeInfraOutputs } from "./infra-outputs";
 
 export interface InfraStackProps {
   readonly env: EnvironmentConfig;
@@ -115,7 +115,8 @@ export class InfraStack extends TerraformStack {
       dependsOn: apis,
     });
 
-    const outputs: Partial<Record<InfraOutputKey, string | undefined>> = {
+    const argo = this.database.argo;
+    writeInfraOutputs(this, {
       project,
       region,
       clusterName: this.cluster.name,
@@ -131,20 +132,10 @@ export class InfraStack extends TerraformStack {
       metaflowDbName: this.database.metaflow.database,
       metaflowDbUser: this.database.metaflow.user,
       metaflowDbPassword: this.database.metaflow.password,
-      argoDbName: this.database.argo?.database,
-      argoDbUser: this.database.argo?.user,
-      argoDbPassword: this.database.argo?.password,
+      argoDb: argo && { name: argo.database, user: argo.user, password: argo.password },
       serviceAccountEmail: this.identity.email,
       serviceAccountName: this.identity.serviceAccountName,
       serviceAccountKey: this.identity.privateKey,
-    };
-    for (const [key, value] of Object.entries(outputs)) {
-      if (value === undefined) continue;
-      const outputName = INFRA_OUTPUTS[key as InfraOutputKey];
-      new TerraformOutput(this, outputName, {
-        value,
-        sensitive: SENSITIVE_INFRA_OUTPUTS.has(outputName) || undefined,
-      });
-    }
+    });
   }
 }

@@ -48,7 +48,10 @@ export class ServicesStack extends TerraformStack {
     // The infra stack's named outputs are read through an explicit remote-state data source rather than
     // cdktf cross-stack references: the output names stay stable and readable in review whatever the
     // construct tree looks like, and this stack can be planned by anyone who can read the infra state.
-    this.infra = readInfraOutputs(remoteState(this, "infra", props.stateBackend, props.infraStackName));
+    this.infra = readInfraOutputs(remoteState(this, "infra", props.stateBackend, props.infraStackName), {
+      argoDb: cfg.argoWorkflowArchive,
+      serviceAccountKey: props.env.identity.createKey,
+    });
     const { infra } = this;
 
     new GoogleProvider(this, "google", { project: infra.project, region: infra.region });
@@ -137,19 +140,17 @@ export class ServicesStack extends TerraformStack {
       dependsOn: afterMigrations,
     });
 
-    const archive = cfg.argoWorkflowArchive
-      ? {
-          host: infra.sqlPrivateIp,
-          database: infra.argoDbName,
-          credentials: new DbCredentials(this, "argo-db", {
-            namespace: cfg.argoNamespace,
-            name: "argo-postgres-config",
-            username: infra.argoDbUser,
-            password: infra.argoDbPassword,
-            dependsOn: inArgoNs,
-          }),
-        }
-      : undefined;
+    const archive = infra.argoDb && {
+      host: infra.sqlPrivateIp,
+      database: infra.argoDb.name,
+      credentials: new DbCredentials(this, "argo-db", {
+        namespace: cfg.argoNamespace,
+        name: "argo-postgres-config",
+        username: infra.argoDb.user,
+        password: infra.argoDb.password,
+        dependsOn: inArgoNs,
+      }),
+    };
 
     this.argoWorkflows = new ArgoWorkflows(this, "argo-workflows", {
       namespace: cfg.argoNamespace,

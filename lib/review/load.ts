@@ -2,6 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { BackendModel, EnvironmentModel, OutputModel, ResourceModel, StackModel, SynthModel } from "./model";
+import { parseStackName, STACK_KINDS } from "../stack-names";
 
 /** The subset of cdktf's manifest.json the review reads. */
 export interface Manifest {
@@ -58,12 +59,15 @@ export function synthFromJson(stacks: Record<string, any>, manifest?: Manifest):
 
 /** Environment of a stack: "dev-infra" and "dev-services" both belong to "dev". */
 export function environmentOf(stackName: string): string {
-  return stackName.replace(/-(infra|services)$/, "");
+  return parseStackName(stackName)?.env ?? stackName;
 }
 
 /** Infra before services within an environment, environments alphabetically. */
 function compareStackNames(a: string, b: string): number {
-  const rank = (name: string) => (name.endsWith("-infra") ? 0 : name.endsWith("-services") ? 1 : 2);
+  const rank = (name: string) => {
+    const kind = parseStackName(name)?.kind;
+    return kind ? STACK_KINDS.indexOf(kind) : STACK_KINDS.length;
+  };
   const byEnv = environmentOf(a).localeCompare(environmentOf(b));
   return byEnv !== 0 ? byEnv : rank(a) - rank(b) || a.localeCompare(b);
 }
