@@ -1,0 +1,58 @@
+// From a parsed environment to the resolved one the stacks build: the zone, the derived names, the security group.
+import { Issue } from "./config-errors";
+import { EnvironmentConfig, ParsedApp, ParsedEnvironment, ResourceNames } from "./config-schema";
+import { networkNames, nodePoolName } from "./names";
+import { didYouMean } from "./config-errors";
+import { REGION_ZONES, zonesOf } from "./regions";
+
+/** Fills in the zone and the derived names; `issues` collects a region or zone outside the table. */
+export function resolve(name: string, env: ParsedEnvironment, extraZones: ParsedApp["extraZones"], issues: Issue[]): EnvironmentConfig {
+  const zones = zonesOf(env.region, extraZones);
+  if (zones.length === 0) {
+    const known = [...Object.keys(REGION_ZONES), ...Object.keys(extraZones)];
+    issues.push({ env: name, field: "region", value: env.region, rule: `is not a GCP region in lib/regions.ts${didYouMean(env.region, known)}; for a newer region, list its zones under extraZones` });
+  } else if (env.zone !== undefined && !zones.includes(env.zone)) {
+    issues.push({ env: name, field: "zone", value: env.zone, rule: `must be a zone of the region ${env.region}: ${zones.join(", ")} (a newer zone goes under extraZones)` });
+  }
+  const location = env.storage.location ?? env.region;
+  if (/^[a-z]+-[a-z]+[0-9]+$/i.test(location) && zonesOf(location.toLowerCase(), extraZones).length === 0) {
+    issues.push({ env: name, field: "storage.location", value: location, rule: `is not a GCP region in lib/regions.ts${didYouMean(location.toLowerCase(), Object.keys(REGION_ZONES))}` });
+  }
+  const base = `${env.namePrefix}-${name}`;
+  const zone = env.zone ?? zones[0] ?? `${env.region}-a`;
+  const securityGroup = env.cluster.securityGroup ?? defaultSecurityGroup(name, env, issues);
+  const clusterName = env.cluster.name ?? base;
+  const names: ResourceNames = {
+    bucket: env.storage.bucketName ?? `${env.project}-metaflow-${name}`,
+    serviceAccount: env.identity.serviceAccountId ?? base,
+    nodeServiceAccount: `${base}-nodes`,
+    cluster: clusterName,
+    nodePool: env.cluster.mode === "standard" ? nodePoolName(clusterName) : undefined,
+    sqlInstancePrefix: `${base}-pg`,
+    ...networkNames(base),
+    adminRole: env.identity.createAdminRole ? "metaflow_admin" : undefined,
+  };
+  return {
+    ...env,
+    name,
+    zone,
+    storage: { ...env.storage, bucketName: names.bucket, location: location.toUpperCase() },
+    cluster: { ...env.cluster, name: clusterName, location: env.cluster.regional ? env.region : zone, securityGroup },
+    identity: { ...env.identity, serviceAccountId: names.serviceAccount, nodeServiceAccountId: names.nodeServiceAccount },
+    database: { ...env.database, instanceNamePrefix: names.sqlInstancePrefix },
+    names,
+  };
+}
+
+/** Groups named in Kubernetes RBAC need Google Groups for RBAC, keyed on one domain's gke-security-groups group. */
+function defaultSecurityGroup(name: string, env: ParsedEnvironment, issues: Issue[]): string | undefined {
+  if (env.identity.flowRunnerAccess !== "namespace") return undefined;
+  const domains = [...new Set(env.identity.flowRunners.filter((m) => m.startsWith("group:")).map((m) => m.split("@")[1]))];
+  if (domains.length === 0) return undefined;
+  if (domains.length > 1) {
+    const rule = `flow-runner groups come from several domains (${domains.join(", ")}): set cluster.securityGroup to the gke-security-groups group that holds them all`;
+    issues.push({ env: name, field: "cluster.securityGroup", value: undefined, rule });
+    return undefined;
+  }
+  return `gke-security-groups@${domains[0]}`;
+}
