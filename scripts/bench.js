@@ -70,7 +70,9 @@ const oneEnv = { METAFLOW_GCP_CONFIG: environmentsFile(1) };
 const rows = [];
 const add = (what, [project, base], budget) => rows.push({ what, project, base, budget });
 
-add("whole default app", compare([{ command: entry }, { command: baseline }]), { wall: 0.5, rss: 150 });
+add("whole default app", compare([{ command: entry }, { command: baseline }]), { wall: 0.5, rss: 150, ratio: 10 });
+// The floor: Node loading cdktf and nothing else. The app entry should stay within twice of it.
+const [appAgain, bare] = compare([{ command: entry }, { command: ["node", "-e", "require('cdktf')"] }]);
 add("one environment", compare([{ command: entry, env: oneEnv }, { command: baseline, env: oneEnv }]));
 add(
   "`cdktf synth`",
@@ -95,17 +97,23 @@ const s = (x) => `${x.toFixed(2)} s`;
 const mb = (x) => `${Math.round(x)} MB`;
 const failures = [];
 console.log(`\nmedians of ${runs} alternating runs on ${os.cpus().length} cores (${os.cpus()[0].model})\n`);
-console.log("| what | project: wall | project: peak RSS | baseline: wall | baseline: peak RSS | budget |");
-console.log("|---|---|---|---|---|---|");
+console.log("| what | project: wall | project: peak RSS | baseline: wall | baseline: peak RSS | baseline / project | budget |");
+console.log("|---|---|---|---|---|---|---|");
 for (const { what, project, base, budget } of rows) {
+  const ratio = base.wall / project.wall;
   let verdict = "";
   if (budget) {
-    const ok = project.wall <= budget.wall && (budget.rss === undefined || project.rss <= budget.rss);
-    verdict = `${ok ? "ok" : "OVER"}: <= ${s(budget.wall)}${budget.rss ? `, <= ${mb(budget.rss)}` : ""}`;
+    const ok =
+      project.wall <= budget.wall && (budget.rss === undefined || project.rss <= budget.rss) && (budget.ratio === undefined || ratio >= budget.ratio);
+    verdict = `${ok ? "ok" : "OVER"}: <= ${s(budget.wall)}${budget.rss ? `, <= ${mb(budget.rss)}` : ""}${budget.ratio ? `, >= ${budget.ratio}x` : ""}`;
     if (!ok) failures.push(what);
   }
-  console.log(`| ${what} | ${s(project.wall)} | ${mb(project.rss)} | ${s(base.wall)} | ${mb(base.rss)} | ${verdict} |`);
+  console.log(`| ${what} | ${s(project.wall)} | ${mb(project.rss)} | ${s(base.wall)} | ${mb(base.rss)} | ${ratio.toFixed(1)}x | ${verdict} |`);
 }
+const overFloor = appAgain.wall / bare.wall;
+if (overFloor > 2) failures.push("app entry vs bare cdktf load");
+console.log(`
+app entry ${s(appAgain.wall)} vs \`node -e "require('cdktf')"\` ${s(bare.wall)}: ${overFloor.toFixed(2)}x (${overFloor <= 2 ? "ok" : "OVER"}: <= 2x)`);
 
 // Linear: adding environments 5-8 may cost at most twice per environment what adding 2-4 did (+20 ms of noise).
 const t = Object.fromEntries(scaling.map((x) => [x.n, x.wall]));
