@@ -71,7 +71,7 @@ describe("review of the shipped dev config", () => {
   test("flags only the expected broad grants, and no open control-plane endpoint", () => {
     expect(warn(r.flags)).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^Access: roles\/container\.clusterViewer on the whole project without a condition, for google_service_account\.identity_service-account_\w+\.member$/),
+        "Access: roles/container.clusterViewer on the whole project without a condition, for serviceAccount:metaflow-dev@my-metaflow-project.iam.gserviceaccount.com",
       ]),
     );
     expect(r.flags.some((f) => /container\.developer/.test(f.message))).toBe(false);
@@ -99,7 +99,9 @@ describe("review of the project-wide options", () => {
 describe("Kubernetes RBAC rights", () => {
   test("the flow-runner Role's rights are listed, resolved to namespace and names", () => {
     const r = reviewDev(() => undefined);
-    expect(r.markdown).toMatch(/\| User data\.terraform_remote_state\.infra\.outputs\.metaflow_service_account_email \| `Role metaflow-flow-runner` \| namespace metaflow-jobs \| create, get, list, watch, patch, delete on batch\/jobs;/);
+    expect(r.markdown).toMatch(/\| User metaflow-dev@my-metaflow-project\.iam\.gserviceaccount\.com \| `Role metaflow-flow-runner` \| namespace metaflow-jobs \| create, get, list, watch, patch, delete on batch\/jobs;/);
+    // The subject as written stays beside it, for traceability.
+    expect(r.markdown).toContain("| `dev-services/flow-runner-access/jobs/binding` | `User data.terraform_remote_state.infra.outputs.metaflow_service_account_email` |");
     expect(r.markdown).toContain("| ServiceAccount metaflow-jobs/operate-workflow-sa | `Role operate-workflow` | namespace metaflow-jobs |");
   });
 
@@ -112,7 +114,7 @@ describe("Kubernetes RBAC rights", () => {
       executor.rule.push({ api_groups: ["*"], resources: ["*"], verbs: ["*"] });
     });
     expect(loud(r.flags)).toEqual([
-      expect.stringMatching(/^Access: User data\.terraform_remote_state\.infra\.outputs\.metaflow_service_account_email may read Secrets in namespace metaflow-jobs \(Role metaflow-flow-runner\)$/),
+      "Access: User metaflow-dev@my-metaflow-project.iam.gserviceaccount.com may read Secrets in namespace metaflow-jobs (Role metaflow-flow-runner)",
     ]);
     expect(warn(r.flags)).toContain("Access: ServiceAccount metaflow-jobs/metaflow may read Secrets in namespace metaflow-jobs (Role argo-workflow-executor)");
   });
@@ -122,7 +124,7 @@ describe("Access flags", () => {
   test("a primitive role is loud", () => {
     const r = reviewDev((infra) => add(infra, "google_project_iam_member", "ci_editor", { project: "my-metaflow-project", role: "roles/editor", member: "group:ci@example.com" }, "dev-infra/ci-editor"));
     expect(loud(r.flags)).toContain("Access: primitive role roles/editor granted to group:ci@example.com");
-    expect(r.markdown).toMatch(/\| `group:ci@example\.com` \| `roles\/editor` \| `project my-metaflow-project` \| none \| `dev-infra\/ci-editor` \| 🚨 primitive role; ⚠️ project-wide, no condition \|/);
+    expect(r.markdown).toMatch(/\| `group:ci@example\.com` \| `roles\/editor` \| `project my-metaflow-project` \| none \| `dev-infra\/ci-editor` \| — \| 🚨 primitive role; ⚠️ project-wide, no condition \|/);
   });
 
   test("allUsers on a bucket is loud, and the scope names the bucket", () => {
@@ -130,7 +132,7 @@ describe("Access flags", () => {
       add(infra, "google_storage_bucket_iam_member", "public_read", { bucket: "${google_storage_bucket.datastore_bucket_E5E3DC4A.name}", role: "roles/storage.objectViewer", member: "allUsers" }, "dev-infra/public-read"),
     );
     expect(loud(r.flags)).toContain("Access: public principal allUsers holds roles/storage.objectViewer");
-    expect(r.markdown).toContain("`storage_bucket google_storage_bucket.datastore_bucket_E5E3DC4A.name`");
+    expect(r.markdown).toContain("| `storage_bucket my-metaflow-project-metaflow-dev` | none | `dev-infra/public-read` | `google_storage_bucket.datastore_bucket_E5E3DC4A.name` |");
   });
 
   test("Workload Identity bindings resolve the pool through remote state and join the annotated KSA", () => {
@@ -140,9 +142,41 @@ describe("Access flags", () => {
         metadata: [{ name: "orphan", namespace: "argo", annotations: { "iam.gke.io/gcp-service-account": "argo@x.iam.gserviceaccount.com" } }],
       }, "dev-services/argo/ksa");
     });
-    expect(r.markdown).toMatch(/\| `metaflow-jobs\/metaflow` \| `data\.terraform_remote_state\.infra\.outputs\.metaflow_service_account_name \(= dev-infra output metaflow_service_account_name: google_service_account\.identity_service-account_\w+\.name\)` \| `dev-services\/metaflow-wi\/workload-identity-user` \| `dev-services\/metaflow-wi\/ksa` \|/);
+    expect(r.markdown).toContain("| `metaflow-jobs/metaflow` | `metaflow-dev@my-metaflow-project.iam.gserviceaccount.com` | `dev-services/metaflow-wi/workload-identity-user` | `metaflow-dev@my-metaflow-project.iam.gserviceaccount.com` (dev-services/metaflow-wi/ksa) |");
     expect(r.markdown).toContain("| KSA `metaflow-jobs/metaflow` | `roles/iam.workloadIdentityUser` |");
     expect(warn(r.flags)).toContain("Access: KSA argo/orphan is annotated with a GSA but no roles/iam.workloadIdentityUser binding for it is in this synth");
+  });
+});
+
+describe("Workload Identity annotations in Helm values", () => {
+  test("a chart-created KSA's annotation is read from the release's values and checked against its binding", () => {
+    const ok = reviewDev(() => undefined);
+    expect(ok.markdown).toContain(
+      "| `argo/argo-server` | `metaflow-dev@my-metaflow-project.iam.gserviceaccount.com` | `dev-services/argo-server-wi/workload-identity-user` | `metaflow-dev@my-metaflow-project.iam.gserviceaccount.com` (Helm argo-workflows values server.serviceAccount.annotations) |  |",
+    );
+    expect(ok.markdown).not.toContain("check its");
+    const r = reviewDev((_, services) => {
+      const release = Object.values<any>(services.resource.helm_release).find((x) => x.name === "argo-workflows");
+      const values = JSON.parse(release.values[0]);
+      values.server.serviceAccount.annotations["iam.gke.io/gcp-service-account"] = "other@my-metaflow-project.iam.gserviceaccount.com";
+      release.values = [JSON.stringify(values)];
+    });
+    expect(warn(r.flags)).toContain(
+      "Access: KSA argo/argo-server is annotated with other@my-metaflow-project.iam.gserviceaccount.com but bound to metaflow-dev@my-metaflow-project.iam.gserviceaccount.com: its pods get no Google credentials",
+    );
+  });
+});
+
+describe("a stack missing from the new synth", () => {
+  test("is a loud flag that lists its stateful resources", () => {
+    const before = synthFromJson({ "dev-infra": clone(base.infraJson), "dev-services": clone(base.servicesJson) });
+    const [env] = environments(synthFromJson({ "dev-infra": clone(base.infraJson) }));
+    const r = reviewEnvironment(env, { before, againstLabel: "base.out" });
+    expect(loud(r.flags)).toEqual([
+      expect.stringMatching(/^Change review: STACK GONE: stack dev-services is in base\.out but not in this synth: cdktf no longer plans it, so its 32 resources stay deployed without code, .* Stateful resources: dev-services\/argo-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/jobs-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/metaflow-namespace\/namespace \(kubernetes_namespace_v1\)$/),
+    ]);
+    expect(r.markdown).toContain("#### ⛔ 1 stack no longer in this synth");
+    expect(r.markdown).toMatch(/#### `dev-services`: stack removed; 0 added, 32 removed/);
   });
 });
 
@@ -271,8 +305,9 @@ describe("Supply chain flags", () => {
         "Supply chain: Helm chart argo-events has no version: the newest matching chart is installed",
       ]),
     );
-    expect(r.markdown).toContain("| `ghcr.io/x/ui@sha256:abc123` | digest `sha256:abc123` |");
-    expect(r.markdown).toContain("| `localhost:5000/proxy:1.2.3` | tag `1.2.3` (mutable) |");
+    expect(r.markdown).toContain("| `ghcr.io/x/ui@sha256:abc123` | digest `sha256:abc123` (immutable) |");
+    expect(r.markdown).toContain("| `localhost:5000/proxy:1.2.3` | tag `1.2.3`: pinned for Terraform, mutable in the registry |");
+    expect(r.flags.some((f) => f.message.includes("ghcr.io/x/ui@sha256:abc123"))).toBe(false);
   });
 
   test("imagePin reads registries with ports, digests and missing tags", () => {

@@ -1,15 +1,16 @@
 // `npm run review`: writes <out>/review/<env>.md for every environment of a synth and prints a summary.
 // Usage: review [--out <dir>] [--against <dir>] [--env <name>]... [--strict]
 // Exit codes: 0 reviewed (loud flags included, unless --strict), 1 --strict and a loud flag fired, 2 bad usage or input.
-import * as fs from "fs";
 import * as path from "path";
-import { loadSynthDir, review, ReviewInputError, summary } from "../lib/review";
+import { environments, loadSynthDir, review, ReviewInputError, summary, writeReports } from "../lib/review";
 
 const USAGE = `Usage: npm run review -- [--out <dir>] [--against <dir>] [--env <name>] [--strict]
 
-  --out <dir>      synth directory to review (default: cdktf.out); reports go to <dir>/review/<env>.md
+  --out <dir>      synth directory to review (default: cdktf.out); reports go to <dir>/review/<env>.md,
+                   and earlier reports there of environments not reviewed now are removed
   --against <dir>  an older synth directory (e.g. main's cdktf.out) to compare with: added, removed,
-                   changed and destroyed-and-recreated resources
+                   changed and destroyed-and-recreated resources, and what goes with them; an environment
+                   or stack only the older synth has is reported as gone
   --env <name>     only this environment (repeatable; default: all)
   --strict         exit 1 when any loud flag fires (for CI gates)`;
 
@@ -45,15 +46,15 @@ function main(): number {
   const args = parseArgs(process.argv.slice(2));
   const synth = loadSynthDir(args.out);
   const before = args.against ? loadSynthDir(args.against) : undefined;
-  const known = new Set(synth.stacks.map((s) => s.env));
+  const known = new Set([...environments(synth), ...(before ? environments(before) : [])].map((e) => e.name));
   const unknown = args.envs.filter((e) => !known.has(e));
   if (unknown.length > 0) throw new ReviewInputError(`no environment ${unknown.join(", ")} in ${args.out} (found: ${[...known].join(", ")})`);
 
   const reviews = review(synth, { before, againstLabel: args.against, only: args.envs.length > 0 ? args.envs : undefined });
   const dir = path.join(args.out, "review");
-  fs.mkdirSync(dir, { recursive: true });
-  for (const r of reviews) fs.writeFileSync(path.join(dir, `${r.env}.md`), r.markdown);
+  const { removed } = writeReports(dir, reviews);
   console.log(summary(reviews, (env) => path.join(dir, `${env}.md`)));
+  for (const file of removed) console.log(`removed ${file}: an earlier report of an environment not reviewed now`);
 
   const loud = reviews.some((r) => r.flags.some((f) => f.severity === "loud"));
   if (loud && args.strict) {

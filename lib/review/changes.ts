@@ -1,43 +1,13 @@
-// Change review: what a new synth adds, removes and changes against an older one, and above all which
-// changes make Terraform destroy a stateful resource (a new address, or an attribute it cannot update).
+// Change review: what a new synth adds, removes and changes against an older one, and above all what Terraform
+// would destroy: a stateful resource replaced (a new address, an attribute it cannot update), everything that
+// goes with a replacement (see propagation.ts), and whole stacks or environments that left the synth.
 import diff, { Difference } from "microdiff";
-import { code, paragraphs, table, truncate } from "./markdown";
-import { EnvironmentModel, Flag, ResourceModel, Section, StackModel } from "./model";
-import { refsIn } from "./refs";
+import { STATEFUL_TYPES, forcesNew, pathText } from "./force-new";
+import { code } from "./markdown";
+import { EnvironmentModel, ResourceModel, StackModel } from "./model";
+import { Replacement, keyOf, propagate } from "./propagation";
 
-const TITLE = "Change review";
-
-/** Types whose replacement loses data or takes down what runs on them. */
-export const STATEFUL_TYPES = /^(google_sql_database_instance|google_sql_database|google_storage_bucket|google_container_cluster|google_container_node_pool|google_compute_disk|google_filestore_instance|google_redis_instance|google_bigquery_dataset|kubernetes_persistent_volume_claim(_v1)?|kubernetes_persistent_volume(_v1)?|kubernetes_namespace(_v1)?)$/;
-
-/**
- * Arguments the provider cannot update in place (a change plans a replacement), as patterns over diff
- * paths such as "settings[0].tier". Only well-known ones: a missing entry under-reports, never over-reports.
- */
-export const FORCE_NEW: Record<string, RegExp> = {
-  google_sql_database_instance: /^(name|region|project|master_instance_name|encryption_key_name)$/,
-  google_sql_database: /^(name|instance|project)$/,
-  google_storage_bucket: /^(name|location|project)$/,
-  google_container_cluster: /^(name|location|project|network|subnetwork|enable_autopilot|networking_mode|ip_allocation_policy\b.*|private_cluster_config\[0\]\.master_ipv4_cidr_block)$/,
-  google_container_node_pool: /^(name|name_prefix|cluster|location|project)$/,
-  google_compute_disk: /^(name|zone|project|type|image|snapshot)$/,
-  google_compute_network: /^(name|project|auto_create_subnetworks)$/,
-  google_compute_subnetwork: /^(name|region|network|project)$/,
-  google_service_account: /^(account_id|project)$/,
-  google_service_account_key: /^(service_account_id|keepers\b.*|key_algorithm|private_key_type|public_key_type)$/,
-  kubernetes_namespace: /^metadata\[0\]\.name$/,
-  kubernetes_namespace_v1: /^metadata\[0\]\.name$/,
-  kubernetes_persistent_volume_claim: /^(metadata\[0\]\.(name|namespace)|spec\[0\]\.(storage_class_name|access_modes\b.*))$/,
-  kubernetes_persistent_volume_claim_v1: /^(metadata\[0\]\.(name|namespace)|spec\[0\]\.(storage_class_name|access_modes\b.*))$/,
-  random_id: /^(byte_length|keepers\b.*|prefix)$/,
-  // Every argument of random_password forces a new password.
-  random_password: /.*/,
-};
-
-/** Diff path as text: ["settings", 0, "tier"] -> "settings[0].tier". */
-export function pathText(path: (string | number)[]): string {
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
-}
+export { FORCE_NEW, STATEFUL_TYPES, pathText } from "./force-new";
 
 /** Engine and major version: POSTGRES_16 -> POSTGRES_16, MYSQL_8_0_31 -> MYSQL_8_0. */
 export function majorVersion(version: string): string {
@@ -45,7 +15,7 @@ export function majorVersion(version: string): string {
   return m ? m[1] : version;
 }
 
-/** Why a resource is replaced or otherwise needs care; `destroys` is true for a destroy (and create). */
+/** Why a resource is destroyed or otherwise needs care; `destroys` is true for a destroy (and create). */
 export interface Hazard {
   readonly stack: string;
   readonly address: string;
@@ -53,6 +23,8 @@ export interface Hazard {
   readonly path?: string;
   readonly destroys: boolean;
   readonly reason: string;
+  /** The replacement this hazard is about, when it is one. */
+  readonly replacement?: Replacement;
 }
 
 export interface StackChanges {
@@ -64,9 +36,17 @@ export interface StackChanges {
   readonly renamed: { from: ResourceModel; to: ResourceModel; moved: boolean }[];
   readonly changed: { from: ResourceModel; to: ResourceModel; diffs: Difference[] }[];
   readonly settings: string[];
+  /** Replacements this stack's own diff causes (before propagation). */
+  readonly direct: Replacement[];
+  /** Removed stateful resources and changes that need care. */
   readonly hazards: Hazard[];
-  /** Addresses Terraform will replace, with the reason. */
-  readonly replaced: Map<string, string>;
+}
+
+export interface EnvironmentChanges {
+  readonly stacks: StackChanges[];
+  /** Every replacement, direct or as a consequence, by `${stack} ${address}`. */
+  readonly replaced: Map<string, Replacement>;
+  readonly hazards: Hazard[];
 }
 
 // References differ by the Terraform name of what they point at; a rename changes those names too.
@@ -89,10 +69,6 @@ function movedPairs(json: any): Map<string, string> {
   const pairs = new Map<string, string>();
   for (const m of [].concat(json?.moved ?? [])) pairs.set((m as any).from, (m as any).to);
   return pairs;
-}
-
-function describe(r: ResourceModel): string {
-  return r.path ? `${r.path} (${r.address})` : r.address;
 }
 
 /** Compares one stack's two versions (either may be missing). */
@@ -124,10 +100,18 @@ export function compareStack(before: StackModel | undefined, after: StackModel |
     if (diffs.length > 0) changed.push({ from, to, diffs });
   }
 
-  const replaced = new Map<string, string>();
-  const hazards = findHazards(name, removed, renamed, changed, after, replaced);
-  const settings = stackSettings(before, after);
-  return { stack: name, status: !before ? "added" : !after ? "removed" : "changed", added, removed, renamed, changed, settings, hazards, replaced };
+  const direct: Replacement[] = [];
+  const replace = (r: ResourceModel, why: string) => direct.push({ key: keyOf(name, r.address), stack: name, resource: r, why, planned: true });
+  for (const { from, to, moved: isMove } of renamed) {
+    if (!isMove) replace(to, `construct path or ID changed (${from.path ?? from.address} -> ${to.path ?? to.address})`);
+  }
+  for (const { to, diffs } of changed) {
+    const forcing = diffs.filter((d) => forcesNew(to.type, pathText(d.path)));
+    if (forcing.length > 0) replace(to, forcing.map((d) => `${pathText(d.path)} ${show(d, "oldValue")} -> ${show(d, "value")}`).join(", "));
+  }
+  const status = !before ? "added" : !after ? "removed" : "changed";
+  const hazards = status === "removed" ? [] : careHazards(name, removed, changed);
+  return { stack: name, status, added, removed, renamed, changed, settings: stackSettings(before, after), direct, hazards };
 }
 
 function stackSettings(before: StackModel | undefined, after: StackModel | undefined): string[] {
@@ -146,34 +130,12 @@ function stackSettings(before: StackModel | undefined, after: StackModel | undef
   return out;
 }
 
-function findHazards(
-  stack: string,
-  removed: ResourceModel[],
-  renamed: StackChanges["renamed"],
-  changed: StackChanges["changed"],
-  after: StackModel | undefined,
-  replaced: Map<string, string>,
-): Hazard[] {
+/** Removed stateful resources, major version upgrades and protection turned off. */
+function careHazards(stack: string, removed: ResourceModel[], changed: StackChanges["changed"]): Hazard[] {
   const hazards: Hazard[] = [];
-  const hazard = (r: ResourceModel, destroys: boolean, reason: string) =>
-    hazards.push({ stack, address: r.address, type: r.type, path: r.path, destroys, reason });
-
+  const hazard = (r: ResourceModel, destroys: boolean, reason: string) => hazards.push({ stack, address: r.address, type: r.type, path: r.path, destroys, reason });
   for (const r of removed) if (STATEFUL_TYPES.test(r.type)) hazard(r, true, "removed from the code: Terraform destroys it");
-  for (const { from, to, moved } of renamed) {
-    if (moved) continue;
-    replaced.set(to.address, `its address changed from ${from.address}`);
-    if (STATEFUL_TYPES.test(to.type)) {
-      hazard(to, true, `construct path or ID changed (${from.path ?? from.address} -> ${to.path ?? to.address}): Terraform destroys the old address and creates the new one; keep the ID, or move the state (\`moveTo\`/\`moved\` block, \`terraform state mv\`)`);
-    }
-  }
-  for (const { from, to, diffs } of changed) {
-    const forceNew = FORCE_NEW[to.type];
-    const forcing = forceNew ? diffs.filter((d) => forceNew.test(pathText(d.path))) : [];
-    if (forcing.length > 0) {
-      const what = forcing.map((d) => `${pathText(d.path)} ${show(d, "oldValue")} -> ${show(d, "value")}`).join(", ");
-      replaced.set(to.address, what);
-      if (STATEFUL_TYPES.test(to.type)) hazard(to, true, `${what} cannot be changed in place: Terraform destroys and recreates it`);
-    }
+  for (const { from, to } of changed) {
     if (to.type === "google_sql_database_instance" && typeof from.body.database_version === "string" && typeof to.body.database_version === "string") {
       const a = majorVersion(from.body.database_version);
       const b = majorVersion(to.body.database_version);
@@ -181,25 +143,6 @@ function findHazards(
     }
     if (STATEFUL_TYPES.test(to.type) && from.body.deletion_protection !== false && to.body.deletion_protection === false) {
       hazard(to, false, "deletion_protection turned off");
-    }
-  }
-
-  // A replaced resource changes the values other resources read from it (a new random_id.hex renames
-  // the SQL instance that uses it): follow references in immutable arguments until nothing new is replaced.
-  for (let grew = true; grew && after; ) {
-    grew = false;
-    for (const r of after.resources) {
-      const forceNew = FORCE_NEW[r.type];
-      if (!forceNew || replaced.has(r.address)) continue;
-      for (const [key, value] of Object.entries(r.body)) {
-        if (!forceNew.test(key)) continue;
-        const cause = refsIn(value).find((ref) => replaced.has(ref.address));
-        if (!cause) continue;
-        replaced.set(r.address, `${key} reads ${cause.text}, which is replaced`);
-        if (STATEFUL_TYPES.test(r.type)) hazard(r, true, `${key} reads ${cause.text}, which is replaced (${replaced.get(cause.address)}): Terraform destroys and recreates it`);
-        grew = true;
-        break;
-      }
     }
   }
   return hazards;
@@ -210,65 +153,48 @@ function show(d: Difference, key: "value" | "oldValue"): string {
   return JSON.stringify((d as any)[key]);
 }
 
-function diffLine(d: Difference): string {
-  const p = pathText(d.path);
-  if (d.type === "CREATE") return `+ ${p} = ${truncate(JSON.stringify(d.value), 70)}`;
-  if (d.type === "REMOVE") return `- ${p} (was ${truncate(JSON.stringify(d.oldValue), 70)})`;
-  return `~ ${p}: ${truncate(JSON.stringify(d.oldValue), 50)} -> ${truncate(JSON.stringify(d.value), 50)}`;
+/** Why a replacement happens, with the cause it follows from: the flag's reason. */
+export function replacementReason(all: Map<string, Replacement>, r: Replacement): string {
+  if (!r.cause) {
+    return r.why.startsWith("construct path or ID changed")
+      ? `${r.why}: Terraform destroys the old address and creates the new one; keep the ID, or move the state (\`moveTo\`/\`moved\` block, \`terraform state mv\`)`
+      : `${r.why} cannot be changed in place: Terraform destroys and recreates it`;
+  }
+  const cause = all.get(r.cause)!;
+  const outcome = r.planned ? "Terraform destroys and recreates it" : r.stack === cause.stack ? "destroyed with it; a later apply recreates it" : `destroyed with it; the next apply of ${r.stack} recreates it`;
+  return `${r.why}, which is replaced (${cause.why}): ${outcome}`;
+}
+
+/** A stack in the older synth and not in this one: its resources stay deployed, unmanaged, until destroyed. */
+function removedStackHazard(stack: StackModel, against: string): Hazard {
+  const stateful = stack.resources.filter((r) => STATEFUL_TYPES.test(r.type));
+  const list = stateful.length > 0 ? stateful.map((r) => `${r.path ?? r.address} (${r.type})`).join(", ") : "none";
+  return {
+    stack: stack.name,
+    address: stack.name,
+    type: "stack",
+    destroys: true,
+    reason: `stack ${stack.name} is in ${against} but not in this synth: cdktf no longer plans it, so its ${stack.resources.length} resources stay deployed without code, ` +
+      `until someone destroys the stack (\`cdktf destroy ${stack.name}\` from the older checkout) and their data with it. Stateful resources: ${list}`,
+  };
 }
 
 /** Compares an environment's stacks in two synths; `before` is undefined when the environment is new. */
-export function compareEnvironment(before: EnvironmentModel | undefined, after: EnvironmentModel): StackChanges[] {
+export function compareEnvironment(before: EnvironmentModel | undefined, after: EnvironmentModel, against = "the older synth"): EnvironmentChanges {
   const names = [...new Set([...(before?.stacks ?? []), ...after.stacks].map((s) => s.name))];
   const order = (n: string) => after.stacks.findIndex((s) => s.name === n);
   names.sort((a, b) => (order(a) === -1 ? 99 : order(a)) - (order(b) === -1 ? 99 : order(b)) || a.localeCompare(b));
-  return names.map((n) => compareStack(before?.stacks.find((s) => s.name === n), after.stacks.find((s) => s.name === n)));
-}
-
-export function changesSection(after: EnvironmentModel, before: EnvironmentModel | undefined, against: string | undefined): Section {
-  if (against === undefined) {
-    return { title: TITLE, markdown: "Not compared: run with `--against <previous cdktf.out>` to see what this synth adds, removes and replaces.", flags: [] };
+  const stacks = names.map((n) => compareStack(before?.stacks.find((s) => s.name === n), after.stacks.find((s) => s.name === n)));
+  const replaced = propagate(after, before, stacks.flatMap((c) => c.direct));
+  const hazards: Hazard[] = [];
+  for (const c of stacks) {
+    const gone = c.status === "removed" ? before?.stacks.find((s) => s.name === c.stack) : undefined;
+    if (gone) hazards.push(removedStackHazard(gone, against));
+    for (const r of replaced.values()) {
+      if (r.stack !== c.stack || !STATEFUL_TYPES.test(r.resource.type)) continue;
+      hazards.push({ stack: r.stack, address: r.resource.address, type: r.resource.type, path: r.resource.path, destroys: true, reason: replacementReason(replaced, r), replacement: r });
+    }
+    hazards.push(...c.hazards);
   }
-  const all = compareEnvironment(before, after);
-  const hazards = all.flatMap((c) => c.hazards);
-  const flags: Flag[] = hazards.map((h) => ({
-    severity: h.destroys ? "loud" : "warn",
-    section: TITLE,
-    message: `${h.destroys ? "DESTROYS " : ""}${h.type}: ${h.reason}`,
-    where: h.path ?? h.address,
-  }));
-  const destroying = hazards.filter((h) => h.destroys);
-  const prominent = destroying.length > 0
-    ? paragraphs(
-        `#### ⛔ ${destroying.length} stateful resource${destroying.length === 1 ? "" : "s"} destroyed or recreated`,
-        destroying.map((h) => `- **${h.stack}** ${code(h.path ?? h.address)} (${code(h.type)}): ${h.reason}`).join("\n"),
-      )
-    : "No stateful resource is destroyed or recreated.";
-  const careful = hazards.filter((h) => !h.destroys);
-
-  const perStack = all.map((c) => {
-    const replacedCount = c.changed.filter(({ to }) => c.replaced.has(to.address)).length;
-    const counts = `${c.added.length} added, ${c.removed.length} removed, ${c.renamed.length} renamed, ${c.changed.length} changed (${replacedCount} replaced)`;
-    const rows: string[][] = [
-      ...c.added.map((r) => ["added", code(r.type), code(r.path ?? r.address), ""]),
-      ...c.removed.map((r) => ["removed", code(r.type), code(r.path ?? r.address), STATEFUL_TYPES.test(r.type) ? "stateful" : ""]),
-      ...c.renamed.map(({ from, to, moved }) => [moved ? "moved" : "renamed (destroy + create)", code(to.type), `${code(describe(from))} -> ${code(describe(to))}`, ""]),
-      ...c.changed.map(({ to, diffs }) => [c.replaced.has(to.address) ? "replaced" : "changed", code(to.type), code(to.path ?? to.address), diffs.slice(0, 8).map((d) => code(diffLine(d))).join("<br>") + (diffs.length > 8 ? `<br>… ${diffs.length - 8} more` : "")]),
-    ];
-    const status = c.status === "changed" ? counts : `stack ${c.status}; ${counts}`;
-    return paragraphs(
-      `#### ${code(c.stack)}: ${status}`,
-      c.settings.map((s) => `- ${s}`).join("\n"),
-      table(["Change", "Type", "Resource", "Details"], rows, "_No resource changes._"),
-    );
-  });
-
-  const markdown = paragraphs(
-    `Compared with ${code(against)}${before ? "" : " (the environment is new there)"}.`,
-    prominent,
-    careful.length > 0 && "#### Changes that need care",
-    careful.length > 0 && careful.map((h) => `- **${h.stack}** ${code(h.path ?? h.address)}: ${h.reason}`).join("\n"),
-    ...perStack,
-  );
-  return { title: TITLE, markdown, flags };
+  return { stacks, replaced, hazards };
 }

@@ -72,18 +72,26 @@ function helmImages(r: ResourceModel): ImageUse[] {
 
 function imageFlags(use: ImageUse): { pin: string; flags: Flag[] } {
   // A repository with the chart's default tag is pinned by the chart version.
-  if (use.image.endsWith("(chart's default tag)")) return { pin: "chart default (pinned by chart version)", flags: [] };
+  if (use.image.endsWith("(chart's default tag)")) return { pin: "chart default (fixed by the chart version)", flags: [] };
   const pin = imagePin(use.image.replace(/^\(all images of the chart\)/, "x"));
-  const floating = pin.kind === "latest" || pin.kind === "none";
-  const flags: Flag[] = floating
-    ? [{ severity: "warn", section: TITLE, message: `image ${use.image} floats (${pin.detail}): each pull may run different code`, where: where(use.resource), label: `floating (${pin.detail})` }]
-    : [];
-  const label = pin.kind === "digest" ? `digest ${code(pin.detail)}` : pin.kind === "tag" ? `tag ${code(pin.detail)} (mutable)` : pin.detail;
-  return { pin: label, flags };
+  const flag = (message: string, label: string): Flag[] => [{ severity: "warn", section: TITLE, message, where: where(use.resource), label }];
+  if (pin.kind === "latest" || pin.kind === "none") {
+    return { pin: pin.detail, flags: flag(`image ${use.image} floats (${pin.detail}): each pull may run different code`, `floating (${pin.detail})`) };
+  }
+  // A tag fixes what Terraform sends; the registry can point it at new content (a re-push), a digest cannot move.
+  if (pin.kind === "tag") {
+    return {
+      pin: `tag ${code(pin.detail)}: pinned for Terraform, mutable in the registry`,
+      flags: flag(`image ${use.image} is pinned by tag only: pinned for Terraform, mutable in the registry (a re-pushed tag runs other code on the next pull); pin a digest (image@sha256:...) to make it immutable`, "tag only (mutable in the registry)"),
+    };
+  }
+  return { pin: pin.kind === "digest" ? `digest ${code(pin.detail)} (immutable)` : pin.detail, flags: [] };
 }
 
 export function supplyChainSection(env: EnvironmentModel): Section {
   const flags: Flag[] = [];
+  // One flag per image, however many workloads run it; every row still shows its pin.
+  const flagged = new Set<string>();
   const imageRows: string[][] = [];
   const chartRows: string[][] = [];
   for (const stack of env.stacks) {
@@ -91,7 +99,8 @@ export function supplyChainSection(env: EnvironmentModel): Section {
       const uses = isHelmRelease(r) ? helmImages(r) : /^kubernetes_/.test(r.type) ? workloadImages(r) : [];
       for (const use of uses) {
         const { pin, flags: own } = imageFlags(use);
-        flags.push(...own);
+        if (!flagged.has(use.image)) flags.push(...own);
+        flagged.add(use.image);
         imageRows.push([code(use.image), pin, code(`${r.address} ${use.source}`), flagCell(own)]);
       }
       if (isHelmRelease(r)) {
@@ -111,6 +120,7 @@ export function supplyChainSection(env: EnvironmentModel): Section {
     flagList(flags),
     "#### Container images",
     table(["Image", "Pinned by", "Where", "Flags"], imageRows, "_No container images in the JSON._"),
+    imageRows.length > 0 && "A tag is what Terraform pins: the registry can move it to other content, so only a digest (`image@sha256:...`, accepted for the Metaflow images in `services.images`) fixes what runs.",
     chartRows.length > 0 && "Images a chart does not override come from its defaults, fixed by the chart version.",
     "#### Helm charts",
     table(["Release", "Chart", "Namespace", "Defined at", "Flags"], chartRows, "_No Helm releases._"),
