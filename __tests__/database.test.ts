@@ -21,6 +21,12 @@ describe("Cloud SQL", () => {
     expect(instance.settings.deletion_protection_enabled).toBe(true);
   });
 
+  test("its databases are never dropped by Terraform, so a replacement stops at the instance's protection first", () => {
+    const databases = Object.values<any>(resourcesOf(infraJson, "google_sql_database"));
+    expect(databases).toHaveLength(2);
+    for (const d of databases) expect(d.deletion_policy).toBe("ABANDON");
+  });
+
   test("keeps backups with point-in-time recovery", () => {
     expect(instance.settings.backup_configuration).toMatchObject({
       enabled: true,

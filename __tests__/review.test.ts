@@ -177,8 +177,9 @@ describe("what is lost, and what goes with it", () => {
       expect(tree).toContain(`\n    - ${child.endsWith("database") ? "⛔ " : ""}\`dev-infra/${child}\``);
     }
     expect(tree).toContain("`deletion_protection` is on: the apply fails when it reaches this destroy, before the resource is deleted");
-    // The databases are replaced in the same apply and, as dependents, destroyed before the instance's destroy fails.
-    expect(tree).toContain("so `dev-infra/database/argo-database`, `dev-infra/database/metaflow-database`, `dev-infra/identity/sa-cloudsql-client` are deleted before the apply stops.");
+    // The databases are abandoned, not dropped (deletion_policy ABANDON): only the IAM grant goes before the apply stops.
+    expect(tree).toContain("so `dev-infra/identity/sa-cloudsql-client` is deleted before the apply stops.");
+    expect(tree).toMatch(/`dev-infra\/database\/metaflow-database` \(`google_sql_database`\): [^\n]*Terraform only forgets it \(`deletion_policy` ABANDON\)/);
     expect(markdown).toMatch(/#### `dev-infra`: 0 added, 0 removed, 0 renamed, 1 changed \(1 replaced\), 6 destroyed with what they depend on/);
   });
 

@@ -134,6 +134,9 @@ export class Database extends Construct {
       project: this.instance.project,
       instance: this.instance.name,
       name,
+      // Dropping the database is the data loss itself: destroy and replace leave it to the instance, whose
+      // deletion protection stops the apply first (with DELETE, Terraform would drop the data before reaching it).
+      deletionPolicy: "ABANDON",
     });
     const user = new SqlUser(this, `${name}-user`, {
       project: this.instance.project,

@@ -72,6 +72,8 @@ function protection(all: Map<string, Replacement>, rep: Replacement): string | u
 
 /** "Data lost: ...; <what protection does>" for a replaced stateful resource, or undefined. */
 export function dataLoss(env: EnvironmentModel, all: Map<string, Replacement>, rep: Replacement): string | undefined {
+  // Terraform only forgets an object whose deletion_policy is ABANDON; the data goes (or stays) with its parent.
+  if (rep.resource.body.deletion_policy === "ABANDON") return "Terraform only forgets it (`deletion_policy` ABANDON): the data stays with the instance.";
   const stack = env.synth.stacks.find((s) => s.name === rep.stack);
   const what = stack && lost(env, stack, rep.resource);
   if (!what) return undefined;
