@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { addEnvironments, EnvironmentStacks } from "../lib/app";
-import { parseConfig } from "../lib/config";
+import { ConfigError, parseConfig } from "../lib/config";
 
 /** The shipped `environments.json`, parsed as raw JSON. */
 export function defaultRawConfig(): any {
@@ -104,4 +104,18 @@ export function allImages(json: any): { where: string; image: string }[] {
   };
   for (const r of Object.values<any>(resourcesOf(json, "helm_release"))) walk(JSON.parse(r.values[0]), `helm:${r.name}`);
   return found;
+}
+
+/** Asserts that `dev` changed by `mutate` is refused with a line naming `field` and matching `rule`. */
+export function expectRefused(mutate: (env: any, raw: any) => void, field: string, rule: RegExp): void {
+  let error: unknown;
+  try {
+    parseConfig(devConfig(mutate));
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  const line = (error as ConfigError).issues.find((i) => i.includes(`field "${field}"`));
+  expect(line).toBeDefined();
+  expect(line).toMatch(rule);
 }
