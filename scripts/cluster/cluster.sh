@@ -142,12 +142,13 @@ start_cluster() {
   kubeconfig "$PKI/kcm.kubeconfig" system:kube-controller-manager "$KCM_TOKEN"
   kubeconfig "$PKI/scheduler.kubeconfig" system:kube-scheduler "$SCHED_TOKEN"
 
-  # Namespace finalization, Deployments/ReplicaSets, garbage collection, the
+  # Each controller with its own service account and the bootstrap RBAC roles
+  # (as kubeadm runs it). Namespace finalization, Deployments/ReplicaSets, GC, the
   # default service accounts, and the node-lifecycle controller that lifts the
   # not-ready taint off the Ready fake node.
   start_bg kube-controller-manager "$K8S_BIN/kube-controller-manager" --kubeconfig "$PKI/kcm.kubeconfig" \
     --authentication-kubeconfig "$PKI/kcm.kubeconfig" --authorization-kubeconfig "$PKI/kcm.kubeconfig" \
-    --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false --use-service-account-credentials=false \
+    --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false --use-service-account-credentials=true \
     --service-account-private-key-file "$PKI/sa.key" --root-ca-file "$PKI/ca.crt" \
     --controllers '*,-bootstrapsigner,-tokencleaner' --concurrent-gc-syncs 5 --node-monitor-grace-period 40s
   start_bg kube-scheduler "$K8S_BIN/kube-scheduler" --kubeconfig "$PKI/scheduler.kubeconfig" \
