@@ -7,7 +7,10 @@
 # plan (must be empty), rbac, metaflow, destroy, leftovers.
 # Env: METAFLOW_GCP_CACHE        where built tools live (default ~/.cache/metaflow-gcp)
 #      CLUSTER_TEST_SKIP_SYNTH=1 reuse an existing cdktf.out
-#      CLUSTER_TEST_STACKS       services stacks to test (default: all <env>-services)
+#      CLUSTER_TEST_STACKS       services stacks to test (default: every <env>-services of
+#                                environments.json, then opts-services of
+#                                scripts/cluster/options-environments.json, the config that
+#                                exercises the options: namespaces, replicas, flow runners)
 #      CLUSTER_TEST_PLANT        plant one fault: selector|diff|verb|namespace (the run must fail)
 #      CLUSTER_TEST_KEEP=1       keep the scratch dir (its path is printed)
 #      CLUSTER_TEST_VERBOSE=1    print every access review
@@ -70,15 +73,20 @@ step() {
 quiet() { "$@" >>"$STEP_LOG" 2>&1; }   # run a tool, its output to the step's log
 tf() { # init|apply|plan|destroy args...: terraform in the stack's scratch dir, bounded
   local cmd=$1; shift
-  (cd "$DIR" && timeout "$TF_TIMEOUT" "$TF" "$cmd" -no-color -input=false "$@")
+  (cd "$DIR" && SSL_CERT_FILE=$TRUST timeout "$TF_TIMEOUT" "$TF" "$cmd" -no-color -input=false "$@")
 }
 
 # --- tools ------------------------------------------------------------------------
 toolchain() { quiet bash scripts/validate/toolchain.sh && TF=$(find_terraform) && [ -n "$TF" ]; }
 build() { bash "$CLUSTER_DIR/build.sh" 2>&1 | sed 's/^/  /'; return "${PIPESTATUS[0]}"; }
+OPTIONS_CONFIG=$CLUSTER_DIR/options-environments.json
+OPTIONS_STACKS=$WORK/synth-options/stacks
 synth() {
-  if [ "${CLUSTER_TEST_SKIP_SYNTH:-}" = 1 ] && [ -d "$STACKS" ]; then echo "  reusing $STACKS"; return; fi
-  quiet npm run --silent synth
+  if [ "${CLUSTER_TEST_SKIP_SYNTH:-}" = 1 ] && [ -d "$STACKS" ]; then echo "  reusing $STACKS"
+  else quiet npm run --silent synth || return 1; fi
+  # The options config, synthesized into the scratch dir.
+  METAFLOW_GCP_CONFIG=$OPTIONS_CONFIG quiet npm run --silent synth -- --output "$WORK/synth-options" || return 1
+  echo "  $(cd "$STACKS" && ls -d -- *-services | tr '\n' ' ')from environments.json; $(cd "$OPTIONS_STACKS" && ls -d -- *-services | tr '\n' ' ')from $(basename "$OPTIONS_CONFIG")"
 }
 step toolchain toolchain
 step build build
@@ -89,12 +97,23 @@ for p in "${PROVIDERS[@]}"; do
   read -r name pinned built _ <<<"$p"
   [ "$pinned" = "$built" ] || PINS+=("$name=$built")
 done
-SERVICES=${CLUSTER_TEST_STACKS:-$(cd "$STACKS" && ls -d -- *-services 2>/dev/null | tr '\n' ' ')}
-[ -n "$SERVICES" ] || die "no <env>-services stack in $STACKS"
+# "stacks-dir/stack" for each services stack to test.
+SERVICES=()
+for d in "$STACKS" "$OPTIONS_STACKS"; do
+  for s in $(cd "$d" && ls -d -- *-services 2>/dev/null); do
+    if [ -z "${CLUSTER_TEST_STACKS:-}" ] || [[ " $CLUSTER_TEST_STACKS " == *" $s "* ]]; then SERVICES+=("$d/$s"); fi
+  done
+done
+[ ${#SERVICES[@]} -gt 0 ] || die "no services stack to test (CLUSTER_TEST_STACKS=${CLUSTER_TEST_STACKS:-})"
 
 # --- the cluster -------------------------------------------------------------------------
 start() {
   start_cluster
+  # The stack names no CA when it reaches GKE's DNS endpoint, whose certificate
+  # is publicly trusted: Terraform and its providers then trust the local CA
+  # the same way, as one more root of the system's bundle (SSL_CERT_FILE).
+  TRUST=$PKI/trust.pem
+  cat /etc/ssl/certs/ca-certificates.crt "$PKI/ca.crt" >"$TRUST" 2>/dev/null || cp "$PKI/ca.crt" "$TRUST"
   echo "  $KUBE_HOST: etcd $ETCD_VERSION, kube-apiserver/controller-manager/scheduler $K8S_VERSION, kwok $KWOK_VERSION (node cluster-test-node Ready)"
 }
 step start start
@@ -103,14 +122,15 @@ step fake-gcs start_fake_gcs
 
 # --- each services stack ------------------------------------------------------------------
 TF_TIMEOUT=900
-prepare() { # stack
-  local env=${1%-services}
-  DIR=$WORK/$1
+prepare() { # stacks-dir/stack
+  local src=$1 stack=${1##*/} env
+  env=${stack%-services}
+  STACK=$stack DIR=$WORK/$stack
   rm -rf "$DIR"; mkdir -p "$DIR"
-  cp -R "$STACKS/$1/." "$DIR/"
+  cp -R "$src/." "$DIR/"
   rm -rf "$DIR/.terraform" "$DIR/.terraform.lock.hcl"
-  [ -f "$STACKS/$env-infra/cdk.tf.json" ] || { echo "  no $env-infra stack for $1"; return 1; }
-  python3 "$CLUSTER_DIR/stack.py" prepare "$DIR/cdk.tf.json" "$STACKS/$env-infra/cdk.tf.json" "$DIR" \
+  [ -f "${src%/*}/$env-infra/cdk.tf.json" ] || { echo "  no $env-infra stack for $stack"; return 1; }
+  python3 "$CLUSTER_DIR/stack.py" prepare "$DIR/cdk.tf.json" "${src%/*}/$env-infra/cdk.tf.json" "$DIR" \
     "${KUBE_HOST#https://}" "$KUBE_CA" "$ADMIN_TOKEN" "$BUCKET" "$PLANT" "${PINS[@]}"
 }
 init() { quiet tf init; }
@@ -137,7 +157,7 @@ res = s.get("values", {}).get("root_module", {}).get("resources", [])
 print(" ".join(sorted(r["values"]["metadata"][0]["name"] for r in res if r["type"] == "kubernetes_namespace_v1")))'
 }
 rbac() {
-  python3 "$CLUSTER_DIR/kube.py" rbac "$EXPECT" "runner=$RUNNER_USER"
+  python3 "$CLUSTER_DIR/kube.py" rbac "$EXPECT" "$STACK"
 }
 destroy() {
   local ns rc=0
@@ -156,8 +176,9 @@ destroy() {
 }
 leftovers() { python3 "$CLUSTER_DIR/kube.py" leftovers $LAST_NS; }
 
-for s in $SERVICES; do
-  step "prepare $s" prepare "$s"
+for src in "${SERVICES[@]}"; do
+  s=${src##*/}
+  step "prepare $s" prepare "$src"
   step "init $s" init
   step "apply $s" apply
   step "endpoints $s" endpoints

@@ -73,21 +73,31 @@ KC
 token() { openssl rand -hex 24; }
 
 # Users of the token file (token,user,uid,"groups"). The admin is in
-# system:masters; the flow runner is an ordinary authenticated user whose
-# rights come only from the stack's RBAC objects; the control-plane components
-# use the users the default RBAC policy grants their roles to.
+# system:masters; every user that rbac-expectations.json names (flow runners,
+# a member of a flow-runner group, an outsider) is an ordinary authenticated
+# user whose rights come only from the stack's RBAC objects; the control-plane
+# components use the users the default RBAC policy grants their roles to.
 write_users() {
-  ADMIN_TOKEN=$(token) RUNNER_TOKEN=$(token) KCM_TOKEN=$(token) SCHED_TOKEN=$(token)
-  # The flow runner and its group are those of the RBAC expectations.
-  RUNNER_USER=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["subjects"]["runner"])' "$EXPECT")
-  RUNNER_GROUP=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["subjects"]["runner_group"])' "$EXPECT")
+  ADMIN_TOKEN=$(token) KCM_TOKEN=$(token) SCHED_TOKEN=$(token)
   {
     echo "$ADMIN_TOKEN,cluster-test-admin,uid-admin,\"system:masters\""
-    echo "$RUNNER_TOKEN,$RUNNER_USER,uid-runner,\"$RUNNER_GROUP\""
     echo "$KCM_TOKEN,system:kube-controller-manager,uid-kcm,"
     echo "$SCHED_TOKEN,system:kube-scheduler,uid-sched,"
   } >"$PKI/tokens.csv"
-  chmod 600 "$PKI/tokens.csv"
+  local i=0 user groups t
+  : >"$PKI/users.txt"
+  while IFS='|' read -r user groups; do
+    i=$((i + 1)); t=$(token)
+    echo "$t,$user,uid-user-$i,\"$groups\"" >>"$PKI/tokens.csv"
+    echo "$user $t" >>"$PKI/users.txt"
+  done < <(python3 "$CLUSTER_DIR/kube.py" users "$EXPECT")
+  chmod 600 "$PKI/tokens.csv" "$PKI/users.txt"
+}
+user_kubeconfig() { # user -> path of a kubeconfig with that user's token
+  local f=$PKI/users/$1.kubeconfig
+  mkdir -p "$PKI/users"
+  [ -f "$f" ] || kubeconfig "$f" "$1" "$(awk -v u="$1" '$1 == u {print $2}' "$PKI/users.txt")"
+  echo "$f"
 }
 
 # A throwaway CA and a serving certificate for 127.0.0.1, so that clients
@@ -138,7 +148,6 @@ start_cluster() {
   wait_for 90 "kube-apiserver /readyz" kube-apiserver api_ok /readyz
 
   kubeconfig "$PKI/admin.kubeconfig" cluster-test-admin "$ADMIN_TOKEN"
-  kubeconfig "$PKI/runner.kubeconfig" "$RUNNER_USER" "$RUNNER_TOKEN"
   kubeconfig "$PKI/kcm.kubeconfig" system:kube-controller-manager "$KCM_TOKEN"
   kubeconfig "$PKI/scheduler.kubeconfig" system:kube-scheduler "$SCHED_TOKEN"
 

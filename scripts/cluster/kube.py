@@ -8,10 +8,11 @@ with the CA in $KUBE_CA. Every wait is bounded.
   kube.py node-ready NAME           exit 0 if the node is Ready and untainted
   kube.py crds apply|delete         the test-only argoproj.io CRDs (see CRDS)
   kube.py endpoints NS...           every Service in NS... has a ready endpoint (waits up to 60 s)
-  kube.py rbac FILE [name=value...]  SubjectAccessReviews for every row of FILE; exit 1 on a mismatch
-  kube.py can USER VERB GROUP RESOURCE NS   exit 0 if USER may
+  kube.py rbac FILE [STACK]         SubjectAccessReviews for every row of FILE; exit 1 on a mismatch
+  kube.py users FILE                every user FILE names, "user|groups", for the token file
+  kube.py name FILE STACK KEY       a namespace or subject of FILE for STACK (jobs, runner, ...)
   kube.py gcs-count URL BUCKET      how many objects BUCKET of the GCS emulator at URL holds
-  kube.py metaflow FILE NAME...     check what `argo-workflows create/trigger` made for flows NAME...
+  kube.py metaflow FILE STACK NAME...   check what `argo-workflows create/trigger` made for flows NAME...
   kube.py reap SECONDS NS...        while running, force-delete pods stuck Terminating in NS...
   kube.py leftovers NS...           exit 1 if NS... or any object labelled as ours remains
   kube.py get PATH                  print the JSON at PATH
@@ -209,35 +210,52 @@ def subject(row):
     return row["user"], list(row.get("groups", [])) + ["system:authenticated"], f"user {row['user']}"
 
 
-def review(user, groups, verb, group, resource, namespace="", subresource=""):
+def review(user, groups, verb, group, resource, namespace="", subresource="", name=""):
     attrs = {"verb": verb, "resource": resource, "group": group}
-    if namespace:
-        attrs["namespace"] = namespace
-    if subresource:
-        attrs["subresource"] = subresource
+    for k, v in (("namespace", namespace), ("subresource", subresource), ("name", name)):
+        if v:
+            attrs[k] = v
     sar = call("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", {
         "apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview",
         "spec": {"user": user, "groups": groups, "resourceAttributes": attrs}})
     return bool(sar["status"].get("allowed"))
 
 
-def expectations(path, extra=None):
+def expectations(path, stack=None):
+    """(names, features, rows) of the expectations file for a stack: its
+    namespaces and subjects, with the stack's overrides, filled into the rows."""
     spec = json.load(open(path))
-    names = {**spec["namespaces"], **spec.get("subjects", {}), **(extra or {})}
+    over = spec.get("stacks", {}).get(stack or "", {})
+    names = {**spec["namespaces"], **over.get("namespaces", {}), **spec["subjects"], **over.get("subjects", {})}
+    features = {"runner-group": bool(names.get("runner_group"))}
 
     def fmt(v):
-        return v.format(**names) if isinstance(v, str) else [fmt(x) for x in v] if isinstance(v, list) else v
+        if isinstance(v, str):
+            return v.format(**names)
+        if isinstance(v, list):
+            return [x for x in (fmt(x) for x in v) if x != ""]
+        return v
     rows = [{k: fmt(v) for k, v in row.items()} for row in spec["rows"]]
-    return spec, names, rows
+    return names, features, rows
 
 
-def rbac(path, extra=None):
+def users(path):
+    """Every user the rows name, with its groups, over all stacks: "user|group,group"."""
+    spec = json.load(open(path))
+    found = {}
+    for stack in [None, *spec.get("stacks", {})]:
+        _, _, rows = expectations(path, stack)
+        for row in rows:
+            if "user" in row:
+                found.setdefault(row["user"], set()).update(row.get("groups", []))
+    return [f"{u}|{','.join(sorted(g))}" for u, g in sorted(found.items())]
+
+
+def rbac(path, stack=None):
     """A SubjectAccessReview, answered by the API server's RBAC authorizer, for
-    every row of the expectations file; rows that need a feature the file marks
-    as absent from the stack are counted as skipped."""
-    spec, names, rows = expectations(path, extra)
-    features = spec.get("features", {})
-    failed = done = 0
+    every row of the expectations file."""
+    names, features, rows = expectations(path, stack)
+    failed = done = allowed_rows = 0
     skipped = {}
     for row in rows:
         need = row.get("requires")
@@ -246,10 +264,14 @@ def rbac(path, extra=None):
             continue
         user, groups, who = subject(row)
         allowed = review(user, groups, row["verb"], row.get("group", ""), row["resource"],
-                         row.get("namespace", ""), row.get("subresource", ""))
+                         row.get("namespace", ""), row.get("subresource", ""), row.get("name", ""))
         done += 1
+        allowed_rows += bool(row["allowed"])
         res = (row.get("group") + "/" if row.get("group") else "") + row["resource"] + \
-              ("/" + row["subresource"] if row.get("subresource") else "")
+              ("/" + row["subresource"] if row.get("subresource") else "") + \
+              (" " + row["name"] if row.get("name") else "")
+        if row.get("groups"):
+            who += f" (groups {', '.join(row['groups'])})"
         line = f"{who} {row['verb']} {res} in {row.get('namespace') or '(all namespaces)'}: " \
                f"{'allowed' if allowed else 'denied'}"
         if allowed != row["allowed"]:
@@ -258,16 +280,16 @@ def rbac(path, extra=None):
                   + (f" ({row['why']})" if row.get("why") else ""))
         elif os.environ.get("CLUSTER_TEST_VERBOSE"):
             print(f"  ok {line}")
-    allowed_rows = sum(1 for r in rows if r["allowed"] and not (r.get("requires") and not features.get(r["requires"])))
-    print(f"  {done - failed} of {done} access reviews as expected ({allowed_rows} allowed, "
-          f"{done - allowed_rows} denied rows)" +
-          "".join(f"; {n} rows skipped: {spec.get('feature_notes', {}).get(k, k)}" for k, n in skipped.items()))
+    print(f"  {done - failed} of {done} access reviews as expected ({allowed_rows} allowed, {done - allowed_rows} denied rows;"
+          f" flow runner {names['runner']}{', group ' + names['runner_group'] if names.get('runner_group') else ''})" +
+          "".join(f"; {n} rows skipped (feature {k} off)" for k, n in skipped.items()))
     if failed:
         sys.exit(1)
 
 
-def can(user, verb, group, resource, namespace):
-    return review(user, ["system:authenticated"], verb, group, resource, namespace)
+def name_of(path, stack, key):
+    names, _, _ = expectations(path, stack)
+    return names[key]
 
 
 # --- pods stuck Terminating, leftovers -----------------------------------------------
@@ -391,8 +413,8 @@ def ours(path):
     return labels.get(k) == v
 
 
-def metaflow(path, flows):
-    spec, names, _ = expectations(path)
+def metaflow(path, stack, flows):
+    names, _, _ = expectations(path, stack)
     ns = names["jobs"]
     problems, seen = [], []
 
@@ -505,13 +527,15 @@ def main(argv):
     elif cmd == "endpoints":
         endpoints(args)
     elif cmd == "rbac":
-        rbac(args[0], dict(a.split("=", 1) for a in args[1:]))
-    elif cmd == "can":
-        sys.exit(0 if can(*args) else 1)
+        rbac(args[0], args[1] if len(args) > 1 else None)
+    elif cmd == "users":
+        print("\n".join(users(args[0])))
+    elif cmd == "name":
+        print(name_of(args[0], args[1], args[2]))
     elif cmd == "gcs-count":
         print(gcs_count(*args))
     elif cmd == "metaflow":
-        metaflow(args[0], args[1:])
+        metaflow(args[0], args[1], args[2:])
     elif cmd == "reap":
         reap(float(args[0]), args[1:])
     elif cmd == "leftovers":

@@ -1,15 +1,16 @@
 # shellcheck shell=bash
 # The real Metaflow client against the local cluster, for
 # scripts/cluster/cluster-test.sh. Sourced, not run; needs cluster.sh.
-#  - metaflow_client: a venv with requirements-metaflow.txt (pinned), cached
+#  - metaflow_client: a venv with requirements/metaflow-client.txt (pinned), cached
 #    by the file's hash in $CACHE/metaflow-client-<hash>/;
 #  - start_fake_gcs: fake-gcs-server on 127.0.0.1 with the fixture's bucket,
 #    and a local OAuth token endpoint for throwaway Google credentials;
-#  - metaflow_check: config.json from the stack's published config, a local
+#  - metaflow_check: as the flow runner, config.json and requirements.txt from
+#    the published ConfigMap (checked equal to what was installed), a local
 #    run with the gs datastore, argo-workflows create/trigger, and checks of
 #    what Metaflow created (kube.py metaflow).
 
-REQUIREMENTS=$ROOT/requirements-metaflow.txt
+REQUIREMENTS=$ROOT/requirements/metaflow-client.txt
 BUCKET=metaflow-cluster-test   # the fixture's bucket_name (stack.py) is this
 
 metaflow_client() {
@@ -72,24 +73,31 @@ metaflow_check() {
   MF_HOME=$WORK/metaflowconfig-${DIR##*/}
   rm -rf "$MF_HOME" "$WORK/flows"; mkdir -p "$MF_HOME"
   cp -R "$CLUSTER_DIR/flows" "$WORK/flows"
-  # As END_USER_SETUP says: the stack's published config is config.json.
-  (cd "$DIR" && "$TF" output -no-color -json metaflow_config) >"$MF_HOME/config.json" 2>>"$STEP_LOG" || return 1
-  local jobs_ns sa
-  jobs_ns=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["METAFLOW_KUBERNETES_NAMESPACE"])' "$MF_HOME/config.json")
-  # The flow runner's own kubeconfig when the stack grants it rights in the
-  # jobs namespace; today those come from GCP IAM (roles/container.developer),
-  # which no local cluster has, so the admin's is used and the line says so.
-  if python3 "$CLUSTER_DIR/kube.py" can "$RUNNER_USER" create argoproj.io workflowtemplates "$jobs_ns"; then
-    MF_KUBECONFIG=$PKI/runner.kubeconfig; echo "  kubeconfig: flow runner $RUNNER_USER"
-  else
-    MF_KUBECONFIG=$PKI/admin.kubeconfig
-    echo "  kubeconfig: admin (the stack grants $RUNNER_USER no Kubernetes role in $jobs_ns; on GKE that comes from GCP IAM)"
-  fi
+  local jobs_ns runner cm
+  jobs_ns=$(python3 "$CLUSTER_DIR/kube.py" name "$EXPECT" "$STACK" jobs)
+  runner=$(python3 "$CLUSTER_DIR/kube.py" name "$EXPECT" "$STACK" runner)
+  MF_KUBECONFIG=$(user_kubeconfig "$runner")
+  # As END_USER_SETUP says: the flow runner reads the ConfigMap metaflow-config
+  # with their own credentials; config.json is the client config, and
+  # requirements.txt must be exactly the pinned file this test installed.
+  cm=$WORK/configmap-$STACK.json
+  KUBE_TOKEN=$(awk -v u="$runner" '$1 == u {print $2}' "$PKI/users.txt") \
+    python3 "$CLUSTER_DIR/kube.py" get "/api/v1/namespaces/$jobs_ns/configmaps/metaflow-config" >"$cm" 2>>"$STEP_LOG" \
+    || { echo "  $runner cannot read ConfigMap $jobs_ns/metaflow-config"; return 1; }
+  python3 - "$cm" "$MF_HOME/config.json" "$REQUIREMENTS" <<'PY' || return 1
+import json, sys
+data = json.load(open(sys.argv[1]))["data"]
+json.loads(data["config.json"])
+open(sys.argv[2], "w").write(data["config.json"])
+if data.get("requirements.txt") != open(sys.argv[3]).read():
+    sys.exit("  requirements.txt of the ConfigMap differs from requirements/metaflow-client.txt")
+PY
+  echo "  as $runner: config.json and requirements.txt from ConfigMap $jobs_ns/metaflow-config (requirements identical to the tested file)"
   # The metadata service's image cannot run under kwok: metadata is local.
   mf hello_flow.py --datastore=gs run || { echo "  local run with --datastore=gs failed"; return 1; }
   echo "  hello_flow.py run --datastore=gs: OK ($(python3 "$CLUSTER_DIR/kube.py" gcs-count "$GCS_URL" "$BUCKET") objects in gs://$BUCKET)"
   mf hello_flow.py --datastore=gs argo-workflows create || { echo "  argo-workflows create (hello) failed"; return 1; }
   mf triggered_flow.py --datastore=gs argo-workflows create || { echo "  argo-workflows create (triggered) failed"; return 1; }
   mf triggered_flow.py --datastore=gs argo-workflows trigger || { echo "  argo-workflows trigger failed"; return 1; }
-  python3 "$CLUSTER_DIR/kube.py" metaflow "$EXPECT" clustertesthelloflow clustertesttriggeredflow
+  python3 "$CLUSTER_DIR/kube.py" metaflow "$EXPECT" "$STACK" clustertesthelloflow clustertesttriggeredflow
 }

@@ -53,6 +53,9 @@ def fixture_values(host, ca_pem, bucket):
         "bucket_name": bucket,
         "datastore_root": f"gs://{bucket}/metaflow",
         "sql_private_ip": "127.0.0.1",
+        # The Metaflow service account, which the stack binds as a flow runner.
+        "metaflow_service_account_email": f"metaflow@{project}.iam.gserviceaccount.com",
+        "metaflow_service_account_name": f"projects/{project}/serviceAccounts/metaflow@{project}.iam.gserviceaccount.com",
     }
 
 
@@ -118,9 +121,19 @@ def plant(tf, what):
                     return f"Role {role['metadata']['namespace']}/{role['metadata']['name']}: verb create on workflows removed"
         sys.exit("error: no Role grants create on workflows to plant the fault in")
     if what == "namespace":
-        cfg = tf["output"]["metaflow_config"]["value"]
-        cfg["METAFLOW_KUBERNETES_NAMESPACE"] = "default"
-        return "metaflow_config: METAFLOW_KUBERNETES_NAMESPACE = default"
+        # The published config (ConfigMap metaflow-config, and the metaflow_config output) names a wrong namespace.
+        done = []
+        for cm in r.get("kubernetes_config_map_v1", {}).values():
+            text = cm.get("data", {}).get("config.json")
+            if text and "METAFLOW_KUBERNETES_NAMESPACE" in text:
+                cm["data"]["config.json"] = re.sub(r'(\\?"METAFLOW_KUBERNETES_NAMESPACE\\?"\s*=\s*\\?")[^"\\]*',
+                                                   r"\g<1>default", text)
+                done.append(f"ConfigMap {cm['metadata']['name']}")
+        cfg = tf.get("output", {}).get("metaflow_config", {}).get("value")
+        if isinstance(cfg, dict):
+            cfg["METAFLOW_KUBERNETES_NAMESPACE"] = "default"
+            done.append("output metaflow_config")
+        return f"{' and '.join(done)}: METAFLOW_KUBERNETES_NAMESPACE = default"
     return None
 
 
@@ -165,6 +178,11 @@ def prepare(tf_json, infra_tf, state_dir, host, ca_file, token, bucket, what, pi
     for p in providers.get("kubernetes", []) + [h["kubernetes"] for h in providers.get("helm", [])]:
         if "client_certificate" in p or "exec" in p:
             sys.exit("error: a provider authenticates otherwise than with a token; update stack.py")
+    with_ca = [n for n in ("kubernetes", "helm") if any(
+        "cluster_ca_certificate" in (p if n == "kubernetes" else p["kubernetes"]) for p in providers.get(n, []))]
+    print(f"  providers kubernetes, helm: the admin's token; server verified with "
+          + ("the fixture's CA (cluster_ca_certificate)" if with_ca else
+             "the system trust store plus the local CA (SSL_CERT_FILE), as a publicly trusted endpoint"))
 
     # Nothing left may point at what was removed.
     for kind in ("resource", "data"):
