@@ -89,6 +89,9 @@ def references(obj):
     return set(re.findall(r"\b((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)", " ".join(re.findall(r"\$\{[^}]*\}", text))))
 
 
+REMOVED = {}  # address -> body of every removed block
+
+
 def remove(tf, kind, pred):
     """Remove blocks of tf[kind] (resource or data) whose (type, name, body) matches; returns addresses."""
     gone = []
@@ -96,8 +99,10 @@ def remove(tf, kind, pred):
     for rtype in list(blocks):
         for name in list(blocks[rtype]):
             if pred(rtype, name, blocks[rtype][name]):
+                addr = ("data." if kind == "data" else "") + f"{rtype}.{name}"
+                REMOVED[addr] = blocks[rtype][name]
                 del blocks[rtype][name]
-                gone.append(("data." if kind == "data" else "") + f"{rtype}.{name}")
+                gone.append(addr)
         if not blocks[rtype]:
             del blocks[rtype]
     return gone
@@ -184,12 +189,31 @@ def prepare(tf_json, infra_tf, state_dir, host, ca_file, token, bucket, what, pi
           + ("the fixture's CA (cluster_ca_certificate)" if with_ca else
              "the system trust store plus the local CA (SSL_CERT_FILE), as a publicly trusted endpoint"))
 
-    # Nothing left may point at what was removed.
+    # Nothing left may point at what was removed. A depends_on on a removed
+    # block is replaced by what that block itself depended on (transitively),
+    # so the order stays: the local chart, which depended on the argo-events
+    # release, still waits for the namespaces that release waited for.
+    def inherited(addr, seen=()):
+        body = REMOVED[addr]
+        deps = set(body.get("depends_on", [])) | {r for r in references(body)
+                                                  if not r.startswith(("var.", "local.", "each.", "count."))}
+        out = set()
+        for d in deps:
+            if d in REMOVED and d not in seen:
+                out |= inherited(d, seen + (addr,))
+            elif d not in REMOVED and d.split(".")[0] != "data" and d.split(".")[0] in tf.get("resource", {}):
+                out.add(d)
+        return out
     for kind in ("resource", "data"):
         for rtype, blocks in tf.get(kind, {}).items():
             for name, body in blocks.items():
                 if "depends_on" in body:
-                    body["depends_on"] = [d for d in body["depends_on"] if d not in gone]
+                    deps = []
+                    for d in body["depends_on"]:
+                        for e in sorted(inherited(d)) if d in gone else [d]:
+                            if e not in deps:
+                                deps.append(e)
+                    body["depends_on"] = deps
                     if not body["depends_on"]:
                         del body["depends_on"]
     dangling = sorted(references(tf) & gone)
