@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Build, once per version, the local control plane for scripts/cluster-test.sh
+# from the Go module proxy: etcd, kube-apiserver, kube-controller-manager,
+# kube-scheduler, kwok (with its stage files) and fake-gcs-server.
+# Each lands in $CACHE/cluster/<component>-<version>/ only when whole.
+# Safe to re-run: a built component is kept. See docs/validation.md.
+set -euo pipefail
+# shellcheck source=scripts/cluster/common.sh
+source "$(dirname "$0")/common.sh"
+
+command -v go >/dev/null || die "Go is needed to build the local cluster (https://go.dev/dl/)"
+# Static binaries; never switch Go toolchains behind our back.
+export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="-buildvcs=false"
+GOPROXY_URL=$(go env GOPROXY | tr ',|' '\n' | grep -v -E '^(direct|off)$' | head -n1)
+: "${GOPROXY_URL:=https://proxy.golang.org}"
+
+mkdir -p "$CLUSTER_CACHE"
+RUN=$(mktemp -d "$CLUSTER_CACHE/tmp.XXXXXX")
+trap 'rm -rf "$RUN"' EXIT
+TIMER=(); [ -x /usr/bin/time ] && TIMER=(/usr/bin/time -o "$RUN/time" -f "%e s wall, peak RSS %M KiB")
+
+cached() { # dir -> true if the component there is complete for this recipe
+  [ "$(cat "$1/.recipe" 2>/dev/null)" = "$CLUSTER_RECIPE" ]
+}
+finish() { # tmpdir dir start label: move a finished build into place
+  echo "$CLUSTER_RECIPE" >"$1/.recipe"
+  rm -rf "$2"; mv "$1" "$2"
+  log "cluster $4: built in $((SECONDS - $3)) s${TIMES:+ ($TIMES)}"
+}
+run_go() { # dir go-args... : chatter to a log shown only on failure; sums up time
+  local dir=$1; shift
+  : >"$RUN/time"
+  if ! (cd "$dir" && "${TIMER[@]}" go "$@") >>"$RUN/build.log" 2>&1; then
+    tail -n 40 "$RUN/build.log" >&2
+    die "go $* failed in $dir"
+  fi
+  [ ! -s "$RUN/time" ] || TIMES="${TIMES:+$TIMES; }$1: $(cat "$RUN/time")"
+}
+mod_file() { # module version -> its go.mod, from the proxy
+  curl -fsSL --retry 3 "$GOPROXY_URL/$1/@v/$2.mod" || die "the Go module proxy did not serve $1@$2.mod"
+}
+
+# A module whose go.mod replaces sibling modules with local paths (which a module
+# zip leaves out) cannot be built with `go install`. A wrapper module requires it
+# and replaces each of those siblings with its published release instead; the
+# list is read from the .mod file itself, so nothing is written by hand.
+wrapper() { # dir module version sibling-version pattern cmd...
+  local dir=$1 module=$2 version=$3 sib=$4 pattern=$5; shift 5
+  local mod
+  mkdir -p "$dir"
+  mod=$(mod_file "$module" "$version")
+  {
+    echo "module metaflow-gcp.local/cluster-build"
+    echo
+    grep -m1 -E '^go ' <<<"$mod"
+    grep -E '^godebug ' <<<"$mod" || true
+    echo
+    echo "require $module $version"
+    echo
+    echo "replace ("
+    sed -n -E "s#^[[:space:]]*(replace[[:space:]]+)?([^[:space:]]+)[[:space:]]+=>[[:space:]]+$pattern.*#\2#p" <<<"$mod" \
+      | sort -u | while read -r m; do printf '\t%s => %s %s\n' "$m" "$m" "$sib"; done
+    echo ")"
+  } >"$dir/go.mod"
+  {
+    echo "//go:build tools"
+    echo
+    echo "package tools"
+    echo
+    echo "import ("
+    for c in "$@"; do printf '\t_ "%s"\n' "$c"; done
+    echo ")"
+  } >"$dir/tools.go"
+  grep -c '=>' "$dir/go.mod"
+}
+
+build_etcd() {
+  local dir out start=$SECONDS n TIMES=""
+  out=$(component_dir etcd "$ETCD_VERSION")
+  if cached "$out"; then log "cluster etcd $ETCD_VERSION: cached"; return; fi
+  log "cluster etcd $ETCD_VERSION: building go.etcd.io/etcd/server/v3 through a wrapper module"
+  dir=$RUN/etcd-src
+  n=$(wrapper "$dir" go.etcd.io/etcd/server/v3 "$ETCD_VERSION" "$ETCD_VERSION" '\.\./' go.etcd.io/etcd/server/v3)
+  log "  $n sibling modules replaced by their $ETCD_VERSION releases"
+  run_go "$dir" mod tidy
+  mkdir -p "$RUN/etcd/bin"
+  run_go "$dir" build -trimpath -ldflags "-s -w" -o "$RUN/etcd/bin/etcd" go.etcd.io/etcd/server/v3
+  finish "$RUN/etcd" "$out" "$start" "etcd $ETCD_VERSION"
+}
+
+build_kubernetes() {
+  local dir out start=$SECONDS n minor stage TIMES=""
+  out=$(component_dir kubernetes "$K8S_VERSION")
+  if cached "$out"; then log "cluster kube-apiserver, kube-controller-manager, kube-scheduler $K8S_VERSION: cached"; return; fi
+  log "cluster kube-apiserver, kube-controller-manager, kube-scheduler $K8S_VERSION: building k8s.io/kubernetes through a wrapper module"
+  dir=$RUN/k8s-src
+  minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
+  stage=v0.${K8S_VERSION#v1.}   # staging modules are published as v0.<minor>.<patch>
+  n=$(wrapper "$dir" k8s.io/kubernetes "$K8S_VERSION" "$stage" '\./staging/' \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler)
+  log "  $n staging modules replaced by their $stage releases"
+  run_go "$dir" mod tidy
+  # Without the version stamp /version says v0.0.0-master+$Format:%H$ and the
+  # kubernetes provider fails on service accounts with "malformed version".
+  local ld="-s -w"
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld="$ld -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+    ld="$ld -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  done
+  mkdir -p "$RUN/k8s/bin"
+  run_go "$dir" build -trimpath -ldflags "$ld" -o "$RUN/k8s/bin/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler
+  finish "$RUN/k8s" "$out" "$start" "kube-apiserver, kube-controller-manager, kube-scheduler $K8S_VERSION"
+}
+
+build_kwok() {
+  local out start=$SECONDS src TIMES=""
+  out=$(component_dir kwok "$KWOK_VERSION")
+  if cached "$out"; then log "cluster kwok $KWOK_VERSION: cached"; return; fi
+  log "cluster kwok $KWOK_VERSION: go install sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+  mkdir -p "$RUN/kwok/bin"
+  GOBIN=$RUN/kwok/bin run_go "$RUN" install -trimpath \
+    -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION#v}" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+  # The Stage files that make nodes Ready and pods Running/Ready/deleted ship in the module.
+  src=$(go env GOMODCACHE)/sigs.k8s.io/kwok@$KWOK_VERSION/kustomize/stage
+  [ -d "$src" ] || die "no stage files in $src"
+  cp -R "$src" "$RUN/kwok/stage"
+  chmod -R u+w "$RUN/kwok/stage"
+  finish "$RUN/kwok" "$out" "$start" "kwok $KWOK_VERSION"
+}
+
+build_fake_gcs() {
+  local out start=$SECONDS TIMES=""
+  out=$(component_dir fake-gcs-server "$FAKE_GCS_VERSION")
+  if cached "$out"; then log "cluster fake-gcs-server $FAKE_GCS_VERSION: cached"; return; fi
+  log "cluster fake-gcs-server $FAKE_GCS_VERSION: go install github.com/fsouza/fake-gcs-server@$FAKE_GCS_VERSION"
+  mkdir -p "$RUN/fake-gcs/bin"
+  GOBIN=$RUN/fake-gcs/bin run_go "$RUN" install -trimpath -ldflags "-s -w" "github.com/fsouza/fake-gcs-server@$FAKE_GCS_VERSION"
+  finish "$RUN/fake-gcs" "$out" "$start" "fake-gcs-server $FAKE_GCS_VERSION"
+}
+
+only=${1:-all}
+case $only in
+  all) build_etcd; build_kubernetes; build_kwok; build_fake_gcs ;;
+  etcd) build_etcd ;; kubernetes) build_kubernetes ;; kwok) build_kwok ;; fake-gcs-server) build_fake_gcs ;;
+  *) die "usage: build.sh [all|etcd|kubernetes|kwok|fake-gcs-server]" ;;
+esac

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Apply every <env>-services stack to a real Kubernetes API server on
+# 127.0.0.1 and run the real Metaflow client against it (issue 12).
+#   npm run cluster-test          (= bash scripts/cluster/cluster-test.sh)
+# Steps, each printed with its time: toolchain and cluster builds (cached),
+# synth, cluster start, then per stack: prepare, init, apply, endpoints,
+# plan (must be empty), rbac, metaflow, destroy, leftovers.
+# Env: METAFLOW_GCP_CACHE        where built tools live (default ~/.cache/metaflow-gcp)
+#      CLUSTER_TEST_SKIP_SYNTH=1 reuse an existing cdktf.out
+#      CLUSTER_TEST_STACKS       services stacks to test (default: every <env>-services of
+#                                environments.json, then opts-services of
+#                                scripts/cluster/options-environments.json, the config that
+#                                exercises the options: namespaces, replicas, flow runners)
+#      CLUSTER_TEST_PLANT        plant one fault: selector|diff|verb|namespace (the run must fail)
+#      CLUSTER_TEST_KEEP=1       keep the scratch dir (its path is printed)
+#      CLUSTER_TEST_VERBOSE=1    print every access review
+# Exit status: non-zero if any step fails. How and why: docs/validation.md.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+# shellcheck source=scripts/cluster/common.sh
+source scripts/cluster/common.sh
+STACKS=cdktf.out/stacks
+PLANT=${CLUSTER_TEST_PLANT:-none}
+EXPECT=$CLUSTER_DIR/rbac-expectations.json
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/metaflow-gcp-cluster.XXXXXX")
+# shellcheck source=scripts/cluster/cluster.sh
+source "$CLUSTER_DIR/cluster.sh"
+# shellcheck source=scripts/cluster/metaflow.sh
+source "$CLUSTER_DIR/metaflow.sh"
+
+cleanup() {
+  local rc=$?
+  # A step that died (die, set -e) before step() could report it.
+  if [ $rc -ne 0 ] && [ -n "${CURRENT_STEP:-}" ]; then
+    echo "$CURRENT_STEP: FAILED ($((SECONDS - STEP_START)) s)"
+    [ ! -s "${STEP_LOG:-}" ] || { echo "  --- last lines of $STEP_LOG"; tail -n 25 "$STEP_LOG" | sed 's/^/  /'; }
+    echo "cluster-test: $PASSED passed, 1 failed ($((SECONDS - T0)) s)"
+  fi
+  [ -z "${REAPER:-}" ] || kill "$REAPER" 2>/dev/null || true
+  stop_cluster
+  if [ "${CLUSTER_TEST_KEEP:-}" = 1 ] || { [ $rc -ne 0 ] && [ "${CLUSTER_TEST_KEEP:-}" = on-failure ]; }; then
+    log "scratch dir kept: $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+PASSED=0 T0=$SECONDS
+# step NAME FUNCTION ARGS...: run, print "NAME: OK (N s)" or "NAME: FAILED (N s)"
+# and stop. What a step prints on stdout is shown; the tools' chatter goes to
+# $WORK/logs/<step>.log, whose tail is shown on failure.
+step() {
+  local name=$1 start=$SECONDS rc=0; shift
+  STEP_LOG=$WORK/logs/${name//[^A-Za-z0-9_.-]/_}.log
+  CURRENT_STEP=$name STEP_START=$start
+  mkdir -p "$WORK/logs"
+  "$@" || rc=$?
+  CURRENT_STEP=
+  if [ $rc -ne 0 ]; then
+    echo "$name: FAILED ($((SECONDS - start)) s)"
+    [ ! -s "$STEP_LOG" ] || { echo "  --- last lines of $STEP_LOG"; tail -n 25 "$STEP_LOG" | sed 's/^/  /'; }
+    echo "cluster-test: $PASSED passed, 1 failed ($((SECONDS - T0)) s)"
+    exit 1
+  fi
+  echo "$name: OK ($((SECONDS - start)) s)"
+  PASSED=$((PASSED + 1))
+}
+quiet() { "$@" >>"$STEP_LOG" 2>&1; }   # run a tool, its output to the step's log
+tf() { # init|apply|plan|destroy args...: terraform in the stack's scratch dir, bounded
+  local cmd=$1; shift
+  (cd "$DIR" && SSL_CERT_FILE=$TRUST timeout "$TF_TIMEOUT" "$TF" "$cmd" -no-color -input=false "$@")
+}
+
+# --- tools ------------------------------------------------------------------------
+toolchain() { quiet bash scripts/validate/toolchain.sh && TF=$(find_terraform) && [ -n "$TF" ]; }
+build() { bash "$CLUSTER_DIR/build.sh" 2>&1 | sed 's/^/  /'; return "${PIPESTATUS[0]}"; }
+OPTIONS_CONFIG=$CLUSTER_DIR/options-environments.json
+OPTIONS_STACKS=$WORK/synth-options/stacks
+synth() {
+  if [ "${CLUSTER_TEST_SKIP_SYNTH:-}" = 1 ] && [ -d "$STACKS" ]; then echo "  reusing $STACKS"
+  else quiet npm run --silent synth || return 1; fi
+  # The options config, synthesized into the scratch dir.
+  METAFLOW_GCP_CONFIG=$OPTIONS_CONFIG quiet npm run --silent synth -- --output "$WORK/synth-options" || return 1
+  echo "  $(cd "$STACKS" && ls -d -- *-services | tr '\n' ' ')from environments.json; $(cd "$OPTIONS_STACKS" && ls -d -- *-services | tr '\n' ' ')from $(basename "$OPTIONS_CONFIG")"
+}
+step toolchain toolchain
+step build build
+step metaflow-client metaflow_client
+step synth synth
+PINS=()
+for p in "${PROVIDERS[@]}"; do
+  read -r name pinned built _ <<<"$p"
+  [ "$pinned" = "$built" ] || PINS+=("$name=$built")
+done
+# "stacks-dir/stack" for each services stack to test.
+SERVICES=()
+for d in "$STACKS" "$OPTIONS_STACKS"; do
+  for s in $(cd "$d" && ls -d -- *-services 2>/dev/null); do
+    if [ -z "${CLUSTER_TEST_STACKS:-}" ] || [[ " $CLUSTER_TEST_STACKS " == *" $s "* ]]; then SERVICES+=("$d/$s"); fi
+  done
+done
+[ ${#SERVICES[@]} -gt 0 ] || die "no services stack to test (CLUSTER_TEST_STACKS=${CLUSTER_TEST_STACKS:-})"
+
+# --- the cluster -------------------------------------------------------------------------
+start() {
+  start_cluster
+  # The stack names no CA when it reaches GKE's DNS endpoint, whose certificate
+  # is publicly trusted: Terraform and its providers then trust the local CA
+  # the same way, as one more root of the system's bundle (SSL_CERT_FILE).
+  TRUST=$PKI/trust.pem
+  cat /etc/ssl/certs/ca-certificates.crt "$PKI/ca.crt" >"$TRUST" 2>/dev/null || cp "$PKI/ca.crt" "$TRUST"
+  echo "  $KUBE_HOST: etcd $ETCD_VERSION, kube-apiserver/controller-manager/scheduler $K8S_VERSION, kwok $KWOK_VERSION (node cluster-test-node Ready)"
+}
+step start start
+step crds python3 "$CLUSTER_DIR/kube.py" crds apply
+step fake-gcs start_fake_gcs
+
+# --- each services stack ------------------------------------------------------------------
+TF_TIMEOUT=900
+prepare() { # stacks-dir/stack
+  local src=$1 stack=${1##*/} env
+  env=${stack%-services}
+  STACK=$stack DIR=$WORK/$stack
+  rm -rf "$DIR"; mkdir -p "$DIR"
+  cp -R "$src/." "$DIR/"
+  rm -rf "$DIR/.terraform" "$DIR/.terraform.lock.hcl"
+  [ -f "${src%/*}/$env-infra/cdk.tf.json" ] || { echo "  no $env-infra stack for $stack"; return 1; }
+  python3 "$CLUSTER_DIR/stack.py" prepare "$DIR/cdk.tf.json" "${src%/*}/$env-infra/cdk.tf.json" "$DIR" \
+    "${KUBE_HOST#https://}" "$KUBE_CA" "$ADMIN_TOKEN" "$BUCKET" "$PLANT" "${PINS[@]}"
+}
+init() { quiet tf init; }
+apply() {
+  quiet tf apply -auto-approve || return 1
+  local s; s=$(grep -E '^Apply complete' "$STEP_LOG" | tail -n1); echo "  ${s:-applied}"
+}
+endpoints() { python3 "$CLUSTER_DIR/kube.py" endpoints $(namespaces); }
+plan_empty() {
+  local rc=0
+  tf plan -detailed-exitcode >>"$STEP_LOG" 2>&1 || rc=$?
+  case $rc in
+    0) echo "  no changes" ;;
+    2) echo "  the plan after apply is not empty:"
+       grep -E '^  # |^      [~+-] ' "$STEP_LOG" | head -n 20 | sed 's/^/  /'; return 1 ;;
+    *) return 1 ;;
+  esac
+}
+namespaces() { # the namespaces the stack created, from its state
+  (cd "$DIR" && "$TF" show -json) | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+res = s.get("values", {}).get("root_module", {}).get("resources", [])
+print(" ".join(sorted(r["values"]["metadata"][0]["name"] for r in res if r["type"] == "kubernetes_namespace_v1")))'
+}
+rbac() {
+  python3 "$CLUSTER_DIR/kube.py" rbac "$EXPECT" "$STACK"
+}
+destroy() {
+  local ns rc=0
+  ns=$(namespaces)
+  # kwok's pod-delete stage removes pods once the Deployments are gone; if one
+  # stays Terminating (no kubelet confirms), force-delete it so the namespace
+  # can finish. Bounded: the reaper lives only as long as destroy.
+  python3 "$CLUSTER_DIR/kube.py" reap "$TF_TIMEOUT" $ns >"$WORK/logs/reap.log" 2>&1 &
+  REAPER=$!
+  quiet tf destroy -auto-approve || rc=$?
+  kill "$REAPER" 2>/dev/null || true; wait "$REAPER" 2>/dev/null || true; REAPER=
+  LAST_NS=$ns
+  local n; n=$(grep -c 'force-deleted' "$WORK/logs/reap.log" || true)
+  echo "  $(grep -E '^Destroy complete' "$STEP_LOG" | tail -n1); pods force-deleted after 5 s Terminating: ${n:-0}"
+  return $rc
+}
+leftovers() { python3 "$CLUSTER_DIR/kube.py" leftovers $LAST_NS; }
+
+for src in "${SERVICES[@]}"; do
+  s=${src##*/}
+  step "prepare $s" prepare "$src"
+  step "init $s" init
+  step "apply $s" apply
+  step "endpoints $s" endpoints
+  step "plan $s" plan_empty
+  step "rbac $s" rbac
+  step "metaflow $s" metaflow_check
+  step "destroy $s" destroy
+  step "leftovers $s" leftovers
+done
+step crds-delete python3 "$CLUSTER_DIR/kube.py" crds delete
+echo "cluster-test: $PASSED passed, 0 failed ($((SECONDS - T0)) s)"

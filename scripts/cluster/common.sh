@@ -1,0 +1,25 @@
+# shellcheck shell=bash disable=SC2034  # sourced: its variables are used by the scripts that source it
+# Shared settings for scripts/cluster-test.sh and its helpers. Sourced, not run.
+# Reuses the cache, log helpers and Terraform settings of scripts/validate.
+# shellcheck source=scripts/validate/common.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")/../validate" && pwd)/common.sh"
+CLUSTER_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CLUSTER_CACHE=$CACHE/cluster
+
+# Pinned components, each built once into $CLUSTER_CACHE/<component>-<version>/.
+# Kubernetes: a minor GKE's REGULAR channel serves. etcd: the 3.6 line that
+# Kubernetes 1.34 is tested with. kwok and fake-gcs-server: releases.
+K8S_VERSION=v1.34.4
+ETCD_VERSION=v3.6.16
+KWOK_VERSION=v0.8.0
+FAKE_GCS_VERSION=v1.56.1
+# Bump when the recipe (flags, wrapper module) changes, to force a rebuild.
+CLUSTER_RECIPE=1
+
+component_dir() { # component version -> its cache dir
+  echo "$CLUSTER_CACHE/$1-$2"
+}
+K8S_BIN=$(component_dir kubernetes "$K8S_VERSION")/bin
+ETCD_BIN=$(component_dir etcd "$ETCD_VERSION")/bin
+KWOK_DIR=$(component_dir kwok "$KWOK_VERSION")
+FAKE_GCS_BIN=$(component_dir fake-gcs-server "$FAKE_GCS_VERSION")/bin
