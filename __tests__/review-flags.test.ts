@@ -5,12 +5,12 @@ import * as os from "os";
 import * as path from "path";
 import { addEnvironments } from "../lib/app";
 import { parseConfig } from "../lib/config";
-import { loadSynthDir, reviewEnvironment } from "../lib/review";
-import { imagePin } from "../lib/review/supply-chain";
-import { environments, synthFromJson } from "../lib/review/load";
-import { Flag } from "../lib/review/model";
-import { interpolations, refsInString } from "../lib/review/refs";
-import { isSecretKey } from "../lib/review/secrets";
+import { loadSynthDir, reviewEnvironment } from "../review";
+import { imagePin } from "../review/supply-chain";
+import { environments, synthFromJson } from "../review/load";
+import { Flag } from "../review/model";
+import { interpolations, refsInString } from "../review/refs";
+import { isSecretKey } from "../review/secrets";
 import { devConfig, onlyResource } from "./helpers";
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));

@@ -7,8 +7,8 @@ import * as os from "os";
 import * as path from "path";
 import { addEnvironments } from "../lib/app";
 import { parseConfig } from "../lib/config";
-import { environments, loadSynthDir, review, reviewEnvironment } from "../lib/review";
-import { SynthModel } from "../lib/review/model";
+import { environments, loadSynthDir, review, reviewEnvironment } from "../review";
+import { SynthModel } from "../review/model";
 import { defaultRawConfig, devConfig } from "./helpers";
 
 const ROOT = path.join(__dirname, "..");

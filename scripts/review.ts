@@ -2,7 +2,7 @@
 // Usage: review [--out <dir>] [--against <dir>] [--env <name>]... [--strict]
 // Exit codes: 0 reviewed (loud flags included, unless --strict), 1 --strict and a loud flag fired, 2 bad usage or input.
 import * as path from "path";
-import { environments, loadSynthDir, review, ReviewInputError, summary, writeReports } from "../lib/review";
+import { environments, loadSynthDir, review, ReviewInputError, summary, writeReports } from "../review";
 
 const USAGE = `Usage: npm run review -- [--out <dir>] [--against <dir>] [--env <name>] [--strict]
 

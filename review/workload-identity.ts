@@ -1,12 +1,12 @@
 // Workload Identity: which Kubernetes service account (KSA) acts as which Google service account (GSA), joining
 // the IAM binding on the GSA with the KSA's annotation, read from a kubernetes_service_account or a chart's values.
 import { Grant, WI_ROLE } from "./grants";
-import { helmValues, isHelmRelease, walkValues } from "./helm";
+import { helmValues, isHelmRelease } from "./helm";
 import { EnvironmentModel, ResourceModel } from "./model";
 import { literal, principal } from "./resolve";
+import { first, walkKeys } from "./shared";
 
 const ANNOTATION = "iam.gke.io/gcp-service-account";
-const first = (value: any): any => (Array.isArray(value) ? value[0] : value);
 
 /** Where a KSA's GSA annotation is written. */
 export interface Annotation {
@@ -51,7 +51,7 @@ export function annotatedKsas(env: EnvironmentModel): Map<string, Annotation> {
         const namespace = literal(env.synth, stack, r.body.namespace ?? "default") ?? String(r.body.namespace);
         const release = principal(env.synth, stack, r.body.name).name;
         for (const doc of helmValues(r).documents) {
-          walkValues(doc, (key, value, at) => {
+          walkKeys(doc, (key, value, at) => {
             const sa = value as Record<string, any> | undefined;
             if (key !== "serviceAccount" || !sa || typeof sa !== "object" || sa.create === false) return;
             const gsa = sa.annotations?.[ANNOTATION];

@@ -1,9 +1,10 @@
 // Secrets: where each is generated, where it flows, which outputs carry it, and any secret written as a literal.
-import { helmValues, isHelmRelease, walkValues } from "./helm";
+import { helmValues, isHelmRelease } from "./helm";
 import { describeBackend } from "./inventory";
 import { code, flagCell, flagList, paragraphs, table, truncate } from "./markdown";
 import { EnvironmentModel, Flag, ResourceModel, Section, StackModel } from "./model";
 import { Ref, display, isLiteral, refsIn, refsInString, remoteOutput, walkStrings } from "./refs";
+import { walkKeys } from "./shared";
 
 const TITLE = "Secrets";
 
@@ -105,13 +106,13 @@ export function literalSecrets(stack: StackModel): Flag[] {
       // {name: "DB_PASSWORD", value: "..."}: env vars and Helm `set` entries carry the name beside the value.
       const named = key === "value" && typeof parent.name === "string" && isSecretKey(parent.name);
       if (isSecretKey(key) || named) loud(`literal secret at ${at}`, where);
-    });
+    }, ["//"]);
   };
   for (const r of [...stack.resources, ...stack.dataSources]) {
     scan(r.body, r.path ?? r.address);
     if (isHelmRelease(r)) {
       for (const doc of helmValues(r).documents) {
-        walkValues(doc, (key, v, at) => {
+        walkKeys(doc, (key, v, at) => {
           if (isLiteral(v) && v !== "" && isSecretKey(key)) loud(`literal secret in Helm values at ${at}`, r.path ?? r.address);
         });
       }
@@ -121,18 +122,6 @@ export function literalSecrets(stack: StackModel): Flag[] {
   scan(stack.json.output, `${stack.name} outputs`);
   for (const [name, v] of Object.entries<any>(stack.json.variable ?? {})) scan({ default: v?.default }, `var.${name}`);
   return flags;
-}
-
-function walkKeys(value: unknown, visit: (key: string, value: unknown, at: string, parent: Record<string, unknown>) => void, at = ""): void {
-  if (Array.isArray(value)) value.forEach((v, i) => walkKeys(v, visit, `${at}[${i}]`));
-  else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (k === "//") continue;
-      const here = at ? `${at}.${k}` : k;
-      visit(k, v, here, value as Record<string, unknown>);
-      walkKeys(v, visit, here);
-    }
-  }
 }
 
 function generatorRow(stack: StackModel, r: ResourceModel): string[] {

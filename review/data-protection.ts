@@ -2,10 +2,9 @@
 import { code, flagCell, flagList, paragraphs, table } from "./markdown";
 import { EnvironmentModel, Flag, ResourceModel, Section, StackModel } from "./model";
 import { display, explain } from "./refs";
+import { first, where } from "./shared";
 
 const TITLE = "Data protection";
-const first = (v: any): any => (Array.isArray(v) ? v[0] : v);
-const where = (r: ResourceModel) => r.path ?? r.address;
 const yesNo = (v: unknown) => (v === true ? "yes" : v === false ? "**no**" : "default");
 
 /** Other resource types whose deletion loses data or running workloads. */

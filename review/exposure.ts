@@ -1,9 +1,10 @@
 // Exposure: what can be reached from outside the VPC, and how traffic leaves it.
 import * as ipaddr from "ipaddr.js";
-import { helmValues, isHelmRelease, walkValues } from "./helm";
+import { helmValues, isHelmRelease } from "./helm";
 import { code, flagCell, flagList, paragraphs, table } from "./markdown";
 import { EnvironmentModel, Flag, ResourceModel, Section, StackModel } from "./model";
 import { display, explain } from "./refs";
+import { first, walkKeys, where } from "./shared";
 
 const TITLE = "Exposure";
 
@@ -15,8 +16,6 @@ interface Finding {
   readonly flags: Flag[];
 }
 
-const first = (v: any): any => (Array.isArray(v) ? v[0] : v);
-const where = (r: ResourceModel) => r.path ?? r.address;
 
 /** "any address" for 0.0.0.0/0, "public" for other non-private ranges, "private" otherwise. */
 export function classifyRange(cidr: string): { kind: "any" | "public" | "private" | "unknown"; prefix: number } {
@@ -153,7 +152,7 @@ function helmFindings(r: ResourceModel): Finding[] {
   const { documents, sets } = helmValues(r);
   const hits: string[] = [];
   for (const doc of documents) {
-    walkValues(doc, (key, value, at, parent) => {
+    walkKeys(doc, (key, value, at, parent) => {
       if (/^(type|serviceType)$/.test(key) && value === "LoadBalancer") hits.push(`${at}: LoadBalancer`);
       if (key === "enabled" && value === true && /(^|\.)ingress\.enabled$/i.test(at)) hits.push(`${at}: true`);
       void parent;

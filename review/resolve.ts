@@ -2,8 +2,8 @@
 // service account's email (account_id and project are literals) or a remote-state output put in place.
 import { ResourceModel, StackModel, SynthModel } from "./model";
 import { Ref, display, findBlock, interpolations, isLiteral, refsInString, remoteOutput } from "./refs";
+import { first } from "./shared";
 
-const first = (v: any): any => (Array.isArray(v) ? v[0] : v);
 // Attributes whose value after apply is the argument as written (for the types the review shows).
 const ECHOED = new Set(["name", "project", "region", "location", "account_id", "bucket", "role_id"]);
 // Deep enough for a remote-state output that reads a resource that reads another one; stops cycles.

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { BackendModel, EnvironmentModel, OutputModel, ResourceModel, StackModel, SynthModel } from "./model";
-import { parseStackName, STACK_KINDS } from "../stack-names";
+import { parseStackName, STACK_KINDS } from "../lib/stack-names";
 
 /** The subset of cdktf's manifest.json the review reads. */
 export interface Manifest {

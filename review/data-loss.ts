@@ -4,9 +4,8 @@ import { EnvironmentModel, ResourceModel, StackModel } from "./model";
 import { Replacement, consequencesOf } from "./propagation";
 import { refsIn } from "./refs";
 import { literal } from "./resolve";
+import { first, where } from "./shared";
 
-const first = (v: any): any => (Array.isArray(v) ? v[0] : v);
-const where = (r: ResourceModel) => r.path ?? r.address;
 
 /** Resources of the stack whose `arg` reads `target`. */
 function readers(stack: StackModel, target: ResourceModel, type: string, arg: string): ResourceModel[] {

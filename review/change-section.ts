@@ -7,9 +7,9 @@ import { STATEFUL_TYPES } from "./force-new";
 import { code, paragraphs, table, truncate } from "./markdown";
 import { EnvironmentModel, Flag, ResourceModel, Section } from "./model";
 import { Replacement, consequencesOf } from "./propagation";
+import { where } from "./shared";
 
 const TITLE = "Change review";
-const where = (r: ResourceModel) => r.path ?? r.address;
 
 function describe(r: ResourceModel): string {
   return r.path ? `${r.path} (${r.address})` : r.address;

@@ -38,18 +38,6 @@ export function helmValues(r: ResourceModel): HelmValues {
   return { documents, sets, unparsed };
 }
 
-/** Calls `visit` for every key/value pair in a parsed YAML tree, with its dotted path. */
-export function walkValues(value: unknown, visit: (key: string, value: unknown, at: string, parent: Record<string, unknown>) => void, at = ""): void {
-  if (Array.isArray(value)) value.forEach((v, i) => walkValues(v, visit, `${at}[${i}]`));
-  else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      const here = at ? `${at}.${k}` : k;
-      visit(k, v, here, value as Record<string, unknown>);
-      walkValues(v, visit, here);
-    }
-  }
-}
-
 /** "chart@version from repository" for display. */
 export function chartLabel(r: ResourceModel): string {
   const repo = r.body.repository ? ` from ${r.body.repository}` : "";

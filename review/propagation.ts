@@ -5,6 +5,7 @@ import { forcesNew } from "./force-new";
 import { EnvironmentModel, ResourceModel, StackModel } from "./model";
 import { Ref, display, findBlock, isLiteral, refsIn, refsInString, remoteOutput, walkStrings } from "./refs";
 import { literal, sourcesOf } from "./resolve";
+import { first } from "./shared";
 
 /** One resource Terraform destroys and creates again, or that is destroyed with one. */
 export interface Replacement {
@@ -24,7 +25,6 @@ export interface Replacement {
 }
 
 export const keyOf = (stack: string, address: string) => `${stack} ${address}`;
-const first = (v: any): any => (Array.isArray(v) ? v[0] : v);
 
 interface Context {
   readonly after: EnvironmentModel;

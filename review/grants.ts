@@ -2,6 +2,7 @@
 import { EnvironmentModel, Flag, ResourceModel, StackModel } from "./model";
 import { findBlock, refsInString } from "./refs";
 import { Principal, principal, shown } from "./resolve";
+import { first } from "./shared";
 
 export const ACCESS = "Access";
 export const WI_ROLE = "roles/iam.workloadIdentityUser";
@@ -30,7 +31,6 @@ export interface Grant {
   readonly authoritative: boolean;
 }
 
-const first = (value: any): any => (Array.isArray(value) ? value[0] : value);
 
 function scopeOf(stack: StackModel, env: EnvironmentModel, r: ResourceModel) {
   const kind = r.type.replace(/^google_/, "").replace(/_iam_(member|binding|policy)$/, "");

@@ -6,12 +6,12 @@ import { EnvironmentModel, Flag, ResourceModel, Section, StackModel } from "./mo
 import { display, explain, findBlock, refsInString } from "./refs";
 import { principal } from "./resolve";
 import { ksaOf, workloadIdentity } from "./workload-identity";
+import { first } from "./shared";
 
 export { grants, grantFlags } from "./grants";
 export type { Grant } from "./grants";
 export { ksaOf, workloadIdentity } from "./workload-identity";
 
-const first = (value: any): any => (Array.isArray(value) ? value[0] : value);
 
 interface RbacBinding {
   /** Each subject as "Kind namespace/name", resolved where the JSON fixes it. */

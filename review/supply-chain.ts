@@ -1,11 +1,11 @@
 // Supply chain: every container image and Helm chart Terraform deploys, and whether it is pinned.
-import { chartLabel, helmValues, isHelmRelease, walkValues } from "./helm";
+import { chartLabel, helmValues, isHelmRelease } from "./helm";
 import { code, flagCell, flagList, paragraphs, table } from "./markdown";
 import { EnvironmentModel, Flag, ResourceModel, Section } from "./model";
 import { display, isLiteral, walkStrings } from "./refs";
+import { walkKeys, where } from "./shared";
 
 const TITLE = "Supply chain";
-const where = (r: ResourceModel) => r.path ?? r.address;
 
 /** How an image reference is pinned. */
 export interface ImagePin {
@@ -50,7 +50,7 @@ function helmImages(r: ResourceModel): ImageUse[] {
   const out: ImageUse[] = [];
   const { documents, sets } = helmValues(r);
   for (const doc of documents) {
-    walkValues(doc, (key, value, at) => {
+    walkKeys(doc, (key, value, at) => {
       if (key === "image" && typeof value === "string") out.push({ image: value, source: `values ${at}`, resource: r });
       if (key === "image" && value && typeof value === "object" && "repository" in (value as object)) {
         const v = value as Record<string, unknown>;
