@@ -1,7 +1,6 @@
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import { ComputeNetwork } from "@cdktf/provider-google/lib/compute-network";
 import { ComputeRouterNat } from "@cdktf/provider-google/lib/compute-router-nat";
-import { ComputeSubnetwork } from "@cdktf/provider-google/lib/compute-subnetwork";
 import { Network, NetworkProps } from "../../constructs/network";
 import { addressOf, bareStack, onlyResource, refTo, resolve, synth } from "./stack";
 

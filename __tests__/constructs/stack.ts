@@ -10,8 +10,12 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { DefaultTokenResolver, StringConcat, TerraformStack, Testing, Tokenization } from "cdktf";
 import { IConstruct } from "constructs";
+// The typings of the cdktf matchers that __tests__/setup.ts installs (toHaveResourceWithProperties, ...).
+import type {} from "cdktf/lib/testing/adapters/jest";
 import * as os from "os";
 import * as path from "path";
+import { DbCredentials } from "../../constructs/db-credentials";
+import { MetaflowDbConnection } from "../../constructs/metaflow-db";
 
 /** Project the specs deploy to; a plain string where the app passes its config. */
 export const PROJECT = "test-project";
@@ -66,4 +70,15 @@ export function refTo(json: any, type: string, attribute: string): string {
 /** A construct's exposed attribute (a token) as it appears in the JSON, e.g. `${google_sql_database_instance.x.name}`. */
 export function resolve(scope: IConstruct, value: unknown): any {
   return Tokenization.resolve(value, { scope, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
+}
+
+/** The database connection the Metaflow services take: a private IP and a login Secret created in the stack. */
+export function metaflowDb(stack: TerraformStack): MetaflowDbConnection {
+  const credentials = new DbCredentials(stack, "metaflow-db", { namespace: "metaflow", name: "metaflow-db", username: "metaflow", password: "pw-ref" });
+  return { host: "10.9.0.3", name: "metaflow", credentials };
+}
+
+/** A container's env as name -> value, for the plain values; `secret:<key>` for those read from a Secret. */
+export function envOf(container: { env: any[] }): Record<string, string> {
+  return Object.fromEntries(container.env.map((e) => [e.name, e.value ?? `secret:${e.value_from.secret_key_ref.key}`]));
 }
