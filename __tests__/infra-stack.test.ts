@@ -1,8 +1,36 @@
+// The infra stack as the app builds it: providers, outputs, backend, and how the configuration and the constructs'
+// exposed attributes are wired together. What each construct does with its props is in __tests__/constructs/.
+import { NODE_ROLES } from "../constructs/cluster";
+import { METAFLOW_ADMIN_PERMISSIONS } from "../constructs/admin-permissions";
 import { INFRA_OUTPUTS, SENSITIVE_INFRA_OUTPUTS } from "../lib/infra-outputs";
-import { resourcesOf, synthDev } from "./helpers";
+import { onlyResource, resourcesOf, synthDev } from "./helpers";
+
+/** One non-default value for many infra settings at once: each must reach its construct. */
+const changed = synthDev((e) => {
+  e.enableApis = false;
+  e.labels = { "cost-center": "ml-platform" };
+  e.database = { availability: "REGIONAL", deletionProtection: false, generation: 2 };
+  e.services = { argoWorkflowArchive: false };
+  e.storage = { bucketName: "acme-ml-artifacts", location: "EU", deleteAfterDays: 90, versioning: false };
+  // A regional cluster takes no zone.
+  delete e.zone;
+  e.cluster = { regional: true, minNodes: 0, maxNodes: 20, masterAuthorizedNetworks: [{ cidr: "203.0.113.0/24", name: "office" }] };
+  e.identity = { createKey: false, flowRunners: ["group:ml@example.com", "user:a@example.com"], createAdminRole: true };
+});
+const dev = synthDev();
+/** The other modes: project-wide flow-runner access, an Autopilot cluster on its IP endpoint. */
+const projectMode = synthDev((e) => {
+  delete e.zone;
+  e.cluster = { mode: "autopilot", regional: true, controlPlaneEndpoint: "ip" };
+  e.identity = { flowRunners: ["group:ml@example.com"], flowRunnerAccess: "project" };
+});
+const members = (json: any) => Object.values(resourcesOf(json, "google_project_iam_member")) as any[];
+/** The Terraform name of the only resource of a type whose attribute has this value. */
+const nameWhere = (json: any, type: string, key: string, value: unknown) =>
+  Object.entries(resourcesOf(json, type)).find(([, r]: any) => r[key] === value)![0];
 
 describe("infra stack", () => {
-  const { infraJson, infraSynth } = synthDev();
+  const { infraJson, infraSynth } = dev;
 
   test("pins the provider versions of the bindings", () => {
     expect(infraJson.terraform.required_providers).toEqual({
@@ -21,7 +49,7 @@ describe("infra stack", () => {
   });
 
   test("drops the key and archive outputs when they are turned off", () => {
-    const json = synthDev((e) => ((e.identity = { createKey: false }), (e.services = { argoWorkflowArchive: false }))).infraJson;
+    const json = changed.infraJson;
     expect(json.output.metaflow_service_account_key).toBeUndefined();
     expect(json.output.argo_db_password).toBeUndefined();
   });
@@ -37,13 +65,12 @@ describe("infra stack", () => {
     expect(services).toEqual(expect.arrayContaining(["container.googleapis.com", "sqladmin.googleapis.com", "servicenetworking.googleapis.com"]));
     const cluster: any = Object.values(resourcesOf(infraJson, "google_container_cluster"))[0];
     expect(cluster.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^google_project_service\.apis_container_\w+$/)]));
-    const without = synthDev((e) => (e.enableApis = false)).infraJson;
-    expect(resourcesOf(without, "google_project_service")).toEqual({});
+    expect(resourcesOf(changed.infraJson, "google_project_service")).toEqual({});
   });
 
   test("labels every resource through the provider", () => {
     expect(infraJson.provider.google[0].default_labels).toEqual({ "managed-by": "metaflow-gcp", "metaflow-environment": "dev" });
-    const labelled = synthDev((e) => (e.labels = { "cost-center": "ml-platform" })).infraJson;
+    const labelled = changed.infraJson;
     expect(labelled.provider.google[0].default_labels["cost-center"]).toBe("ml-platform");
   });
 
@@ -54,7 +81,7 @@ describe("infra stack", () => {
 
 describe("state backend", () => {
   test("is local, in the project root, by default", () => {
-    const { infraJson, servicesJson } = synthDev();
+    const { infraJson, servicesJson } = dev;
     expect(infraJson.terraform.backend).toEqual({ local: { path: "../../../terraform.dev-infra.tfstate" } });
     expect(servicesJson.terraform.backend).toEqual({ local: { path: "../../../terraform.dev-services.tfstate" } });
     expect(servicesJson.data.terraform_remote_state.infra).toMatchObject({ backend: "local", config: { path: "../../../terraform.dev-infra.tfstate" } });
@@ -68,5 +95,157 @@ describe("state backend", () => {
       backend: "gcs",
       config: { bucket: "acme-tf-state", prefix: "platform/metaflow/dev-infra" },
     });
+  });
+});
+
+describe("network, as configured", () => {
+  const { infraJson } = dev;
+
+  test("is named after the environment and takes the configured ranges and region", () => {
+    expect(onlyResource(infraJson, "google_compute_network").name).toBe("metaflow-dev-vpc");
+    expect(onlyResource(infraJson, "google_compute_subnetwork")).toMatchObject({
+      ip_cidr_range: "10.10.0.0/20",
+      region: "us-central1",
+      secondary_ip_range: [
+        { range_name: "pods", ip_cidr_range: "10.16.0.0/14" },
+        { range_name: "services", ip_cidr_range: "10.20.0.0/20" },
+      ],
+    });
+    expect(onlyResource(infraJson, "google_compute_global_address")).toMatchObject({ address: "10.30.0.0", prefix_length: 20 });
+  });
+});
+
+describe("Cloud SQL, as configured", () => {
+  const instance = onlyResource(dev.infraJson, "google_sql_database_instance");
+  const sqlDatabases = (json: any) => Object.values(resourcesOf(json, "google_sql_database")).map((d: any) => d.name).sort();
+
+  test("is on the network's VPC, after its private service access, named after the environment", () => {
+    expect(instance.settings.ip_configuration.private_network).toMatch(/^\$\{google_compute_network\.network_vpc_\w+\.self_link\}$/);
+    expect(instance.depends_on).toEqual([expect.stringMatching(/^google_service_networking_connection\.network_private-service-access_\w+$/)]);
+    expect(instance.name).toMatch(/^metaflow-dev-pg-\$\{random_id\.database_name-suffix_\w+\.hex\}$/);
+  });
+
+  test("has the Argo archive database when the archive is on (the default), and not when it is off", () => {
+    expect(sqlDatabases(dev.infraJson)).toEqual(["argo", "metaflow"]);
+    expect(sqlDatabases(changed.infraJson)).toEqual(["metaflow"]);
+  });
+
+  test("takes availability, deletion protection and the generation from the configuration", () => {
+    const c = onlyResource(changed.infraJson, "google_sql_database_instance");
+    expect(c.settings.availability_type).toBe("REGIONAL");
+    expect([c.deletion_protection, c.settings.deletion_protection_enabled]).toEqual([false, false]);
+    expect(onlyResource(changed.infraJson, "random_id").keepers).toEqual({ generation: "2" });
+    expect(onlyResource(dev.infraJson, "random_id").keepers).toEqual({ generation: "1" });
+  });
+});
+
+describe("datastore bucket, as configured", () => {
+  test("is named after the project and environment, in the region, by default", () => {
+    expect(onlyResource(dev.infraJson, "google_storage_bucket")).toMatchObject({ name: "my-metaflow-project-metaflow-dev", location: "US-CENTRAL1" });
+  });
+
+  test("takes the configured name, location, age limit and versioning", () => {
+    const bucket = onlyResource(changed.infraJson, "google_storage_bucket");
+    expect(bucket).toMatchObject({ name: "acme-ml-artifacts", location: "EU", versioning: { enabled: false } });
+    expect(bucket.lifecycle_rule).toEqual([{ action: { type: "Delete" }, condition: { age: 90, with_state: "ANY" } }]);
+    expect(changed.infraJson.output.datastore_root.value).toBe("gs://acme-ml-artifacts/metaflow");
+  });
+});
+
+describe("GKE, as configured", () => {
+  const cluster = onlyResource(dev.infraJson, "google_container_cluster");
+
+  test("is zonal in the environment's first zone by default, with the configured control-plane range and the project's pool", () => {
+    expect(cluster).toMatchObject({ name: "metaflow-dev", location: "us-central1-a", deletion_protection: true });
+    expect(cluster.private_cluster_config.master_ipv4_cidr_block).toBe("172.16.0.0/28");
+    expect(cluster.workload_identity_config).toEqual({ workload_pool: "my-metaflow-project.svc.id.goog" });
+  });
+
+  test("sits on the network's subnetwork and its secondary ranges", () => {
+    expect(cluster.network).toMatch(/^\$\{google_compute_network\.network_vpc_\w+\.self_link\}$/);
+    expect(cluster.subnetwork).toMatch(/^\$\{google_compute_subnetwork\.network_subnet_\w+\.self_link\}$/);
+    const ranges = onlyResource(dev.infraJson, "google_compute_subnetwork").secondary_ip_range.map((r: any) => r.range_name);
+    expect([cluster.ip_allocation_policy.cluster_secondary_range_name, cluster.ip_allocation_policy.services_secondary_range_name]).toEqual(ranges);
+  });
+
+  test("runs nodes as the environment's node service account, with only the node roles", () => {
+    const nodeSa = nameWhere(dev.infraJson, "google_service_account", "account_id", "metaflow-dev-nodes");
+    expect(onlyResource(dev.infraJson, "google_container_node_pool").node_config.service_account).toBe(`\${google_service_account.${nodeSa}.email}`);
+    const roles = members(dev.infraJson).filter((m) => m.member === `\${google_service_account.${nodeSa}.member}`).map((m) => m.role);
+    expect(roles.sort()).toEqual([...NODE_ROLES].sort());
+  });
+
+  test("takes a regional location, node pool bounds and authorized networks from the configuration", () => {
+    const c = onlyResource(changed.infraJson, "google_container_cluster");
+    expect(c.location).toBe("us-central1");
+    expect(c.master_authorized_networks_config.cidr_blocks).toEqual([{ cidr_block: "203.0.113.0/24", display_name: "office" }]);
+    expect(onlyResource(changed.infraJson, "google_container_node_pool").autoscaling).toEqual({ min_node_count: 0, max_node_count: 20 });
+  });
+
+  test("Autopilot mode from the configuration: no node pool of ours", () => {
+    const c = onlyResource(projectMode.infraJson, "google_container_cluster");
+    expect(c).toMatchObject({ enable_autopilot: true, location: "us-central1" });
+    expect(resourcesOf(projectMode.infraJson, "google_container_node_pool")).toEqual({});
+  });
+});
+
+describe("control-plane access, across the two stacks", () => {
+  test("by default the DNS endpoint: the services stack reaches it without pinning the cluster CA", () => {
+    const { infraJson, servicesJson } = dev;
+    expect(onlyResource(infraJson, "google_container_cluster").control_plane_endpoints_config).toEqual({ dns_endpoint_config: { allow_external_traffic: true } });
+    expect(infraJson.output.cluster_endpoint.value).toMatch(/control_plane_endpoints_config\[0\]\.dns_endpoint_config\[0\]\.endpoint/);
+    // The DNS endpoint's certificate is publicly trusted: the cluster CA must not be pinned for it.
+    expect(servicesJson.provider.kubernetes[0].cluster_ca_certificate).toBeUndefined();
+  });
+
+  test('"ip" keeps the public IP endpoint, which the services stack trusts through the cluster CA', () => {
+    const { infraJson, servicesJson } = projectMode;
+    expect(onlyResource(infraJson, "google_container_cluster").control_plane_endpoints_config).toBeUndefined();
+    expect(infraJson.output.cluster_endpoint.value).toMatch(/\.endpoint\}$/);
+    expect(servicesJson.provider.kubernetes[0].cluster_ca_certificate).toBe("${base64decode(data.terraform_remote_state.infra.outputs.cluster_ca_certificate)}");
+  });
+});
+
+describe("Metaflow identity, as configured", () => {
+  const { infraJson } = dev;
+  const sa = nameWhere(infraJson, "google_service_account", "account_id", "metaflow-dev");
+  const saMember = `\${google_service_account.${sa}.member}`;
+  const grant = (json: any, member: string, role: string) => members(json).find((m) => m.member === member && m.role === role);
+
+  test("scopes object access to the environment's bucket and SQL access to the database construct's instance", () => {
+    expect(grant(infraJson, saMember, "roles/storage.objectAdmin").condition.expression).toBe(
+      'resource.name == "projects/_/buckets/my-metaflow-project-metaflow-dev" || resource.name.startsWith("projects/_/buckets/my-metaflow-project-metaflow-dev/")',
+    );
+    expect(grant(infraJson, saMember, "roles/cloudsql.client").condition.expression).toMatch(
+      /^resource\.name == "projects\/my-metaflow-project\/instances\/\$\{google_sql_database_instance\.database_instance_\w+\.name\}"$/,
+    );
+    expect(onlyResource(infraJson, "google_service_account_key").service_account_id).toBe(`\${google_service_account.${sa}.name}`);
+  });
+
+  test("takes the key, the flow runners, the admin role and a derived Groups-for-RBAC group from the configuration", () => {
+    const json = changed.infraJson;
+    expect(resourcesOf(json, "google_service_account_key")).toEqual({});
+    const roles = (member: string) => members(json).filter((m) => m.member === member).map((m) => m.role).sort();
+    expect(roles("group:ml@example.com")).toEqual(["roles/container.clusterViewer", "roles/storage.objectAdmin"]);
+    expect(grant(json, "user:a@example.com", "roles/storage.objectAdmin").condition.expression).toContain("projects/_/buckets/acme-ml-artifacts/");
+    expect(onlyResource(json, "google_project_iam_custom_role").permissions).toEqual(METAFLOW_ADMIN_PERMISSIONS);
+    expect(resourcesOf(infraJson, "google_project_iam_custom_role")).toEqual({});
+    // Groups turn on Google Groups for RBAC with their domain's gke-security-groups group.
+    expect(onlyResource(json, "google_container_cluster").authenticator_groups_config).toEqual({ security_group: "gke-security-groups@example.com" });
+    expect(onlyResource(infraJson, "google_container_cluster").authenticator_groups_config).toBeUndefined();
+  });
+
+  test('flowRunnerAccess "project" from the configuration: Kubernetes Engine Developer for the runners and the service account', () => {
+    const json = projectMode.infraJson;
+    const saMember = `\${google_service_account.${nameWhere(json, "google_service_account", "account_id", "metaflow-dev")}.member}`;
+    const roles = (member: string) => members(json).filter((m) => m.member === member).map((m) => m.role).sort();
+    expect(roles("group:ml@example.com")).toEqual(["roles/container.developer", "roles/storage.objectAdmin"]);
+    expect(roles(saMember)).toContain("roles/container.developer");
+  });
+
+  test("no primitive role anywhere in the stack, in any of the configurations", () => {
+    for (const json of [infraJson, changed.infraJson, projectMode.infraJson]) {
+      for (const m of members(json)) expect(m.role).not.toMatch(/^roles\/(owner|editor|viewer)$/);
+    }
   });
 });

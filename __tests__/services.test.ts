@@ -51,13 +51,6 @@ describe("Services, selectors and ports", () => {
       }
     }
   });
-
-  test("probe paths: /ping on the metadata service, /api/ping on the UI backend, / on the UI", () => {
-    const path = (name: string) => deploymentNamed(name).spec.template.spec.container[0].readiness_probe.http_get.path;
-    expect(path("metadata-service")).toBe("/ping");
-    expect(path("metaflow-ui-backend-service")).toBe("/api/ping");
-    expect(path("metaflow-ui-static-service")).toBe("/");
-  });
 });
 
 describe("images", () => {
@@ -173,19 +166,6 @@ describe("pod security", () => {
       expect(c.resources.requests).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
       expect(c.resources.limits).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
     }
-  });
-
-  test("the one root step, the migration Job, has no capabilities and cannot escalate", () => {
-    const spec = onlyResource(json, "kubernetes_job_v1").spec.template.spec;
-    expect(spec.automount_service_account_token).toBe(false);
-    expect(spec.security_context.seccomp_profile.type).toBe("RuntimeDefault");
-    expect(spec.container[0].security_context).toMatchObject({
-      run_as_user: "0",
-      allow_privilege_escalation: false,
-      read_only_root_filesystem: true,
-      privileged: false,
-      capabilities: { drop: ["ALL"] },
-    });
   });
 
   test("namespaces enforce the baseline Pod Security level", () => {
