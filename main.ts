@@ -18,7 +18,9 @@ try {
 } catch (error) {
   // No input ends in a stack trace: an unexpected failure is one line, with the trace only on request.
   const known = error instanceof ConfigError;
-  console.error(known ? error.message : `metaflow-gcp synth failed: ${(error as Error).message} (METAFLOW_GCP_DEBUG=1 shows the stack trace)`);
+  console.error(
+    known ? error.message : `metaflow-gcp synth failed: ${(error as Error).message} (METAFLOW_GCP_DEBUG=1 shows the stack trace)`,
+  );
   if (!known && process.env.METAFLOW_GCP_DEBUG) console.error(error);
   process.exitCode = 1;
 } finally {

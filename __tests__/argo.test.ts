@@ -28,7 +28,10 @@ describe("Argo Workflows", () => {
 
   test("the server auth mode is set explicitly, to client by default", () => {
     expect(values.server.authModes).toEqual(["client"]);
-    const server = helmValues(synthDev((e) => (e.services = { argoWorkflows: { authModes: ["sso"] } })).servicesJson, "argo-workflows").server;
+    const server = helmValues(
+      synthDev((e) => (e.services = { argoWorkflows: { authModes: ["sso"] } })).servicesJson,
+      "argo-workflows",
+    ).server;
     expect(server.authModes).toEqual(["sso"]);
   });
 
@@ -89,7 +92,12 @@ describe("Argo Events", () => {
   const resourcesValues = helmValues(json, "metaflow-argo-events");
 
   test("the controller comes from the argoproj repository at a pinned chart", () => {
-    expect(controller).toMatchObject({ repository: "https://argoproj.github.io/argo-helm", chart: "argo-events", version: "2.4.22", namespace: "argo" });
+    expect(controller).toMatchObject({
+      repository: "https://argoproj.github.io/argo-helm",
+      chart: "argo-events",
+      version: "2.4.22",
+      namespace: "argo",
+    });
     expect(controllerValues.global.image).toMatchObject({ repository: "quay.io/argoproj/argo-events", tag: "v1.9.10" });
   });
 
@@ -110,7 +118,9 @@ describe("Argo Events", () => {
   });
 
   test("operate-workflow-sa exists and is the only subject of the sensors' Role", () => {
-    const sa = Object.values<any>(resourcesOf(json, "kubernetes_service_account_v1")).find((s) => s.metadata.name === "operate-workflow-sa");
+    const sa = Object.values<any>(resourcesOf(json, "kubernetes_service_account_v1")).find(
+      (s) => s.metadata.name === "operate-workflow-sa",
+    );
     expect(sa.metadata.namespace).toBe("metaflow-jobs");
     const binding = resourcesOf(json, "kubernetes_role_binding_v1")["argo-events_operate-workflow_binding_92936D8B"];
     expect(binding.subject).toEqual([
@@ -121,7 +131,11 @@ describe("Argo Events", () => {
       },
     ]);
     const role = resourcesOf(json, "kubernetes_role_v1")["argo-events_operate-workflow_role_C7CC9B01"];
-    expect(role.rule).toContainEqual({ api_groups: ["argoproj.io"], resources: ["workflows"], verbs: ["create", "get", "list", "watch", "update", "patch"] });
+    expect(role.rule).toContainEqual({
+      api_groups: ["argoproj.io"],
+      resources: ["workflows"],
+      verbs: ["create", "get", "list", "watch", "update", "patch"],
+    });
     expect(JSON.stringify(role.rule)).not.toContain('"*"');
   });
 

@@ -27,16 +27,32 @@ function synth(config: string | undefined, entry = () => bundle) {
   const configFile = path.join(cwd, "environments.json");
   if (config !== undefined) fs.writeFileSync(configFile, config);
   const outdir = path.join(cwd, "cdktf.out");
-  const run = spawnSync(process.execPath, [entry()], { cwd, env: { ...process.env, METAFLOW_GCP_CONFIG: configFile, CDKTF_OUTDIR: outdir }, encoding: "utf8" });
+  const run = spawnSync(process.execPath, [entry()], {
+    cwd,
+    env: { ...process.env, METAFLOW_GCP_CONFIG: configFile, CDKTF_OUTDIR: outdir },
+    encoding: "utf8",
+  });
   const left = fs.readdirSync(cwd).filter((f) => f !== "environments.json");
   return { status: run.status, stderr: run.stderr, left, outdir };
 }
 
 // Each row: a configuration that is refused -> what the one-line message must say.
 const crashCases: [string, string | undefined, RegExp][] = [
-  ["a flow runner listed twice (once a construct-id crash)", JSON.stringify(devConfig((e) => (e.identity = { flowRunners: ["user:a@example.com", "user:a@example.com"] }))), /field "identity.flowRunners.1" = "user:a@example.com": duplicates identity.flowRunners.0/],
-  ["a derived bucket name that breaks a rule", JSON.stringify(devConfig((e) => (e.storage = { bucketName: "goog-bad" }))), /environment "dev", field "storage.bucketName" = "goog-bad"/],
-  ["invalid JSON", '{ "environments": { "dev": { "project": "my-metaflow-project" }, } }', /environments.json, line 1, column 66: invalid JSON: Expected double-quoted property name/],
+  [
+    "a flow runner listed twice (once a construct-id crash)",
+    JSON.stringify(devConfig((e) => (e.identity = { flowRunners: ["user:a@example.com", "user:a@example.com"] }))),
+    /field "identity.flowRunners.1" = "user:a@example.com": duplicates identity.flowRunners.0/,
+  ],
+  [
+    "a derived bucket name that breaks a rule",
+    JSON.stringify(devConfig((e) => (e.storage = { bucketName: "goog-bad" }))),
+    /environment "dev", field "storage.bucketName" = "goog-bad"/,
+  ],
+  [
+    "invalid JSON",
+    '{ "environments": { "dev": { "project": "my-metaflow-project" }, } }',
+    /environments.json, line 1, column 66: invalid JSON: Expected double-quoted property name/,
+  ],
   ["a key given twice", '{ "environments": {}, "environments": {} }', /line 1, column 23: duplicate key/],
   ["no configuration file", undefined, /cannot read .*environments.json/],
   ["a configuration that is not an object", "[]", /field "\(root\)" = \[\]: Invalid input: expected object/],
@@ -77,8 +93,19 @@ test("environments.schema.json is the schema generated from lib/config.ts (regen
 });
 
 test("npm run config prints every environment resolved, derived names included", () => {
-  const out = execFileSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), "scripts/config.ts"], { cwd: root, encoding: "utf8" });
+  const out = execFileSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), "scripts/config.ts"], {
+    cwd: root,
+    encoding: "utf8",
+  });
   const [dev, prod] = JSON.parse(out).environments;
-  expect(dev).toMatchObject({ name: "dev", zone: "us-central1-a", names: { vpc: "metaflow-dev-vpc", nodePool: "metaflow-dev-pool", nodeServiceAccount: "metaflow-dev-nodes" } });
-  expect(prod).toMatchObject({ name: "prod", cluster: { location: "us-central1", cpuLimits: { min: 1, max: 200 } }, names: { sqlInstancePrefix: "metaflow-prod-pg" } });
+  expect(dev).toMatchObject({
+    name: "dev",
+    zone: "us-central1-a",
+    names: { vpc: "metaflow-dev-vpc", nodePool: "metaflow-dev-pool", nodeServiceAccount: "metaflow-dev-nodes" },
+  });
+  expect(prod).toMatchObject({
+    name: "prod",
+    cluster: { location: "us-central1", cpuLimits: { min: 1, max: 200 } },
+    names: { sqlInstancePrefix: "metaflow-prod-pg" },
+  });
 });

@@ -80,8 +80,16 @@ const edges: [string, () => any][] = [
           namePrefix: long("n", 13),
           labels: labels(61),
           storage: { bucketName: long("b", 63) },
-          cluster: { name: long("c", 35), masterAuthorizedNetworks: Array.from({ length: 50 }, (_, i) => ({ cidr: `198.51.${i}.0/24`, name: `n${i}` })) },
-          identity: { serviceAccountId: long("s", 30), createAdminRole: true, flowRunners: [`user:${long("u", 60)}@example.com`, "domain:example.com"], flowRunnerAccess: "project" },
+          cluster: {
+            name: long("c", 35),
+            masterAuthorizedNetworks: Array.from({ length: 50 }, (_, i) => ({ cidr: `198.51.${i}.0/24`, name: `n${i}` })),
+          },
+          identity: {
+            serviceAccountId: long("s", 30),
+            createAdminRole: true,
+            flowRunners: [`user:${long("u", 60)}@example.com`, "domain:example.com"],
+            flowRunnerAccess: "project",
+          },
           services: { metaflowNamespace: long("m", 63), argoNamespace: long("a", 63) },
         });
         raw.environments = { [long("e", 10)]: e };
@@ -94,10 +102,12 @@ const edges: [string, () => any][] = [
 describe("valid edge configurations synthesize only names within their limits", () => {
   test("every region of the table, at its default zone", () => {
     // Only the infra stacks: names and locations live there, and 43 environments stay fast.
-    const config = parseConfig(devConfig((e, raw) => {
-      delete e.zone;
-      raw.environments = Object.fromEntries(Object.keys(REGION_ZONES).map((region, i) => [`r${i}`, { ...e, region }]));
-    }));
+    const config = parseConfig(
+      devConfig((e, raw) => {
+        delete e.zone;
+        raw.environments = Object.fromEntries(Object.keys(REGION_ZONES).map((region, i) => [`r${i}`, { ...e, region }]));
+      }),
+    );
     const app = Testing.app({ outdir: path.join(os.tmpdir(), "metaflow-gcp-tests") });
     expect(config.environments).toHaveLength(Object.keys(REGION_ZONES).length);
     for (const env of config.environments) {
@@ -117,7 +127,10 @@ describe("valid edge configurations synthesize only names within their limits", 
   });
 
   test("the limits catch a name that breaks them", () => {
-    const json = { resource: { google_container_node_pool: { p: { name: `${long("c", 40)}-pool` } } }, provider: { google: [{ default_labels: { Bad: "x" } }] } };
+    const json = {
+      resource: { google_container_node_pool: { p: { name: `${long("c", 40)}-pool` } } },
+      provider: { google: [{ default_labels: { Bad: "x" } }] },
+    };
     expect(badNames(json, () => "p")).toEqual([`google_container_node_pool.name = "${long("c", 40)}-pool"`, 'label key = "Bad"']);
   });
 });

@@ -19,7 +19,12 @@ function withProd(mutate: (prod: any, dev: any) => void) {
   return (dev: any, raw: any) => {
     const prod = JSON.parse(JSON.stringify(dev));
     delete prod.zone;
-    prod.network = { subnetCidr: "10.110.0.0/20", podsCidr: "10.112.0.0/14", servicesCidr: "10.120.0.0/20", privateServiceAccessCidr: "10.130.0.0/20" };
+    prod.network = {
+      subnetCidr: "10.110.0.0/20",
+      podsCidr: "10.112.0.0/14",
+      servicesCidr: "10.120.0.0/20",
+      privateServiceAccessCidr: "10.130.0.0/20",
+    };
     mutate(prod, dev);
     raw.environments.prod = prod;
   };
@@ -39,35 +44,178 @@ const networks = (n: number) => Array.from({ length: n }, (_, i) => ({ cidr: `20
 type Row = [string, (env: any, raw: any) => void, string, RegExp, string?];
 const rows: Row[] = [
   // Regions and zones (lib/regions.ts).
-  ["a misspelt region", (e) => ((e.region = "us-cental1"), delete e.zone), "region", /not a GCP region in lib\/regions.ts \(did you mean "us-central1"\?\)/],
+  [
+    "a misspelt region",
+    (e) => ((e.region = "us-cental1"), delete e.zone),
+    "region",
+    /not a GCP region in lib\/regions.ts \(did you mean "us-central1"\?\)/,
+  ],
   ["a region not in the table", (e) => ((e.region = "mars-north1"), delete e.zone), "region", /not a GCP region.*extraZones/],
-  ["us-central1-d, a zone that does not exist", (e) => (e.zone = "us-central1-d"), "zone", /us-central1-a, us-central1-b, us-central1-c, us-central1-f/],
-  ["us-east1-a (us-east1 has b, c, d)", (e) => ((e.region = "us-east1"), (e.zone = "us-east1-a")), "zone", /us-east1-b, us-east1-c, us-east1-d/],
-  ["europe-west1-a (europe-west1 has b, c, d)", (e) => ((e.region = "europe-west1"), (e.zone = "europe-west1-a")), "zone", /europe-west1-b, europe-west1-c, europe-west1-d/],
-  ["an extra zone outside its region", (_e, raw) => (raw.extraZones = { "us-west9": ["us-east1-b"] }), "extraZones.us-west9.0", /must be a zone of us-west9/, ""],
+  [
+    "us-central1-d, a zone that does not exist",
+    (e) => (e.zone = "us-central1-d"),
+    "zone",
+    /us-central1-a, us-central1-b, us-central1-c, us-central1-f/,
+  ],
+  [
+    "us-east1-a (us-east1 has b, c, d)",
+    (e) => ((e.region = "us-east1"), (e.zone = "us-east1-a")),
+    "zone",
+    /us-east1-b, us-east1-c, us-east1-d/,
+  ],
+  [
+    "europe-west1-a (europe-west1 has b, c, d)",
+    (e) => ((e.region = "europe-west1"), (e.zone = "europe-west1-a")),
+    "zone",
+    /europe-west1-b, europe-west1-c, europe-west1-d/,
+  ],
+  [
+    "an extra zone outside its region",
+    (_e, raw) => (raw.extraZones = { "us-west9": ["us-east1-b"] }),
+    "extraZones.us-west9.0",
+    /must be a zone of us-west9/,
+    "",
+  ],
   ["an extra region without zones", (_e, raw) => (raw.extraZones = { "us-west9": [] }), "extraZones.us-west9", />=1/, ""],
   ["a zone given to a regional cluster", (e) => (e.cluster = { regional: true }), "zone", /used only by a zonal cluster/],
-  ["a bucket location that is no region", (e) => (e.storage = { location: "europe-wst1" }), "storage.location", /did you mean "europe-west1"/],
+  [
+    "a bucket location that is no region",
+    (e) => (e.storage = { location: "europe-wst1" }),
+    "storage.location",
+    /did you mean "europe-west1"/,
+  ],
   // Duplicates in lists.
-  ["the same flow runner twice", (e) => (e.identity = { flowRunners: ["user:a@example.com", "group:ml@example.com", "user:a@example.com"] }), "identity.flowRunners.2", /duplicates identity.flowRunners.0/],
-  ["the same flow runner in another case", (e) => (e.identity = { flowRunners: ["user:a@example.com", "user:A@Example.com"] }), "identity.flowRunners.1", /duplicates identity.flowRunners.0/],
-  ["an authorized network CIDR twice", (e) => (e.cluster = { masterAuthorizedNetworks: [{ cidr: "203.0.113.0/24", name: "a" }, { cidr: "203.0.113.0/24", name: "b" }] }), "cluster.masterAuthorizedNetworks.1.cidr", /duplicates cluster.masterAuthorizedNetworks.0.cidr/],
-  ["an authorized network name twice", (e) => (e.cluster = { masterAuthorizedNetworks: [{ cidr: "203.0.113.0/24", name: "office" }, { cidr: "198.51.100.0/24", name: "office" }] }), "cluster.masterAuthorizedNetworks.1.name", /duplicates cluster.masterAuthorizedNetworks.0.name/],
-  ["an Argo auth mode twice", (e) => (e.services = { argoWorkflows: { authModes: ["client", "client"] } }), "services.argoWorkflows.authModes.1", /each entry may appear only once/],
+  [
+    "the same flow runner twice",
+    (e) => (e.identity = { flowRunners: ["user:a@example.com", "group:ml@example.com", "user:a@example.com"] }),
+    "identity.flowRunners.2",
+    /duplicates identity.flowRunners.0/,
+  ],
+  [
+    "the same flow runner in another case",
+    (e) => (e.identity = { flowRunners: ["user:a@example.com", "user:A@Example.com"] }),
+    "identity.flowRunners.1",
+    /duplicates identity.flowRunners.0/,
+  ],
+  [
+    "an authorized network CIDR twice",
+    (e) =>
+      (e.cluster = {
+        masterAuthorizedNetworks: [
+          { cidr: "203.0.113.0/24", name: "a" },
+          { cidr: "203.0.113.0/24", name: "b" },
+        ],
+      }),
+    "cluster.masterAuthorizedNetworks.1.cidr",
+    /duplicates cluster.masterAuthorizedNetworks.0.cidr/,
+  ],
+  [
+    "an authorized network name twice",
+    (e) =>
+      (e.cluster = {
+        masterAuthorizedNetworks: [
+          { cidr: "203.0.113.0/24", name: "office" },
+          { cidr: "198.51.100.0/24", name: "office" },
+        ],
+      }),
+    "cluster.masterAuthorizedNetworks.1.name",
+    /duplicates cluster.masterAuthorizedNetworks.0.name/,
+  ],
+  [
+    "an Argo auth mode twice",
+    (e) => (e.services = { argoWorkflows: { authModes: ["client", "client"] } }),
+    "services.argoWorkflows.authModes.1",
+    /each entry may appear only once/,
+  ],
   // Names two environments would share.
-  ["metaflow_admin created twice in one project", withProd((p, d) => (d.identity = p.identity = { createAdminRole: true })), "identity.createAdminRole", /custom role id "metaflow_admin" is also used by environment "dev"/, "prod"],
-  ["one bucket name in two environments", withProd((p) => (p.storage = { bucketName: "my-metaflow-project-metaflow-dev" })), "storage.bucketName", /also used by environment "dev".*unique in all of Cloud Storage/, "prod"],
-  ["one bucket name in two projects", withProd((p) => ((p.project = "other-project-1"), (p.storage = { bucketName: "my-metaflow-project-metaflow-dev" }))), "storage.bucketName", /unique in all of Cloud Storage/, "prod"],
-  ["one service account id in one project", withProd((p, d) => (d.identity = p.identity = { serviceAccountId: "metaflow-runner" })), "identity.serviceAccountId", /service account id "metaflow-runner" is also used by environment "dev"/, "prod"],
-  ["a service account id equal to another environment's node service account", withProd((p) => (p.identity = { serviceAccountId: "metaflow-dev-nodes" })), "identity.serviceAccountId", /also used by environment "dev" \(namePrefix\)/, "prod"],
-  ["an environment whose base name is another's node service account", (e, raw) => (raw.environments.nodes = { ...e, zone: undefined, namePrefix: "metaflow-dev", network: { subnetCidr: "10.110.0.0/20", podsCidr: "10.112.0.0/14", servicesCidr: "10.120.0.0/20", privateServiceAccessCidr: "10.130.0.0/20" } }), "identity.serviceAccountId", /"metaflow-dev-nodes" is also used by environment "dev"/, "nodes"],
-  ["one cluster name in one project and location", withProd((p) => ((p.zone = "us-central1-a"), (p.cluster = { name: "metaflow-dev" }))), "cluster.name", /GKE cluster name "metaflow-dev" is also used by environment "dev".*location us-central1-a/, "prod"],
-  ["a state bucket that is a datastore bucket", (_e, raw) => (raw.stateBackend = { bucket: "my-metaflow-project-metaflow-dev" }), "stateBackend.bucket", /datastore bucket of environment "dev"/, ""],
+  [
+    "metaflow_admin created twice in one project",
+    withProd((p, d) => (d.identity = p.identity = { createAdminRole: true })),
+    "identity.createAdminRole",
+    /custom role id "metaflow_admin" is also used by environment "dev"/,
+    "prod",
+  ],
+  [
+    "one bucket name in two environments",
+    withProd((p) => (p.storage = { bucketName: "my-metaflow-project-metaflow-dev" })),
+    "storage.bucketName",
+    /also used by environment "dev".*unique in all of Cloud Storage/,
+    "prod",
+  ],
+  [
+    "one bucket name in two projects",
+    withProd((p) => ((p.project = "other-project-1"), (p.storage = { bucketName: "my-metaflow-project-metaflow-dev" }))),
+    "storage.bucketName",
+    /unique in all of Cloud Storage/,
+    "prod",
+  ],
+  [
+    "one service account id in one project",
+    withProd((p, d) => (d.identity = p.identity = { serviceAccountId: "metaflow-runner" })),
+    "identity.serviceAccountId",
+    /service account id "metaflow-runner" is also used by environment "dev"/,
+    "prod",
+  ],
+  [
+    "a service account id equal to another environment's node service account",
+    withProd((p) => (p.identity = { serviceAccountId: "metaflow-dev-nodes" })),
+    "identity.serviceAccountId",
+    /also used by environment "dev" \(namePrefix\)/,
+    "prod",
+  ],
+  [
+    "an environment whose base name is another's node service account",
+    (e, raw) =>
+      (raw.environments.nodes = {
+        ...e,
+        zone: undefined,
+        namePrefix: "metaflow-dev",
+        network: {
+          subnetCidr: "10.110.0.0/20",
+          podsCidr: "10.112.0.0/14",
+          servicesCidr: "10.120.0.0/20",
+          privateServiceAccessCidr: "10.130.0.0/20",
+        },
+      }),
+    "identity.serviceAccountId",
+    /"metaflow-dev-nodes" is also used by environment "dev"/,
+    "nodes",
+  ],
+  [
+    "one cluster name in one project and location",
+    withProd((p) => ((p.zone = "us-central1-a"), (p.cluster = { name: "metaflow-dev" }))),
+    "cluster.name",
+    /GKE cluster name "metaflow-dev" is also used by environment "dev".*location us-central1-a/,
+    "prod",
+  ],
+  [
+    "a state bucket that is a datastore bucket",
+    (_e, raw) => (raw.stateBackend = { bucket: "my-metaflow-project-metaflow-dev" }),
+    "stateBackend.bucket",
+    /datastore bucket of environment "dev"/,
+    "",
+  ],
   // Unknown keys, with the closest valid key.
-  ["a misspelt cluster field", (e) => (e.cluster = { machinType: "e2-standard-8" }), "cluster.machinType", /unknown key "machinType" \(did you mean "machineType"\?\)/],
+  [
+    "a misspelt cluster field",
+    (e) => (e.cluster = { machinType: "e2-standard-8" }),
+    "cluster.machinType",
+    /unknown key "machinType" \(did you mean "machineType"\?\)/,
+  ],
   ["a misspelt top-level key", (_e, raw) => (raw.enviroments = {}), "enviroments", /did you mean "environments"\?/, ""],
-  ["a misspelt Argo field", (e) => (e.services = { argoWorkflows: { chartVersoin: "0.47.5" } }), "services.argoWorkflows.chartVersoin", /did you mean "chartVersion"\?/],
-  ["a misspelt state backend field", (_e, raw) => (raw.stateBackend = { bucket: "acme-state", prefx: "x" }), "stateBackend.prefx", /did you mean "prefix"\?/, ""],
+  [
+    "a misspelt Argo field",
+    (e) => (e.services = { argoWorkflows: { chartVersoin: "0.47.5" } }),
+    "services.argoWorkflows.chartVersoin",
+    /did you mean "chartVersion"\?/,
+  ],
+  [
+    "a misspelt state backend field",
+    (_e, raw) => (raw.stateBackend = { bucket: "acme-state", prefx: "x" }),
+    "stateBackend.prefx",
+    /did you mean "prefix"\?/,
+    "",
+  ],
   ["an unknown key like no valid one", (e) => (e.zzzzzzzz = 1), "zzzzzzzz", /unknown key "zzzzzzzz"$/],
   // Settings Autopilot would ignore.
   ["machineType on Autopilot", autopilot({ machineType: "e2-standard-8" }), "cluster.machineType", /applies only to Standard clusters/],
@@ -75,13 +223,38 @@ const rows: Row[] = [
   ["maxNodes on Autopilot", autopilot({ maxNodes: 9 }), "cluster.maxNodes", /applies only to Standard clusters/],
   ["diskSizeGb on Autopilot", autopilot({ diskSizeGb: 200 }), "cluster.diskSizeGb", /applies only to Standard clusters/],
   ["cpuLimits on Autopilot", autopilot({ cpuLimits: { min: 1, max: 10 } }), "cluster.cpuLimits", /applies only to Standard clusters/],
-  ["memoryLimitsGb on Autopilot", autopilot({ memoryLimitsGb: { min: 1, max: 10 } }), "cluster.memoryLimitsGb", /applies only to Standard clusters/],
-  ["a noncurrent-version retention without versioning", (e) => (e.storage = { versioning: false, noncurrentVersionRetentionDays: 7 }), "storage.noncurrentVersionRetentionDays", /only with storage.versioning true/],
+  [
+    "memoryLimitsGb on Autopilot",
+    autopilot({ memoryLimitsGb: { min: 1, max: 10 } }),
+    "cluster.memoryLimitsGb",
+    /applies only to Standard clusters/,
+  ],
+  [
+    "a noncurrent-version retention without versioning",
+    (e) => (e.storage = { versioning: false, noncurrentVersionRetentionDays: 7 }),
+    "storage.noncurrentVersionRetentionDays",
+    /only with storage.versioning true/,
+  ],
   // Labels.
   ["a user label managed-by", (e) => (e.labels = { "managed-by": "me" }), "labels.managed-by", /label the app sets itself/],
-  ["a user label metaflow-environment", (e) => (e.labels = { "metaflow-environment": "x" }), "labels.metaflow-environment", /label the app sets itself/],
-  ["a user label goog-terraform-provisioned", (e) => (e.labels = { "goog-terraform-provisioned": "false" }), "labels.goog-terraform-provisioned", /label the app sets itself/],
-  ["62 user labels (61 fit next to the app's 3)", (e) => (e.labels = labels(62)), "labels", /at most 64 labels, 3 of them the app's own: use at most 61/],
+  [
+    "a user label metaflow-environment",
+    (e) => (e.labels = { "metaflow-environment": "x" }),
+    "labels.metaflow-environment",
+    /label the app sets itself/,
+  ],
+  [
+    "a user label goog-terraform-provisioned",
+    (e) => (e.labels = { "goog-terraform-provisioned": "false" }),
+    "labels.goog-terraform-provisioned",
+    /label the app sets itself/,
+  ],
+  [
+    "62 user labels (61 fit next to the app's 3)",
+    (e) => (e.labels = labels(62)),
+    "labels",
+    /at most 64 labels, 3 of them the app's own: use at most 61/,
+  ],
   ["an uppercase label key", (e) => (e.labels = { Team: "ml" }), "labels", /label keys must be 1-63/],
   ["a label key starting with a digit", (e) => (e.labels = { "1team": "ml" }), "labels", /starting with a lowercase letter/],
   ["a 64-character label key", (e) => (e.labels = { ["k".repeat(64)]: "ml" }), "labels", /label keys must be 1-63/],
@@ -89,37 +262,158 @@ const rows: Row[] = [
   ["an uppercase label value", (e) => (e.labels = { team: "ML" }), "labels.team", /label values/],
   ["a label value with a space", (e) => (e.labels = { team: "data science" }), "labels.team", /label values/],
   // Cloud SQL tiers.
-  ["a predefined db-n1 tier (PostgreSQL takes custom tiers)", (e) => (e.database = { tier: "db-n1-standard-2" }), "database.tier", /db-custom-<vCPUs>-<MB>/],
-  ["an odd vCPU count", (e) => (e.database = { tier: "db-custom-3-7680" }), "database.tier", /1 vCPU or an even number from 2 to 96, got 3/],
+  [
+    "a predefined db-n1 tier (PostgreSQL takes custom tiers)",
+    (e) => (e.database = { tier: "db-n1-standard-2" }),
+    "database.tier",
+    /db-custom-<vCPUs>-<MB>/,
+  ],
+  [
+    "an odd vCPU count",
+    (e) => (e.database = { tier: "db-custom-3-7680" }),
+    "database.tier",
+    /1 vCPU or an even number from 2 to 96, got 3/,
+  ],
   ["more than 96 vCPUs", (e) => (e.database = { tier: "db-custom-98-400000" }), "database.tier", /even number from 2 to 96, got 98/],
   ["memory not a multiple of 256 MB", (e) => (e.database = { tier: "db-custom-2-7000" }), "database.tier", /multiple of 256 MB, got 7000/],
   ["less than 3840 MB", (e) => (e.database = { tier: "db-custom-1-3584" }), "database.tier", /at least 3840 MB/],
   ["more than 6.5 GB per vCPU", (e) => (e.database = { tier: "db-custom-2-13568" }), "database.tier", /3840-13312 MB for 2 vCPU/],
   ["less than 0.9 GB per vCPU", (e) => (e.database = { tier: "db-custom-16-14592" }), "database.tier", /14848-106496 MB for 16 vCPU/],
   // IP capacity and ranges.
-  ["a pod range too small for maxNodes", (e) => ((e.network = { podsCidr: "10.16.0.0/21" }), (e.cluster = { maxNodes: 10 })), "network.podsCidr", /holds the pods of 8 nodes.*allows 10/],
-  ["a pod range too small for a regional cluster", (e) => (delete e.zone, (e.network = { podsCidr: "10.16.0.0/20" }), (e.cluster = { regional: true, maxNodes: 10 })), "network.podsCidr", /16 nodes.*10 in each of 3 zones/],
-  ["a node range too small for maxNodes", (e) => (e.network = { subnetCidr: "10.10.0.0/29" }), "network.subnetCidr", /has 4 node addresses, but cluster.maxNodes allows 5 nodes/],
-  ["an authorized network with host bits", (e) => (e.cluster = { masterAuthorizedNetworks: [{ cidr: "203.0.113.7/24", name: "office" }] }), "cluster.masterAuthorizedNetworks.0.cidr", /host bits must be zero: did you mean 203.0.113.0\/24/],
-  ["an authorized network that is an address", (e) => (e.cluster = { masterAuthorizedNetworks: [{ cidr: "203.0.113.7", name: "office" }] }), "cluster.masterAuthorizedNetworks.0.cidr", /IPv4 CIDR/],
-  ["51 authorized networks", (e) => (e.cluster = { masterAuthorizedNetworks: networks(51) }), "cluster.masterAuthorizedNetworks", /at most 50 authorized networks/],
+  [
+    "a pod range too small for maxNodes",
+    (e) => ((e.network = { podsCidr: "10.16.0.0/21" }), (e.cluster = { maxNodes: 10 })),
+    "network.podsCidr",
+    /holds the pods of 8 nodes.*allows 10/,
+  ],
+  [
+    "a pod range too small for a regional cluster",
+    (e) => (delete e.zone, (e.network = { podsCidr: "10.16.0.0/20" }), (e.cluster = { regional: true, maxNodes: 10 })),
+    "network.podsCidr",
+    /16 nodes.*10 in each of 3 zones/,
+  ],
+  [
+    "a node range too small for maxNodes",
+    (e) => (e.network = { subnetCidr: "10.10.0.0/29" }),
+    "network.subnetCidr",
+    /has 4 node addresses, but cluster.maxNodes allows 5 nodes/,
+  ],
+  [
+    "an authorized network with host bits",
+    (e) => (e.cluster = { masterAuthorizedNetworks: [{ cidr: "203.0.113.7/24", name: "office" }] }),
+    "cluster.masterAuthorizedNetworks.0.cidr",
+    /host bits must be zero: did you mean 203.0.113.0\/24/,
+  ],
+  [
+    "an authorized network that is an address",
+    (e) => (e.cluster = { masterAuthorizedNetworks: [{ cidr: "203.0.113.7", name: "office" }] }),
+    "cluster.masterAuthorizedNetworks.0.cidr",
+    /IPv4 CIDR/,
+  ],
+  [
+    "51 authorized networks",
+    (e) => (e.cluster = { masterAuthorizedNetworks: networks(51) }),
+    "cluster.masterAuthorizedNetworks",
+    /at most 50 authorized networks/,
+  ],
   // IAM members.
-  ["a user without an email", (e) => (e.identity = { flowRunners: ["user:alice"] }), "identity.flowRunners.0", /"user:" must be followed by an email address/],
-  ["a group with a bad email", (e) => (e.identity = { flowRunners: ["group:ml@"] }), "identity.flowRunners.0", /"group:" must be followed by an email address/],
-  ["a service account outside gserviceaccount.com", (e) => (e.identity = { flowRunners: ["serviceAccount:ci@example.com"] }), "identity.flowRunners.0", /end with .gserviceaccount.com/],
-  ["a domain that is no domain name", (e) => (e.identity = { flowRunners: ["domain:localhost"] }), "identity.flowRunners.0", /"domain:" must be followed by a domain name/],
-  ["two members in one string", (e) => (e.identity = { flowRunners: ["user:a@example.com,user:b@example.com"] }), "identity.flowRunners.0", /one IAM member per string/],
-  ["a member with a space", (e) => (e.identity = { flowRunners: ["user: a@example.com"] }), "identity.flowRunners.0", /one IAM member per string/],
-  ["an unknown member type", (e) => (e.identity = { flowRunners: ["admin:a@example.com"] }), "identity.flowRunners.0", /must be an IAM member such as user:/],
-  ["allAuthenticatedUsers", (e) => (e.identity = { flowRunners: ["allAuthenticatedUsers"] }), "identity.flowRunners.0", /must not be granted access/],
-  ["a principal that is no pool identifier", (e) => (e.identity = { flowRunners: ["principal:alice"] }), "identity.flowRunners.0", /starting with \/\/iam.googleapis.com\//],
+  [
+    "a user without an email",
+    (e) => (e.identity = { flowRunners: ["user:alice"] }),
+    "identity.flowRunners.0",
+    /"user:" must be followed by an email address/,
+  ],
+  [
+    "a group with a bad email",
+    (e) => (e.identity = { flowRunners: ["group:ml@"] }),
+    "identity.flowRunners.0",
+    /"group:" must be followed by an email address/,
+  ],
+  [
+    "a service account outside gserviceaccount.com",
+    (e) => (e.identity = { flowRunners: ["serviceAccount:ci@example.com"] }),
+    "identity.flowRunners.0",
+    /end with .gserviceaccount.com/,
+  ],
+  [
+    "a domain that is no domain name",
+    (e) => (e.identity = { flowRunners: ["domain:localhost"] }),
+    "identity.flowRunners.0",
+    /"domain:" must be followed by a domain name/,
+  ],
+  [
+    "two members in one string",
+    (e) => (e.identity = { flowRunners: ["user:a@example.com,user:b@example.com"] }),
+    "identity.flowRunners.0",
+    /one IAM member per string/,
+  ],
+  [
+    "a member with a space",
+    (e) => (e.identity = { flowRunners: ["user: a@example.com"] }),
+    "identity.flowRunners.0",
+    /one IAM member per string/,
+  ],
+  [
+    "an unknown member type",
+    (e) => (e.identity = { flowRunners: ["admin:a@example.com"] }),
+    "identity.flowRunners.0",
+    /must be an IAM member such as user:/,
+  ],
+  [
+    "allAuthenticatedUsers",
+    (e) => (e.identity = { flowRunners: ["allAuthenticatedUsers"] }),
+    "identity.flowRunners.0",
+    /must not be granted access/,
+  ],
+  [
+    "a principal that is no pool identifier",
+    (e) => (e.identity = { flowRunners: ["principal:alice"] }),
+    "identity.flowRunners.0",
+    /starting with \/\/iam.googleapis.com\//,
+  ],
   // Derived names.
-  ["a cluster name whose node pool name exceeds 40", (e) => (e.cluster = { name: "c".repeat(36) }), "cluster.name", /derived GKE node pool name .*"c{36}-pool".*1-40/],
-  ["a name prefix whose node service account id exceeds 30", (e, raw) => ((raw.environments = { devtesting: e }), (e.namePrefix = "a".repeat(20)), (e.identity = { serviceAccountId: "metaflow-runner" })), "namePrefix", /derived node service account id.*6-30/, "devtesting"],
-  ["a name prefix whose service account id exceeds 30", (e, raw) => ((raw.environments = { devtesting: e }), (e.namePrefix = "a".repeat(20))), "identity.serviceAccountId", /derived service account id "a{20}-devtesting".*6-30/, "devtesting"],
-  ["the namespace default", (e) => (e.services = { metaflowNamespace: "default" }), "services.metaflowNamespace", /every GKE cluster already has/],
-  ["the namespace kube-system", (e) => (e.services = { argoNamespace: "kube-system" }), "services.argoNamespace", /every GKE cluster already has/],
-  ["a gke- namespace", (e) => (e.services = { argoNamespace: "gke-managed-argo" }), "services.argoNamespace", /every GKE cluster already has/],
+  [
+    "a cluster name whose node pool name exceeds 40",
+    (e) => (e.cluster = { name: "c".repeat(36) }),
+    "cluster.name",
+    /derived GKE node pool name .*"c{36}-pool".*1-40/,
+  ],
+  [
+    "a name prefix whose node service account id exceeds 30",
+    (e, raw) => (
+      (raw.environments = { devtesting: e }),
+      (e.namePrefix = "a".repeat(20)),
+      (e.identity = { serviceAccountId: "metaflow-runner" })
+    ),
+    "namePrefix",
+    /derived node service account id.*6-30/,
+    "devtesting",
+  ],
+  [
+    "a name prefix whose service account id exceeds 30",
+    (e, raw) => ((raw.environments = { devtesting: e }), (e.namePrefix = "a".repeat(20))),
+    "identity.serviceAccountId",
+    /derived service account id "a{20}-devtesting".*6-30/,
+    "devtesting",
+  ],
+  [
+    "the namespace default",
+    (e) => (e.services = { metaflowNamespace: "default" }),
+    "services.metaflowNamespace",
+    /every GKE cluster already has/,
+  ],
+  [
+    "the namespace kube-system",
+    (e) => (e.services = { argoNamespace: "kube-system" }),
+    "services.argoNamespace",
+    /every GKE cluster already has/,
+  ],
+  [
+    "a gke- namespace",
+    (e) => (e.services = { argoNamespace: "gke-managed-argo" }),
+    "services.argoNamespace",
+    /every GKE cluster already has/,
+  ],
 ];
 
 describe("bad configurations", () => {
@@ -145,7 +439,9 @@ describe("the configuration file", () => {
   });
 
   test("a key given twice is refused with its line", () => {
-    expect(() => parseJson('{\n  "environments": {},\n  "environments": {}\n}', "env.json")).toThrow(/env.json, line 3, column 3: duplicate key/);
+    expect(() => parseJson('{\n  "environments": {},\n  "environments": {}\n}', "env.json")).toThrow(
+      /env.json, line 3, column 3: duplicate key/,
+    );
   });
 });
 
@@ -173,7 +469,9 @@ describe("valid edge cases", () => {
   });
 
   test("two environments may share a project when their names differ, and a cluster name in another location", () => {
-    const raw = devConfig(withProd((p) => ((p.cluster = { name: "metaflow-dev", regional: true }), (p.identity = { createAdminRole: true }))));
+    const raw = devConfig(
+      withProd((p) => ((p.cluster = { name: "metaflow-dev", regional: true }), (p.identity = { createAdminRole: true }))),
+    );
     expect(parseConfig(raw).environments.map((e) => e.cluster.location)).toEqual(["us-central1-a", "us-central1"]);
   });
 
@@ -183,6 +481,8 @@ describe("valid edge cases", () => {
   });
 
   test("international label keys and values, and empty values, are valid labels", () => {
-    expect(parseConfig(devConfig((e) => (e.labels = { équipe: "données", チーム: "", team: "" }))).environments[0].labels).toHaveProperty("équipe");
+    expect(parseConfig(devConfig((e) => (e.labels = { équipe: "données", チーム: "", team: "" }))).environments[0].labels).toHaveProperty(
+      "équipe",
+    );
   });
 });

@@ -48,9 +48,24 @@ const badConfigs: [string, (env: any, raw: any) => void, string, RegExp][] = [
   ["CIDR that is not a CIDR", (e) => (e.network = { subnetCidr: "10.0.0/20" }), "network.subnetCidr", /IPv4 CIDR/],
   ["CIDR with host bits", (e) => (e.network = { subnetCidr: "10.10.0.1/20" }), "network.subnetCidr", /host bits must be zero/],
   ["public CIDR", (e) => (e.network = { subnetCidr: "8.8.0.0/20" }), "network.subnetCidr", /private range/],
-  ["pod range overlapping the subnetwork", (e) => (e.network = { podsCidr: "10.8.0.0/13" }), "network.podsCidr", /overlap network.subnetCidr/],
-  ["service range overlapping the pod range", (e) => (e.network = { servicesCidr: "10.17.0.0/20" }), "network.servicesCidr", /overlap network.podsCidr/],
-  ["private service access range overlapping", (e) => (e.network = { privateServiceAccessCidr: "10.10.0.0/16" }), "network.privateServiceAccessCidr", /overlap network.subnetCidr/],
+  [
+    "pod range overlapping the subnetwork",
+    (e) => (e.network = { podsCidr: "10.8.0.0/13" }),
+    "network.podsCidr",
+    /overlap network.subnetCidr/,
+  ],
+  [
+    "service range overlapping the pod range",
+    (e) => (e.network = { servicesCidr: "10.17.0.0/20" }),
+    "network.servicesCidr",
+    /overlap network.podsCidr/,
+  ],
+  [
+    "private service access range overlapping",
+    (e) => (e.network = { privateServiceAccessCidr: "10.10.0.0/16" }),
+    "network.privateServiceAccessCidr",
+    /overlap network.subnetCidr/,
+  ],
   ["control plane not a /28", (e) => (e.network = { controlPlaneCidr: "172.16.0.0/24" }), "network.controlPlaneCidr", /must be \/28/],
   ["service range too large", (e) => (e.network = { servicesCidr: "10.20.0.0/12" }), "network.servicesCidr", /between \/16 and \/27/],
   ["bucket name with uppercase", (e) => (e.storage = { bucketName: "Metaflow-Data" }), "storage.bucketName", /lowercase/],
@@ -59,7 +74,12 @@ const badConfigs: [string, (env: any, raw: any) => void, string, RegExp][] = [
   ["bucket name too long", (e) => (e.storage = { bucketName: "a".repeat(64) }), "storage.bucketName", /3-63/],
   ["derived bucket name breaking a rule", (e) => (e.project = "goog-analytics-1"), "storage.bucketName", /must not start with "goog"/],
   ["service account id too short", (e) => (e.identity = { serviceAccountId: "mf" }), "identity.serviceAccountId", /6-30/],
-  ["service account id with underscore", (e) => (e.identity = { serviceAccountId: "metaflow_runner" }), "identity.serviceAccountId", /lowercase letters, digits and hyphens/],
+  [
+    "service account id with underscore",
+    (e) => (e.identity = { serviceAccountId: "metaflow_runner" }),
+    "identity.serviceAccountId",
+    /lowercase letters, digits and hyphens/,
+  ],
   ["node pool min above max", (e) => (e.cluster = { minNodes: 6, maxNodes: 3 }), "cluster.minNodes", /must not exceed cluster.maxNodes/],
   ["cpu limits inverted", (e) => (e.cluster = { cpuLimits: { min: 10, max: 2 } }), "cluster.cpuLimits.min", /must not exceed/],
   ["zonal Autopilot", (e) => (e.cluster = { mode: "autopilot" }), "cluster.regional", /Autopilot clusters are always regional/],
@@ -87,7 +107,9 @@ describe("bad input", () => {
 
   test("names the value that broke the rule", () => {
     const error = configError(devConfig((e) => (e.network = { podsCidr: "10.8.0.0/13" })));
-    expect(error.message).toContain('environment "dev", field "network.podsCidr" = "10.8.0.0/13": must not overlap network.subnetCidr (10.10.0.0/20)');
+    expect(error.message).toContain(
+      'environment "dev", field "network.podsCidr" = "10.8.0.0/13": must not overlap network.subnetCidr (10.10.0.0/20)',
+    );
   });
 
   test("reports every problem at once", () => {

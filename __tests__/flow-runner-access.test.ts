@@ -42,7 +42,9 @@ export function allowed(stack: any, who: Subject, req: Request): boolean {
   const matches = (list: string[] | undefined, value: string) => (list ?? []).some((x) => x === "*" || x === value);
   for (const binding of Object.values<any>(resourcesOf(stack, "kubernetes_role_binding_v1"))) {
     if (namespaceName(stack, binding.metadata.namespace) !== req.namespace) continue;
-    const bound = binding.subject.some((s: any) => s.kind === who.kind && s.name === who.name && (who.kind !== "ServiceAccount" || s.namespace));
+    const bound = binding.subject.some(
+      (s: any) => s.kind === who.kind && s.name === who.name && (who.kind !== "ServiceAccount" || s.namespace),
+    );
     if (!bound) continue;
     const role = roleNamed(binding.role_ref.name);
     if (!role || namespaceName(stack, role.metadata.namespace) !== req.namespace) continue;
@@ -63,7 +65,13 @@ const gsa: Subject = { kind: "User", name: GSA };
 const jobsKsa: Subject = { kind: "ServiceAccount", name: ksaRef(json, "metaflow-jobs", "metaflow") };
 const sensorSa: Subject = { kind: "ServiceAccount", name: ksaRef(json, "metaflow-jobs", "operate-workflow-sa") };
 
-const r = (namespace: string, group: string, resource: string, verb: string, name?: string): Request => ({ namespace, group, resource, verb, name });
+const r = (namespace: string, group: string, resource: string, verb: string, name?: string): Request => ({
+  namespace,
+  group,
+  resource,
+  verb,
+  name,
+});
 const JOBS = "metaflow-jobs";
 const SERVICES = "metaflow";
 
@@ -148,11 +156,36 @@ test("the evaluator catches a Role that grants Secrets", () => {
 
 describe("access settings that Kubernetes RBAC or GKE would not honour are refused", () => {
   const battery: [string, (env: any) => void, string, RegExp][] = [
-    ["a domain as flow runner in namespace mode", (e) => (e.identity = { flowRunners: ["domain:example.com"] }), "identity.flowRunners.0", /RBAC cannot name a domain/],
-    ["a principal set in namespace mode", (e) => (e.identity = { flowRunners: ["principalSet://iam.googleapis.com/x"] }), "identity.flowRunners.0", /user:, group: or serviceAccount:/],
-    ["groups of two domains without a security group", (e) => (e.identity = { flowRunners: ["group:a@one.com", "group:b@two.com"] }), "cluster.securityGroup", /several domains/],
-    ["a security group GKE does not look for", (e) => (e.cluster = { securityGroup: "rbac@example.com" }), "cluster.securityGroup", /gke-security-groups@/],
-    ["an authorized network of 0.0.0.0/0", (e) => (e.cluster = { masterAuthorizedNetworks: [{ cidr: "0.0.0.0/0", name: "all" }] }), "cluster.masterAuthorizedNetworks.0.cidr", /any IP.*"dns"/],
+    [
+      "a domain as flow runner in namespace mode",
+      (e) => (e.identity = { flowRunners: ["domain:example.com"] }),
+      "identity.flowRunners.0",
+      /RBAC cannot name a domain/,
+    ],
+    [
+      "a principal set in namespace mode",
+      (e) => (e.identity = { flowRunners: ["principalSet://iam.googleapis.com/x"] }),
+      "identity.flowRunners.0",
+      /user:, group: or serviceAccount:/,
+    ],
+    [
+      "groups of two domains without a security group",
+      (e) => (e.identity = { flowRunners: ["group:a@one.com", "group:b@two.com"] }),
+      "cluster.securityGroup",
+      /several domains/,
+    ],
+    [
+      "a security group GKE does not look for",
+      (e) => (e.cluster = { securityGroup: "rbac@example.com" }),
+      "cluster.securityGroup",
+      /gke-security-groups@/,
+    ],
+    [
+      "an authorized network of 0.0.0.0/0",
+      (e) => (e.cluster = { masterAuthorizedNetworks: [{ cidr: "0.0.0.0/0", name: "all" }] }),
+      "cluster.masterAuthorizedNetworks.0.cidr",
+      /any IP.*"dns"/,
+    ],
     ["an unknown access mode", (e) => (e.identity = { flowRunnerAccess: "cluster" }), "identity.flowRunnerAccess", /namespace|project/],
   ];
 
@@ -161,7 +194,9 @@ describe("access settings that Kubernetes RBAC or GKE would not honour are refus
   });
 
   test('a domain is accepted in "project" mode, where IAM alone decides', () => {
-    const [env] = parseConfig(devConfig((e) => (e.identity = { flowRunners: ["domain:example.com"], flowRunnerAccess: "project" }))).environments;
+    const [env] = parseConfig(
+      devConfig((e) => (e.identity = { flowRunners: ["domain:example.com"], flowRunnerAccess: "project" })),
+    ).environments;
     expect(env.identity.flowRunners).toEqual(["domain:example.com"]);
   });
 

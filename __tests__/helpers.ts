@@ -48,10 +48,18 @@ export function synthDev(mutate?: (env: any, raw: any) => void) {
   return {
     infra,
     services,
-    get infraSynth() { return infraSynth(); },
-    get servicesSynth() { return servicesSynth(); },
-    get infraJson() { return infraJson(); },
-    get servicesJson() { return servicesJson(); },
+    get infraSynth() {
+      return infraSynth();
+    },
+    get servicesSynth() {
+      return servicesSynth();
+    },
+    get infraJson() {
+      return infraJson();
+    },
+    get servicesJson() {
+      return servicesJson();
+    },
   };
 }
 

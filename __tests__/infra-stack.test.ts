@@ -62,7 +62,9 @@ describe("infra stack", () => {
 
   test("enables the APIs first", () => {
     const services = Object.values(resourcesOf(infraJson, "google_project_service")).map((s: any) => s.service);
-    expect(services).toEqual(expect.arrayContaining(["container.googleapis.com", "sqladmin.googleapis.com", "servicenetworking.googleapis.com"]));
+    expect(services).toEqual(
+      expect.arrayContaining(["container.googleapis.com", "sqladmin.googleapis.com", "servicenetworking.googleapis.com"]),
+    );
     const cluster: any = Object.values(resourcesOf(infraJson, "google_container_cluster"))[0];
     expect(cluster.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^google_project_service\.apis_container_\w+$/)]));
     expect(resourcesOf(changed.infraJson, "google_project_service")).toEqual({});
@@ -84,11 +86,16 @@ describe("state backend", () => {
     const { infraJson, servicesJson } = dev;
     expect(infraJson.terraform.backend).toEqual({ local: { path: "../../../terraform.dev-infra.tfstate" } });
     expect(servicesJson.terraform.backend).toEqual({ local: { path: "../../../terraform.dev-services.tfstate" } });
-    expect(servicesJson.data.terraform_remote_state.infra).toMatchObject({ backend: "local", config: { path: "../../../terraform.dev-infra.tfstate" } });
+    expect(servicesJson.data.terraform_remote_state.infra).toMatchObject({
+      backend: "local",
+      config: { path: "../../../terraform.dev-infra.tfstate" },
+    });
   });
 
   test("is GCS with a prefix per stack when a state bucket is configured", () => {
-    const { infraJson, servicesJson } = synthDev((_e, raw) => (raw.stateBackend = { bucket: "acme-tf-state", prefix: "platform/metaflow" }));
+    const { infraJson, servicesJson } = synthDev(
+      (_e, raw) => (raw.stateBackend = { bucket: "acme-tf-state", prefix: "platform/metaflow" }),
+    );
     expect(infraJson.terraform.backend).toEqual({ gcs: { bucket: "acme-tf-state", prefix: "platform/metaflow/dev-infra" } });
     expect(servicesJson.terraform.backend).toEqual({ gcs: { bucket: "acme-tf-state", prefix: "platform/metaflow/dev-services" } });
     expect(servicesJson.data.terraform_remote_state.infra).toMatchObject({
@@ -117,11 +124,16 @@ describe("network, as configured", () => {
 
 describe("Cloud SQL, as configured", () => {
   const instance = onlyResource(dev.infraJson, "google_sql_database_instance");
-  const sqlDatabases = (json: any) => Object.values(resourcesOf(json, "google_sql_database")).map((d: any) => d.name).sort();
+  const sqlDatabases = (json: any) =>
+    Object.values(resourcesOf(json, "google_sql_database"))
+      .map((d: any) => d.name)
+      .sort();
 
   test("is on the network's VPC, after its private service access, named after the environment", () => {
     expect(instance.settings.ip_configuration.private_network).toMatch(/^\$\{google_compute_network\.network_vpc_\w+\.self_link\}$/);
-    expect(instance.depends_on).toEqual([expect.stringMatching(/^google_service_networking_connection\.network_private-service-access_\w+$/)]);
+    expect(instance.depends_on).toEqual([
+      expect.stringMatching(/^google_service_networking_connection\.network_private-service-access_\w+$/),
+    ]);
     expect(instance.name).toMatch(/^metaflow-dev-pg-\$\{random_id\.database_name-suffix_\w+\.hex\}$/);
   });
 
@@ -141,7 +153,10 @@ describe("Cloud SQL, as configured", () => {
 
 describe("datastore bucket, as configured", () => {
   test("is named after the project and environment, in the region, by default", () => {
-    expect(onlyResource(dev.infraJson, "google_storage_bucket")).toMatchObject({ name: "my-metaflow-project-metaflow-dev", location: "US-CENTRAL1" });
+    expect(onlyResource(dev.infraJson, "google_storage_bucket")).toMatchObject({
+      name: "my-metaflow-project-metaflow-dev",
+      location: "US-CENTRAL1",
+    });
   });
 
   test("takes the configured name, location, age limit and versioning", () => {
@@ -165,13 +180,19 @@ describe("GKE, as configured", () => {
     expect(cluster.network).toMatch(/^\$\{google_compute_network\.network_vpc_\w+\.self_link\}$/);
     expect(cluster.subnetwork).toMatch(/^\$\{google_compute_subnetwork\.network_subnet_\w+\.self_link\}$/);
     const ranges = onlyResource(dev.infraJson, "google_compute_subnetwork").secondary_ip_range.map((r: any) => r.range_name);
-    expect([cluster.ip_allocation_policy.cluster_secondary_range_name, cluster.ip_allocation_policy.services_secondary_range_name]).toEqual(ranges);
+    expect([cluster.ip_allocation_policy.cluster_secondary_range_name, cluster.ip_allocation_policy.services_secondary_range_name]).toEqual(
+      ranges,
+    );
   });
 
   test("runs nodes as the environment's node service account, with only the node roles", () => {
     const nodeSa = nameWhere(dev.infraJson, "google_service_account", "account_id", "metaflow-dev-nodes");
-    expect(onlyResource(dev.infraJson, "google_container_node_pool").node_config.service_account).toBe(`\${google_service_account.${nodeSa}.email}`);
-    const roles = members(dev.infraJson).filter((m) => m.member === `\${google_service_account.${nodeSa}.member}`).map((m) => m.role);
+    expect(onlyResource(dev.infraJson, "google_container_node_pool").node_config.service_account).toBe(
+      `\${google_service_account.${nodeSa}.email}`,
+    );
+    const roles = members(dev.infraJson)
+      .filter((m) => m.member === `\${google_service_account.${nodeSa}.member}`)
+      .map((m) => m.role);
     expect(roles.sort()).toEqual([...NODE_ROLES].sort());
   });
 
@@ -192,7 +213,9 @@ describe("GKE, as configured", () => {
 describe("control-plane access, across the two stacks", () => {
   test("by default the DNS endpoint: the services stack reaches it without pinning the cluster CA", () => {
     const { infraJson, servicesJson } = dev;
-    expect(onlyResource(infraJson, "google_container_cluster").control_plane_endpoints_config).toEqual({ dns_endpoint_config: { allow_external_traffic: true } });
+    expect(onlyResource(infraJson, "google_container_cluster").control_plane_endpoints_config).toEqual({
+      dns_endpoint_config: { allow_external_traffic: true },
+    });
     expect(infraJson.output.cluster_endpoint.value).toMatch(/control_plane_endpoints_config\[0\]\.dns_endpoint_config\[0\]\.endpoint/);
     // The DNS endpoint's certificate is publicly trusted: the cluster CA must not be pinned for it.
     expect(servicesJson.provider.kubernetes[0].cluster_ca_certificate).toBeUndefined();
@@ -202,7 +225,9 @@ describe("control-plane access, across the two stacks", () => {
     const { infraJson, servicesJson } = projectMode;
     expect(onlyResource(infraJson, "google_container_cluster").control_plane_endpoints_config).toBeUndefined();
     expect(infraJson.output.cluster_endpoint.value).toMatch(/\.endpoint\}$/);
-    expect(servicesJson.provider.kubernetes[0].cluster_ca_certificate).toBe("${base64decode(data.terraform_remote_state.infra.outputs.cluster_ca_certificate)}");
+    expect(servicesJson.provider.kubernetes[0].cluster_ca_certificate).toBe(
+      "${base64decode(data.terraform_remote_state.infra.outputs.cluster_ca_certificate)}",
+    );
   });
 });
 
@@ -225,20 +250,32 @@ describe("Metaflow identity, as configured", () => {
   test("takes the key, the flow runners, the admin role and a derived Groups-for-RBAC group from the configuration", () => {
     const json = changed.infraJson;
     expect(resourcesOf(json, "google_service_account_key")).toEqual({});
-    const roles = (member: string) => members(json).filter((m) => m.member === member).map((m) => m.role).sort();
+    const roles = (member: string) =>
+      members(json)
+        .filter((m) => m.member === member)
+        .map((m) => m.role)
+        .sort();
     expect(roles("group:ml@example.com")).toEqual(["roles/container.clusterViewer", "roles/storage.objectAdmin"]);
-    expect(grant(json, "user:a@example.com", "roles/storage.objectAdmin").condition.expression).toContain("projects/_/buckets/acme-ml-artifacts/");
+    expect(grant(json, "user:a@example.com", "roles/storage.objectAdmin").condition.expression).toContain(
+      "projects/_/buckets/acme-ml-artifacts/",
+    );
     expect(onlyResource(json, "google_project_iam_custom_role").permissions).toEqual(METAFLOW_ADMIN_PERMISSIONS);
     expect(resourcesOf(infraJson, "google_project_iam_custom_role")).toEqual({});
     // Groups turn on Google Groups for RBAC with their domain's gke-security-groups group.
-    expect(onlyResource(json, "google_container_cluster").authenticator_groups_config).toEqual({ security_group: "gke-security-groups@example.com" });
+    expect(onlyResource(json, "google_container_cluster").authenticator_groups_config).toEqual({
+      security_group: "gke-security-groups@example.com",
+    });
     expect(onlyResource(infraJson, "google_container_cluster").authenticator_groups_config).toBeUndefined();
   });
 
   test('flowRunnerAccess "project" from the configuration: Kubernetes Engine Developer for the runners and the service account', () => {
     const json = projectMode.infraJson;
     const saMember = `\${google_service_account.${nameWhere(json, "google_service_account", "account_id", "metaflow-dev")}.member}`;
-    const roles = (member: string) => members(json).filter((m) => m.member === member).map((m) => m.role).sort();
+    const roles = (member: string) =>
+      members(json)
+        .filter((m) => m.member === member)
+        .map((m) => m.role)
+        .sort();
     expect(roles("group:ml@example.com")).toEqual(["roles/container.developer", "roles/storage.objectAdmin"]);
     expect(roles(saMember)).toContain("roles/container.developer");
   });

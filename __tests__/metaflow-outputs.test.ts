@@ -71,7 +71,9 @@ test("the namespace and service account are the ones with Workload Identity and 
   const ns = outputs.METAFLOW_KUBERNETES_NAMESPACE.value;
   const members = Object.values<any>(resourcesOf(json, "google_service_account_iam_member")).map((g) => g.member);
   expect(members.some((m) => m.endsWith(`[${ns}/${outputs.METAFLOW_KUBERNETES_SERVICE_ACCOUNT.value}]`))).toBe(true);
-  const eventsValues = JSON.parse(Object.values<any>(resourcesOf(json, "helm_release")).find((r) => r.name === "metaflow-argo-events").values[0]);
+  const eventsValues = JSON.parse(
+    Object.values<any>(resourcesOf(json, "helm_release")).find((r) => r.name === "metaflow-argo-events").values[0],
+  );
   expect(eventsValues.namespace).toBe(ns);
   expect(outputs.METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE.value).toBe(ns);
 });
@@ -116,7 +118,9 @@ describe("END_USER_SETUP", () => {
     expect(text).toContain(
       "mkdir -p ~/.metaflowconfig && kubectl -n metaflow-jobs get configmap metaflow-config -o jsonpath='{.data.config\\.json}' > ~/.metaflowconfig/config.json",
     );
-    expect(text).toContain("jsonpath='{.data.requirements\\.txt}' > /tmp/metaflow-requirements.txt && pip install -r /tmp/metaflow-requirements.txt");
+    expect(text).toContain(
+      "jsonpath='{.data.requirements\\.txt}' > /tmp/metaflow-requirements.txt && pip install -r /tmp/metaflow-requirements.txt",
+    );
     // The ConfigMap holds the same object as the output, encoded by Terraform (some values come from the infra state).
     const encoded: string = cm.data["config.json"];
     expect(encoded).toMatch(/^\$\{jsonencode\(\{.*\}\)\}$/);
@@ -158,7 +162,12 @@ describe("END_USER_SETUP", () => {
   });
 
   test("the Argo forwards target the Services the charts and the controller create", () => {
-    expect(forwards.find((f) => f.local === 2746)).toEqual({ namespace: "argo", service: "argo-workflows-server", local: 2746, remote: 2746 });
+    expect(forwards.find((f) => f.local === 2746)).toEqual({
+      namespace: "argo",
+      service: "argo-workflows-server",
+      local: 2746,
+      remote: 2746,
+    });
     expect(forwards.find((f) => f.local === 12000)).toEqual({
       namespace: "metaflow-jobs",
       service: "argo-events-webhook-eventsource-svc",
@@ -189,8 +198,9 @@ test("manifest.json records that the services stack depends on the infra stack",
     expect(manifest.stacks["dev-services"].dependencies).toEqual(["dev-infra"]);
     expect(manifest.stacks["dev-infra"].dependencies).toEqual([]);
     // The local chart is copied next to the stack, where the release's relative path points.
-    const chart = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "dev-services", "cdk.tf.json"), "utf8"))
-      .resource.helm_release["argo-events_resources_4DBBCD80"].chart;
+    const chart = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "dev-services", "cdk.tf.json"), "utf8")).resource.helm_release[
+      "argo-events_resources_4DBBCD80"
+    ].chart;
     expect(fs.existsSync(path.join(outdir, "stacks", "dev-services", chart, "Chart.yaml"))).toBe(true);
     expect(fs.existsSync(path.join(outdir, "stacks", "dev-services", chart, "templates", "eventbus.yaml"))).toBe(true);
   } finally {

@@ -76,7 +76,9 @@ describe("review of the shipped dev config", () => {
     );
     expect(r.flags.some((f) => /container\.developer/.test(f.message))).toBe(false);
     expect(r.flags.some((f) => f.section === "Exposure")).toBe(false);
-    expect(r.markdown).toContain("DNS endpoint: any network, IAM-gated (container.clusters.connect); IP endpoint closed to every network outside the VPC");
+    expect(r.markdown).toContain(
+      "DNS endpoint: any network, IAM-gated (container.clusters.connect); IP endpoint closed to every network outside the VPC",
+    );
     // The conditioned grants (bucket objects, SQL client) are not flagged.
     expect(r.flags.some((f) => /storage\.objectAdmin|cloudsql\.client/.test(f.message))).toBe(false);
   });
@@ -92,17 +94,25 @@ describe("review of the project-wide options", () => {
 
   test('controlPlaneEndpoint "ip" with no authorized networks is flagged as open to any IP', () => {
     const r = reviewConfig((e) => (e.cluster = { controlPlaneEndpoint: "ip" }));
-    expect(warn(r.flags)).toContain("Exposure: public control-plane endpoint accepts connections from any IP (Kubernetes authentication still applies)");
+    expect(warn(r.flags)).toContain(
+      "Exposure: public control-plane endpoint accepts connections from any IP (Kubernetes authentication still applies)",
+    );
   });
 });
 
 describe("Kubernetes RBAC rights", () => {
   test("the flow-runner Role's rights are listed, resolved to namespace and names", () => {
     const r = reviewDev(() => undefined);
-    expect(r.markdown).toMatch(/\| User metaflow-dev@my-metaflow-project\.iam\.gserviceaccount\.com \| `Role metaflow-flow-runner` \| namespace metaflow-jobs \| create, get, list, watch, patch, delete on batch\/jobs;/);
+    expect(r.markdown).toMatch(
+      /\| User metaflow-dev@my-metaflow-project\.iam\.gserviceaccount\.com \| `Role metaflow-flow-runner` \| namespace metaflow-jobs \| create, get, list, watch, patch, delete on batch\/jobs;/,
+    );
     // The subject as written stays beside it, for traceability.
-    expect(r.markdown).toContain("| `dev-services/flow-runner-access/jobs/binding` | `User data.terraform_remote_state.infra.outputs.metaflow_service_account_email` |");
-    expect(r.markdown).toContain("| ServiceAccount metaflow-jobs/operate-workflow-sa | `Role operate-workflow` | namespace metaflow-jobs |");
+    expect(r.markdown).toContain(
+      "| `dev-services/flow-runner-access/jobs/binding` | `User data.terraform_remote_state.infra.outputs.metaflow_service_account_email` |",
+    );
+    expect(r.markdown).toContain(
+      "| ServiceAccount metaflow-jobs/operate-workflow-sa | `Role operate-workflow` | namespace metaflow-jobs |",
+    );
   });
 
   test("a Role that lets people read Secrets is a loud flag; for a service account, a warning", () => {
@@ -116,35 +126,67 @@ describe("Kubernetes RBAC rights", () => {
     expect(loud(r.flags)).toEqual([
       "Access: User metaflow-dev@my-metaflow-project.iam.gserviceaccount.com may read Secrets in namespace metaflow-jobs (Role metaflow-flow-runner)",
     ]);
-    expect(warn(r.flags)).toContain("Access: ServiceAccount metaflow-jobs/metaflow may read Secrets in namespace metaflow-jobs (Role argo-workflow-executor)");
+    expect(warn(r.flags)).toContain(
+      "Access: ServiceAccount metaflow-jobs/metaflow may read Secrets in namespace metaflow-jobs (Role argo-workflow-executor)",
+    );
   });
 });
 
 describe("Access flags", () => {
   test("a primitive role is loud", () => {
-    const r = reviewDev((infra) => add(infra, "google_project_iam_member", "ci_editor", { project: "my-metaflow-project", role: "roles/editor", member: "group:ci@example.com" }, "dev-infra/ci-editor"));
+    const r = reviewDev((infra) =>
+      add(
+        infra,
+        "google_project_iam_member",
+        "ci_editor",
+        { project: "my-metaflow-project", role: "roles/editor", member: "group:ci@example.com" },
+        "dev-infra/ci-editor",
+      ),
+    );
     expect(loud(r.flags)).toContain("Access: primitive role roles/editor granted to group:ci@example.com");
-    expect(r.markdown).toMatch(/\| `group:ci@example\.com` \| `roles\/editor` \| `project my-metaflow-project` \| none \| `dev-infra\/ci-editor` \| — \| 🚨 primitive role; ⚠️ project-wide, no condition \|/);
+    expect(r.markdown).toMatch(
+      /\| `group:ci@example\.com` \| `roles\/editor` \| `project my-metaflow-project` \| none \| `dev-infra\/ci-editor` \| — \| 🚨 primitive role; ⚠️ project-wide, no condition \|/,
+    );
   });
 
   test("allUsers on a bucket is loud, and the scope names the bucket", () => {
     const r = reviewDev((infra) =>
-      add(infra, "google_storage_bucket_iam_member", "public_read", { bucket: "${google_storage_bucket.datastore_bucket_E5E3DC4A.name}", role: "roles/storage.objectViewer", member: "allUsers" }, "dev-infra/public-read"),
+      add(
+        infra,
+        "google_storage_bucket_iam_member",
+        "public_read",
+        { bucket: "${google_storage_bucket.datastore_bucket_E5E3DC4A.name}", role: "roles/storage.objectViewer", member: "allUsers" },
+        "dev-infra/public-read",
+      ),
     );
     expect(loud(r.flags)).toContain("Access: public principal allUsers holds roles/storage.objectViewer");
-    expect(r.markdown).toContain("| `storage_bucket my-metaflow-project-metaflow-dev` | none | `dev-infra/public-read` | `google_storage_bucket.datastore_bucket_E5E3DC4A.name` |");
+    expect(r.markdown).toContain(
+      "| `storage_bucket my-metaflow-project-metaflow-dev` | none | `dev-infra/public-read` | `google_storage_bucket.datastore_bucket_E5E3DC4A.name` |",
+    );
   });
 
   test("Workload Identity bindings resolve the pool through remote state and join the annotated KSA", () => {
     // The services stack's own metaflow-jobs/metaflow KSA and binding, plus an annotated KSA nobody bound.
     const r = reviewDev((_, services) => {
-      add(services, "kubernetes_service_account_v1", "orphan", {
-        metadata: [{ name: "orphan", namespace: "argo", annotations: { "iam.gke.io/gcp-service-account": "argo@x.iam.gserviceaccount.com" } }],
-      }, "dev-services/argo/ksa");
+      add(
+        services,
+        "kubernetes_service_account_v1",
+        "orphan",
+        {
+          metadata: [
+            { name: "orphan", namespace: "argo", annotations: { "iam.gke.io/gcp-service-account": "argo@x.iam.gserviceaccount.com" } },
+          ],
+        },
+        "dev-services/argo/ksa",
+      );
     });
-    expect(r.markdown).toContain("| `metaflow-jobs/metaflow` | `metaflow-dev@my-metaflow-project.iam.gserviceaccount.com` | `dev-services/metaflow-wi/workload-identity-user` | `metaflow-dev@my-metaflow-project.iam.gserviceaccount.com` (dev-services/metaflow-wi/ksa) |");
+    expect(r.markdown).toContain(
+      "| `metaflow-jobs/metaflow` | `metaflow-dev@my-metaflow-project.iam.gserviceaccount.com` | `dev-services/metaflow-wi/workload-identity-user` | `metaflow-dev@my-metaflow-project.iam.gserviceaccount.com` (dev-services/metaflow-wi/ksa) |",
+    );
     expect(r.markdown).toContain("| KSA `metaflow-jobs/metaflow` | `roles/iam.workloadIdentityUser` |");
-    expect(warn(r.flags)).toContain("Access: KSA argo/orphan is annotated with a GSA but no roles/iam.workloadIdentityUser binding for it is in this synth");
+    expect(warn(r.flags)).toContain(
+      "Access: KSA argo/orphan is annotated with a GSA but no roles/iam.workloadIdentityUser binding for it is in this synth",
+    );
   });
 });
 
@@ -173,7 +215,9 @@ describe("a stack missing from the new synth", () => {
     const [env] = environments(synthFromJson({ "dev-infra": clone(base.infraJson) }));
     const r = reviewEnvironment(env, { before, againstLabel: "base.out" });
     expect(loud(r.flags)).toEqual([
-      expect.stringMatching(/^Change review: STACK GONE: stack dev-services is in base\.out but not in this synth: cdktf no longer plans it, so its 32 resources stay deployed without code, .* Stateful resources: dev-services\/argo-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/jobs-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/metaflow-namespace\/namespace \(kubernetes_namespace_v1\)$/),
+      expect.stringMatching(
+        /^Change review: STACK GONE: stack dev-services is in base\.out but not in this synth: cdktf no longer plans it, so its 32 resources stay deployed without code, .* Stateful resources: dev-services\/argo-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/jobs-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/metaflow-namespace\/namespace \(kubernetes_namespace_v1\)$/,
+      ),
     ]);
     expect(r.markdown).toContain("#### ⛔ 1 stack no longer in this synth");
     expect(r.markdown).toMatch(/#### `dev-services`: stack removed; 0 added, 32 removed/);
@@ -193,13 +237,27 @@ describe("Exposure flags", () => {
 
   test("an external LoadBalancer Service, an open firewall rule and Helm's serviceType are flagged", () => {
     const r = reviewDev((infra, services) => {
-      add(services, "kubernetes_service_v1", "ui", { metadata: [{ name: "ui", namespace: "metaflow" }], spec: [{ type: "LoadBalancer", port: [{ port: 80 }] }] });
+      add(services, "kubernetes_service_v1", "ui", {
+        metadata: [{ name: "ui", namespace: "metaflow" }],
+        spec: [{ type: "LoadBalancer", port: [{ port: 80 }] }],
+      });
       add(services, "kubernetes_service_v1", "internal", {
         metadata: [{ name: "api", namespace: "metaflow", annotations: { "networking.gke.io/load-balancer-type": "Internal" } }],
         spec: [{ type: "LoadBalancer" }],
       });
-      add(services, "helm_release", "argo", { name: "argo-workflows", chart: "argo-workflows", version: "0.45.0", values: ["server:\n  serviceType: LoadBalancer\n"] });
-      add(infra, "google_compute_firewall", "ssh", { name: "allow-ssh", network: "x", source_ranges: ["0.0.0.0/0"], allow: [{ protocol: "tcp", ports: ["22"] }] }, "dev-infra/ssh");
+      add(services, "helm_release", "argo", {
+        name: "argo-workflows",
+        chart: "argo-workflows",
+        version: "0.45.0",
+        values: ["server:\n  serviceType: LoadBalancer\n"],
+      });
+      add(
+        infra,
+        "google_compute_firewall",
+        "ssh",
+        { name: "allow-ssh", network: "x", source_ranges: ["0.0.0.0/0"], allow: [{ protocol: "tcp", ports: ["22"] }] },
+        "dev-infra/ssh",
+      );
     });
     expect(loud(r.flags)).toEqual(
       expect.arrayContaining([
@@ -242,27 +300,66 @@ describe("Data protection flags", () => {
 describe("Secrets flags", () => {
   test("a secret in a plain output is loud, followed through remote state to its generator", () => {
     const r = reviewDev((_, services) => {
-      services.output = { METAFLOW_DB_PASS: { value: `\${${REMOTE}.metaflow_db_password}` }, METAFLOW_DB_USER: { value: `\${${REMOTE}.metaflow_db_user}` } };
+      services.output = {
+        METAFLOW_DB_PASS: { value: `\${${REMOTE}.metaflow_db_password}` },
+        METAFLOW_DB_USER: { value: `\${${REMOTE}.metaflow_db_user}` },
+      };
     });
     expect(loud(r.flags)).toEqual([
-      expect.stringMatching(/^Secrets: output METAFLOW_DB_PASS is not sensitive but carries a secret \(dev-infra output metaflow_db_password <- random_password\.database_metaflow-password_\w+\.result\)$/),
+      expect.stringMatching(
+        /^Secrets: output METAFLOW_DB_PASS is not sensitive but carries a secret \(dev-infra output metaflow_db_password <- random_password\.database_metaflow-password_\w+\.result\)$/,
+      ),
     ]);
     expect(r.markdown).toMatch(/\| `dev-services` \| `METAFLOW_DB_PASS` \| no \| .* \| 🚨 NOT SENSITIVE but carries a secret \|/);
   });
 
   test("an infra output made non-sensitive is loud", () => {
     const r = reviewDev((infra) => delete infra.output.metaflow_service_account_key.sensitive);
-    expect(loud(r.flags)).toEqual([expect.stringMatching(/output metaflow_service_account_key is not sensitive but carries a secret \(google_service_account_key\.identity_key_\w+\.private_key\)/)]);
+    expect(loud(r.flags)).toEqual([
+      expect.stringMatching(
+        /output metaflow_service_account_key is not sensitive but carries a secret \(google_service_account_key\.identity_key_\w+\.private_key\)/,
+      ),
+    ]);
   });
 
   test("literal secrets in the JSON are loud; references and secret names are not", () => {
     const r = reviewDev((_, services) => {
-      add(services, "kubernetes_secret_v1", "db", { metadata: [{ name: "db", namespace: "metaflow" }], data: { username: "metaflow", password: "hunter2" } });
+      add(services, "kubernetes_secret_v1", "db", {
+        metadata: [{ name: "db", namespace: "metaflow" }],
+        data: { username: "metaflow", password: "hunter2" },
+      });
       add(services, "kubernetes_deployment_v1", "api", {
         metadata: [{ name: "api" }],
-        spec: [{ template: [{ spec: [{ container: [{ name: "api", image: "ghcr.io/x/api:2.4.0", env: [{ name: "MF_DB_PASSWORD", value: "s3cret" }, { name: "MF_DB_HOST", value: "10.0.0.3" }, { name: "MF_DB_PASS_REF", value_from: [{ secret_key_ref: [{ name: "db", key: "password" }] }] }] }] }] }] }],
+        spec: [
+          {
+            template: [
+              {
+                spec: [
+                  {
+                    container: [
+                      {
+                        name: "api",
+                        image: "ghcr.io/x/api:2.4.0",
+                        env: [
+                          { name: "MF_DB_PASSWORD", value: "s3cret" },
+                          { name: "MF_DB_HOST", value: "10.0.0.3" },
+                          { name: "MF_DB_PASS_REF", value_from: [{ secret_key_ref: [{ name: "db", key: "password" }] }] },
+                        ],
+                      },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
       });
-      add(services, "helm_release", "argo", { name: "argo", chart: "argo-workflows", version: "0.45.0", values: ["postgres:\n  existingSecret: argo-db\n  password: plain\n"] });
+      add(services, "helm_release", "argo", {
+        name: "argo",
+        chart: "argo-workflows",
+        version: "0.45.0",
+        values: ["postgres:\n  existingSecret: argo-db\n  password: plain\n"],
+      });
     });
     expect(loud(r.flags).sort()).toEqual([
       "Secrets: literal secret at data.password",
@@ -276,10 +373,20 @@ describe("Secrets flags", () => {
       add(services, "kubernetes_config_map_v1", "cfg", { metadata: [{ name: "cfg" }], data: { DB: `\${${REMOTE}.metaflow_db_password}` } });
       add(services, "kubernetes_deployment_v1", "api", {
         metadata: [{ name: "api" }],
-        spec: [{ template: [{ spec: [{ container: [{ name: "api", image: "x:1.0.0", env: [{ name: "DB", value: `\${${REMOTE}.argo_db_password}` }] }] }] }] }],
+        spec: [
+          {
+            template: [
+              {
+                spec: [{ container: [{ name: "api", image: "x:1.0.0", env: [{ name: "DB", value: `\${${REMOTE}.argo_db_password}` }] }] }],
+              },
+            ],
+          },
+        ],
       });
     });
-    expect(loud(r.flags)).toEqual([expect.stringMatching(/^Secrets: secret stored in a ConfigMap \(dev-infra output metaflow_db_password <- random_password\./)]);
+    expect(loud(r.flags)).toEqual([
+      expect.stringMatching(/^Secrets: secret stored in a ConfigMap \(dev-infra output metaflow_db_password <- random_password\./),
+    ]);
     expect(warn(r.flags)).toContainEqual(expect.stringMatching(/^Secrets: secret in a plain container env value/));
   });
 });
@@ -289,13 +396,36 @@ describe("Supply chain flags", () => {
     const r = reviewDev((_, services) => {
       add(services, "kubernetes_deployment_v1", "svc", {
         metadata: [{ name: "svc" }],
-        spec: [{ template: [{ spec: [{
-          init_container: [{ name: "migrate", image: "ghcr.io/outerbounds/metaflow-service" }],
-          container: [{ name: "api", image: "ghcr.io/outerbounds/metaflow-service:latest" }, { name: "ui", image: "ghcr.io/x/ui@sha256:abc123" }, { name: "proxy", image: "localhost:5000/proxy:1.2.3" }],
-        }] }] }],
+        spec: [
+          {
+            template: [
+              {
+                spec: [
+                  {
+                    init_container: [{ name: "migrate", image: "ghcr.io/outerbounds/metaflow-service" }],
+                    container: [
+                      { name: "api", image: "ghcr.io/outerbounds/metaflow-service:latest" },
+                      { name: "ui", image: "ghcr.io/x/ui@sha256:abc123" },
+                      { name: "proxy", image: "localhost:5000/proxy:1.2.3" },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
       });
-      add(services, "helm_release", "events", { name: "argo-events", chart: "argo-events", repository: "https://argoproj.github.io/argo-helm" });
-      add(services, "helm_release", "wf", { name: "argo-workflows", chart: "argo-workflows", version: "0.45.0", values: ["controller:\n  image:\n    repository: argoproj/workflow-controller\n    tag: latest\n"] });
+      add(services, "helm_release", "events", {
+        name: "argo-events",
+        chart: "argo-events",
+        repository: "https://argoproj.github.io/argo-helm",
+      });
+      add(services, "helm_release", "wf", {
+        name: "argo-workflows",
+        chart: "argo-workflows",
+        version: "0.45.0",
+        values: ["controller:\n  image:\n    repository: argoproj/workflow-controller\n    tag: latest\n"],
+      });
     });
     expect(warn(r.flags)).toEqual(
       expect.arrayContaining([
@@ -329,10 +459,14 @@ describe("Change review flags on crafted stacks", () => {
     };
     const r = reviewDev(rename, () => undefined);
     expect(loud(r.flags)).toEqual([
-      expect.stringMatching(/^Change review: DESTROYS google_sql_database_instance: construct path or ID changed \(dev-infra\/database\/instance -> dev-infra\/db\/instance\)/),
+      expect.stringMatching(
+        /^Change review: DESTROYS google_sql_database_instance: construct path or ID changed \(dev-infra\/database\/instance -> dev-infra\/db\/instance\)/,
+      ),
     ]);
     expect(r.markdown).toContain("#### ⛔ 1 stateful resource destroyed or recreated");
-    expect(r.markdown).toMatch(/\| renamed \(destroy \+ create\) \| `google_sql_database_instance` \| `dev-infra\/database\/instance \(google_sql_database_instance\.database_instance_\w+\)` -> `dev-infra\/db\/instance \(google_sql_database_instance\.db_instance_0A1B2C3D\)` \|/);
+    expect(r.markdown).toMatch(
+      /\| renamed \(destroy \+ create\) \| `google_sql_database_instance` \| `dev-infra\/database\/instance \(google_sql_database_instance\.database_instance_\w+\)` -> `dev-infra\/db\/instance \(google_sql_database_instance\.db_instance_0A1B2C3D\)` \|/,
+    );
   });
 
   test("a moved block turns the rename into a move", () => {
@@ -353,32 +487,44 @@ describe("Change review flags on crafted stacks", () => {
   });
 
   test("a changed SQL region is a loud destroy-and-recreate naming the attribute", () => {
-    const r = reviewDev((infra) => (onlyResource(infra, "google_sql_database_instance").region = "europe-west1"), () => undefined);
+    const r = reviewDev(
+      (infra) => (onlyResource(infra, "google_sql_database_instance").region = "europe-west1"),
+      () => undefined,
+    );
     expect(loud(r.flags)).toEqual([
       'Change review: DESTROYS google_sql_database_instance: region "us-central1" -> "europe-west1" cannot be changed in place: Terraform destroys and recreates it',
       // The databases inside go with it: their `instance` reads the replaced instance's name.
-      expect.stringMatching(/^Change review: DESTROYS google_sql_database: instance reads google_sql_database_instance\.database_instance_\w+\.name, which is replaced \(region/),
+      expect.stringMatching(
+        /^Change review: DESTROYS google_sql_database: instance reads google_sql_database_instance\.database_instance_\w+\.name, which is replaced \(region/,
+      ),
       expect.stringMatching(/^Change review: DESTROYS google_sql_database: instance reads/),
     ]);
     expect(r.markdown).toContain('`~ region: "us-central1" -> "europe-west1"`');
   });
 
   test("removing a bucket is a loud destroy", () => {
-    const r = reviewDev((infra) => delete infra.resource.google_storage_bucket, () => undefined);
+    const r = reviewDev(
+      (infra) => delete infra.resource.google_storage_bucket,
+      () => undefined,
+    );
     expect(loud(r.flags)).toEqual(["Change review: DESTROYS google_storage_bucket: removed from the code: Terraform destroys it"]);
   });
 });
 
 describe("expression parsing", () => {
   test("finds references inside templates and function calls, not inside quoted strings", () => {
-    expect(interpolations("https://${data.x_y.z.a}/${f(\"}\")}")).toEqual(["data.x_y.z.a", 'f("}")']);
-    const refs = refsInString('${base64decode(data.terraform_remote_state.infra.outputs.ca)} ${replace(google_x.y.name, "google_a.b.c", "")}');
+    expect(interpolations('https://${data.x_y.z.a}/${f("}")}')).toEqual(["data.x_y.z.a", 'f("}")']);
+    const refs = refsInString(
+      '${base64decode(data.terraform_remote_state.infra.outputs.ca)} ${replace(google_x.y.name, "google_a.b.c", "")}',
+    );
     expect(refs.map((r) => r.text)).toEqual(["data.terraform_remote_state.infra.outputs.ca", "google_x.y.name"]);
     expect(refs[0]).toMatchObject({ mode: "data", type: "terraform_remote_state", name: "infra", attr: "outputs.ca" });
   });
 
   test("secret key names exclude names of secrets", () => {
     expect(["password", "DB_PASSWORD", "clientSecret", "api-key", "token"].every(isSecretKey)).toBe(true);
-    expect(["existingSecret", "passwordSecret", "secretKeyRef", "automount_service_account_token", "tokenTtl"].some(isSecretKey)).toBe(false);
+    expect(["existingSecret", "passwordSecret", "secretKeyRef", "automount_service_account_token", "tokenTtl"].some(isSecretKey)).toBe(
+      false,
+    );
   });
 });

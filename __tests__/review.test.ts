@@ -81,8 +81,13 @@ describe("golden report of the shipped configuration", () => {
 
 describe("--against between two configurations", () => {
   test("a new bucket location destroys the bucket", () => {
-    const { lines, markdown } = compareDev(() => undefined, (e) => (e.storage = { location: "EU" }));
-    expect(lines).toEqual(['loud: DESTROYS google_storage_bucket: location "US-CENTRAL1" -> "EU" cannot be changed in place: Terraform destroys and recreates it']);
+    const { lines, markdown } = compareDev(
+      () => undefined,
+      (e) => (e.storage = { location: "EU" }),
+    );
+    expect(lines).toEqual([
+      'loud: DESTROYS google_storage_bucket: location "US-CENTRAL1" -> "EU" cannot be changed in place: Terraform destroys and recreates it',
+    ]);
     expect(markdown).toContain("Compared with `main.out`.");
     expect(markdown).toContain("#### ⛔ 1 stateful resource destroyed or recreated");
     expect(markdown).toMatch(/#### `dev-infra`: 0 added, 0 removed, 0 renamed, 1 changed \(1 replaced\)/);
@@ -90,7 +95,10 @@ describe("--against between two configurations", () => {
   });
 
   test("a new region destroys the SQL instance, its databases, the bucket and the cluster", () => {
-    const { lines } = compareDev(() => undefined, (e) => ((e.region = "europe-west1"), (e.zone = "europe-west1-b")));
+    const { lines } = compareDev(
+      () => undefined,
+      (e) => ((e.region = "europe-west1"), (e.zone = "europe-west1-b")),
+    );
     expect(lines).toEqual(
       expect.arrayContaining([
         'loud: DESTROYS google_sql_database_instance: region "us-central1" -> "europe-west1" cannot be changed in place: Terraform destroys and recreates it',
@@ -103,19 +111,32 @@ describe("--against between two configurations", () => {
   });
 
   test("bumping the database generation replaces the instance through its random name suffix", () => {
-    const { lines, markdown } = compareDev(() => undefined, (e) => (e.database = { generation: 2 }));
+    const { lines, markdown } = compareDev(
+      () => undefined,
+      (e) => (e.database = { generation: 2 }),
+    );
     expect(markdown).toMatch(/\| replaced \| `random_id` \| `dev-infra\/database\/name-suffix` \| `~ keepers\.generation: "1" -> "2"` \|/);
-    expect(lines[0]).toMatch(/^loud: DESTROYS google_sql_database_instance: name reads random_id\.database_name-suffix_\w+\.hex, which is replaced \(keepers\.generation "1" -> "2"\)/);
+    expect(lines[0]).toMatch(
+      /^loud: DESTROYS google_sql_database_instance: name reads random_id\.database_name-suffix_\w+\.hex, which is replaced \(keepers\.generation "1" -> "2"\)/,
+    );
   });
 
   test("a major PostgreSQL upgrade needs care but destroys nothing", () => {
-    const { lines, markdown } = compareDev((e) => (e.database = { version: "POSTGRES_15" }), () => undefined);
-    expect(lines).toEqual(["warn: google_sql_database_instance: database_version POSTGRES_15 -> POSTGRES_16: an in-place major version upgrade with downtime that cannot be rolled back; take a backup first"]);
+    const { lines, markdown } = compareDev(
+      (e) => (e.database = { version: "POSTGRES_15" }),
+      () => undefined,
+    );
+    expect(lines).toEqual([
+      "warn: google_sql_database_instance: database_version POSTGRES_15 -> POSTGRES_16: an in-place major version upgrade with downtime that cannot be rolled back; take a backup first",
+    ]);
     expect(markdown).toContain("No stateful resource is destroyed or recreated.");
   });
 
   test("identical synths report no changes", () => {
-    const { lines, markdown } = compareDev(() => undefined, () => undefined);
+    const { lines, markdown } = compareDev(
+      () => undefined,
+      () => undefined,
+    );
     expect(lines).toEqual([]);
     expect(markdown).toContain("_No resource changes._");
   });
@@ -131,27 +152,43 @@ describe("--against between two configurations", () => {
 
 describe("who: principals as a reviewer knows them", () => {
   // Base: the shipped dev config; changed: another project and a flow-runner group from the config.
-  const base = compareDev(() => undefined, () => undefined);
-  const changed = compareDev(() => undefined, (e) => ((e.project = "other-project"), (e.identity = { flowRunners: ["group:ml@example.com"] })));
+  const base = compareDev(
+    () => undefined,
+    () => undefined,
+  );
+  const changed = compareDev(
+    () => undefined,
+    (e) => ((e.project = "other-project"), (e.identity = { flowRunners: ["group:ml@example.com"] })),
+  );
 
   test("a service account's member is its email as it will be, the Terraform address beside it", () => {
-    expect(base.markdown).toMatch(/\| `serviceAccount:metaflow-dev@my-metaflow-project\.iam\.gserviceaccount\.com` \| `roles\/container\.clusterViewer` \| `project my-metaflow-project` \| none \| `dev-infra\/identity\/sa-container-cluster-viewer` \| `google_service_account\.identity_service-account_\w+\.member` \|/);
-    expect(changed.markdown).toContain("| `serviceAccount:metaflow-dev@other-project.iam.gserviceaccount.com` | `roles/container.clusterViewer` | `project other-project` |");
+    expect(base.markdown).toMatch(
+      /\| `serviceAccount:metaflow-dev@my-metaflow-project\.iam\.gserviceaccount\.com` \| `roles\/container\.clusterViewer` \| `project my-metaflow-project` \| none \| `dev-infra\/identity\/sa-container-cluster-viewer` \| `google_service_account\.identity_service-account_\w+\.member` \|/,
+    );
+    expect(changed.markdown).toContain(
+      "| `serviceAccount:metaflow-dev@other-project.iam.gserviceaccount.com` | `roles/container.clusterViewer` | `project other-project` |",
+    );
     // No Member cell is a Terraform address any more (the address is in the "As written" column).
     expect(changed.markdown).not.toMatch(/\n\| `google_service_account\./);
   });
 
   test("a config member is shown as written; Kubernetes subjects through remote state resolve to the email", () => {
     expect(changed.markdown).toMatch(/\| `group:ml@example\.com` \| `roles\/[\w.]+` \| .* \| — \|/);
-    expect(changed.markdown).toContain("| User metaflow-dev@other-project.iam.gserviceaccount.com, Group ml@example.com | `Role metaflow-flow-runner` |");
-    expect(changed.markdown).toMatch(/\| `User data\.terraform_remote_state\.infra\.outputs\.metaflow_service_account_email, Group ml@example\.com` \|/);
+    expect(changed.markdown).toContain(
+      "| User metaflow-dev@other-project.iam.gserviceaccount.com, Group ml@example.com | `Role metaflow-flow-runner` |",
+    );
+    expect(changed.markdown).toMatch(
+      /\| `User data\.terraform_remote_state\.infra\.outputs\.metaflow_service_account_email, Group ml@example\.com` \|/,
+    );
   });
 
   test("Workload Identity rows name the GSA by email and read a chart KSA's annotation from its Helm values", () => {
     expect(changed.markdown).toContain(
       "| `argo/argo-server` | `metaflow-dev@other-project.iam.gserviceaccount.com` | `dev-services/argo-server-wi/workload-identity-user` | `metaflow-dev@other-project.iam.gserviceaccount.com` (Helm argo-workflows values server.serviceAccount.annotations) |  |",
     );
-    expect(changed.markdown).toContain("| KSA `argo/argo-server` | `roles/iam.workloadIdentityUser` | `service_account metaflow-dev@other-project.iam.gserviceaccount.com` |");
+    expect(changed.markdown).toContain(
+      "| KSA `argo/argo-server` | `roles/iam.workloadIdentityUser` | `service_account metaflow-dev@other-project.iam.gserviceaccount.com` |",
+    );
   });
 });
 
@@ -163,50 +200,80 @@ describe("what is lost, and what goes with it", () => {
     const prod = reviews[1];
     const loud = prod.flags.filter((f) => f.severity === "loud").map((f) => f.message);
     expect(loud).toHaveLength(2);
-    expect(loud[0]).toMatch(/^STACK GONE: stack prod-infra is in main\.out but not in this synth: .*Stateful resources: .*prod-infra\/database\/instance \(google_sql_database_instance\).*prod-infra\/datastore\/bucket \(google_storage_bucket\)/);
+    expect(loud[0]).toMatch(
+      /^STACK GONE: stack prod-infra is in main\.out but not in this synth: .*Stateful resources: .*prod-infra\/database\/instance \(google_sql_database_instance\).*prod-infra\/datastore\/bucket \(google_storage_bucket\)/,
+    );
     expect(loud[1]).toMatch(/^STACK GONE: stack prod-services is in main\.out/);
     expect(prod.markdown).toContain("Stacks: none: the environment is only in the older synth.");
   });
 
   test("a generation bump lists the SQL users and databases under the instance, and what deletion protection does", () => {
-    const { lines, markdown } = compareDev(() => undefined, (e) => (e.database = { generation: 2 }));
+    const { lines, markdown } = compareDev(
+      () => undefined,
+      (e) => (e.database = { generation: 2 }),
+    );
     expect(lines.filter((l) => l.startsWith("loud: DESTROYS google_sql_database:"))).toHaveLength(2);
     const tree = markdown.slice(markdown.indexOf("#### What each replacement takes with it"));
-    expect(tree).toMatch(/\n- \*\*dev-infra\*\* `dev-infra\/database\/name-suffix` \(`random_id`\): keepers\.generation "1" -> "2": replaced\n  - ⛔ `dev-infra\/database\/instance` \(`google_sql_database_instance`\): name reads random_id\.database_name-suffix_\w+\.hex: Terraform replaces it too\. \*\*Data lost:\*\* the metadata database: the Cloud SQL instance and every database on it \(`argo`, `metaflow`\)/);
+    expect(tree).toMatch(
+      /\n- \*\*dev-infra\*\* `dev-infra\/database\/name-suffix` \(`random_id`\): keepers\.generation "1" -> "2": replaced\n {2}- ⛔ `dev-infra\/database\/instance` \(`google_sql_database_instance`\): name reads random_id\.database_name-suffix_\w+\.hex: Terraform replaces it too\. \*\*Data lost:\*\* the metadata database: the Cloud SQL instance and every database on it \(`argo`, `metaflow`\)/,
+    );
     for (const child of ["database/argo-database", "database/metaflow-database", "database/argo-user", "database/metaflow-user"]) {
       expect(tree).toContain(`\n    - ${child.endsWith("database") ? "⛔ " : ""}\`dev-infra/${child}\``);
     }
     expect(tree).toContain("`deletion_protection` is on: the apply fails when it reaches this destroy, before the resource is deleted");
     // The databases are abandoned, not dropped (deletion_policy ABANDON): only the IAM grant goes before the apply stops.
     expect(tree).toContain("so `dev-infra/identity/sa-cloudsql-client` is deleted before the apply stops.");
-    expect(tree).toMatch(/`dev-infra\/database\/metaflow-database` \(`google_sql_database`\): [^\n]*Terraform only forgets it \(`deletion_policy` ABANDON\)/);
-    expect(markdown).toMatch(/#### `dev-infra`: 0 added, 0 removed, 0 renamed, 1 changed \(1 replaced\), 6 destroyed with what they depend on/);
+    expect(tree).toMatch(
+      /`dev-infra\/database\/metaflow-database` \(`google_sql_database`\): [^\n]*Terraform only forgets it \(`deletion_policy` ABANDON\)/,
+    );
+    expect(markdown).toMatch(
+      /#### `dev-infra`: 0 added, 0 removed, 0 renamed, 1 changed \(1 replaced\), 6 destroyed with what they depend on/,
+    );
   });
 
   test("a new region replaces the router and the NAT, not only changes them", () => {
-    const { markdown } = compareDev(() => undefined, (e) => ((e.region = "europe-west1"), (e.zone = "europe-west1-b")));
-    expect(markdown).toContain('| replaced | `google_compute_router` | `dev-infra/network/router` | `~ region: "us-central1" -> "europe-west1"` |');
-    expect(markdown).toContain('| replaced | `google_compute_router_nat` | `dev-infra/network/nat` | `~ region: "us-central1" -> "europe-west1"` |');
+    const { markdown } = compareDev(
+      () => undefined,
+      (e) => ((e.region = "europe-west1"), (e.zone = "europe-west1-b")),
+    );
+    expect(markdown).toContain(
+      '| replaced | `google_compute_router` | `dev-infra/network/router` | `~ region: "us-central1" -> "europe-west1"` |',
+    );
+    expect(markdown).toContain(
+      '| replaced | `google_compute_router_nat` | `dev-infra/network/nat` | `~ region: "us-central1" -> "europe-west1"` |',
+    );
     // The databases go with the instance even where Terraform does not plan it: the next apply recreates them.
-    expect(markdown).toMatch(/\n  - ⛔ `dev-infra\/database\/metaflow-database` \(`google_sql_database`\): instance reads google_sql_database_instance\.\w+\.name: destroyed with it\./);
+    expect(markdown).toMatch(
+      /\n {2}- ⛔ `dev-infra\/database\/metaflow-database` \(`google_sql_database`\): instance reads google_sql_database_instance\.\w+\.name: destroyed with it\./,
+    );
     // An IAM condition naming the instance outlives it: not listed as destroyed.
     expect(markdown).not.toMatch(/sa-cloudsql-client.*destroyed with it/);
   });
 
   test("a replaced cluster takes every Kubernetes and Helm resource of the services stack with it", () => {
-    const { lines, markdown } = compareDev(() => undefined, (e) => (e.zone = "us-central1-b"));
-    expect(markdown).toMatch(/#### `dev-services`: 0 added, 0 removed, 0 renamed, 0 changed \(0 replaced\), 29 destroyed with what they depend on/);
+    const { lines, markdown } = compareDev(
+      () => undefined,
+      (e) => (e.zone = "us-central1-b"),
+    );
+    expect(markdown).toMatch(
+      /#### `dev-services`: 0 added, 0 removed, 0 renamed, 0 changed \(0 replaced\), 29 destroyed with what they depend on/,
+    );
     expect(markdown).not.toContain("_No resource changes._");
-    expect(markdown).toContain("  - **dev-services** `dev-services/argo-workflows/release` (`helm_release`): lives in the cluster its helm provider connects to (dev-infra output cluster_endpoint: dev-infra/gke/cluster): destroyed with it");
+    expect(markdown).toContain(
+      "  - **dev-services** `dev-services/argo-workflows/release` (`helm_release`): lives in the cluster its helm provider connects to (dev-infra output cluster_endpoint: dev-infra/gke/cluster): destroyed with it",
+    );
     expect(lines).toContain(
-      "loud: DESTROYS kubernetes_namespace_v1: lives in the cluster its kubernetes provider connects to (dev-infra output cluster_endpoint: dev-infra/gke/cluster), which is replaced (location \"us-central1-a\" -> \"us-central1-b\"): destroyed with it; the next apply of dev-services recreates it",
+      'loud: DESTROYS kubernetes_namespace_v1: lives in the cluster its kubernetes provider connects to (dev-infra output cluster_endpoint: dev-infra/gke/cluster), which is replaced (location "us-central1-a" -> "us-central1-b"): destroyed with it; the next apply of dev-services recreates it',
     );
     // The IAM bindings of the services stack are not in the cluster.
     expect(markdown).not.toMatch(/`dev-services\/metaflow-wi\/workload-identity-user` \(`google_service_account_iam_member`\): lives in/);
   });
 
   test("a destroyed bucket says the datastore goes, and that force_destroy off fails the apply first", () => {
-    const { markdown } = compareDev(() => undefined, (e) => (e.storage = { location: "EU" }));
+    const { markdown } = compareDev(
+      () => undefined,
+      (e) => (e.storage = { location: "EU" }),
+    );
     expect(markdown).toContain(
       "**Data lost:** every object in the bucket: the Metaflow datastore (`gs://my-metaflow-project-metaflow-dev`, the artifacts of every run). `force_destroy` is off: the apply fails at this destroy while the bucket holds objects",
     );
@@ -216,15 +283,26 @@ describe("what is lost, and what goes with it", () => {
 describe("supply chain: tags and digests", () => {
   const digest = `sha256:${"ab".repeat(32)}`;
   test("a tag is a warning; an image the config pins by digest is shown as immutable and not flagged", () => {
-    const base = compareDev(() => undefined, () => undefined);
-    const pinned = compareDev(() => undefined, (e) => (e.services = { images: { metadataService: `public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1@${digest}` } }));
-    const tagWarning = (r: typeof base) => r.flags.filter((f) => f.section === "Supply chain" && /metaflow_metadata_service/.test(f.message)).map((f) => f.message);
+    const base = compareDev(
+      () => undefined,
+      () => undefined,
+    );
+    const pinned = compareDev(
+      () => undefined,
+      (e) => (e.services = { images: { metadataService: `public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1@${digest}` } }),
+    );
+    const tagWarning = (r: typeof base) =>
+      r.flags.filter((f) => f.section === "Supply chain" && /metaflow_metadata_service/.test(f.message)).map((f) => f.message);
     expect(tagWarning(base)).toEqual([
       "image public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1 is pinned by tag only: pinned for Terraform, mutable in the registry (a re-pushed tag runs other code on the next pull); pin a digest (image@sha256:...) to make it immutable",
     ]);
     expect(tagWarning(pinned)).toEqual([]);
-    expect(pinned.markdown).toContain(`| \`public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1@${digest}\` | digest \`${digest}\` (immutable) |`);
-    expect(pinned.markdown).toContain("| `public.ecr.aws/outerbounds/metaflow_ui:v1.3.13` | tag `v1.3.13`: pinned for Terraform, mutable in the registry |");
+    expect(pinned.markdown).toContain(
+      `| \`public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1@${digest}\` | digest \`${digest}\` (immutable) |`,
+    );
+    expect(pinned.markdown).toContain(
+      "| `public.ecr.aws/outerbounds/metaflow_ui:v1.3.13` | tag `v1.3.13`: pinned for Terraform, mutable in the registry |",
+    );
   });
 });
 
@@ -233,6 +311,8 @@ describe("npm run review (scripts/review.ts)", () => {
   const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), "review-cli-"));
   tempDirs.push(bundleDir);
   const cli = path.join(bundleDir, "review.js");
+  // scripts/build.js is plain CommonJS, as the synth entry loads it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   beforeAll(() => require("../scripts/build.js").bundle(path.join(ROOT, "scripts", "review.ts"), cli));
   const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: ROOT, encoding: "utf8" });
 

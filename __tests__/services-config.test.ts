@@ -27,20 +27,70 @@ test("a digest-pinned image is accepted", () => {
 });
 
 const battery: [string, (env: any) => void, string, RegExp][] = [
-  ["an image on latest", (e) => (e.services = { images: { ui: "public.ecr.aws/outerbounds/metaflow_ui:latest" } }), "services.images.ui", /"latest"/],
-  ["an untagged image", (e) => (e.services = { images: { metadataService: "public.ecr.aws/outerbounds/metaflow_metadata_service" } }), "services.images.metadataService", /no tag/],
-  ["a floating minor tag", (e) => (e.services = { images: { ui: "public.ecr.aws/outerbounds/metaflow_ui:v1.3" } }), "services.images.ui", /not a full version/],
+  [
+    "an image on latest",
+    (e) => (e.services = { images: { ui: "public.ecr.aws/outerbounds/metaflow_ui:latest" } }),
+    "services.images.ui",
+    /"latest"/,
+  ],
+  [
+    "an untagged image",
+    (e) => (e.services = { images: { metadataService: "public.ecr.aws/outerbounds/metaflow_metadata_service" } }),
+    "services.images.metadataService",
+    /no tag/,
+  ],
+  [
+    "a floating minor tag",
+    (e) => (e.services = { images: { ui: "public.ecr.aws/outerbounds/metaflow_ui:v1.3" } }),
+    "services.images.ui",
+    /not a full version/,
+  ],
   ["a malformed digest", (e) => (e.services = { images: { ui: "metaflow_ui@sha256:abc" } }), "services.images.ui", /malformed digest/],
-  ["a chart version range", (e) => (e.services = { argoWorkflows: { chartVersion: "^0.47.0" } }), "services.argoWorkflows.chartVersion", /exact chart version/],
+  [
+    "a chart version range",
+    (e) => (e.services = { argoWorkflows: { chartVersion: "^0.47.0" } }),
+    "services.argoWorkflows.chartVersion",
+    /exact chart version/,
+  ],
   ["Argo Workflows 4", (e) => (e.services = { argoWorkflows: { imageTag: "v4.0.6" } }), "services.argoWorkflows.imageTag", /v3\.7\.x/],
-  ["an unknown auth mode", (e) => (e.services = { argoWorkflows: { authModes: ["none"] } }), "services.argoWorkflows.authModes.0", /client|server|sso/],
+  [
+    "an unknown auth mode",
+    (e) => (e.services = { argoWorkflows: { authModes: ["none"] } }),
+    "services.argoWorkflows.authModes.0",
+    /client|server|sso/,
+  ],
   ["no auth mode", (e) => (e.services = { argoWorkflows: { authModes: [] } }), "services.argoWorkflows.authModes", /1/],
-  ["a JetStream version the chart does not list", (e) => (e.services = { argoEvents: { jetstreamVersion: "latest" } }), "services.argoEvents.jetstreamVersion", /2\.10\.10/],
+  [
+    "a JetStream version the chart does not list",
+    (e) => (e.services = { argoEvents: { jetstreamVersion: "latest" } }),
+    "services.argoEvents.jetstreamVersion",
+    /2\.10\.10/,
+  ],
   ["a URL with a trailing slash", (e) => (e.services = { endpoints: { ui: "http://localhost:3000/" } }), "services.endpoints.ui", /slash/],
-  ["one namespace for services and Argo", (e) => (e.services = { argoNamespace: "metaflow" }), "services.argoNamespace", /must differ from services.metaflowNamespace/],
-  ["jobs in the services namespace", (e) => (e.services = { jobsNamespace: "metaflow" }), "services.jobsNamespace", /must differ from services.metaflowNamespace/],
-  ["jobs in the Argo namespace", (e) => (e.services = { jobsNamespace: "argo" }), "services.argoNamespace", /must differ from services.jobsNamespace/],
-  ["an unknown services field", (e) => (e.services = { replica: 2 }), "services.replica", /unknown key "replica" \(did you mean "replicas"\?\)/],
+  [
+    "one namespace for services and Argo",
+    (e) => (e.services = { argoNamespace: "metaflow" }),
+    "services.argoNamespace",
+    /must differ from services.metaflowNamespace/,
+  ],
+  [
+    "jobs in the services namespace",
+    (e) => (e.services = { jobsNamespace: "metaflow" }),
+    "services.jobsNamespace",
+    /must differ from services.metaflowNamespace/,
+  ],
+  [
+    "jobs in the Argo namespace",
+    (e) => (e.services = { jobsNamespace: "argo" }),
+    "services.argoNamespace",
+    /must differ from services.jobsNamespace/,
+  ],
+  [
+    "an unknown services field",
+    (e) => (e.services = { replica: 2 }),
+    "services.replica",
+    /unknown key "replica" \(did you mean "replicas"\?\)/,
+  ],
 ];
 
 test.each(battery)("%s is refused", (_, mutate, field, rule) => {

@@ -133,7 +133,9 @@ describe("database credentials", () => {
     const ssl = (c: any) => c.env.find((e: any) => e.name === "MF_METADATA_DB_SSL_MODE").value;
     expect(ssl(migrate)).toBe("require");
     expect(ssl(server)).toBe("require");
-    expect(migrate.env.find((e: any) => e.name === "MF_METADATA_DB_HOST").value).toBe("${data.terraform_remote_state.infra.outputs.sql_private_ip}");
+    expect(migrate.env.find((e: any) => e.name === "MF_METADATA_DB_HOST").value).toBe(
+      "${data.terraform_remote_state.infra.outputs.sql_private_ip}",
+    );
     // No replica migrates by itself: goose takes no lock, so concurrent init containers would race.
     for (const d of deployments) expect(d.spec.template.spec.init_container).toBeUndefined();
     for (const name of ["metadata-service", "metaflow-ui-backend-service"]) {
@@ -142,7 +144,9 @@ describe("database credentials", () => {
   });
 
   test("the migrations Job is replaced, and so rerun, when the image changes", () => {
-    const bumped = synthDev((e) => (e.services = { images: { metadataService: "public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.2" } }));
+    const bumped = synthDev(
+      (e) => (e.services = { images: { metadataService: "public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.2" } }),
+    );
     const job = onlyResource(bumped.servicesJson, "kubernetes_job_v1");
     expect(job.spec.template.spec.container[0].image).toBe("public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.2");
   });
@@ -177,7 +181,11 @@ describe("pod security", () => {
 
 describe("the UI", () => {
   const env = (name: string) =>
-    Object.fromEntries(deploymentNamed(name).spec.template.spec.container[0].env.filter((e: any) => "value" in e).map((e: any) => [e.name, e.value]));
+    Object.fromEntries(
+      deploymentNamed(name)
+        .spec.template.spec.container[0].env.filter((e: any) => "value" in e)
+        .map((e: any) => [e.name, e.value]),
+    );
 
   test("the UI backend reads the bucket and talks to the metadata service inside the cluster", () => {
     expect(env("metaflow-ui-backend-service")).toMatchObject({
@@ -196,7 +204,9 @@ describe("the UI", () => {
   test("the UI static gets the backend's URL as the browser reaches it", () => {
     expect(env("metaflow-ui-static-service").METAFLOW_SERVICE).toBe("http://localhost:8083/api");
     const custom = synthDev((e) => (e.services = { endpoints: { uiBackend: "https://metaflow.example.com/api" } })).servicesJson;
-    const d = Object.values<any>(resourcesOf(custom, "kubernetes_deployment_v1")).find((x) => x.metadata.name === "metaflow-ui-static-service");
+    const d = Object.values<any>(resourcesOf(custom, "kubernetes_deployment_v1")).find(
+      (x) => x.metadata.name === "metaflow-ui-static-service",
+    );
     expect(d.spec.template.spec.container[0].env).toContainEqual({ name: "METAFLOW_SERVICE", value: "https://metaflow.example.com/api" });
   });
 });
@@ -242,7 +252,8 @@ function serviceProblems(stack: any): string[] {
     const ports = match.flatMap((d) => d.spec.template.spec.container.flatMap((c: any) => c.port ?? []));
     for (const p of svc.spec.port) {
       const t = p.target_port ?? p.port;
-      if (!ports.some((cp: any) => cp.name === t || cp.container_port === Number(t))) problems.push(`${svc.metadata.name}: no container port ${t}`);
+      if (!ports.some((cp: any) => cp.name === t || cp.container_port === Number(t)))
+        problems.push(`${svc.metadata.name}: no container port ${t}`);
     }
   }
   return problems;

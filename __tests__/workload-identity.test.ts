@@ -50,9 +50,13 @@ test("annotated KSAs and granted KSAs are the same set, and each annotation name
 test("Argo workflow pods run as the jobs' KSA, the UI backend as its own, both with Workload Identity", () => {
   const wf = helmValues(json, "argo-workflows");
   expect(wf.workflow.serviceAccount).toEqual({ create: false });
-  const backend = Object.values<any>(resourcesOf(json, "kubernetes_deployment_v1")).find((d) => d.metadata.name === "metaflow-ui-backend-service");
+  const backend = Object.values<any>(resourcesOf(json, "kubernetes_deployment_v1")).find(
+    (d) => d.metadata.name === "metaflow-ui-backend-service",
+  );
   expect(backend.metadata.namespace).toBe("metaflow");
-  expect(backend.spec.template.spec.service_account_name).toBe("${kubernetes_service_account_v1.ui-backend-wi_ksa_CB159DFF.metadata[0].name}");
+  expect(backend.spec.template.spec.service_account_name).toBe(
+    "${kubernetes_service_account_v1.ui-backend-wi_ksa_CB159DFF.metadata[0].name}",
+  );
   expect(granted).toContain("metaflow/metaflow-ui");
   expect(json.output.METAFLOW_KUBERNETES_SERVICE_ACCOUNT.value).toBe("metaflow");
   expect(json.output.METAFLOW_KUBERNETES_NAMESPACE.value).toBe("metaflow-jobs");

@@ -66,8 +66,7 @@ export class ArgoEvents extends Construct {
     if (!jetstream) throw new Error(`unknown JetStream version ${jetstreamVersion}: use one of ${Object.keys(PINS.jetstream).join(", ")}`);
     this.sensorNamespace = props.eventsNamespace;
     this.webhookServiceName = `${this.eventSourceName}-eventsource-svc`;
-    this.internalWebhookUrl =
-      `http://${this.webhookServiceName}.${props.eventsNamespace}.svc.cluster.local:${this.webhookPort}/${this.eventName}`;
+    this.internalWebhookUrl = `http://${this.webhookServiceName}.${props.eventsNamespace}.svc.cluster.local:${this.webhookPort}/${this.eventName}`;
 
     const podSecurity = {
       runAsNonRoot: true,
@@ -86,7 +85,11 @@ export class ArgoEvents extends Construct {
     this.controllerValues = {
       global: {
         // Explicit tag rather than the chart's appVersion default: the image is visible in review.
-        image: { repository: "quay.io/argoproj/argo-events", tag: props.imageTag ?? PINS.argoEvents.imageTag, imagePullPolicy: "IfNotPresent" },
+        image: {
+          repository: "quay.io/argoproj/argo-events",
+          tag: props.imageTag ?? PINS.argoEvents.imageTag,
+          imagePullPolicy: "IfNotPresent",
+        },
         securityContext: podSecurity,
       },
       crds: { install: true, keep: true },
@@ -120,7 +123,11 @@ export class ArgoEvents extends Construct {
 
     // The sensors Metaflow deploys run as this account and submit workflows in the same namespace.
     const sensorSa = new ServiceAccountV1(this, "sensor-sa", {
-      metadata: { name: this.sensorServiceAccountName, namespace: props.eventsNamespace, labels: { "app.kubernetes.io/part-of": "metaflow" } },
+      metadata: {
+        name: this.sensorServiceAccountName,
+        namespace: props.eventsNamespace,
+        labels: { "app.kubernetes.io/part-of": "metaflow" },
+      },
       // Sensor pods call the Kubernetes API to create Workflows.
       automountServiceAccountToken: true,
       dependsOn: props.dependsOn,

@@ -170,8 +170,16 @@ export class Cluster extends Construct {
           clusterAutoscaling: {
             enabled: true,
             resourceLimits: [
-              { resourceType: "cpu", minimum: (props.cpuLimits ?? DEFAULTS.cluster.cpuLimits).min, maximum: (props.cpuLimits ?? DEFAULTS.cluster.cpuLimits).max },
-              { resourceType: "memory", minimum: (props.memoryLimitsGb ?? DEFAULTS.cluster.memoryLimitsGb).min, maximum: (props.memoryLimitsGb ?? DEFAULTS.cluster.memoryLimitsGb).max },
+              {
+                resourceType: "cpu",
+                minimum: (props.cpuLimits ?? DEFAULTS.cluster.cpuLimits).min,
+                maximum: (props.cpuLimits ?? DEFAULTS.cluster.cpuLimits).max,
+              },
+              {
+                resourceType: "memory",
+                minimum: (props.memoryLimitsGb ?? DEFAULTS.cluster.memoryLimitsGb).min,
+                maximum: (props.memoryLimitsGb ?? DEFAULTS.cluster.memoryLimitsGb).max,
+              },
             ],
             autoProvisioningDefaults: {
               ...nodeSecurity,
@@ -187,7 +195,10 @@ export class Cluster extends Construct {
         name: nodePoolName(props.name),
         cluster: cluster.id,
         location: props.location,
-        autoscaling: { minNodeCount: props.minNodes ?? DEFAULTS.cluster.minNodes, maxNodeCount: props.maxNodes ?? DEFAULTS.cluster.maxNodes },
+        autoscaling: {
+          minNodeCount: props.minNodes ?? DEFAULTS.cluster.minNodes,
+          maxNodeCount: props.maxNodes ?? DEFAULTS.cluster.maxNodes,
+        },
         management: { autoRepair: true, autoUpgrade: true },
         nodeConfig: {
           ...nodeSecurity,

@@ -15,11 +15,15 @@ const NGINX_UID = 101;
  * within three quarters of the volume; the rest is left to the card cache and the actions' temporary files, which
  * share it.
  */
-export function uiCacheLimits(volumeGi: number): Record<"CACHE_ARTIFACT_STORAGE_LIMIT" | "CACHE_DAG_STORAGE_LIMIT" | "CACHE_LOG_STORAGE_LIMIT", number> {
+export function uiCacheLimits(
+  volumeGi: number,
+): Record<"CACHE_ARTIFACT_STORAGE_LIMIT" | "CACHE_DAG_STORAGE_LIMIT" | "CACHE_LOG_STORAGE_LIMIT", number> {
   const budget = Math.floor(volumeGi * 1024 ** 3 * 0.75);
   const shares = { CACHE_ARTIFACT_STORAGE_LIMIT: 1 / 2, CACHE_DAG_STORAGE_LIMIT: 1 / 4, CACHE_LOG_STORAGE_LIMIT: 1 / 5 };
   const total = Object.values(shares).reduce((a, b) => a + b, 0);
-  return Object.fromEntries(Object.entries(shares).map(([k, share]) => [k, Math.floor((budget * share) / total)])) as ReturnType<typeof uiCacheLimits>;
+  return Object.fromEntries(Object.entries(shares).map(([k, share]) => [k, Math.floor((budget * share) / total)])) as ReturnType<
+    typeof uiCacheLimits
+  >;
 }
 
 export interface MetaflowUiProps {

@@ -37,7 +37,8 @@ export class PublishedConfig extends Construct {
       data: { [this.configKey]: Fn.jsonencode(props.config), [this.requirementsKey]: props.requirements },
       dependsOn: props.dependsOn,
     });
-    const get = (key: string) => `kubectl -n ${props.namespace} get configmap ${this.name} -o jsonpath='{.data.${key.replace(".", "\\.")}}'`;
+    const get = (key: string) =>
+      `kubectl -n ${props.namespace} get configmap ${this.name} -o jsonpath='{.data.${key.replace(".", "\\.")}}'`;
     this.fetchConfigCommand = `mkdir -p ~/.metaflowconfig && ${get(this.configKey)} > ~/.metaflowconfig/config.json`;
     this.installCommand = `${get(this.requirementsKey)} > /tmp/metaflow-requirements.txt && pip install -r /tmp/metaflow-requirements.txt`;
   }

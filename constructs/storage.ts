@@ -39,7 +39,10 @@ export class DatastoreBucket extends Construct {
     if (versioning) {
       lifecycleRule.push({
         action: { type: "Delete" },
-        condition: { daysSinceNoncurrentTime: props.noncurrentVersionRetentionDays ?? DEFAULTS.storage.noncurrentVersionRetentionDays, withState: "ARCHIVED" },
+        condition: {
+          daysSinceNoncurrentTime: props.noncurrentVersionRetentionDays ?? DEFAULTS.storage.noncurrentVersionRetentionDays,
+          withState: "ARCHIVED",
+        },
       });
     }
     if (props.deleteAfterDays !== undefined) {

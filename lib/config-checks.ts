@@ -28,18 +28,51 @@ export function derivedNames(env: EnvironmentConfig): DerivedName[] {
   const inRegion = `project ${project}, region ${region}`;
   const list: DerivedName[] = [
     { what: "bucket name", name: names.bucket, rule: rules.bucketName, field: "storage.bucketName", scope: "all of Cloud Storage" },
-    { what: "service account id", name: names.serviceAccount, rule: rules.serviceAccountId, field: "identity.serviceAccountId", scope: inProject },
-    { what: "node service account id (<namePrefix>-<env>-nodes)", kind: "service account id", name: names.nodeServiceAccount, rule: rules.serviceAccountId, field: "namePrefix", scope: inProject },
-    { what: "GKE cluster name", name: names.cluster, rule: rules.clusterName, field: "cluster.name", scope: `project ${project}, location ${env.cluster.location}` },
-    { what: "Cloud SQL instance name prefix", name: names.sqlInstancePrefix, rule: rules.sqlInstanceName, field: "namePrefix", scope: inProject },
+    {
+      what: "service account id",
+      name: names.serviceAccount,
+      rule: rules.serviceAccountId,
+      field: "identity.serviceAccountId",
+      scope: inProject,
+    },
+    {
+      what: "node service account id (<namePrefix>-<env>-nodes)",
+      kind: "service account id",
+      name: names.nodeServiceAccount,
+      rule: rules.serviceAccountId,
+      field: "namePrefix",
+      scope: inProject,
+    },
+    {
+      what: "GKE cluster name",
+      name: names.cluster,
+      rule: rules.clusterName,
+      field: "cluster.name",
+      scope: `project ${project}, location ${env.cluster.location}`,
+    },
+    {
+      what: "Cloud SQL instance name prefix",
+      name: names.sqlInstancePrefix,
+      rule: rules.sqlInstanceName,
+      field: "namePrefix",
+      scope: inProject,
+    },
     { what: "VPC name", name: names.vpc, rule: rules.rfc1035Name, field: "namePrefix", scope: inProject },
     { what: "subnetwork name", name: names.subnetwork, rule: rules.rfc1035Name, field: "namePrefix", scope: inRegion },
-    { what: "private service access range name", name: names.privateServiceAccess, rule: rules.rfc1035Name, field: "namePrefix", scope: inProject },
+    {
+      what: "private service access range name",
+      name: names.privateServiceAccess,
+      rule: rules.rfc1035Name,
+      field: "namePrefix",
+      scope: inProject,
+    },
     { what: "Cloud Router name", name: names.router, rule: rules.rfc1035Name, field: "namePrefix", scope: inRegion },
     { what: "Cloud NAT name", name: names.nat, rule: rules.rfc1035Name, field: "namePrefix" },
   ];
-  if (names.nodePool) list.push({ what: "GKE node pool name (<cluster.name>-pool)", name: names.nodePool, rule: rules.nodePoolName, field: "cluster.name" });
-  if (names.adminRole) list.push({ what: "custom role id", name: names.adminRole, rule: z.string(), field: "identity.createAdminRole", scope: inProject });
+  if (names.nodePool)
+    list.push({ what: "GKE node pool name (<cluster.name>-pool)", name: names.nodePool, rule: rules.nodePoolName, field: "cluster.name" });
+  if (names.adminRole)
+    list.push({ what: "custom role id", name: names.adminRole, rule: z.string(), field: "identity.createAdminRole", scope: inProject });
   return list;
 }
 
@@ -61,7 +94,8 @@ function reservedNamespace(name: string): boolean {
 }
 
 /** The rules of one environment that the schema cannot express alone. `raw` is the environment as written. */
-export function environmentIssues(env: EnvironmentConfig, raw: any): Issue[] {
+export function environmentIssues(env: EnvironmentConfig, input: unknown): Issue[] {
+  const raw = input as { zone?: unknown; cluster?: Record<string, unknown>; storage?: Record<string, unknown> } | undefined;
   const issues: Issue[] = [];
   const add = (field: string, value: unknown, rule: string) => issues.push({ env: env.name, field, value, rule });
   const c = env.cluster;
@@ -84,7 +118,11 @@ export function environmentIssues(env: EnvironmentConfig, raw: any): Issue[] {
   if (c.mode === "autopilot") {
     for (const key of STANDARD_ONLY) {
       if (raw?.cluster?.[key] !== undefined) {
-        add(`cluster.${key}`, raw.cluster[key], 'applies only to Standard clusters (Autopilot manages nodes itself): remove it or set cluster.mode to "standard"');
+        add(
+          `cluster.${key}`,
+          raw.cluster[key],
+          'applies only to Standard clusters (Autopilot manages nodes itself): remove it or set cluster.mode to "standard"',
+        );
       }
     }
   }
@@ -102,7 +140,11 @@ export function environmentIssues(env: EnvironmentConfig, raw: any): Issue[] {
   }
   const labelCount = new Set([...own, ...Object.keys(env.labels)]).size;
   if (labelCount > rules.MAX_LABELS) {
-    add("labels", `${Object.keys(env.labels).length} labels`, `a resource takes at most ${rules.MAX_LABELS} labels, ${own.length} of them the app's own: use at most ${rules.MAX_LABELS - own.length}`);
+    add(
+      "labels",
+      `${Object.keys(env.labels).length} labels`,
+      `a resource takes at most ${rules.MAX_LABELS} labels, ${own.length} of them the app's own: use at most ${rules.MAX_LABELS - own.length}`,
+    );
   }
 
   // IP capacity of a Standard cluster at its largest (Autopilot sizes nodes and pods per node itself).
@@ -111,10 +153,18 @@ export function environmentIssues(env: EnvironmentConfig, raw: any): Issue[] {
     const perZone = c.regional ? ` in each of ${REGIONAL_NODE_ZONES} zones` : "";
     const { podsCidr, subnetCidr } = env.network;
     if (rules.isCidr(podsCidr) && nodes * POD_ADDRESSES_PER_NODE > rules.cidrSize(podsCidr)) {
-      add("network.podsCidr", podsCidr, `holds the pods of ${rules.cidrSize(podsCidr) / POD_ADDRESSES_PER_NODE} nodes (a /24 per node at 110 pods), but cluster.maxNodes allows ${c.maxNodes}${perZone}: widen the range or lower cluster.maxNodes`);
+      add(
+        "network.podsCidr",
+        podsCidr,
+        `holds the pods of ${rules.cidrSize(podsCidr) / POD_ADDRESSES_PER_NODE} nodes (a /24 per node at 110 pods), but cluster.maxNodes allows ${c.maxNodes}${perZone}: widen the range or lower cluster.maxNodes`,
+      );
     }
     if (rules.isCidr(subnetCidr) && nodes > rules.cidrSize(subnetCidr) - SUBNET_RESERVED_ADDRESSES) {
-      add("network.subnetCidr", subnetCidr, `has ${rules.cidrSize(subnetCidr) - SUBNET_RESERVED_ADDRESSES} node addresses, but cluster.maxNodes allows ${nodes} nodes`);
+      add(
+        "network.subnetCidr",
+        subnetCidr,
+        `has ${rules.cidrSize(subnetCidr) - SUBNET_RESERVED_ADDRESSES} node addresses, but cluster.maxNodes allows ${nodes} nodes`,
+      );
     }
   }
 
@@ -180,6 +230,9 @@ export function crossEnvironmentIssues(envs: EnvironmentConfig[], stateBucket: s
   return issues;
 }
 
-function valueAt(input: any, path: string[]): unknown {
-  return path.reduce((current, key) => (current !== null && typeof current === "object" ? current[key] : undefined), input);
+function valueAt(input: unknown, path: string[]): unknown {
+  return path.reduce<unknown>(
+    (current, key) => (current !== null && typeof current === "object" ? (current as Record<string, unknown>)[key] : undefined),
+    input,
+  );
 }

@@ -73,7 +73,11 @@ export function zodIssueLines(error: z.ZodError, input: unknown, schema: z.ZodTy
       jsonSchema ??= z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
       const known = keysAt(jsonSchema, path);
       return issue.keys.map((key) =>
-        describe({ ...locate([...path, key]), value: valueAt(input, [...path, key]), rule: `unknown key "${key}"${didYouMean(key, known)}` }),
+        describe({
+          ...locate([...path, key]),
+          value: valueAt(input, [...path, key]),
+          rule: `unknown key "${key}"${didYouMean(key, known)}`,
+        }),
       );
     }
     if (issue.code === "invalid_key") {
@@ -96,7 +100,9 @@ export function parseJson(text: string, file: string): unknown {
     // JSON.parse keeps the last of two equal keys silently; the YAML parser (JSON is YAML 1.2) reports them.
     const duplicates = parseDocument(source, { uniqueKeys: true, prettyErrors: false }).errors.filter((e) => e.code === "DUPLICATE_KEY");
     if (duplicates.length > 0) {
-      throw new ConfigError(duplicates.map((e) => `${file}, ${lineColumn(source, e.pos[0])}: duplicate key: each key may appear only once in an object`));
+      throw new ConfigError(
+        duplicates.map((e) => `${file}, ${lineColumn(source, e.pos[0])}: duplicate key: each key may appear only once in an object`),
+      );
     }
     return value;
   } catch (error) {

@@ -10,13 +10,28 @@ export function resolve(name: string, env: ParsedEnvironment, extraZones: Parsed
   const zones = zonesOf(env.region, extraZones);
   if (zones.length === 0) {
     const known = [...Object.keys(REGION_ZONES), ...Object.keys(extraZones)];
-    issues.push({ env: name, field: "region", value: env.region, rule: `is not a GCP region in lib/regions.ts${didYouMean(env.region, known)}; for a newer region, list its zones under extraZones` });
+    issues.push({
+      env: name,
+      field: "region",
+      value: env.region,
+      rule: `is not a GCP region in lib/regions.ts${didYouMean(env.region, known)}; for a newer region, list its zones under extraZones`,
+    });
   } else if (env.zone !== undefined && !zones.includes(env.zone)) {
-    issues.push({ env: name, field: "zone", value: env.zone, rule: `must be a zone of the region ${env.region}: ${zones.join(", ")} (a newer zone goes under extraZones)` });
+    issues.push({
+      env: name,
+      field: "zone",
+      value: env.zone,
+      rule: `must be a zone of the region ${env.region}: ${zones.join(", ")} (a newer zone goes under extraZones)`,
+    });
   }
   const location = env.storage.location ?? env.region;
   if (/^[a-z]+-[a-z]+[0-9]+$/i.test(location) && zonesOf(location.toLowerCase(), extraZones).length === 0) {
-    issues.push({ env: name, field: "storage.location", value: location, rule: `is not a GCP region in lib/regions.ts${didYouMean(location.toLowerCase(), Object.keys(REGION_ZONES))}` });
+    issues.push({
+      env: name,
+      field: "storage.location",
+      value: location,
+      rule: `is not a GCP region in lib/regions.ts${didYouMean(location.toLowerCase(), Object.keys(REGION_ZONES))}`,
+    });
   }
   const base = `${env.namePrefix}-${name}`;
   const zone = env.zone ?? zones[0] ?? `${env.region}-a`;

@@ -51,7 +51,11 @@ export const EnvironmentSchema = z
       ctx.addIssue({ code: "custom", path: ["cluster", "memoryLimitsGb", "min"], message: "must not exceed cluster.memoryLimitsGb.max" });
     }
     if (c.mode === "autopilot" && !c.regional) {
-      ctx.addIssue({ code: "custom", path: ["cluster", "regional"], message: "Autopilot clusters are always regional: set cluster.regional to true" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["cluster", "regional"],
+        message: "Autopilot clusters are always regional: set cluster.regional to true",
+      });
     }
     if (env.identity.flowRunnerAccess === "namespace") {
       env.identity.flowRunners.forEach((member, i) => {
@@ -60,7 +64,8 @@ export const EnvironmentSchema = z
           ctx.addIssue({
             code: "custom",
             path: ["identity", "flowRunners", i],
-            message: 'with identity.flowRunnerAccess "namespace", flow runners must be user:, group: or serviceAccount: members (Kubernetes RBAC cannot name a domain)',
+            message:
+              'with identity.flowRunnerAccess "namespace", flow runners must be user:, group: or serviceAccount: members (Kubernetes RBAC cannot name a domain)',
           });
         }
       });

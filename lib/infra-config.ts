@@ -14,9 +14,7 @@ export const NetworkSchema = z
     /** Secondary range for GKE services. @default "10.20.0.0/20" */
     servicesCidr: rules.cidr(16, 27, "the service range").default("10.20.0.0/20"),
     /** Range reserved for private service access (Cloud SQL's private IP). @default "10.30.0.0/20" */
-    privateServiceAccessCidr: rules
-      .cidr(8, 24, "the private service access range")
-      .default("10.30.0.0/20"),
+    privateServiceAccessCidr: rules.cidr(8, 24, "the private service access range").default("10.30.0.0/20"),
     /** Range of the GKE control plane's private endpoint; GKE requires a /28. @default "172.16.0.0/28" */
     controlPlaneCidr: rules.cidr(28, 28, "the control-plane range").default("172.16.0.0/28"),
   })
@@ -113,7 +111,10 @@ export const ClusterSchema = z
      */
     securityGroup: z
       .string()
-      .regex(/^gke-security-groups@[a-z0-9.-]+\.[a-z]{2,}$/, "must be gke-security-groups@<your domain>: GKE looks for that exact group name")
+      .regex(
+        /^gke-security-groups@[a-z0-9.-]+\.[a-z]{2,}$/,
+        "must be gke-security-groups@<your domain>: GKE looks for that exact group name",
+      )
       .optional(),
     /** Networks allowed to reach the control plane's IP endpoint. @default [] */
     masterAuthorizedNetworks: z
@@ -122,7 +123,7 @@ export const ClusterSchema = z
           .object({
             cidr: rules.reducedCidr.refine(
               (c) => !c.endsWith("/0"),
-              "would let any IP reach the control plane: list your networks, or leave the list empty with cluster.controlPlaneEndpoint \"dns\" (IAM-gated, no IP allow-list)",
+              'would let any IP reach the control plane: list your networks, or leave the list empty with cluster.controlPlaneEndpoint "dns" (IAM-gated, no IP allow-list)',
             ),
             name: z.string().min(1),
           })

@@ -49,7 +49,12 @@ export type InfraOutputs = Record<Exclude<InfraOutputKey, OptionalKey>, string> 
 /** Writes the infra stack's outputs; the optional ones only when present. */
 export function writeInfraOutputs(stack: TerraformStack, outputs: InfraOutputs): void {
   const { argoDb, ...rest } = outputs;
-  const flat: Partial<Record<InfraOutputKey, string>> = { ...rest, argoDbName: argoDb?.name, argoDbUser: argoDb?.user, argoDbPassword: argoDb?.password };
+  const flat: Partial<Record<InfraOutputKey, string>> = {
+    ...rest,
+    argoDbName: argoDb?.name,
+    argoDbUser: argoDb?.user,
+    argoDbPassword: argoDb?.password,
+  };
   for (const [key, name] of Object.entries(INFRA_OUTPUTS) as [InfraOutputKey, string][]) {
     const value = flat[key];
     if (value !== undefined) new TerraformOutput(stack, name, { value, sensitive: SENSITIVE_INFRA_OUTPUTS.has(name) || undefined });

@@ -12,14 +12,10 @@ export const projectId = z
   );
 
 /** A GCP region such as `europe-west1`. */
-export const region = z
-  .string()
-  .regex(/^[a-z]+-[a-z]+[0-9]+$/, "must be a GCP region such as us-central1");
+export const region = z.string().regex(/^[a-z]+-[a-z]+[0-9]+$/, "must be a GCP region such as us-central1");
 
 /** A GCP zone such as `europe-west1-b`; consistency with the region is checked by the environment schema. */
-export const zone = z
-  .string()
-  .regex(/^[a-z]+-[a-z]+[0-9]+-[a-z]$/, "must be a GCP zone such as us-central1-a");
+export const zone = z.string().regex(/^[a-z]+-[a-z]+[0-9]+-[a-z]$/, "must be a GCP zone such as us-central1-a");
 
 /** A short, lowercase name that prefixes the names of the resources of an environment. */
 export const namePrefix = z
@@ -38,15 +34,15 @@ export const bucketName = z
     /^[a-z0-9][a-z0-9_-]*[a-z0-9]$/,
     "bucket names may contain only lowercase letters, digits, hyphens and underscores, and must start and end with a letter or digit (dotted names need domain verification and are not supported)",
   )
-  .refine((s) => !s.startsWith("goog"), "bucket names must not start with \"goog\"")
-  .refine((s) => !/g[o0]{2}gle/.test(s), "bucket names must not contain \"google\" or a close misspelling");
+  .refine((s) => !s.startsWith("goog"), 'bucket names must not start with "goog"')
+  .refine((s) => !/g[o0]{2}gle/.test(s), 'bucket names must not contain "google" or a close misspelling');
 
 /** The path below the bucket where Metaflow keeps its datastore. */
 export const objectPrefix = z
   .string()
   .regex(
     /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/,
-    "must be a relative object path such as \"metaflow\" (no leading, trailing or double slash)",
+    'must be a relative object path such as "metaflow" (no leading, trailing or double slash)',
   );
 
 /** IAM service account ids (the part before `@`). */
@@ -110,12 +106,16 @@ const hostname = z.hostname();
 export const iamMember = z.string().superRefine((member, ctx) => {
   const fail = (message: string) => ctx.addIssue({ code: "custom", message });
   if (/allUsers|allAuthenticatedUsers/.test(member)) {
-    return fail("must be an IAM member of one user, group, service account or domain: allUsers and allAuthenticatedUsers must not be granted access to Metaflow");
+    return fail(
+      "must be an IAM member of one user, group, service account or domain: allUsers and allAuthenticatedUsers must not be granted access to Metaflow",
+    );
   }
   if (/[\s,;]/.test(member)) return fail("must be one IAM member per string: no spaces, commas or semicolons");
   const [, kind, value] = /^(user|group|serviceAccount|domain|principal|principalSet):(.*)$/.exec(member) ?? [];
   if (kind === undefined) {
-    return fail("must be an IAM member such as user:alice@example.com, group:ml@example.com, serviceAccount:...@....gserviceaccount.com or domain:example.com");
+    return fail(
+      "must be an IAM member such as user:alice@example.com, group:ml@example.com, serviceAccount:...@....gserviceaccount.com or domain:example.com",
+    );
   }
   if (["user", "group", "serviceAccount"].includes(kind) && !email.safeParse(value).success) {
     return fail(`"${kind}:" must be followed by an email address, such as ${kind}:name@example.com`);
@@ -124,7 +124,7 @@ export const iamMember = z.string().superRefine((member, ctx) => {
     return fail("service account emails end with .gserviceaccount.com");
   }
   if (kind === "domain" && !(hostname.safeParse(value).success && value.includes("."))) {
-    return fail("\"domain:\" must be followed by a domain name such as domain:example.com");
+    return fail('"domain:" must be followed by a domain name such as domain:example.com');
   }
   if (kind.startsWith("principal") && !value.startsWith("//iam.googleapis.com/")) {
     return fail(`"${kind}:" must be followed by an identifier starting with //iam.googleapis.com/`);
@@ -137,10 +137,16 @@ export const iamMember = z.string().superRefine((member, ctx) => {
 export const MAX_LABELS = 64;
 export const labelKey = z
   .string()
-  .regex(/^[\p{Ll}\p{Lo}\p{Lm}][\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}_-]{0,62}$/u, "label keys must be 1-63 lowercase or international letters, digits, _ or -, starting with a lowercase letter");
+  .regex(
+    /^[\p{Ll}\p{Lo}\p{Lm}][\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}_-]{0,62}$/u,
+    "label keys must be 1-63 lowercase or international letters, digits, _ or -, starting with a lowercase letter",
+  );
 export const labelValue = z
   .string()
-  .regex(/^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}_-]{0,63}$/u, "label values must be at most 63 lowercase or international letters, digits, _ or -");
+  .regex(
+    /^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}_-]{0,63}$/u,
+    "label values must be at most 63 lowercase or international letters, digits, _ or -",
+  );
 
 /**
  * A Cloud SQL for PostgreSQL tier of the Enterprise edition: shared-core, or custom (`db-custom-<vCPUs>-<MB>`).
@@ -152,13 +158,19 @@ export const sqlTier = z.string().superRefine((tier, ctx) => {
   const fail = (message: string) => ctx.addIssue({ code: "custom", message });
   const match = /^db-custom-(\d+)-(\d+)$/.exec(tier);
   if (!match) {
-    return fail("must be a Cloud SQL Enterprise tier for PostgreSQL: db-custom-<vCPUs>-<MB> such as db-custom-2-7680, or the shared-core db-f1-micro or db-g1-small");
+    return fail(
+      "must be a Cloud SQL Enterprise tier for PostgreSQL: db-custom-<vCPUs>-<MB> such as db-custom-2-7680, or the shared-core db-f1-micro or db-g1-small",
+    );
   }
   const [cpus, mb] = [Number(match[1]), Number(match[2])];
-  if (!(cpus === 1 || (cpus % 2 === 0 && cpus >= 2 && cpus <= 96))) fail(`custom tiers have 1 vCPU or an even number from 2 to 96, got ${cpus}`);
+  if (!(cpus === 1 || (cpus % 2 === 0 && cpus >= 2 && cpus <= 96)))
+    fail(`custom tiers have 1 vCPU or an even number from 2 to 96, got ${cpus}`);
   if (mb % 256 !== 0) fail(`custom tier memory must be a multiple of 256 MB, got ${mb}`);
   const [min, max] = [Math.max(3840, 0.9 * 1024 * cpus), 6.5 * 1024 * cpus];
-  if (mb < min || mb > max) fail(`custom tier memory must be 0.9-6.5 GB per vCPU and at least 3840 MB: ${Math.ceil(min / 256) * 256}-${max} MB for ${cpus} vCPU(s), got ${mb}`);
+  if (mb < min || mb > max)
+    fail(
+      `custom tier memory must be 0.9-6.5 GB per vCPU and at least 3840 MB: ${Math.ceil(min / 256) * 256}-${max} MB for ${cpus} vCPU(s), got ${mb}`,
+    );
 });
 
 /** An IPv4 CIDR block in reduced form (host bits zero), of any range: a network allowed to reach the control plane. */
@@ -209,9 +221,5 @@ export function cidrsOverlap(a: string, b: string): boolean {
 /** True when the string is a well-formed IPv4 CIDR block. */
 export function isCidr(value: unknown): value is string {
   // ipaddr.js also accepts shorthand such as "10.0.0/8"; GCP wants four dotted decimals.
-  return (
-    typeof value === "string" &&
-    /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(value) &&
-    ipaddr.IPv4.isValidCIDR(value)
-  );
+  return typeof value === "string" && /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(value) && ipaddr.IPv4.isValidCIDR(value);
 }

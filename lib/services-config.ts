@@ -21,7 +21,7 @@ export function imagePinProblem(ref: string): string | undefined {
   if (!/^[a-z0-9]+([._\-/:][a-z0-9]+)*$/.test(repository)) return "is not an image reference such as registry/repository:tag";
   if (digest !== undefined) return undefined;
   if (tag === undefined) return "has no tag: pin a full version tag or a digest";
-  if (tag === "latest") return "uses the floating tag \"latest\": pin a full version tag or a digest";
+  if (tag === "latest") return 'uses the floating tag "latest": pin a full version tag or a digest';
   if (!FULL_VERSION_TAG.test(tag)) return `uses the tag "${tag}", which is not a full version (x.y.z): pin a release or a digest`;
   return undefined;
 }
@@ -53,13 +53,22 @@ const ImagesSchema = z
 const ArgoWorkflowsSchema = z
   .object({
     /** Helm repository of the Argo charts. @default "https://argoproj.github.io/argo-helm" */
-    repository: z.string().regex(/^(https|oci):\/\/\S+$/, "must be an https:// or oci:// Helm repository").default(PINS.argoHelmRepository),
+    repository: z
+      .string()
+      .regex(/^(https|oci):\/\/\S+$/, "must be an https:// or oci:// Helm repository")
+      .default(PINS.argoHelmRepository),
     /** argo-workflows chart version; 0.47.5 ships Argo Workflows v3.7.11 (Metaflow is not tested on Argo 4). @default "0.47.5" */
     chartVersion: chartVersion.default(PINS.argoWorkflows.chartVersion),
     /** Tag of the controller, server and executor images, the chart's appVersion. @default "v3.7.11" */
-    imageTag: z.string().regex(/^v3\.7\.\d+$/, "must be an Argo Workflows v3.7.x release tag such as v3.7.11").default(PINS.argoWorkflows.imageTag),
+    imageTag: z
+      .string()
+      .regex(/^v3\.7\.\d+$/, "must be an Argo Workflows v3.7.x release tag such as v3.7.11")
+      .default(PINS.argoWorkflows.imageTag),
     /** Argo Server auth modes: "client" makes every UI/API call carry the caller's own Kubernetes token. @default ["client"] */
-    authModes: z.array(z.enum(["client", "server", "sso"])).min(1).default(["client"]),
+    authModes: z
+      .array(z.enum(["client", "server", "sso"]))
+      .min(1)
+      .default(["client"]),
   })
   .strict();
 
@@ -68,7 +77,10 @@ const ArgoEventsSchema = z
     /** argo-events chart version; 2.4.22 ships Argo Events v1.9.10. @default "2.4.22" */
     chartVersion: chartVersion.default(PINS.argoEvents.chartVersion),
     /** Tag of the Argo Events images, the chart's appVersion. @default "v1.9.10" */
-    imageTag: z.string().regex(/^v1\.\d+\.\d+$/, "must be an Argo Events v1.x.y release tag such as v1.9.10").default(PINS.argoEvents.imageTag),
+    imageTag: z
+      .string()
+      .regex(/^v1\.\d+\.\d+$/, "must be an Argo Events v1.x.y release tag such as v1.9.10")
+      .default(PINS.argoEvents.imageTag),
     /** JetStream version of the EventBus, one the chart's values list. @default "2.10.10" */
     jetstreamVersion: z.enum(JETSTREAM_VERSIONS).default(PINS.argoEvents.jetstreamVersion),
   })

@@ -91,7 +91,12 @@ export class ServicesStack extends TerraformStack {
     });
     const metaflowKsa = this.metaflowIdentity.serviceAccount!;
     // The UI backend reads artifacts, logs and cards.
-    const uiIdentity = new WorkloadIdentity(this, "ui-backend-wi", { ...wi, namespace: ns, ksaName: "metaflow-ui", dependsOn: inServicesNs });
+    const uiIdentity = new WorkloadIdentity(this, "ui-backend-wi", {
+      ...wi,
+      namespace: ns,
+      ksaName: "metaflow-ui",
+      dependsOn: inServicesNs,
+    });
     // The Argo Server reads workflow artifacts from the bucket when a user opens one in its UI.
     const argoServerIdentity = new WorkloadIdentity(this, "argo-server-wi", {
       ...wi,

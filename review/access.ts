@@ -12,7 +12,6 @@ export { grants, grantFlags } from "./grants";
 export type { Grant } from "./grants";
 export { ksaOf, workloadIdentity } from "./workload-identity";
 
-
 interface RbacBinding {
   /** Each subject as "Kind namespace/name", resolved where the JSON fixes it. */
   readonly subjects: string;
@@ -52,7 +51,7 @@ function rbacBindings(env: EnvironmentModel): RbacBinding[] {
       const subject = (s: any, part: "name" | "written") => {
         const ns = s.namespace === undefined ? undefined : name(stack, s.namespace);
         const n = name(stack, s.name);
-        const pick = (p: { name: string; written?: string }) => (part === "written" ? p.written ?? p.name : p.name);
+        const pick = (p: { name: string; written?: string }) => (part === "written" ? (p.written ?? p.name) : p.name);
         return `${s.kind} ${ns ? `${pick(ns)}/` : ""}${pick(n)}`;
       };
       const subjects = list.map((s) => subject(s, "name")).join(", ");
@@ -75,7 +74,12 @@ function rbacBindings(env: EnvironmentModel): RbacBinding[] {
 
 /** The expressions a row was resolved from, for traceability. */
 function writtenCell(...parts: (string | undefined)[]): string {
-  return parts.filter((p): p is string => p !== undefined).map((p) => code(p)).join("<br>") || "—";
+  return (
+    parts
+      .filter((p): p is string => p !== undefined)
+      .map((p) => code(p))
+      .join("<br>") || "—"
+  );
 }
 
 export function accessSection(env: EnvironmentModel): Section {
@@ -88,7 +92,15 @@ export function accessSection(env: EnvironmentModel): Section {
       const condition = g.condition ? `${g.condition.title ?? ""}: ${code(truncate(String(g.condition.expression ?? ""), 160))}` : "none";
       const ksa = ksaOf(g.member.name);
       const member = ksa && g.role === WI_ROLE ? `KSA ${code(ksa)}` : code(g.member.name);
-      return [member, code(g.role), code(g.scope), condition, code(g.resource.path ?? g.resource.address), writtenCell(g.member.written, g.scopeWritten), flagCell(own)];
+      return [
+        member,
+        code(g.role),
+        code(g.scope),
+        condition,
+        code(g.resource.path ?? g.resource.address),
+        writtenCell(g.member.written, g.scopeWritten),
+        flagCell(own),
+      ];
     })
     .sort((a, b) => a[4].localeCompare(b[4]) || a[0].localeCompare(b[0]));
 
@@ -102,22 +114,48 @@ export function accessSection(env: EnvironmentModel): Section {
       notes.push(flagCell([flag]));
     };
     if (!b.binding) note(`KSA ${b.ksa} is annotated with a GSA but no ${WI_ROLE} binding for it is in this synth`);
-    if (!b.annotation) notes.push("KSA not created here and no Helm values annotate it: check its iam.gke.io/gcp-service-account annotation");
-    else if (b.binding && b.annotation.gsa !== b.gsa) note(`KSA ${b.ksa} is annotated with ${b.annotation.gsa} but bound to ${b.gsa}: its pods get no Google credentials`);
+    if (!b.annotation)
+      notes.push("KSA not created here and no Helm values annotate it: check its iam.gke.io/gcp-service-account annotation");
+    else if (b.binding && b.annotation.gsa !== b.gsa)
+      note(`KSA ${b.ksa} is annotated with ${b.annotation.gsa} but bound to ${b.gsa}: its pods get no Google credentials`);
     const annotation = b.annotation ? `${code(b.annotation.gsa)} (${b.annotation.source})` : "—";
-    return [code(b.ksa), code(b.gsa), b.binding ? code(b.binding.resource.path ?? b.binding.resource.address) : "missing", annotation, notes.join("; ")];
+    return [
+      code(b.ksa),
+      code(b.gsa),
+      b.binding ? code(b.binding.resource.path ?? b.binding.resource.address) : "missing",
+      annotation,
+      notes.join("; "),
+    ];
   });
 
   const roles = env.stacks.flatMap((s) => s.resources.filter((r) => r.type === "google_project_iam_custom_role"));
-  const roleRows = roles.map((r) => [code(display(r.body.role_id)), code(explain(env.synth, env.stacks.find((s) => s.name === r.stack)!, r.body.project)), String((r.body.permissions ?? []).length), display(r.body.stage)]);
+  const roleRows = roles.map((r) => [
+    code(display(r.body.role_id)),
+    code(
+      explain(
+        env.synth,
+        env.stacks.find((s) => s.name === r.stack)!,
+        r.body.project,
+      ),
+    ),
+    String((r.body.permissions ?? []).length),
+    display(r.body.stage),
+  ]);
 
   const rbac = rbacBindings(env);
   const rbacRows = rbac.map((b) => {
     const where = b.resource.path ?? b.resource.address;
-    const own: Flag[] = /\bcluster-admin$/.test(b.role) ? [{ severity: "warn", section: TITLE, message: `cluster-admin bound to ${b.subjects}`, where }] : [];
+    const own: Flag[] = /\bcluster-admin$/.test(b.role)
+      ? [{ severity: "warn", section: TITLE, message: `cluster-admin bound to ${b.subjects}`, where }]
+      : [];
     // Reading a Secret, or creating pods that mount one, is reading the database passwords.
     if (b.rights.some((r) => /\bcore\/secrets\b/.test(r) || /\*/.test(r))) {
-      own.push({ severity: b.people ? "loud" : "warn", section: TITLE, message: `${b.subjects} may read Secrets in ${b.scope} (${b.role})`, where });
+      own.push({
+        severity: b.people ? "loud" : "warn",
+        section: TITLE,
+        message: `${b.subjects} may read Secrets in ${b.scope} (${b.role})`,
+        where,
+      });
     }
     flags.push(...own);
     return [b.subjects, code(b.role), b.scope, b.rights.join("; ") || "—", code(where), writtenCell(b.written), flagCell(own)];

@@ -27,7 +27,13 @@ function treeLines(env: EnvironmentModel, changes: EnvironmentChanges, r: Replac
   const stateful = STATEFUL_TYPES.test(r.resource.type);
   const stack = r.stack !== parentStack ? `**${r.stack}** ` : "";
   const cause = r.cause ? changes.replaced.get(r.cause) : undefined;
-  const outcome = !cause ? (r.why.startsWith("construct path") ? "" : ": replaced") : r.planned ? ": Terraform replaces it too" : ": destroyed with it";
+  const outcome = !cause
+    ? r.why.startsWith("construct path")
+      ? ""
+      : ": replaced"
+    : r.planned
+      ? ": Terraform replaces it too"
+      : ": destroyed with it";
   const loss = stateful ? dataLoss(env, changes.replaced, r) : undefined;
   const line = `${"  ".repeat(depth)}- ${stateful ? "⛔ " : ""}${stack}${code(where(r.resource))} (${code(r.resource.type)}): ${r.why}${outcome}${loss ? `. ${loss}` : ""}`;
   const children = consequencesOf(changes.replaced, r.key);
@@ -39,24 +45,52 @@ function stackPart(c: StackChanges, replaced: EnvironmentChanges["replaced"]): s
   const touched = new Set([...c.changed.map(({ to }) => to.address), ...c.renamed.map(({ to }) => to.address)]);
   const followers = [...replaced.values()].filter((r) => r.stack === c.stack && r.cause && !touched.has(r.resource.address));
   const replacedCount = c.changed.filter(({ to }) => isReplaced(to)).length;
-  const counts = `${c.added.length} added, ${c.removed.length} removed, ${c.renamed.length} renamed, ${c.changed.length} changed (${replacedCount} replaced)` +
+  const counts =
+    `${c.added.length} added, ${c.removed.length} removed, ${c.renamed.length} renamed, ${c.changed.length} changed (${replacedCount} replaced)` +
     (followers.length > 0 ? `, ${followers.length} destroyed with what they depend on` : "");
   const rows: string[][] = [
     ...c.added.map((r) => ["added", code(r.type), code(where(r)), ""]),
     ...c.removed.map((r) => ["removed", code(r.type), code(where(r)), STATEFUL_TYPES.test(r.type) ? "stateful" : ""]),
-    ...c.renamed.map(({ from, to, moved }) => [moved ? "moved" : "renamed (destroy + create)", code(to.type), `${code(describe(from))} -> ${code(describe(to))}`, ""]),
-    ...c.changed.map(({ to, diffs }) => [isReplaced(to) ? "replaced" : "changed", code(to.type), code(where(to)), diffs.slice(0, 8).map((d) => code(diffLine(d))).join("<br>") + (diffs.length > 8 ? `<br>… ${diffs.length - 8} more` : "")]),
-    ...followers.map((r) => [r.planned ? "replaced (follows)" : "destroyed with its cause", code(r.resource.type), code(where(r.resource)), r.why]),
+    ...c.renamed.map(({ from, to, moved }) => [
+      moved ? "moved" : "renamed (destroy + create)",
+      code(to.type),
+      `${code(describe(from))} -> ${code(describe(to))}`,
+      "",
+    ]),
+    ...c.changed.map(({ to, diffs }) => [
+      isReplaced(to) ? "replaced" : "changed",
+      code(to.type),
+      code(where(to)),
+      diffs
+        .slice(0, 8)
+        .map((d) => code(diffLine(d)))
+        .join("<br>") + (diffs.length > 8 ? `<br>… ${diffs.length - 8} more` : ""),
+    ]),
+    ...followers.map((r) => [
+      r.planned ? "replaced (follows)" : "destroyed with its cause",
+      code(r.resource.type),
+      code(where(r.resource)),
+      r.why,
+    ]),
   ];
   const status = c.status === "changed" ? counts : `stack ${c.status}; ${counts}`;
-  return paragraphs(`#### ${code(c.stack)}: ${status}`, c.settings.map((s) => `- ${s}`).join("\n"), table(["Change", "Type", "Resource", "Details"], rows, "_No resource changes._"));
+  return paragraphs(
+    `#### ${code(c.stack)}: ${status}`,
+    c.settings.map((s) => `- ${s}`).join("\n"),
+    table(["Change", "Type", "Resource", "Details"], rows, "_No resource changes._"),
+  );
 }
 
-const hazardLine = (h: Hazard) => `- **${h.stack}** ${code(h.path ?? h.address)}${h.type === "stack" ? "" : ` (${code(h.type)})`}: ${h.reason}`;
+const hazardLine = (h: Hazard) =>
+  `- **${h.stack}** ${code(h.path ?? h.address)}${h.type === "stack" ? "" : ` (${code(h.type)})`}: ${h.reason}`;
 
 export function changesSection(after: EnvironmentModel, before: EnvironmentModel | undefined, against: string | undefined): Section {
   if (against === undefined) {
-    return { title: TITLE, markdown: "Not compared: run with `--against <previous cdktf.out>` to see what this synth adds, removes and replaces.", flags: [] };
+    return {
+      title: TITLE,
+      markdown: "Not compared: run with `--against <previous cdktf.out>` to see what this synth adds, removes and replaces.",
+      flags: [],
+    };
   }
   const changes = compareEnvironment(before, after, against);
   const { hazards } = changes;
@@ -72,7 +106,8 @@ export function changesSection(after: EnvironmentModel, before: EnvironmentModel
   const careful = hazards.filter((h) => !h.destroys);
   const markdown = paragraphs(
     `Compared with ${code(against)}${before ? "" : " (the environment is new there)"}${after.stacks.length === 0 ? " (the environment is not in this synth)" : ""}.`,
-    gone.length > 0 && `#### ⛔ ${gone.length} stack${gone.length === 1 ? "" : "s"} no longer in this synth\n\n${gone.map(hazardLine).join("\n")}`,
+    gone.length > 0 &&
+      `#### ⛔ ${gone.length} stack${gone.length === 1 ? "" : "s"} no longer in this synth\n\n${gone.map(hazardLine).join("\n")}`,
     destroying.length > 0
       ? `#### ⛔ ${destroying.length} stateful resource${destroying.length === 1 ? "" : "s"} destroyed or recreated\n\n${destroying.map(hazardLine).join("\n")}`
       : "No stateful resource is destroyed or recreated.",
@@ -84,4 +119,3 @@ export function changesSection(after: EnvironmentModel, before: EnvironmentModel
   );
   return { title: TITLE, markdown, flags };
 }
-

@@ -50,18 +50,23 @@ export interface EnvironmentChanges {
 }
 
 // References differ by the Terraform name of what they point at; a rename changes those names too.
-const normalizeRefs = (s: string) => s.replace(/\$\{([^}]*)\}/g, (_, e: string) => `\${${e.replace(/\b((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]*)\.[\w-]+/g, "$1.*")}}`);
+const normalizeRefs = (s: string) =>
+  s.replace(/\$\{([^}]*)\}/g, (_, e: string) => `\${${e.replace(/\b((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]*)\.[\w-]+/g, "$1.*")}}`);
 
 /** What makes two resources of one type "the same thing" across a rename. */
 export function identity(r: ResourceModel): string | undefined {
   const b = r.body;
   const meta = Array.isArray(b.metadata) ? b.metadata[0] : b.metadata;
-  const parts = meta?.name !== undefined
-    ? [meta.namespace ?? "default", meta.name]
-    : b.name !== undefined ? [b.project, b.location ?? b.region, b.name]
-    : b.account_id !== undefined ? [b.project, b.account_id]
-    : b.role !== undefined ? [b.role, b.member ?? b.members, b.service_account_id ?? b.bucket ?? b.project]
-    : undefined;
+  const parts =
+    meta?.name !== undefined
+      ? [meta.namespace ?? "default", meta.name]
+      : b.name !== undefined
+        ? [b.project, b.location ?? b.region, b.name]
+        : b.account_id !== undefined
+          ? [b.project, b.account_id]
+          : b.role !== undefined
+            ? [b.role, b.member ?? b.members, b.service_account_id ?? b.bucket ?? b.project]
+            : undefined;
   return parts === undefined ? undefined : normalizeRefs(JSON.stringify(parts));
 }
 
@@ -85,7 +90,9 @@ export function compareStack(before: StackModel | undefined, after: StackModel |
   for (const from of [...removed]) {
     const movedTo = moved.get(from.address);
     const id = identity(from);
-    const to = added.find((a) => a.address === movedTo) ?? (id === undefined ? undefined : added.find((a) => a.type === from.type && identity(a) === id));
+    const to =
+      added.find((a) => a.address === movedTo) ??
+      (id === undefined ? undefined : added.find((a) => a.type === from.type && identity(a) === id));
     if (!to) continue;
     renamed.push({ from, to, moved: to.address === movedTo });
     removed = removed.filter((r) => r !== from);
@@ -101,7 +108,8 @@ export function compareStack(before: StackModel | undefined, after: StackModel |
   }
 
   const direct: Replacement[] = [];
-  const replace = (r: ResourceModel, why: string) => direct.push({ key: keyOf(name, r.address), stack: name, resource: r, why, planned: true });
+  const replace = (r: ResourceModel, why: string) =>
+    direct.push({ key: keyOf(name, r.address), stack: name, resource: r, why, planned: true });
   for (const { from, to, moved: isMove } of renamed) {
     if (!isMove) replace(to, `construct path or ID changed (${from.path ?? from.address} -> ${to.path ?? to.address})`);
   }
@@ -118,7 +126,9 @@ function stackSettings(before: StackModel | undefined, after: StackModel | undef
   if (!before || !after) return [];
   const out: string[] = [];
   if (JSON.stringify(before.backend) !== JSON.stringify(after.backend)) {
-    out.push(`backend ${code(JSON.stringify(before.backend))} -> ${code(JSON.stringify(after.backend))}: migrate the state (\`terraform init -migrate-state\`) or Terraform starts from empty state`);
+    out.push(
+      `backend ${code(JSON.stringify(before.backend))} -> ${code(JSON.stringify(after.backend))}: migrate the state (\`terraform init -migrate-state\`) or Terraform starts from empty state`,
+    );
   }
   const oldP = before.json.terraform?.required_providers ?? {};
   const newP = after.json.terraform?.required_providers ?? {};
@@ -133,13 +143,23 @@ function stackSettings(before: StackModel | undefined, after: StackModel | undef
 /** Removed stateful resources, major version upgrades and protection turned off. */
 function careHazards(stack: string, removed: ResourceModel[], changed: StackChanges["changed"]): Hazard[] {
   const hazards: Hazard[] = [];
-  const hazard = (r: ResourceModel, destroys: boolean, reason: string) => hazards.push({ stack, address: r.address, type: r.type, path: r.path, destroys, reason });
+  const hazard = (r: ResourceModel, destroys: boolean, reason: string) =>
+    hazards.push({ stack, address: r.address, type: r.type, path: r.path, destroys, reason });
   for (const r of removed) if (STATEFUL_TYPES.test(r.type)) hazard(r, true, "removed from the code: Terraform destroys it");
   for (const { from, to } of changed) {
-    if (to.type === "google_sql_database_instance" && typeof from.body.database_version === "string" && typeof to.body.database_version === "string") {
+    if (
+      to.type === "google_sql_database_instance" &&
+      typeof from.body.database_version === "string" &&
+      typeof to.body.database_version === "string"
+    ) {
       const a = majorVersion(from.body.database_version);
       const b = majorVersion(to.body.database_version);
-      if (a !== b) hazard(to, false, `database_version ${a} -> ${b}: an in-place major version upgrade with downtime that cannot be rolled back; take a backup first`);
+      if (a !== b)
+        hazard(
+          to,
+          false,
+          `database_version ${a} -> ${b}: an in-place major version upgrade with downtime that cannot be rolled back; take a backup first`,
+        );
     }
     if (STATEFUL_TYPES.test(to.type) && from.body.deletion_protection !== false && to.body.deletion_protection === false) {
       hazard(to, false, "deletion_protection turned off");
@@ -161,7 +181,11 @@ export function replacementReason(all: Map<string, Replacement>, r: Replacement)
       : `${r.why} cannot be changed in place: Terraform destroys and recreates it`;
   }
   const cause = all.get(r.cause)!;
-  const outcome = r.planned ? "Terraform destroys and recreates it" : r.stack === cause.stack ? "destroyed with it; a later apply recreates it" : `destroyed with it; the next apply of ${r.stack} recreates it`;
+  const outcome = r.planned
+    ? "Terraform destroys and recreates it"
+    : r.stack === cause.stack
+      ? "destroyed with it; a later apply recreates it"
+      : `destroyed with it; the next apply of ${r.stack} recreates it`;
   return `${r.why}, which is replaced (${cause.why}): ${outcome}`;
 }
 
@@ -174,25 +198,47 @@ function removedStackHazard(stack: StackModel, against: string): Hazard {
     address: stack.name,
     type: "stack",
     destroys: true,
-    reason: `stack ${stack.name} is in ${against} but not in this synth: cdktf no longer plans it, so its ${stack.resources.length} resources stay deployed without code, ` +
+    reason:
+      `stack ${stack.name} is in ${against} but not in this synth: cdktf no longer plans it, so its ${stack.resources.length} resources stay deployed without code, ` +
       `until someone destroys the stack (\`cdktf destroy ${stack.name}\` from the older checkout) and their data with it. Stateful resources: ${list}`,
   };
 }
 
 /** Compares an environment's stacks in two synths; `before` is undefined when the environment is new. */
-export function compareEnvironment(before: EnvironmentModel | undefined, after: EnvironmentModel, against = "the older synth"): EnvironmentChanges {
+export function compareEnvironment(
+  before: EnvironmentModel | undefined,
+  after: EnvironmentModel,
+  against = "the older synth",
+): EnvironmentChanges {
   const names = [...new Set([...(before?.stacks ?? []), ...after.stacks].map((s) => s.name))];
   const order = (n: string) => after.stacks.findIndex((s) => s.name === n);
   names.sort((a, b) => (order(a) === -1 ? 99 : order(a)) - (order(b) === -1 ? 99 : order(b)) || a.localeCompare(b));
-  const stacks = names.map((n) => compareStack(before?.stacks.find((s) => s.name === n), after.stacks.find((s) => s.name === n)));
-  const replaced = propagate(after, before, stacks.flatMap((c) => c.direct));
+  const stacks = names.map((n) =>
+    compareStack(
+      before?.stacks.find((s) => s.name === n),
+      after.stacks.find((s) => s.name === n),
+    ),
+  );
+  const replaced = propagate(
+    after,
+    before,
+    stacks.flatMap((c) => c.direct),
+  );
   const hazards: Hazard[] = [];
   for (const c of stacks) {
     const gone = c.status === "removed" ? before?.stacks.find((s) => s.name === c.stack) : undefined;
     if (gone) hazards.push(removedStackHazard(gone, against));
     for (const r of replaced.values()) {
       if (r.stack !== c.stack || !STATEFUL_TYPES.test(r.resource.type)) continue;
-      hazards.push({ stack: r.stack, address: r.resource.address, type: r.resource.type, path: r.resource.path, destroys: true, reason: replacementReason(replaced, r), replacement: r });
+      hazards.push({
+        stack: r.stack,
+        address: r.resource.address,
+        type: r.resource.type,
+        path: r.resource.path,
+        destroys: true,
+        reason: replacementReason(replaced, r),
+        replacement: r,
+      });
     }
     hazards.push(...c.hazards);
   }

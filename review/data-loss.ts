@@ -6,7 +6,6 @@ import { refsIn } from "./refs";
 import { literal } from "./resolve";
 import { first, where } from "./shared";
 
-
 /** Resources of the stack whose `arg` reads `target`. */
 function readers(stack: StackModel, target: ResourceModel, type: string, arg: string): ResourceModel[] {
   return stack.resources.filter((r) => r.type === type && refsIn(r.body[arg]).some((ref) => ref.address === target.address));
@@ -23,7 +22,9 @@ function lost(env: EnvironmentModel, stack: StackModel, r: ResourceModel): strin
       return `the database ${code(name(r.body.name) ?? r.address)} and every table in it`;
     case "google_storage_bucket": {
       const bucket = name(r.body.name);
-      const datastore = bucket !== undefined && stack.outputs.some((o) => /datastore/.test(o.name) && typeof o.value === "string" && o.value.startsWith(`gs://${bucket}`));
+      const datastore =
+        bucket !== undefined &&
+        stack.outputs.some((o) => /datastore/.test(o.name) && typeof o.value === "string" && o.value.startsWith(`gs://${bucket}`));
       return `every object in the bucket${datastore ? `: the Metaflow datastore (${code(`gs://${bucket}`)}, the artifacts of every run)` : ""}`;
     }
     case "google_container_cluster":
@@ -54,9 +55,10 @@ function destroyedFirst(all: Map<string, Replacement>, rep: Replacement): Replac
 function protection(all: Map<string, Replacement>, rep: Replacement): string | undefined {
   const r = rep.resource;
   const before = destroyedFirst(all, rep);
-  const earlier = before.length > 0 && r.body.lifecycle?.create_before_destroy !== true
-    ? ` Terraform destroys what it replaces with it first, so ${before.map((b) => code(where(b.resource))).join(", ")} ${before.length === 1 ? "is" : "are"} deleted before the apply stops.`
-    : "";
+  const earlier =
+    before.length > 0 && r.body.lifecycle?.create_before_destroy !== true
+      ? ` Terraform destroys what it replaces with it first, so ${before.map((b) => code(where(b.resource))).join(", ")} ${before.length === 1 ? "is" : "are"} deleted before the apply stops.`
+      : "";
   if (r.type === "google_storage_bucket") {
     return r.body.force_destroy === true
       ? "`force_destroy` is on: Terraform deletes every object, then the bucket."
@@ -65,18 +67,19 @@ function protection(all: Map<string, Replacement>, rep: Replacement): string | u
   if (!/^(google_sql_database_instance|google_container_cluster)$/.test(r.type)) return undefined;
   // The provider's deletion_protection defaults to true for both types.
   if (r.body.deletion_protection === false) return "`deletion_protection` is off: nothing stops the apply from deleting it.";
-  const api = first(r.body.settings)?.deletion_protection_enabled === true ? " (and the API's deletion protection refuses the delete too)" : "";
+  const api =
+    first(r.body.settings)?.deletion_protection_enabled === true ? " (and the API's deletion protection refuses the delete too)" : "";
   return `\`deletion_protection\` is on: the apply fails when it reaches this destroy, before the resource is deleted${api}; that is the point. To go ahead on purpose, secure the data, turn it off in one apply, then apply this.${earlier}`;
 }
 
 /** "Data lost: ...; <what protection does>" for a replaced stateful resource, or undefined. */
 export function dataLoss(env: EnvironmentModel, all: Map<string, Replacement>, rep: Replacement): string | undefined {
   // Terraform only forgets an object whose deletion_policy is ABANDON; the data goes (or stays) with its parent.
-  if (rep.resource.body.deletion_policy === "ABANDON") return "Terraform only forgets it (`deletion_policy` ABANDON): the data stays with the instance.";
+  if (rep.resource.body.deletion_policy === "ABANDON")
+    return "Terraform only forgets it (`deletion_policy` ABANDON): the data stays with the instance.";
   const stack = env.synth.stacks.find((s) => s.name === rep.stack);
   const what = stack && lost(env, stack, rep.resource);
   if (!what) return undefined;
   const guard = protection(all, rep);
   return `**Data lost:** ${what}.${guard ? ` ${guard}` : ""}`;
 }
-

@@ -8,7 +8,8 @@ const TITLE = "Data protection";
 const yesNo = (v: unknown) => (v === true ? "yes" : v === false ? "**no**" : "default");
 
 /** Other resource types whose deletion loses data or running workloads. */
-export const OTHER_STATEFUL = /^(google_compute_disk|google_filestore_instance|google_redis_instance|google_bigquery_dataset|google_sql_database|kubernetes_persistent_volume_claim(_v1)?|kubernetes_persistent_volume(_v1)?|kubernetes_stateful_set(_v1)?)$/;
+export const OTHER_STATEFUL =
+  /^(google_compute_disk|google_filestore_instance|google_redis_instance|google_bigquery_dataset|google_sql_database|kubernetes_persistent_volume_claim(_v1)?|kubernetes_persistent_volume(_v1)?|kubernetes_stateful_set(_v1)?)$/;
 
 function sqlRow(r: ResourceModel, flags: Flag[]): string[] {
   const s = first(r.body.settings) ?? {};
@@ -20,9 +21,7 @@ function sqlRow(r: ResourceModel, flags: Flag[]): string[] {
   if (!tfProtect) push("Cloud SQL deletion_protection is off: `terraform destroy` deletes the instance");
   if (b.enabled !== true) push("Cloud SQL automated backups are off");
   else if (b.point_in_time_recovery_enabled !== true) push("Cloud SQL point-in-time recovery is off");
-  const backups = b.enabled === true
-    ? `daily at ${display(b.start_time ?? "any time")} UTC, ${retained ?? 7} kept`
-    : "**off**";
+  const backups = b.enabled === true ? `daily at ${display(b.start_time ?? "any time")} UTC, ${retained ?? 7} kept` : "**off**";
   const pitr = b.point_in_time_recovery_enabled === true ? `yes, ${display(b.transaction_log_retention_days ?? 7)} days of logs` : "**no**";
   const ha = s.availability_type === "REGIONAL" ? "REGIONAL (standby in a second zone)" : "ZONAL (no standby)";
   return [
@@ -41,7 +40,9 @@ function bucketRow(env: EnvironmentModel, stack: StackModel, r: ResourceModel, f
   const lifecycle = rules.map((rule) => {
     const c = first(rule.condition) ?? {};
     const a = first(rule.action) ?? {};
-    const when = Object.entries(c).map(([k, v]) => `${k}=${display(v)}`).join(" ");
+    const when = Object.entries(c)
+      .map(([k, v]) => `${k}=${display(v)}`)
+      .join(" ");
     return `${display(a.type)} when ${when}`;
   });
   const retention = first(r.body.retention_policy);
@@ -95,7 +96,12 @@ export function dataProtectionSection(env: EnvironmentModel): Section {
       else if (OTHER_STATEFUL.test(r.type)) {
         const meta = first(r.body.metadata);
         const name = meta ? `${display(meta.namespace ?? "default")}/${display(meta.name)}` : display(r.body.name);
-        others.push([code(r.type), code(name), r.body.deletion_policy ? `deletion_policy ${code(display(r.body.deletion_policy))}` : "", code(where(r))]);
+        others.push([
+          code(r.type),
+          code(name),
+          r.body.deletion_policy ? `deletion_policy ${code(display(r.body.deletion_policy))}` : "",
+          code(where(r)),
+        ]);
       }
       if (row) rows.push([...row, flagCell(own)]);
       flags.push(...own);
@@ -103,7 +109,11 @@ export function dataProtectionSection(env: EnvironmentModel): Section {
   }
   const markdown = paragraphs(
     flagList(flags),
-    table(["Resource", "Location / HA", "Deletion protection", "Backups / versioning / lifecycle", "Other", "Defined at", "Flags"], rows, "_No stateful resources._"),
+    table(
+      ["Resource", "Location / HA", "Deletion protection", "Backups / versioning / lifecycle", "Other", "Defined at", "Flags"],
+      rows,
+      "_No stateful resources._",
+    ),
     others.length > 0 && "#### Other resources holding data",
     others.length > 0 && table(["Type", "Name", "Notes", "Defined at"], others),
   );

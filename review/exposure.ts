@@ -16,7 +16,6 @@ interface Finding {
   readonly flags: Flag[];
 }
 
-
 /** "any address" for 0.0.0.0/0, "public" for other non-private ranges, "private" otherwise. */
 export function classifyRange(cidr: string): { kind: "any" | "public" | "private" | "unknown"; prefix: number } {
   try {
@@ -38,7 +37,12 @@ function sqlFindings(r: ResourceModel): Finding[] {
   const flags: Flag[] = [];
   if (publicIp) {
     const open = networks.some((n) => classifyRange(n).kind === "any");
-    flags.push({ severity: "loud", section: TITLE, message: `Cloud SQL instance has a public IPv4 address${open ? " open to 0.0.0.0/0" : ""}`, where: where(r) });
+    flags.push({
+      severity: "loud",
+      section: TITLE,
+      message: `Cloud SQL instance has a public IPv4 address${open ? " open to 0.0.0.0/0" : ""}`,
+      where: where(r),
+    });
   }
   const reach = publicIp
     ? `public IPv4; authorized networks: ${networks.length > 0 ? networks.map(code).join(", ") : "none (Cloud SQL connectors and Auth Proxy only)"}`
@@ -68,13 +72,23 @@ function clusterFindings(r: ResourceModel): Finding[] {
       // Authorized networks on with an empty list: no outside network reaches the IP endpoint.
       reach = `${dnsReach}IP endpoint closed to every network outside the VPC${mans.gcp_public_cidrs_access_enabled === false ? ", Google Cloud's public ranges included" : ""}`;
     } else if (blocks.length === 0) {
-      endpointFlags.push({ severity: "warn", section: TITLE, message: "public control-plane endpoint accepts connections from any IP (Kubernetes authentication still applies)", where: where(r) });
+      endpointFlags.push({
+        severity: "warn",
+        section: TITLE,
+        message: "public control-plane endpoint accepts connections from any IP (Kubernetes authentication still applies)",
+        where: where(r),
+      });
       reach = "public endpoint, no authorized networks: any IP can connect (authentication still required)";
     } else {
       const list = blocks.map((b) => `${code(display(b.cidr_block))}${b.display_name ? ` (${display(b.display_name)})` : ""}`);
       for (const b of blocks) {
         if (classifyRange(display(b.cidr_block)).kind === "any") {
-          endpointFlags.push({ severity: "warn", section: TITLE, message: "authorized networks of the public endpoint include 0.0.0.0/0", where: where(r) });
+          endpointFlags.push({
+            severity: "warn",
+            section: TITLE,
+            message: "authorized networks of the public endpoint include 0.0.0.0/0",
+            where: where(r),
+          });
         }
       }
       reach = `${dnsReach}public endpoint, authorized networks: ${list.join(", ")}`;
@@ -87,7 +101,8 @@ function clusterFindings(r: ResourceModel): Finding[] {
 function instanceFindings(r: ResourceModel): Finding[] {
   const nics = [].concat(r.body.network_interface ?? []) as any[];
   const withPublic = nics.filter((n) => n.access_config !== undefined);
-  const flags: Flag[] = withPublic.length > 0 ? [{ severity: "loud", section: TITLE, message: "VM has a public IP (access_config)", where: where(r) }] : [];
+  const flags: Flag[] =
+    withPublic.length > 0 ? [{ severity: "loud", section: TITLE, message: "VM has a public IP (access_config)", where: where(r) }] : [];
   return [{ what: `VM ${code(display(r.body.name))}`, reach: withPublic.length > 0 ? "public IP" : "private IP only", resource: r, flags }];
 }
 
@@ -95,23 +110,27 @@ function addressFindings(r: ResourceModel): Finding[] {
   // Without address_type, a reserved address is EXTERNAL.
   const external = (r.body.address_type ?? "EXTERNAL") === "EXTERNAL";
   const purpose = r.body.purpose ? `, purpose ${code(display(r.body.purpose))}` : "";
-  return [{
-    what: `Address ${code(display(r.body.name))}`,
-    reach: external ? "reserved public IP" : `internal range${purpose}`,
-    resource: r,
-    flags: external ? [{ severity: "warn", section: TITLE, message: "reserved public IP address", where: where(r) }] : [],
-  }];
+  return [
+    {
+      what: `Address ${code(display(r.body.name))}`,
+      reach: external ? "reserved public IP" : `internal range${purpose}`,
+      resource: r,
+      flags: external ? [{ severity: "warn", section: TITLE, message: "reserved public IP address", where: where(r) }] : [],
+    },
+  ];
 }
 
 function forwardingRuleFindings(r: ResourceModel): Finding[] {
   const scheme = String(r.body.load_balancing_scheme ?? "EXTERNAL");
   const external = scheme.startsWith("EXTERNAL");
-  return [{
-    what: `Load balancer ${code(display(r.body.name))}`,
-    reach: `${code(scheme)} forwarding rule`,
-    resource: r,
-    flags: external ? [{ severity: "warn", section: TITLE, message: `external load balancer (${scheme})`, where: where(r) }] : [],
-  }];
+  return [
+    {
+      what: `Load balancer ${code(display(r.body.name))}`,
+      reach: `${code(scheme)} forwarding rule`,
+      resource: r,
+      flags: external ? [{ severity: "warn", section: TITLE, message: `external load balancer (${scheme})`, where: where(r) }] : [],
+    },
+  ];
 }
 
 function serviceFindings(r: ResourceModel): Finding[] {
@@ -121,16 +140,24 @@ function serviceFindings(r: ResourceModel): Finding[] {
   const name = `${display(meta.namespace ?? "default")}/${display(meta.name)}`;
   if (type !== "LoadBalancer" && type !== "NodePort") return [];
   const annotations = meta.annotations ?? {};
-  const internal = [annotations["networking.gke.io/load-balancer-type"], annotations["cloud.google.com/load-balancer-type"]].some((v) => String(v).toLowerCase() === "internal");
+  const internal = [annotations["networking.gke.io/load-balancer-type"], annotations["cloud.google.com/load-balancer-type"]].some(
+    (v) => String(v).toLowerCase() === "internal",
+  );
   const ranges = [].concat(spec.load_balancer_source_ranges ?? []).map(String);
   const flags: Flag[] = [];
   if (type === "LoadBalancer" && !internal) {
     const open = ranges.length === 0 || ranges.some((c) => classifyRange(c).kind === "any");
-    flags.push({ severity: open ? "loud" : "warn", section: TITLE, message: `Service ${name} is an external load balancer${open ? " open to any address" : ""}`, where: where(r) });
+    flags.push({
+      severity: open ? "loud" : "warn",
+      section: TITLE,
+      message: `Service ${name} is an external load balancer${open ? " open to any address" : ""}`,
+      where: where(r),
+    });
   }
-  const reach = type === "NodePort"
-    ? "NodePort: reachable on the nodes' IPs (inside the VPC when nodes are private)"
-    : `${internal ? "internal" : "external"} load balancer${ranges.length > 0 ? `, source ranges ${ranges.map(code).join(", ")}` : ""}`;
+  const reach =
+    type === "NodePort"
+      ? "NodePort: reachable on the nodes' IPs (inside the VPC when nodes are private)"
+      : `${internal ? "internal" : "external"} load balancer${ranges.length > 0 ? `, source ranges ${ranges.map(code).join(", ")}` : ""}`;
   return [{ what: `Service ${code(name)}`, reach, resource: r, flags }];
 }
 
@@ -139,12 +166,16 @@ function ingressFindings(r: ResourceModel): Finding[] {
   const cls = String(meta.annotations?.["kubernetes.io/ingress.class"] ?? first(r.body.spec)?.ingress_class_name ?? "gce");
   const internal = cls === "gce-internal";
   const name = `${display(meta.namespace ?? "default")}/${display(meta.name)}`;
-  return [{
-    what: `Ingress ${code(name)}`,
-    reach: `${internal ? "internal" : "external"} HTTP(S) load balancer (class ${code(cls)})`,
-    resource: r,
-    flags: internal ? [] : [{ severity: "warn", section: TITLE, message: `Ingress ${name} creates an external HTTP(S) load balancer`, where: where(r) }],
-  }];
+  return [
+    {
+      what: `Ingress ${code(name)}`,
+      reach: `${internal ? "internal" : "external"} HTTP(S) load balancer (class ${code(cls)})`,
+      resource: r,
+      flags: internal
+        ? []
+        : [{ severity: "warn", section: TITLE, message: `Ingress ${name} creates an external HTTP(S) load balancer`, where: where(r) }],
+    },
+  ];
 }
 
 function helmFindings(r: ResourceModel): Finding[] {
@@ -167,7 +198,9 @@ function helmFindings(r: ResourceModel): Finding[] {
       what: `Helm ${code(display(r.body.name))}`,
       reach: `values ${code(hit)}`,
       resource: r,
-      flags: [{ severity: "warn", section: TITLE, message: `Helm release ${display(r.body.name)} exposes a service (${hit})`, where: where(r) }],
+      flags: [
+        { severity: "warn", section: TITLE, message: `Helm release ${display(r.body.name)} exposes a service (${hit})`, where: where(r) },
+      ],
     });
   }
   return out;
@@ -182,8 +215,20 @@ function firewallFindings(r: ResourceModel): Finding[] {
   if (direction === "INGRESS" && allow.length > 0 && r.body.disabled !== true) {
     for (const c of ranges) {
       const { kind, prefix } = classifyRange(c);
-      if (kind === "any") flags.push({ severity: "loud", section: TITLE, message: `firewall rule ${display(r.body.name)} allows ${allow.join(" ")} from ${c}`, where: where(r) });
-      else if (kind === "public" && prefix < 16) flags.push({ severity: "warn", section: TITLE, message: `firewall rule ${display(r.body.name)} allows a wide public range ${c}`, where: where(r) });
+      if (kind === "any")
+        flags.push({
+          severity: "loud",
+          section: TITLE,
+          message: `firewall rule ${display(r.body.name)} allows ${allow.join(" ")} from ${c}`,
+          where: where(r),
+        });
+      else if (kind === "public" && prefix < 16)
+        flags.push({
+          severity: "warn",
+          section: TITLE,
+          message: `firewall rule ${display(r.body.name)} allows a wide public range ${c}`,
+          where: where(r),
+        });
     }
   }
   const rule = `${direction} ${allow.length ? `allow ${allow.join(" ")}` : ""}${deny.length ? `deny ${deny.join(" ")}` : ""} from ${ranges.map(code).join(", ") || "(tags/service accounts)"}`;
@@ -192,12 +237,14 @@ function firewallFindings(r: ResourceModel): Finding[] {
 
 function bucketFindings(stack: StackModel, env: EnvironmentModel, r: ResourceModel): Finding[] {
   const enforced = r.body.public_access_prevention === "enforced";
-  return [{
-    what: `Bucket ${code(explain(env.synth, stack, r.body.name))}`,
-    reach: enforced ? "public access prevention enforced" : "public access possible through IAM (public access prevention not enforced)",
-    resource: r,
-    flags: [],
-  }];
+  return [
+    {
+      what: `Bucket ${code(explain(env.synth, stack, r.body.name))}`,
+      reach: enforced ? "public access prevention enforced" : "public access possible through IAM (public access prevention not enforced)",
+      resource: r,
+      flags: [],
+    },
+  ];
 }
 
 export function exposureSection(env: EnvironmentModel): Section {
@@ -227,7 +274,12 @@ export function exposureSection(env: EnvironmentModel): Section {
           log?.enable ? `on (${display(log.filter)})` : "off",
         ]);
       } else if (r.type === "google_compute_subnetwork") {
-        subnets.push([code(display(r.body.name)), code(display(r.body.ip_cidr_range)), r.body.private_ip_google_access ? "yes" : "no", r.body.log_config ? "on" : "off"]);
+        subnets.push([
+          code(display(r.body.name)),
+          code(display(r.body.ip_cidr_range)),
+          r.body.private_ip_google_access ? "yes" : "no",
+          r.body.log_config ? "on" : "off",
+        ]);
       }
     }
   }

@@ -3,7 +3,8 @@
 // never over-reports. Paths are written without block indices: "settings.tier", not "settings[0].tier".
 
 /** Types whose replacement loses data or takes down what runs on them. */
-export const STATEFUL_TYPES = /^(google_sql_database_instance|google_sql_database|google_storage_bucket|google_container_cluster|google_container_node_pool|google_compute_disk|google_filestore_instance|google_redis_instance|google_bigquery_dataset|kubernetes_persistent_volume_claim(_v1)?|kubernetes_persistent_volume(_v1)?|kubernetes_namespace(_v1)?)$/;
+export const STATEFUL_TYPES =
+  /^(google_sql_database_instance|google_sql_database|google_storage_bucket|google_container_cluster|google_container_node_pool|google_compute_disk|google_filestore_instance|google_redis_instance|google_bigquery_dataset|kubernetes_persistent_volume_claim(_v1)?|kubernetes_persistent_volume(_v1)?|kubernetes_namespace(_v1)?)$/;
 
 const IAM_MEMBER = (target: string) => new RegExp(`^(${target}|role|member|condition\\b.*)$`);
 const K8S_OBJECT = /^metadata\.(name|namespace)$/;
@@ -17,7 +18,8 @@ export const FORCE_NEW: Record<string, RegExp> = {
   google_sql_database: /^(name|instance|project)$/,
   google_sql_user: /^(name|instance|host|project|type)$/,
   google_storage_bucket: /^(name|location|project)$/,
-  google_container_cluster: /^(name|location|project|network|subnetwork|enable_autopilot|networking_mode|ip_allocation_policy\b.*|private_cluster_config\.master_ipv4_cidr_block)$/,
+  google_container_cluster:
+    /^(name|location|project|network|subnetwork|enable_autopilot|networking_mode|ip_allocation_policy\b.*|private_cluster_config\.master_ipv4_cidr_block)$/,
   google_container_node_pool: /^(name|name_prefix|cluster|location|project)$/,
   google_compute_disk: /^(name|zone|project|type|image|snapshot)$/,
   google_compute_network: /^(name|project|auto_create_subnetworks)$/,

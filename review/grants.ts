@@ -11,7 +11,19 @@ const PUBLIC_MEMBERS = new Set(["allUsers", "allAuthenticatedUsers"]);
 // Grants on these scopes reach every resource below them.
 const WIDE_SCOPES = new Set(["project", "folder", "organization"]);
 // Which argument names the target of a non-project IAM resource, in order of preference.
-const TARGET_ARGS = ["bucket", "service_account_id", "secret_id", "repository", "dataset_id", "topic", "subscription", "instance_name", "name", "folder", "org_id"];
+const TARGET_ARGS = [
+  "bucket",
+  "service_account_id",
+  "secret_id",
+  "repository",
+  "dataset_id",
+  "topic",
+  "subscription",
+  "instance_name",
+  "name",
+  "folder",
+  "org_id",
+];
 
 /** One member holding one role on one scope. */
 export interface Grant {
@@ -30,7 +42,6 @@ export interface Grant {
   /** `*_iam_policy`/`*_iam_binding` resources replace every other holder of the role or policy. */
   readonly authoritative: boolean;
 }
-
 
 function scopeOf(stack: StackModel, env: EnvironmentModel, r: ResourceModel) {
   const kind = r.type.replace(/^google_/, "").replace(/_iam_(member|binding|policy)$/, "");
@@ -51,12 +62,24 @@ export function grants(env: EnvironmentModel): Grant[] {
       if (!m) continue;
       const { kind, scope, written } = scopeOf(stack, env, r);
       const add = (member: unknown, role: unknown, condition: any, authoritative: boolean) =>
-        out.push({ member: principal(env.synth, stack, String(member)), role: shown(env.synth, stack, role), scopeKind: kind, scope, scopeWritten: written, condition: first(condition), resource: r, stack, authoritative });
+        out.push({
+          member: principal(env.synth, stack, String(member)),
+          role: shown(env.synth, stack, role),
+          scopeKind: kind,
+          scope,
+          scopeWritten: written,
+          condition: first(condition),
+          resource: r,
+          stack,
+          authoritative,
+        });
       if (m[1] === "member") add(r.body.member, r.body.role, r.body.condition, false);
       else if (m[1] === "binding") for (const member of r.body.members ?? []) add(member, r.body.role, r.body.condition, true);
       else {
         // An authoritative policy is usually a data.google_iam_policy document: read its bindings.
-        const doc = refsInString(String(r.body.policy_data ?? "")).map((ref) => findBlock(stack, ref)).find((d) => d?.type === "google_iam_policy");
+        const doc = refsInString(String(r.body.policy_data ?? ""))
+          .map((ref) => findBlock(stack, ref))
+          .find((d) => d?.type === "google_iam_policy");
         for (const b of [].concat(doc?.body.binding ?? [])) {
           for (const member of (b as any).members ?? []) add(member, (b as any).role, (b as any).condition, true);
         }
@@ -76,12 +99,39 @@ export function grantFlags(g: Grant): Flag[] {
   const where = g.resource.path ?? g.resource.address;
   const flags: Flag[] = [];
   const member = g.member.name;
-  if (PUBLIC_MEMBERS.has(member)) flags.push({ severity: "loud", section: ACCESS, message: `public principal ${member} holds ${g.role}`, where, label: "public principal" });
-  if (PRIMITIVE_ROLES.has(g.role)) flags.push({ severity: "loud", section: ACCESS, message: `primitive role ${g.role} granted to ${member}`, where, label: "primitive role" });
+  if (PUBLIC_MEMBERS.has(member))
+    flags.push({
+      severity: "loud",
+      section: ACCESS,
+      message: `public principal ${member} holds ${g.role}`,
+      where,
+      label: "public principal",
+    });
+  if (PRIMITIVE_ROLES.has(g.role))
+    flags.push({
+      severity: "loud",
+      section: ACCESS,
+      message: `primitive role ${g.role} granted to ${member}`,
+      where,
+      label: "primitive role",
+    });
   if (WIDE_SCOPES.has(g.scopeKind) && !g.condition) {
     const reach = ROLE_REACH[g.role] ? ` (${ROLE_REACH[g.role]})` : "";
-    flags.push({ severity: "warn", section: ACCESS, message: `${g.role} on the whole ${g.scopeKind} without a condition, for ${member}${reach}`, where, label: `${g.scopeKind}-wide, no condition${reach}` });
+    flags.push({
+      severity: "warn",
+      section: ACCESS,
+      message: `${g.role} on the whole ${g.scopeKind} without a condition, for ${member}${reach}`,
+      where,
+      label: `${g.scopeKind}-wide, no condition${reach}`,
+    });
   }
-  if (g.authoritative) flags.push({ severity: "warn", section: ACCESS, message: `authoritative ${g.resource.type} removes holders of ${g.role} not listed here`, where, label: "authoritative" });
+  if (g.authoritative)
+    flags.push({
+      severity: "warn",
+      section: ACCESS,
+      message: `authoritative ${g.resource.type} removes holders of ${g.role} not listed here`,
+      where,
+      label: "authoritative",
+    });
   return flags;
 }

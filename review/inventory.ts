@@ -10,8 +10,7 @@ export function describeBackend(backend: BackendModel): string {
     .filter(([, v]) => typeof v !== "object")
     .map(([k, v]) => `${k} ${code(String(v))}`)
     .join(", ");
-  const note =
-    backend.type === "local" || backend.type === "none" ? " (a file on this machine, not shared)" : "";
+  const note = backend.type === "local" || backend.type === "none" ? " (a file on this machine, not shared)" : "";
   return `${code(backend.type)}${settings ? `: ${settings}` : ""}${note}`;
 }
 
@@ -37,7 +36,12 @@ export function inventorySection(env: EnvironmentModel): Section {
       .map((name) => {
         const version: string | undefined = required[name]?.version;
         if (isFloatingVersion(version)) {
-          flags.push({ severity: "warn", section: TITLE, message: `provider ${name} is not pinned to one version (${version ?? "no version"})`, where: stack.name });
+          flags.push({
+            severity: "warn",
+            section: TITLE,
+            message: `provider ${name} is not pinned to one version (${version ?? "no version"})`,
+            where: stack.name,
+          });
         }
         const configs = ([] as unknown[]).concat(stack.json.provider?.[name] ?? []).length;
         return [code(name), code(required[name]?.source ?? name), version ? code(version) : "**unpinned**", String(configs)];

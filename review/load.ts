@@ -7,10 +7,7 @@ import { parseStackName, STACK_KINDS } from "../lib/stack-names";
 /** The subset of cdktf's manifest.json the review reads. */
 export interface Manifest {
   readonly version?: string;
-  readonly stacks: Record<
-    string,
-    { name?: string; dependencies?: string[]; synthesizedStackPath: string; workingDirectory?: string }
-  >;
+  readonly stacks: Record<string, { name?: string; dependencies?: string[]; synthesizedStackPath: string; workingDirectory?: string }>;
 }
 
 /** A problem with the synth directory itself (missing or unreadable files). */

@@ -78,7 +78,11 @@ function readsReplaced(ctx: Context, stack: StackModel, r: ResourceModel): Found
       }
       const inner = refsIn(hit.output.value).find((i) => ctx.replaced.has(keyOf(hit.stack.name, i.address)));
       if (inner) {
-        found = { why: `${at} reads ${ref.text} (= ${hit.stack.name} output ${hit.output.name}: ${inner.text})`, cause: keyOf(hit.stack.name, inner.address), planned: valueChanges(ctx, hit.stack, inner) };
+        found = {
+          why: `${at} reads ${ref.text} (= ${hit.stack.name} output ${hit.output.name}: ${inner.text})`,
+          cause: keyOf(hit.stack.name, inner.address),
+          planned: valueChanges(ctx, hit.stack, inner),
+        };
         return;
       }
     }
@@ -100,7 +104,10 @@ function replacedProviderTargets(ctx: Context, stack: StackModel): Map<string, {
       for (const ref of refsIn(config)) {
         const hit = remoteOutput(ctx.after.synth, stack, ref);
         const target = hit
-          ? refsIn(hit.output.value).map((i) => ({ cause: keyOf(hit.stack.name, i.address), text: `${hit.stack.name} output ${hit.output.name}` }))
+          ? refsIn(hit.output.value).map((i) => ({
+              cause: keyOf(hit.stack.name, i.address),
+              text: `${hit.stack.name} output ${hit.output.name}`,
+            }))
           : [{ cause: keyOf(stack.name, ref.address), text: ref.text }];
         const replaced = target.find((t) => ctx.replaced.has(t.cause));
         if (replaced && !out.has(id)) out.set(id, replaced);
@@ -118,23 +125,42 @@ function namespaceOf(ctx: Context, stack: StackModel, r: ResourceModel): string 
 }
 
 /** Why `r` goes with a replaced resource, or undefined. */
-function consequence(ctx: Context, stack: StackModel, r: ResourceModel, providers: Map<string, { cause: string; text: string }>): Found | undefined {
+function consequence(
+  ctx: Context,
+  stack: StackModel,
+  r: ResourceModel,
+  providers: Map<string, { cause: string; text: string }>,
+): Found | undefined {
   const read = readsReplaced(ctx, stack, r);
   if (read) return read;
   const provider = providers.get(providerOf(r));
   if (provider) {
     const cause = ctx.replaced.get(provider.cause)!;
-    return { why: `lives in the cluster its ${providerOf(r)} provider connects to (${provider.text}: ${display(cause.resource.path ?? cause.resource.address)})`, cause: provider.cause, planned: false };
+    return {
+      why: `lives in the cluster its ${providerOf(r)} provider connects to (${provider.text}: ${display(cause.resource.path ?? cause.resource.address)})`,
+      cause: provider.cause,
+      planned: false,
+    };
   }
   const ns = namespaceOf(ctx, stack, r);
-  const home = ns === undefined ? undefined : [...ctx.replaced.values()].find((x) => x.stack === stack.name && /^kubernetes_namespace(_v1)?$/.test(x.resource.type) && literal(ctx.after.synth, stack, first(x.resource.body.metadata)?.name) === ns);
-  return home ? { why: `lives in namespace ${ns}, and deleting a namespace deletes every object in it`, cause: home.key, planned: false } : undefined;
+  const home =
+    ns === undefined
+      ? undefined
+      : [...ctx.replaced.values()].find(
+          (x) =>
+            x.stack === stack.name &&
+            /^kubernetes_namespace(_v1)?$/.test(x.resource.type) &&
+            literal(ctx.after.synth, stack, first(x.resource.body.metadata)?.name) === ns,
+        );
+  return home
+    ? { why: `lives in namespace ${ns}, and deleting a namespace deletes every object in it`, cause: home.key, planned: false }
+    : undefined;
 }
 
 /** Every replacement the direct ones cause, in the new synth's stacks, until nothing more goes. */
 export function propagate(after: EnvironmentModel, before: EnvironmentModel | undefined, direct: Replacement[]): Map<string, Replacement> {
   const ctx: Context = { after, before, replaced: new Map(direct.map((d) => [d.key, d])) };
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const stack of after.stacks) {
       const providers = replacedProviderTargets(ctx, stack);

@@ -30,7 +30,7 @@ export interface ReviewOptions {
 export function reviewEnvironment(env: EnvironmentModel, options: ReviewOptions = {}): EnvironmentReview {
   const before = options.before ? environments(options.before).find((e) => e.name === env.name) : undefined;
   const sections = [
-    changesSection(env, before, options.before ? options.againstLabel ?? "the previous synth" : undefined),
+    changesSection(env, before, options.before ? (options.againstLabel ?? "the previous synth") : undefined),
     inventorySection(env),
     accessSection(env),
     exposureSection(env),

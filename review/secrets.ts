@@ -24,16 +24,22 @@ const SECRET_ATTRS: { mode: Ref["mode"]; type: RegExp; attr: RegExp }[] = [
 ];
 
 /** Resource types that generate or hold a secret. */
-const GENERATORS = /^(random_password|google_service_account_key|tls_private_key|kubernetes_secret(_v1)?|google_secret_manager_secret_version)$/;
+const GENERATORS =
+  /^(random_password|google_service_account_key|tls_private_key|kubernetes_secret(_v1)?|google_secret_manager_secret_version)$/;
 
 // Names of keys whose literal value would be a secret; "existingSecret"-style names of secrets are not.
-const SECRET_KEY = /^(password|passwd|pass|secret|token|apikey|privatekey|clientsecret|accesstoken|authtoken|secretkey|secretaccesskey|credentials?)$|(password|passwd|privatekey|apikey|accesstoken|authtoken|clientsecret|secretaccesskey)$/;
+const SECRET_KEY =
+  /^(password|passwd|pass|secret|token|apikey|privatekey|clientsecret|accesstoken|authtoken|secretkey|secretaccesskey|credentials?)$|(password|passwd|privatekey|apikey|accesstoken|authtoken|clientsecret|secretaccesskey)$/;
 const PEM_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 const SA_KEY_JSON = /"type"\s*:\s*"service_account"|"private_key_id"\s*:/;
 
 /** True when a key (JSON attribute, env var name, Helm value path segment) names a secret value. */
 export function isSecretKey(key: string): boolean {
-  const last = key.split(/[.[\]]/).filter(Boolean).pop() ?? key;
+  const last =
+    key
+      .split(/[.[\]]/)
+      .filter(Boolean)
+      .pop() ?? key;
   return SECRET_KEY.test(last.toLowerCase().replace(/[-_]/g, ""));
 }
 
@@ -61,7 +67,13 @@ export function secretSource(env: EnvironmentModel, stack: StackModel, ref: Ref,
 
 /** The secrets an arbitrary JSON value reads. */
 function secretsIn(env: EnvironmentModel, stack: StackModel, value: unknown): string[] {
-  return [...new Set(refsIn(value).map((r) => secretSource(env, stack, r)).filter((s): s is string => s !== undefined))];
+  return [
+    ...new Set(
+      refsIn(value)
+        .map((r) => secretSource(env, stack, r))
+        .filter((s): s is string => s !== undefined),
+    ),
+  ];
 }
 
 interface Use {
@@ -81,10 +93,23 @@ function usesIn(env: EnvironmentModel, stack: StackModel, r: ResourceModel): Use
       const w = r.path ?? r.address;
       if (/^kubernetes_config_map(_v1)?$/.test(r.type)) {
         flags.push({ severity: "loud", section: TITLE, message: `secret stored in a ConfigMap (${source})`, where: w });
-      } else if (/^kubernetes_(deployment|stateful_set|daemon_set|job|cron_job|pod)(_v1)?$/.test(r.type) && /\.env\[\d+\]\.value$/.test(at)) {
-        flags.push({ severity: "warn", section: TITLE, message: `secret in a plain container env value, readable in the workload spec; use value_from.secret_key_ref (${source})`, where: w });
+      } else if (
+        /^kubernetes_(deployment|stateful_set|daemon_set|job|cron_job|pod)(_v1)?$/.test(r.type) &&
+        /\.env\[\d+\]\.value$/.test(at)
+      ) {
+        flags.push({
+          severity: "warn",
+          section: TITLE,
+          message: `secret in a plain container env value, readable in the workload spec; use value_from.secret_key_ref (${source})`,
+          where: w,
+        });
       } else if (isHelmRelease(r) && /^(values|set\[)/.test(at)) {
-        flags.push({ severity: "warn", section: TITLE, message: `secret passed to Helm outside set_sensitive, shown in Helm's stored values (${source})`, where: w });
+        flags.push({
+          severity: "warn",
+          section: TITLE,
+          message: `secret passed to Helm outside set_sensitive, shown in Helm's stored values (${source})`,
+          where: w,
+        });
       }
       uses.push({ stack: stack.name, at: `${r.address}.${at}`, source, flags });
     }
@@ -101,12 +126,16 @@ export function literalSecrets(stack: StackModel): Flag[] {
       if (PEM_KEY.test(s)) loud(`private key (PEM) written literally at ${at}`, where);
       else if (SA_KEY_JSON.test(s)) loud(`service account key file written literally at ${at}`, where);
     });
-    walkKeys(value, (key, v, at, parent) => {
-      if (!isLiteral(v) || v === "") return;
-      // {name: "DB_PASSWORD", value: "..."}: env vars and Helm `set` entries carry the name beside the value.
-      const named = key === "value" && typeof parent.name === "string" && isSecretKey(parent.name);
-      if (isSecretKey(key) || named) loud(`literal secret at ${at}`, where);
-    }, ["//"]);
+    walkKeys(
+      value,
+      (key, v, at, parent) => {
+        if (!isLiteral(v) || v === "") return;
+        // {name: "DB_PASSWORD", value: "..."}: env vars and Helm `set` entries carry the name beside the value.
+        const named = key === "value" && typeof parent.name === "string" && isSecretKey(parent.name);
+        if (isSecretKey(key) || named) loud(`literal secret at ${at}`, where);
+      },
+      ["//"],
+    );
   };
   for (const r of [...stack.resources, ...stack.dataSources]) {
     scan(r.body, r.path ?? r.address);
@@ -127,10 +156,17 @@ export function literalSecrets(stack: StackModel): Flag[] {
 function generatorRow(stack: StackModel, r: ResourceModel): string[] {
   const b = r.body;
   const what =
-    r.type === "random_password" ? `${b.length ?? "?"} characters${b.special === false ? ", no special characters" : ""}`
-    : r.type === "google_service_account_key" ? `key of ${code(display(b.service_account_id))}`
-    : r.type.startsWith("kubernetes_secret") ? `Secret ${code(`${display(b.metadata?.[0]?.namespace ?? b.metadata?.namespace ?? "default")}/${display(b.metadata?.[0]?.name ?? b.metadata?.name)}`)}, keys ${Object.keys(b.data ?? {}).map(code).join(", ") || "none"}`
-    : display(b.algorithm ?? "");
+    r.type === "random_password"
+      ? `${b.length ?? "?"} characters${b.special === false ? ", no special characters" : ""}`
+      : r.type === "google_service_account_key"
+        ? `key of ${code(display(b.service_account_id))}`
+        : r.type.startsWith("kubernetes_secret")
+          ? `Secret ${code(`${display(b.metadata?.[0]?.namespace ?? b.metadata?.namespace ?? "default")}/${display(b.metadata?.[0]?.name ?? b.metadata?.name)}`)}, keys ${
+              Object.keys(b.data ?? {})
+                .map(code)
+                .join(", ") || "none"
+            }`
+          : display(b.algorithm ?? "");
   const stored = r.type.startsWith("kubernetes_secret") ? `the cluster, and ${stack.name} state` : `${stack.name} state`;
   return [code(r.type), what, stored, code(r.path ?? r.address)];
 }
@@ -157,10 +193,23 @@ export function secretsSection(env: EnvironmentModel): Section {
       const sources = secretsIn(env, stack, o.value);
       const own: Flag[] = [];
       if (sources.length > 0 && !o.sensitive) {
-        own.push({ severity: "loud", section: TITLE, message: `output ${o.name} is not sensitive but carries a secret (${sources.join(", ")})`, where: `${stack.name} output ${o.name}`, label: "NOT SENSITIVE but carries a secret" });
+        own.push({
+          severity: "loud",
+          section: TITLE,
+          message: `output ${o.name} is not sensitive but carries a secret (${sources.join(", ")})`,
+          where: `${stack.name} output ${o.name}`,
+          label: "NOT SENSITIVE but carries a secret",
+        });
       }
       flags.push(...own);
-      outputs.push([code(stack.name), code(o.name), o.sensitive ? "yes" : "no", sources.length > 0 ? sources.map(code).join("<br>") : "—", code(truncate(display(o.value), 90)), flagCell(own)]);
+      outputs.push([
+        code(stack.name),
+        code(o.name),
+        o.sensitive ? "yes" : "no",
+        sources.length > 0 ? sources.map(code).join("<br>") : "—",
+        code(truncate(display(o.value), 90)),
+        flagCell(own),
+      ]);
     }
     flags.push(...literalSecrets(stack));
   }

@@ -55,7 +55,11 @@ function helmImages(r: ResourceModel): ImageUse[] {
       if (key === "image" && value && typeof value === "object" && "repository" in (value as object)) {
         const v = value as Record<string, unknown>;
         const repo = [v.registry, v.repository].filter((x) => x !== undefined && x !== "").join("/");
-        const ref = v.digest ? `${repo}@${v.digest}` : v.tag !== undefined && v.tag !== "" ? `${repo}:${v.tag}` : `${repo} (chart's default tag)`;
+        const ref = v.digest
+          ? `${repo}@${v.digest}`
+          : v.tag !== undefined && v.tag !== ""
+            ? `${repo}:${v.tag}`
+            : `${repo} (chart's default tag)`;
         out.push({ image: ref, source: `values ${at}`, resource: r });
       }
       // argo-workflows and others set one tag for all their images.
@@ -65,7 +69,8 @@ function helmImages(r: ResourceModel): ImageUse[] {
     });
   }
   for (const s of sets) {
-    if (/(^|\.)image(\.(tag|repository))?$/.test(s.name)) out.push({ image: `${s.name}=${display(s.value)}`, source: `set ${s.name}`, resource: r });
+    if (/(^|\.)image(\.(tag|repository))?$/.test(s.name))
+      out.push({ image: `${s.name}=${display(s.value)}`, source: `set ${s.name}`, resource: r });
   }
   return out;
 }
@@ -74,15 +79,23 @@ function imageFlags(use: ImageUse): { pin: string; flags: Flag[] } {
   // A repository with the chart's default tag is pinned by the chart version.
   if (use.image.endsWith("(chart's default tag)")) return { pin: "chart default (fixed by the chart version)", flags: [] };
   const pin = imagePin(use.image.replace(/^\(all images of the chart\)/, "x"));
-  const flag = (message: string, label: string): Flag[] => [{ severity: "warn", section: TITLE, message, where: where(use.resource), label }];
+  const flag = (message: string, label: string): Flag[] => [
+    { severity: "warn", section: TITLE, message, where: where(use.resource), label },
+  ];
   if (pin.kind === "latest" || pin.kind === "none") {
-    return { pin: pin.detail, flags: flag(`image ${use.image} floats (${pin.detail}): each pull may run different code`, `floating (${pin.detail})`) };
+    return {
+      pin: pin.detail,
+      flags: flag(`image ${use.image} floats (${pin.detail}): each pull may run different code`, `floating (${pin.detail})`),
+    };
   }
   // A tag fixes what Terraform sends; the registry can point it at new content (a re-push), a digest cannot move.
   if (pin.kind === "tag") {
     return {
       pin: `tag ${code(pin.detail)}: pinned for Terraform, mutable in the registry`,
-      flags: flag(`image ${use.image} is pinned by tag only: pinned for Terraform, mutable in the registry (a re-pushed tag runs other code on the next pull); pin a digest (image@sha256:...) to make it immutable`, "tag only (mutable in the registry)"),
+      flags: flag(
+        `image ${use.image} is pinned by tag only: pinned for Terraform, mutable in the registry (a re-pushed tag runs other code on the next pull); pin a digest (image@sha256:...) to make it immutable`,
+        "tag only (mutable in the registry)",
+      ),
     };
   }
   return { pin: pin.kind === "digest" ? `digest ${code(pin.detail)} (immutable)` : pin.detail, flags: [] };
@@ -106,13 +119,24 @@ export function supplyChainSection(env: EnvironmentModel): Section {
       if (isHelmRelease(r)) {
         const own: Flag[] = [];
         if (!isPinnedChartVersion(r.body.version)) {
-          own.push({ severity: "warn", section: TITLE, message: `Helm chart ${display(r.body.chart)} ${r.body.version ? `version ${display(r.body.version)} is a range` : "has no version"}: the newest matching chart is installed`, where: where(r) });
+          own.push({
+            severity: "warn",
+            section: TITLE,
+            message: `Helm chart ${display(r.body.chart)} ${r.body.version ? `version ${display(r.body.version)} is a range` : "has no version"}: the newest matching chart is installed`,
+            where: where(r),
+          });
         }
         if (typeof r.body.repository === "string" && r.body.repository.startsWith("http://")) {
           own.push({ severity: "warn", section: TITLE, message: `Helm repository ${r.body.repository} is plain HTTP`, where: where(r) });
         }
         flags.push(...own);
-        chartRows.push([code(display(r.body.name)), code(chartLabel(r)), code(display(r.body.namespace ?? "default")), code(where(r)), flagCell(own)]);
+        chartRows.push([
+          code(display(r.body.name)),
+          code(chartLabel(r)),
+          code(display(r.body.namespace ?? "default")),
+          code(where(r)),
+          flagCell(own),
+        ]);
       }
     }
   }
@@ -120,7 +144,8 @@ export function supplyChainSection(env: EnvironmentModel): Section {
     flagList(flags),
     "#### Container images",
     table(["Image", "Pinned by", "Where", "Flags"], imageRows, "_No container images in the JSON._"),
-    imageRows.length > 0 && "A tag is what Terraform pins: the registry can move it to other content, so only a digest (`image@sha256:...`, accepted for the Metaflow images in `services.images`) fixes what runs.",
+    imageRows.length > 0 &&
+      "A tag is what Terraform pins: the registry can move it to other content, so only a digest (`image@sha256:...`, accepted for the Metaflow images in `services.images`) fixes what runs.",
     chartRows.length > 0 && "Images a chart does not override come from its defaults, fixed by the chart version.",
     "#### Helm charts",
     table(["Release", "Chart", "Namespace", "Defined at", "Flags"], chartRows, "_No Helm releases._"),

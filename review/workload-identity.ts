@@ -56,7 +56,11 @@ export function annotatedKsas(env: EnvironmentModel): Map<string, Annotation> {
             if (key !== "serviceAccount" || !sa || typeof sa !== "object" || sa.create === false) return;
             const gsa = sa.annotations?.[ANNOTATION];
             if (typeof sa.name !== "string" || gsa === undefined) return;
-            out.set(`${namespace}/${sa.name}`, { gsa: principal(env.synth, stack, gsa).name, source: `Helm ${release} values ${at}.annotations`, resource: r });
+            out.set(`${namespace}/${sa.name}`, {
+              gsa: principal(env.synth, stack, gsa).name,
+              source: `Helm ${release} values ${at}.annotations`,
+              resource: r,
+            });
           });
         }
       }

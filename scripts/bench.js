@@ -73,12 +73,16 @@ const add = (what, [project, base], budget) => rows.push({ what, project, base, 
 add("whole default app", compare([{ command: entry }, { command: baseline }]), { wall: 0.5, rss: 150, ratio: 10 });
 // The floor: Node loading cdktf and nothing else. The app entry should stay within twice of it.
 const [appAgain, bare] = compare([{ command: entry }, { command: ["node", "-e", "require('cdktf')"] }]);
-add("one environment", compare([{ command: entry, env: oneEnv }, { command: baseline, env: oneEnv }]));
 add(
-  "`cdktf synth`",
-  compare([{ command: [bin("cdktf"), "synth"] }, { command: [bin("cdktf"), "synth", "--app", baseline.join(" ")] }]),
-  { wall: 3 },
+  "one environment",
+  compare([
+    { command: entry, env: oneEnv },
+    { command: baseline, env: oneEnv },
+  ]),
 );
+add("`cdktf synth`", compare([{ command: [bin("cdktf"), "synth"] }, { command: [bin("cdktf"), "synth", "--app", baseline.join(" ")] }]), {
+  wall: 3,
+});
 if (!skipJest) {
   add(
     "jest suite",
@@ -91,7 +95,10 @@ if (!skipJest) {
   );
 }
 
-const scaling = [1, 2, 4, 8].map((n) => ({ n, wall: compare([{ command: entry, env: { METAFLOW_GCP_CONFIG: environmentsFile(n) } }])[0].wall }));
+const scaling = [1, 2, 4, 8].map((n) => ({
+  n,
+  wall: compare([{ command: entry, env: { METAFLOW_GCP_CONFIG: environmentsFile(n) } }])[0].wall,
+}));
 
 const s = (x) => `${x.toFixed(2)} s`;
 const mb = (x) => `${Math.round(x)} MB`;
@@ -104,11 +111,15 @@ for (const { what, project, base, budget } of rows) {
   let verdict = "";
   if (budget) {
     const ok =
-      project.wall <= budget.wall && (budget.rss === undefined || project.rss <= budget.rss) && (budget.ratio === undefined || ratio >= budget.ratio);
+      project.wall <= budget.wall &&
+      (budget.rss === undefined || project.rss <= budget.rss) &&
+      (budget.ratio === undefined || ratio >= budget.ratio);
     verdict = `${ok ? "ok" : "OVER"}: <= ${s(budget.wall)}${budget.rss ? `, <= ${mb(budget.rss)}` : ""}${budget.ratio ? `, >= ${budget.ratio}x` : ""}`;
     if (!ok) failures.push(what);
   }
-  console.log(`| ${what} | ${s(project.wall)} | ${mb(project.rss)} | ${s(base.wall)} | ${mb(base.rss)} | ${ratio.toFixed(1)}x | ${verdict} |`);
+  console.log(
+    `| ${what} | ${s(project.wall)} | ${mb(project.rss)} | ${s(base.wall)} | ${mb(base.rss)} | ${ratio.toFixed(1)}x | ${verdict} |`,
+  );
 }
 const overFloor = appAgain.wall / bare.wall;
 if (overFloor > 2) failures.push("app entry vs bare cdktf load");
@@ -123,7 +134,9 @@ const linear = late <= 2 * Math.max(early, 0) + 0.02;
 if (!linear) failures.push("scaling");
 console.log(`\n| environments | ${scaling.map((x) => x.n).join(" | ")} |\n|---|${scaling.map(() => "---").join("|")}|`);
 console.log(`| synth wall | ${scaling.map((x) => s(x.wall)).join(" | ")} |`);
-console.log(`\nper added environment: ${(early * 1000).toFixed(0)} ms (1->4), ${(late * 1000).toFixed(0)} ms (4->8): ${linear ? "ok: linear" : "OVER: superlinear"}`);
+console.log(
+  `\nper added environment: ${(early * 1000).toFixed(0)} ms (1->4), ${(late * 1000).toFixed(0)} ms (4->8): ${linear ? "ok: linear" : "OVER: superlinear"}`,
+);
 
 fs.rmSync(scratch, { recursive: true, force: true });
 if (failures.length > 0) {

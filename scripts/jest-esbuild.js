@@ -22,6 +22,9 @@ module.exports = {
     return { code, map };
   },
   getCacheKey(source, filename) {
-    return crypto.createHash("sha256").update(`${require("esbuild").version}\0${SELF}\0${filename}\0${source}`).digest("hex");
+    return crypto
+      .createHash("sha256")
+      .update(`${require("esbuild").version}\0${SELF}\0${filename}\0${source}`)
+      .digest("hex");
   },
 };

@@ -48,7 +48,8 @@ function main(): number {
   const before = args.against ? loadSynthDir(args.against) : undefined;
   const known = new Set([...environments(synth), ...(before ? environments(before) : [])].map((e) => e.name));
   const unknown = args.envs.filter((e) => !known.has(e));
-  if (unknown.length > 0) throw new ReviewInputError(`no environment ${unknown.join(", ")} in ${args.out} (found: ${[...known].join(", ")})`);
+  if (unknown.length > 0)
+    throw new ReviewInputError(`no environment ${unknown.join(", ")} in ${args.out} (found: ${[...known].join(", ")})`);
 
   const reviews = review(synth, { before, againstLabel: args.against, only: args.envs.length > 0 ? args.envs : undefined });
   const dir = path.join(args.out, "review");

@@ -32,7 +32,9 @@ function runWithCodeCache(file) {
     process.once("exit", () => {
       try {
         fs.writeFileSync(codeCache, script.createCachedData());
-      } catch {}
+      } catch {
+        // A read-only checkout only loses the speed-up.
+      }
     });
   }
   const mod = new Module(file, module);

@@ -11,7 +11,16 @@ function build(props: Partial<ArgoEventsProps> = {}) {
   const named = (name: string) => releases.find(([, r]) => r.name === name)!;
   const [controllerId, controller] = named("argo-events");
   const [, resources] = named("metaflow-argo-events");
-  return { events, text, json, controllerId, controller, resources, controllerValues: JSON.parse(controller.values[0]), resourcesValues: JSON.parse(resources.values[0]) };
+  return {
+    events,
+    text,
+    json,
+    controllerId,
+    controller,
+    resources,
+    controllerValues: JSON.parse(controller.values[0]),
+    resourcesValues: JSON.parse(resources.values[0]),
+  };
 }
 
 describe("ArgoEvents", () => {
@@ -26,7 +35,11 @@ describe("ArgoEvents", () => {
       namespace: "argo",
       atomic: true,
     });
-    expect(controllerValues.global.image).toEqual({ repository: "quay.io/argoproj/argo-events", tag: PINS.argoEvents.imageTag, imagePullPolicy: "IfNotPresent" });
+    expect(controllerValues.global.image).toEqual({
+      repository: "quay.io/argoproj/argo-events",
+      tag: PINS.argoEvents.imageTag,
+      imagePullPolicy: "IfNotPresent",
+    });
     expect(controllerValues.controller.rbac).toEqual({ enabled: true, namespaced: false });
     expect(controllerValues.webhook).toEqual({ enabled: false });
   });
@@ -42,7 +55,12 @@ describe("ArgoEvents", () => {
 
   test("pods run as a fixed unprivileged UID with the default seccomp filter; containers drop everything", () => {
     const pod = { runAsNonRoot: true, runAsUser: 9731, runAsGroup: 9731, fsGroup: 9731, seccompProfile: { type: "RuntimeDefault" } };
-    const container = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } };
+    const container = {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ["ALL"] },
+    };
     expect(controllerValues.global.securityContext).toEqual(pod);
     expect(controllerValues.controller.containerSecurityContext).toEqual(container);
     expect(resourcesValues.eventBus.spec.jetstream.securityContext).toEqual(pod);
@@ -53,7 +71,10 @@ describe("ArgoEvents", () => {
   test("the EventBus default (JetStream, three replicas) and the webhook EventSource, in the events namespace", () => {
     expect(resources.namespace).toBe("metaflow-jobs");
     expect(resourcesValues.namespace).toBe("metaflow-jobs");
-    expect(resourcesValues.eventBus).toMatchObject({ name: "default", spec: { jetstream: { version: PINS.argoEvents.jetstreamVersion, replicas: 3 } } });
+    expect(resourcesValues.eventBus).toMatchObject({
+      name: "default",
+      spec: { jetstream: { version: PINS.argoEvents.jetstreamVersion, replicas: 3 } },
+    });
     expect(resourcesValues.eventBus.spec.nats).toBeUndefined();
     expect(resourcesValues.eventSource).toMatchObject({
       name: "argo-events-webhook",
@@ -75,7 +96,12 @@ describe("ArgoEvents", () => {
 
   test("the sensors' KSA (with an API token) is the only subject of a Role that operates workflows in the events namespace", () => {
     const sa = Object.values<any>(resourcesOf(json, "kubernetes_service_account_v1"));
-    expect(sa).toEqual([expect.objectContaining({ metadata: expect.objectContaining({ name: "operate-workflow-sa", namespace: "metaflow-jobs" }), automount_service_account_token: true })]);
+    expect(sa).toEqual([
+      expect.objectContaining({
+        metadata: expect.objectContaining({ name: "operate-workflow-sa", namespace: "metaflow-jobs" }),
+        automount_service_account_token: true,
+      }),
+    ]);
     const role = Object.values<any>(resourcesOf(json, "kubernetes_role_v1"))[0];
     expect(role.metadata).toMatchObject({ name: "operate-workflow", namespace: "metaflow-jobs" });
     expect(role.rule).toEqual([
@@ -94,21 +120,35 @@ describe("ArgoEvents", () => {
   });
 
   test("exposes what the Metaflow client config names", () => {
-    expect(events.internalWebhookUrl).toBe("http://argo-events-webhook-eventsource-svc.metaflow-jobs.svc.cluster.local:12000/metaflow-event");
-    expect([events.eventBusName, events.eventSourceName, events.eventName, events.sensorServiceAccountName, events.sensorNamespace]).toEqual([
-      "default",
-      "argo-events-webhook",
-      "metaflow-event",
-      "operate-workflow-sa",
-      "metaflow-jobs",
-    ]);
+    expect(events.internalWebhookUrl).toBe(
+      "http://argo-events-webhook-eventsource-svc.metaflow-jobs.svc.cluster.local:12000/metaflow-event",
+    );
+    expect([
+      events.eventBusName,
+      events.eventSourceName,
+      events.eventName,
+      events.sensorServiceAccountName,
+      events.sensorNamespace,
+    ]).toEqual(["default", "argo-events-webhook", "metaflow-event", "operate-workflow-sa", "metaflow-jobs"]);
   });
 
   test("takes another chart, tag and a JetStream version of the pins", () => {
-    const other = build({ chartVersion: "2.4.23", imageTag: "v1.9.11", jetstreamVersion: "2.9.16", repository: "https://charts.example.com", dependsOn: [{ fqn: "kubernetes_namespace_v1.argo" }] });
-    expect(other.controller).toMatchObject({ version: "2.4.23", repository: "https://charts.example.com", depends_on: ["kubernetes_namespace_v1.argo"] });
+    const other = build({
+      chartVersion: "2.4.23",
+      imageTag: "v1.9.11",
+      jetstreamVersion: "2.9.16",
+      repository: "https://charts.example.com",
+      dependsOn: [{ fqn: "kubernetes_namespace_v1.argo" }],
+    });
+    expect(other.controller).toMatchObject({
+      version: "2.4.23",
+      repository: "https://charts.example.com",
+      depends_on: ["kubernetes_namespace_v1.argo"],
+    });
     expect(other.controllerValues.global.image.tag).toBe("v1.9.11");
-    expect(other.controllerValues.configs.jetstream.versions).toEqual([{ version: "2.9.16", ...PINS.jetstream["2.9.16"], startCommand: "/nats-server" }]);
+    expect(other.controllerValues.configs.jetstream.versions).toEqual([
+      { version: "2.9.16", ...PINS.jetstream["2.9.16"], startCommand: "/nats-server" },
+    ]);
     expect(other.resourcesValues.eventBus.spec.jetstream.version).toBe("2.9.16");
   });
 

@@ -15,7 +15,16 @@ function build(props: Partial<ArgoWorkflowsProps> & { withArchive?: boolean } = 
   const stack = bareStack("kubernetes", "helm");
   const { withArchive, ...rest } = props;
   const archive = withArchive
-    ? { host: "10.9.0.3", database: "argo", credentials: new DbCredentials(stack, "argo-db", { namespace: "argo", name: "argo-postgres-config", username: "argo", password: "pw-ref" }) }
+    ? {
+        host: "10.9.0.3",
+        database: "argo",
+        credentials: new DbCredentials(stack, "argo-db", {
+          namespace: "argo",
+          name: "argo-postgres-config",
+          username: "argo",
+          password: "pw-ref",
+        }),
+      }
     : undefined;
   const argo = new ArgoWorkflows(stack, "argo-workflows", { ...PROPS, archive, ...rest });
   const { text, json } = synth(stack);
@@ -38,7 +47,8 @@ describe("ArgoWorkflows", () => {
     });
     const tag = PINS.argoWorkflows.imageTag;
     expect(values.images.tag).toBe(tag);
-    for (const image of [values.controller.image, values.executor.image, values.server.image]) expect(image).toMatchObject({ registry: "quay.io", tag });
+    for (const image of [values.controller.image, values.executor.image, values.server.image])
+      expect(image).toMatchObject({ registry: "quay.io", tag });
   });
 
   test("the values Helm gets are the values the construct exposes", () => {
@@ -46,7 +56,12 @@ describe("ArgoWorkflows", () => {
   });
 
   test("the server: client auth by default, plain HTTP behind ClusterIP, its KSA named and annotated as given", () => {
-    expect(values.server).toMatchObject({ authModes: ["client"], secure: false, serviceType: "ClusterIP", serviceAccount: { create: true, name: "argo-server", annotations: {} } });
+    expect(values.server).toMatchObject({
+      authModes: ["client"],
+      secure: false,
+      serviceType: "ClusterIP",
+      serviceAccount: { create: true, name: "argo-server", annotations: {} },
+    });
     expect([argo.serverServiceName, argo.serverPort]).toEqual(["argo-workflows-server", 2746]);
   });
 
@@ -67,7 +82,9 @@ describe("ArgoWorkflows", () => {
     const role = onlyResource(json, "kubernetes_role_v1");
     expect(role.metadata).toMatchObject({ name: "argo-workflow-executor", namespace: "metaflow-jobs" });
     expect(role.rule).toEqual([{ api_groups: ["argoproj.io"], resources: ["workflowtaskresults"], verbs: ["create", "patch"] }]);
-    expect(onlyResource(json, "kubernetes_role_binding_v1").subject).toEqual([{ kind: "ServiceAccount", name: "metaflow", namespace: "metaflow-jobs" }]);
+    expect(onlyResource(json, "kubernetes_role_binding_v1").subject).toEqual([
+      { kind: "ServiceAccount", name: "metaflow", namespace: "metaflow-jobs" },
+    ]);
   });
 
   test("with an archive: its own database over TLS, the login from the Secret by reference", () => {
@@ -99,10 +116,18 @@ describe("ArgoWorkflows", () => {
       serverServiceAccountAnnotations: { "iam.gke.io/gcp-service-account": "gsa@p.iam.gserviceaccount.com" },
       dependsOn: [{ fqn: "kubernetes_namespace_v1.argo" }],
     });
-    expect(release).toMatchObject({ repository: "https://charts.example.com", version: "0.47.6", depends_on: ["kubernetes_namespace_v1.argo"] });
+    expect(release).toMatchObject({
+      repository: "https://charts.example.com",
+      version: "0.47.6",
+      depends_on: ["kubernetes_namespace_v1.argo"],
+    });
     expect(values.controller.image.tag).toBe("v3.7.12");
     expect(values.server.authModes).toEqual(["sso"]);
-    expect(values.server.serviceAccount).toEqual({ create: true, name: "server", annotations: { "iam.gke.io/gcp-service-account": "gsa@p.iam.gserviceaccount.com" } });
+    expect(values.server.serviceAccount).toEqual({
+      create: true,
+      name: "server",
+      annotations: { "iam.gke.io/gcp-service-account": "gsa@p.iam.gserviceaccount.com" },
+    });
   });
 
   test("one release and no other Helm or manifest resource", () => {

@@ -43,7 +43,11 @@ describe("Cluster, Standard mode (default)", () => {
   });
 
   test("has private nodes, Workload Identity, shielded nodes, Dataplane V2 and no client certificate", () => {
-    expect(cluster.private_cluster_config).toEqual({ enable_private_nodes: true, enable_private_endpoint: false, master_ipv4_cidr_block: "172.16.0.0/28" });
+    expect(cluster.private_cluster_config).toEqual({
+      enable_private_nodes: true,
+      enable_private_endpoint: false,
+      master_ipv4_cidr_block: "172.16.0.0/28",
+    });
     expect(cluster.workload_identity_config).toEqual({ workload_pool: "p.svc.id.goog" });
     expect(cluster.enable_shielded_nodes).toBe(true);
     expect(cluster.datapath_provider).toBe("ADVANCED_DATAPATH");
@@ -61,7 +65,12 @@ describe("Cluster, Standard mode (default)", () => {
       autoscaling: { min_node_count: c.minNodes, max_node_count: c.maxNodes },
       management: { auto_repair: true, auto_upgrade: true },
     });
-    expect(pool.node_config).toMatchObject({ machine_type: c.machineType, disk_size_gb: c.diskSizeGb, disk_type: "pd-balanced", image_type: "COS_CONTAINERD" });
+    expect(pool.node_config).toMatchObject({
+      machine_type: c.machineType,
+      disk_size_gb: c.diskSizeGb,
+      disk_type: "pd-balanced",
+      image_type: "COS_CONTAINERD",
+    });
     expect(cluster.cluster_autoscaling.enabled).toBe(true);
     expect(cluster.cluster_autoscaling.resource_limits).toEqual([
       { resource_type: "cpu", minimum: c.cpuLimits.min, maximum: c.cpuLimits.max },
@@ -94,7 +103,9 @@ describe("Cluster, Standard mode (default)", () => {
   test("by default, reached through the IAM-gated DNS endpoint, the IP endpoint closed to every outside network", () => {
     expect(cluster.control_plane_endpoints_config).toEqual({ dns_endpoint_config: { allow_external_traffic: true } });
     expect(cluster.master_authorized_networks_config).toEqual({ cidr_blocks: [], gcp_public_cidrs_access_enabled: false });
-    expect(resolve(gke, gke.endpoint)).toBe(refTo(json, "google_container_cluster", "control_plane_endpoints_config[0].dns_endpoint_config[0].endpoint"));
+    expect(resolve(gke, gke.endpoint)).toBe(
+      refTo(json, "google_container_cluster", "control_plane_endpoints_config[0].dns_endpoint_config[0].endpoint"),
+    );
   });
 
   test("exposes its name, location, CA, pool and node service account", () => {
@@ -129,7 +140,12 @@ describe("Cluster, non-default settings", () => {
     });
     const c = onlyResource(json, "google_container_cluster");
     const pool = onlyResource(json, "google_container_node_pool");
-    expect(c).toMatchObject({ location: "europe-west1", deletion_protection: false, release_channel: { channel: "STABLE" }, resource_labels: { team: "ml" } });
+    expect(c).toMatchObject({
+      location: "europe-west1",
+      deletion_protection: false,
+      release_channel: { channel: "STABLE" },
+      resource_labels: { team: "ml" },
+    });
     expect(c.master_authorized_networks_config).toEqual({
       cidr_blocks: [{ cidr_block: "203.0.113.0/24", display_name: "office" }],
       gcp_public_cidrs_access_enabled: false,
@@ -148,15 +164,23 @@ describe("Cluster, non-default settings", () => {
     expect(c.control_plane_endpoints_config).toBeUndefined();
     expect(c.master_authorized_networks_config).toBeUndefined();
     expect(resolve(gke, gke.endpoint)).toBe(refTo(json, "google_container_cluster", "endpoint"));
-    const restricted = onlyResource(build({ controlPlaneEndpoint: "ip", masterAuthorizedNetworks: [{ cidr: "203.0.113.0/24", name: "office" }] }).json, "google_container_cluster");
+    const restricted = onlyResource(
+      build({ controlPlaneEndpoint: "ip", masterAuthorizedNetworks: [{ cidr: "203.0.113.0/24", name: "office" }] }).json,
+      "google_container_cluster",
+    );
     // Without the DNS endpoint, Google's public ranges keep the provider's default.
-    expect(restricted.master_authorized_networks_config).toEqual({ cidr_blocks: [{ cidr_block: "203.0.113.0/24", display_name: "office" }] });
+    expect(restricted.master_authorized_networks_config).toEqual({
+      cidr_blocks: [{ cidr_block: "203.0.113.0/24", display_name: "office" }],
+    });
   });
 
   test("waits for the resources it is given, and creates the node service account after them too", () => {
     const { json } = build({ dependsOn: [{ fqn: "google_project_service.container" }] });
     expect(onlyResource(json, "google_service_account").depends_on).toEqual(["google_project_service.container"]);
-    expect(onlyResource(json, "google_container_cluster").depends_on).toEqual(["google_project_service.container", addressOf(json, "google_service_account")]);
+    expect(onlyResource(json, "google_container_cluster").depends_on).toEqual([
+      "google_project_service.container",
+      addressOf(json, "google_service_account"),
+    ]);
   });
 });
 

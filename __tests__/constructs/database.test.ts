@@ -78,7 +78,11 @@ describe("Database", () => {
   test("logs connections and lock waits and turns pgaudit on, without recording client addresses", () => {
     const flags = Object.fromEntries(instance.settings.database_flags.map((f: any) => [f.name, f.value]));
     expect(flags).toMatchObject({ log_connections: "on", log_disconnections: "on", log_lock_waits: "on", "cloudsql.enable_pgaudit": "on" });
-    expect(instance.settings.insights_config).toEqual({ query_insights_enabled: true, record_application_tags: false, record_client_address: false });
+    expect(instance.settings.insights_config).toEqual({
+      query_insights_enabled: true,
+      record_application_tags: false,
+      record_client_address: false,
+    });
   });
 
   test("takes a name with a random suffix that only the generation number changes", () => {
@@ -113,15 +117,33 @@ describe("Database", () => {
 
   test("with argoArchive, a second database, user and password for the Argo Workflows archive", () => {
     const archived = build({ argoArchive: true });
-    expect(Object.values(resourcesOf(archived.json, "google_sql_database")).map((d: any) => d.name).sort()).toEqual(["argo", "metaflow"]);
-    expect(Object.values(resourcesOf(archived.json, "google_sql_user")).map((u: any) => u.name).sort()).toEqual(["argo", "metaflow"]);
+    expect(
+      Object.values(resourcesOf(archived.json, "google_sql_database"))
+        .map((d: any) => d.name)
+        .sort(),
+    ).toEqual(["argo", "metaflow"]);
+    expect(
+      Object.values(resourcesOf(archived.json, "google_sql_user"))
+        .map((u: any) => u.name)
+        .sort(),
+    ).toEqual(["argo", "metaflow"]);
     expect(Object.keys(resourcesOf(archived.json, "random_password"))).toHaveLength(2);
     expect(archived.database.argo).toBeDefined();
   });
 
   test("takes REGIONAL availability, another tier and size, and deletion protection off as explicit choices", () => {
     const changed = onlyResource(
-      build({ availability: "REGIONAL", tier: "db-custom-2-7680", diskSizeGb: 50, version: "POSTGRES_15", deletionProtection: false, retainedBackups: 30, pitrDays: 3, backupStartTime: "22:30", labels: { team: "ml" } }).json,
+      build({
+        availability: "REGIONAL",
+        tier: "db-custom-2-7680",
+        diskSizeGb: 50,
+        version: "POSTGRES_15",
+        deletionProtection: false,
+        retainedBackups: 30,
+        pitrDays: 3,
+        backupStartTime: "22:30",
+        labels: { team: "ml" },
+      }).json,
       "google_sql_database_instance",
     );
     expect(changed.database_version).toBe("POSTGRES_15");

@@ -31,8 +31,13 @@ describe("DbCredentials", () => {
 
   test("reads into env vars through secretKeyRef on the Secret's name, never as a value", () => {
     const env = resolve(credentials, credentials.envFrom("MF_METADATA_DB_PSWD", credentials.passwordKey));
-    expect(env).toEqual({ name: "MF_METADATA_DB_PSWD", valueFrom: { secretKeyRef: { name: refTo(json, "kubernetes_secret_v1", "metadata[0].name"), key: "password" } } });
+    expect(env).toEqual({
+      name: "MF_METADATA_DB_PSWD",
+      valueFrom: { secretKeyRef: { name: refTo(json, "kubernetes_secret_v1", "metadata[0].name"), key: "password" } },
+    });
     expect(credentials.usernameKey).toBe("username");
-    expect(Object.keys(onlyResource(json, "kubernetes_secret_v1").data).sort()).toEqual([credentials.passwordKey, credentials.usernameKey].sort());
+    expect(Object.keys(onlyResource(json, "kubernetes_secret_v1").data).sort()).toEqual(
+      [credentials.passwordKey, credentials.usernameKey].sort(),
+    );
   });
 });

@@ -22,7 +22,11 @@ describe("DbMigrations", () => {
       wait_for_completion: true,
       timeouts: { create: "10m", update: "10m" },
     });
-    expect(container).toMatchObject({ image: IMAGE, image_pull_policy: "Always", command: ["/opt/latest/bin/python3", "/root/run_goose.py"] });
+    expect(container).toMatchObject({
+      image: IMAGE,
+      image_pull_policy: "Always",
+      command: ["/opt/latest/bin/python3", "/root/run_goose.py"],
+    });
     expect(spec.restart_policy).toBe("Never");
     expect(job.spec.backoff_limit).toBe(3);
   });

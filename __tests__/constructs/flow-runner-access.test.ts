@@ -9,7 +9,12 @@ function build() {
   const jobs = new Namespace(stack, "jobs", { name: "metaflow-jobs" });
   const services = new Namespace(stack, "services", { name: "metaflow" });
   const argo = new Namespace(stack, "argo", { name: "argo" });
-  new FlowRunnerAccess(stack, "access", { jobsNamespace: jobs, configMapName: "metaflow-config", portForwardNamespaces: [services, argo], identities: IDENTITIES });
+  new FlowRunnerAccess(stack, "access", {
+    jobsNamespace: jobs,
+    configMapName: "metaflow-config",
+    portForwardNamespaces: [services, argo],
+    identities: IDENTITIES,
+  });
   const { json } = synth(stack);
   const nsName = (ref: string) => {
     const id = /^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/.exec(ref)![1];

@@ -18,7 +18,11 @@ function build(props: Partial<MetaflowIdentityProps> = {}) {
   const { text, json } = synth(stack);
   const members = Object.values<any>(resourcesOf(json, "google_project_iam_member"));
   /** The roles granted to a member, sorted. */
-  const rolesOf = (member: string) => members.filter((m) => m.member === member).map((m) => m.role).sort();
+  const rolesOf = (member: string) =>
+    members
+      .filter((m) => m.member === member)
+      .map((m) => m.role)
+      .sort();
   return { identity, text, json, members, rolesOf, saMember: refTo(json, "google_service_account", "member") };
 }
 

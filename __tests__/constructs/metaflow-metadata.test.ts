@@ -15,7 +15,11 @@ describe("MetaflowMetadata", () => {
   const [container] = deployment.spec.template.spec.container;
 
   test("serves the metadata service from the given image on 8080, probed on /ping", () => {
-    expect(deployment.metadata).toMatchObject({ name: "metadata-service", namespace: "metaflow", labels: { "app.kubernetes.io/component": "metadata" } });
+    expect(deployment.metadata).toMatchObject({
+      name: "metadata-service",
+      namespace: "metaflow",
+      labels: { "app.kubernetes.io/component": "metadata" },
+    });
     expect(container).toMatchObject({
       name: "metadata-service",
       image: IMAGE,
@@ -24,7 +28,9 @@ describe("MetaflowMetadata", () => {
       port: [{ name: "http", container_port: 8080, protocol: "TCP" }],
       readiness_probe: { http_get: { path: "/ping", port: "http" } },
     });
-    expect(onlyResource(json, "kubernetes_service_v1").spec.port).toEqual([{ name: "http", port: 8080, target_port: "http", protocol: "TCP" }]);
+    expect(onlyResource(json, "kubernetes_service_v1").spec.port).toEqual([
+      { name: "http", port: 8080, target_port: "http", protocol: "TCP" },
+    ]);
   });
 
   test("connects straight to the database over TLS, the login from the Secret", () => {

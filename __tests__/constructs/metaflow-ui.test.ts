@@ -17,7 +17,8 @@ function build(props: Partial<MetaflowUiProps> = {}) {
     ...props,
   });
   const { json } = synth(stack);
-  const deployment = (name: string) => Object.values<any>(resourcesOf(json, "kubernetes_deployment_v1")).find((d) => d.metadata.name === name);
+  const deployment = (name: string) =>
+    Object.values<any>(resourcesOf(json, "kubernetes_deployment_v1")).find((d) => d.metadata.name === name);
   return { ui, json, backend: deployment("metaflow-ui-backend-service"), frontend: deployment("metaflow-ui-static-service") };
 }
 
@@ -58,13 +59,22 @@ describe("MetaflowUi", () => {
     expect(frontend.spec.template.spec.security_context).toMatchObject({ run_as_user: "101", run_as_non_root: true });
     expect(frontend.spec.template.spec.service_account_name).toBeUndefined();
     // nginx writes only to its scratch volumes.
-    expect(frontendContainer.volume_mount.map((m: any) => m.mount_path).sort()).toEqual(["/etc/nginx/conf.d", "/run", "/tmp", "/var/cache/nginx"]);
+    expect(frontendContainer.volume_mount.map((m: any) => m.mount_path).sort()).toEqual([
+      "/etc/nginx/conf.d",
+      "/run",
+      "/tmp",
+      "/var/cache/nginx",
+    ]);
   });
 
   test("both run unprivileged on read-only root filesystems with no API token", () => {
     for (const d of [backend, frontend]) {
       expect(d.spec.template.spec.automount_service_account_token).toBe(false);
-      expect(d.spec.template.spec.container[0].security_context).toMatchObject({ read_only_root_filesystem: true, allow_privilege_escalation: false, capabilities: { drop: ["ALL"] } });
+      expect(d.spec.template.spec.container[0].security_context).toMatchObject({
+        read_only_root_filesystem: true,
+        allow_privilege_escalation: false,
+        capabilities: { drop: ["ALL"] },
+      });
     }
   });
 
@@ -84,7 +94,9 @@ describe("MetaflowUi", () => {
   test("takes a cache volume size and replicas", () => {
     const { backend, frontend, json } = build({ cacheVolumeGi: 20, replicas: 2, dependsOn: [{ fqn: "kubernetes_job_v1.migrations" }] });
     expect(backend.spec.template.spec.volume[0].empty_dir.size_limit).toBe("20Gi");
-    expect(envOf(backend.spec.template.spec.container[0]).CACHE_ARTIFACT_STORAGE_LIMIT).toBe(String(uiCacheLimits(20).CACHE_ARTIFACT_STORAGE_LIMIT));
+    expect(envOf(backend.spec.template.spec.container[0]).CACHE_ARTIFACT_STORAGE_LIMIT).toBe(
+      String(uiCacheLimits(20).CACHE_ARTIFACT_STORAGE_LIMIT),
+    );
     for (const d of [backend, frontend]) {
       expect(d.spec.replicas).toBe("2");
       expect(d.depends_on).toEqual(["kubernetes_job_v1.migrations"]);

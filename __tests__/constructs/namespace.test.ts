@@ -30,7 +30,12 @@ describe("Namespace", () => {
   });
 
   test("takes another enforced level and extra labels", () => {
-    const labels = onlyResource(build({ name: "argo", enforce: "restricted", labels: { team: "ml" } }).json, "kubernetes_namespace_v1").metadata.labels;
-    expect(labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted", team: "ml", "pod-security.kubernetes.io/warn": "restricted" });
+    const labels = onlyResource(build({ name: "argo", enforce: "restricted", labels: { team: "ml" } }).json, "kubernetes_namespace_v1")
+      .metadata.labels;
+    expect(labels).toMatchObject({
+      "pod-security.kubernetes.io/enforce": "restricted",
+      team: "ml",
+      "pod-security.kubernetes.io/warn": "restricted",
+    });
   });
 });

@@ -29,7 +29,11 @@ describe("NamespacedRole", () => {
 
   test("is bound in the same namespace to that Role, by reference, never to a ClusterRole", () => {
     expect(binding.metadata).toEqual({ name: "reader", namespace: "metaflow-jobs", labels: { "app.kubernetes.io/part-of": "metaflow" } });
-    expect(binding.role_ref).toEqual({ api_group: "rbac.authorization.k8s.io", kind: "Role", name: refTo(json, "kubernetes_role_v1", "metadata[0].name") });
+    expect(binding.role_ref).toEqual({
+      api_group: "rbac.authorization.k8s.io",
+      kind: "Role",
+      name: refTo(json, "kubernetes_role_v1", "metadata[0].name"),
+    });
     expect(json.resource.kubernetes_cluster_role_v1).toBeUndefined();
     expect(json.resource.kubernetes_cluster_role_binding_v1).toBeUndefined();
   });

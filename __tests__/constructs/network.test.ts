@@ -73,7 +73,10 @@ describe("Network", () => {
     });
     const nat = onlyResource(json, "google_compute_router_nat");
     expect(nat.router).toBe(refTo(json, "google_compute_router", "name"));
-    expect(onlyResource(json, "google_compute_router")).toMatchObject({ name: "mf-test-router", network: refTo(json, "google_compute_network", "id") });
+    expect(onlyResource(json, "google_compute_router")).toMatchObject({
+      name: "mf-test-router",
+      network: refTo(json, "google_compute_network", "id"),
+    });
   });
 
   test("exposes the VPC, the subnetwork, the range names and the peering for the next constructs", () => {

@@ -14,12 +14,15 @@ describe("ProjectApis", () => {
 
   test("enables every API the platform calls, by default", () => {
     expect(services.map((s) => s.service).sort()).toEqual([...REQUIRED_APIS].sort());
-    expect(REQUIRED_APIS).toEqual(expect.arrayContaining(["container.googleapis.com", "sqladmin.googleapis.com", "servicenetworking.googleapis.com"]));
+    expect(REQUIRED_APIS).toEqual(
+      expect.arrayContaining(["container.googleapis.com", "sqladmin.googleapis.com", "servicenetworking.googleapis.com"]),
+    );
   });
 
   test("never switches an API, or the services depending on it, off on destroy", () => {
     expect(services).toHaveLength(REQUIRED_APIS.length);
-    for (const s of services) expect(s).toEqual({ project: "p", service: s.service, disable_on_destroy: false, disable_dependent_services: false });
+    for (const s of services)
+      expect(s).toEqual({ project: "p", service: s.service, disable_on_destroy: false, disable_dependent_services: false });
   });
 
   test("exposes the services, for the resources that must wait for them", () => {

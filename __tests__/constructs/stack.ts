@@ -74,7 +74,12 @@ export function resolve(scope: IConstruct, value: unknown): any {
 
 /** The database connection the Metaflow services take: a private IP and a login Secret created in the stack. */
 export function metaflowDb(stack: TerraformStack): MetaflowDbConnection {
-  const credentials = new DbCredentials(stack, "metaflow-db", { namespace: "metaflow", name: "metaflow-db", username: "metaflow", password: "pw-ref" });
+  const credentials = new DbCredentials(stack, "metaflow-db", {
+    namespace: "metaflow",
+    name: "metaflow-db",
+    username: "metaflow",
+    password: "pw-ref",
+  });
   return { host: "10.9.0.3", name: "metaflow", credentials };
 }
 

@@ -29,7 +29,10 @@ describe("DatastoreBucket", () => {
     const b = onlyResource(json, "google_storage_bucket");
     expect(b.versioning).toEqual({ enabled: true });
     expect(b.lifecycle_rule).toEqual([
-      { action: { type: "Delete" }, condition: { days_since_noncurrent_time: DEFAULTS.storage.noncurrentVersionRetentionDays, with_state: "ARCHIVED" } },
+      {
+        action: { type: "Delete" },
+        condition: { days_since_noncurrent_time: DEFAULTS.storage.noncurrentVersionRetentionDays, with_state: "ARCHIVED" },
+      },
     ]);
     expect(DEFAULTS.storage.noncurrentVersionRetentionDays).toBe(30);
   });
@@ -40,7 +43,13 @@ describe("DatastoreBucket", () => {
   });
 
   test("takes a prefix, a retention, an age limit, labels and dependencies", () => {
-    const changed = build({ prefix: "mf", noncurrentVersionRetentionDays: 7, deleteAfterDays: 90, labels: { team: "ml" }, dependsOn: [{ fqn: "google_project_service.storage" }] });
+    const changed = build({
+      prefix: "mf",
+      noncurrentVersionRetentionDays: 7,
+      deleteAfterDays: 90,
+      labels: { team: "ml" },
+      dependsOn: [{ fqn: "google_project_service.storage" }],
+    });
     expect(changed.bucket.datastoreRoot).toBe("gs://acme-metaflow/mf");
     const b = onlyResource(changed.json, "google_storage_bucket");
     expect(b.lifecycle_rule).toEqual([

@@ -38,12 +38,28 @@ describe("WebService", () => {
   });
 
   test("readiness and liveness probes on the probe path and the named port, liveness more patient", () => {
-    expect(container.readiness_probe).toEqual({ http_get: { path: "/ping", port: "http" }, initial_delay_seconds: 10, period_seconds: 10, timeout_seconds: 5, failure_threshold: 3 });
-    expect(container.liveness_probe).toMatchObject({ http_get: { path: "/ping", port: "http" }, initial_delay_seconds: 30, failure_threshold: 6 });
+    expect(container.readiness_probe).toEqual({
+      http_get: { path: "/ping", port: "http" },
+      initial_delay_seconds: 10,
+      period_seconds: 10,
+      timeout_seconds: 5,
+      failure_threshold: 3,
+    });
+    expect(container.liveness_probe).toMatchObject({
+      http_get: { path: "/ping", port: "http" },
+      initial_delay_seconds: 30,
+      failure_threshold: 6,
+    });
   });
 
   test("pods run unprivileged as UID 1000 with no API token, re-pulling the tag at every start", () => {
-    expect(pod.security_context).toEqual({ run_as_non_root: true, run_as_user: "1000", run_as_group: "1000", fs_group: "1000", seccomp_profile: { type: "RuntimeDefault" } });
+    expect(pod.security_context).toEqual({
+      run_as_non_root: true,
+      run_as_user: "1000",
+      run_as_group: "1000",
+      fs_group: "1000",
+      seccomp_profile: { type: "RuntimeDefault" },
+    });
     expect(pod.automount_service_account_token).toBe(false);
     expect(pod.service_account_name).toBeUndefined();
     expect(container).toMatchObject({ name: "echo", image: "example.com/echo:1.0.0", image_pull_policy: "Always" });

@@ -57,7 +57,10 @@ describe("WorkloadIdentity", () => {
   });
 
   test("mounts an API token when asked, and waits for the namespace", () => {
-    const ksa = onlyResource(build({ automountServiceAccountToken: true, dependsOn: [{ fqn: "kubernetes_namespace_v1.jobs" }] }).json, "kubernetes_service_account_v1");
+    const ksa = onlyResource(
+      build({ automountServiceAccountToken: true, dependsOn: [{ fqn: "kubernetes_namespace_v1.jobs" }] }).json,
+      "kubernetes_service_account_v1",
+    );
     expect(ksa.automount_service_account_token).toBe(true);
     expect(ksa.depends_on).toEqual(["kubernetes_namespace_v1.jobs"]);
   });

@@ -8,7 +8,10 @@ import { resourcesOf, synthDev } from "../helpers";
 
 const crud = (prefix: string, verbs = ["create", "get", "update", "delete"]) => verbs.map((v) => `${prefix}.${v}`);
 /** A Kubernetes object through GKE: what the kubernetes provider calls, status reads included. */
-const k8s = (resource: string, extra: string[] = []) => [...crud(`container.${resource}`, ["create", "get", "list", "update", "delete"]), ...extra];
+const k8s = (resource: string, extra: string[] = []) => [
+  ...crud(`container.${resource}`, ["create", "get", "list", "update", "delete"]),
+  ...extra,
+];
 const PROJECT_IAM = ["resourcemanager.projects.getIamPolicy", "resourcemanager.projects.setIamPolicy"];
 
 /** Terraform resource and data source types -> the permissions the provider uses for them. */
@@ -16,8 +19,16 @@ const BY_TYPE: Record<string, string[]> = {
   google_project_service: ["serviceusage.services.enable", "serviceusage.services.get", "serviceusage.services.list"],
   google_compute_network: ["compute.networks.create", "compute.networks.get", "compute.networks.delete", "compute.networks.updatePolicy"],
   google_compute_subnetwork: [...crud("compute.subnetworks"), "compute.networks.use"],
-  google_compute_global_address: ["compute.globalAddresses.createInternal", "compute.globalAddresses.get", "compute.globalAddresses.deleteInternal"],
-  google_service_networking_connection: ["servicenetworking.services.addPeering", "servicenetworking.services.get", "compute.networks.removePeering"],
+  google_compute_global_address: [
+    "compute.globalAddresses.createInternal",
+    "compute.globalAddresses.get",
+    "compute.globalAddresses.deleteInternal",
+  ],
+  google_service_networking_connection: [
+    "servicenetworking.services.addPeering",
+    "servicenetworking.services.get",
+    "compute.networks.removePeering",
+  ],
   google_compute_router: crud("compute.routers"),
   // Cloud NAT is a part of the router resource.
   google_compute_router_nat: ["compute.routers.get", "compute.routers.update"],
@@ -27,7 +38,12 @@ const BY_TYPE: Record<string, string[]> = {
   google_storage_bucket: [...crud("storage.buckets"), "storage.objects.list", "storage.objects.delete"],
   // Node pools are sub-resources of the cluster; nodes run as a service account the deployer must be able to use.
   google_container_cluster: [...crud("container.clusters"), "container.operations.get", "iam.serviceAccounts.actAs"],
-  google_container_node_pool: ["container.clusters.get", "container.clusters.update", "container.operations.get", "iam.serviceAccounts.actAs"],
+  google_container_node_pool: [
+    "container.clusters.get",
+    "container.clusters.update",
+    "container.operations.get",
+    "iam.serviceAccounts.actAs",
+  ],
   google_project_iam_member: PROJECT_IAM,
   google_project_iam_custom_role: [...crud("iam.roles"), "iam.roles.undelete"],
   google_service_account: [...crud("iam.serviceAccounts"), "iam.serviceAccounts.list"],
@@ -50,13 +66,7 @@ const BY_TYPE: Record<string, string[]> = {
   kubernetes_service_v1: k8s("services", ["container.services.getStatus"]),
   kubernetes_pod_disruption_budget_v1: k8s("podDisruptionBudgets", ["container.podDisruptionBudgets.getStatus"]),
   // Helm keeps each release in Secrets of its namespace and, for wait and atomic rollbacks, follows the rollout.
-  helm_release: [
-    ...k8s("secrets"),
-    "container.pods.get",
-    "container.pods.list",
-    "container.replicaSets.get",
-    "container.replicaSets.list",
-  ],
+  helm_release: [...k8s("secrets"), "container.pods.get", "container.pods.list", "container.replicaSets.get", "container.replicaSets.list"],
 };
 
 /**

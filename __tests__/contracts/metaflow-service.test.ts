@@ -4,7 +4,8 @@ import { uiCacheLimits } from "../../constructs/metaflow-ui";
 import { onlyResource, resourcesOf, synthDev } from "../helpers";
 
 const json = synthDev().servicesJson;
-const deployment = (name: string) => Object.values<any>(resourcesOf(json, "kubernetes_deployment_v1")).find((d) => d.metadata.name === name);
+const deployment = (name: string) =>
+  Object.values<any>(resourcesOf(json, "kubernetes_deployment_v1")).find((d) => d.metadata.name === name);
 const container = (name: string) => deployment(name).spec.template.spec.container[0];
 const env = (c: any) => Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.value_from]));
 const GiB = 1024 ** 3;
@@ -70,7 +71,10 @@ test("the cache limits follow the one size setting, and fit at every allowed siz
   const big = synthDev((e) => (e.services = { uiCacheSizeGi: 20 })).servicesJson;
   const d = Object.values<any>(big.resource.kubernetes_deployment_v1).find((x) => x.metadata.name === "metaflow-ui-backend-service");
   expect(d.spec.template.spec.volume.find((v: any) => v.name === "tmp").empty_dir.size_limit).toBe("20Gi");
-  expect(d.spec.template.spec.container[0].env).toContainEqual({ name: "CACHE_ARTIFACT_STORAGE_LIMIT", value: String(uiCacheLimits(20).CACHE_ARTIFACT_STORAGE_LIMIT) });
+  expect(d.spec.template.spec.container[0].env).toContainEqual({
+    name: "CACHE_ARTIFACT_STORAGE_LIMIT",
+    value: String(uiCacheLimits(20).CACHE_ARTIFACT_STORAGE_LIMIT),
+  });
   for (const gi of [1, 4, 37, 100]) {
     const sum = Object.values(uiCacheLimits(gi)).reduce((a, b) => a + b, 0);
     expect(sum).toBeLessThanOrEqual(gi * GiB * 0.8);

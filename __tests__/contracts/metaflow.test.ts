@@ -8,7 +8,9 @@ const json = synthDev().servicesJson;
 const config: Record<string, string> = json.output.metaflow_config.value;
 
 test("the published client is the Metaflow release these facts were read from, with every package pinned", () => {
-  const lines = metaflowClientRequirements().split("\n").filter((l) => l && !l.startsWith("#"));
+  const lines = metaflowClientRequirements()
+    .split("\n")
+    .filter((l) => l && !l.startsWith("#"));
   expect(lines).toContain("metaflow==2.19.39");
   for (const l of lines) expect(l).toMatch(/^[A-Za-z0-9._-]+==[A-Za-z0-9.+_-]+$/);
   // kubernetes 37.0.2 needs python-dateutil>=3, which no botocore accepts: pip would backtrack without end.
@@ -19,10 +21,22 @@ test("the published client is the Metaflow release these facts were read from, w
 // metaflow 2.19.39, metaflow/metaflow_config.py: from_conf("X") reads METAFLOW_X from the environment or
 // $METAFLOW_HOME/config.json (default ~/.metaflowconfig). Each key we publish is one it reads.
 const READ_BY_METAFLOW = [
-  "DEFAULT_DATASTORE", "DATASTORE_SYSROOT_GS", "DEFAULT_METADATA", "SERVICE_URL", "SERVICE_INTERNAL_URL",
-  "KUBERNETES_NAMESPACE", "KUBERNETES_SERVICE_ACCOUNT", "ARGO_EVENTS_EVENT_BUS", "ARGO_EVENTS_EVENT_SOURCE",
-  "ARGO_EVENTS_EVENT", "ARGO_EVENTS_WEBHOOK_URL", "ARGO_EVENTS_INTERNAL_WEBHOOK_URL", "ARGO_EVENTS_SERVICE_ACCOUNT",
-  "ARGO_EVENTS_SENSOR_NAMESPACE", "UI_URL", "ARGO_WORKFLOWS_UI_URL",
+  "DEFAULT_DATASTORE",
+  "DATASTORE_SYSROOT_GS",
+  "DEFAULT_METADATA",
+  "SERVICE_URL",
+  "SERVICE_INTERNAL_URL",
+  "KUBERNETES_NAMESPACE",
+  "KUBERNETES_SERVICE_ACCOUNT",
+  "ARGO_EVENTS_EVENT_BUS",
+  "ARGO_EVENTS_EVENT_SOURCE",
+  "ARGO_EVENTS_EVENT",
+  "ARGO_EVENTS_WEBHOOK_URL",
+  "ARGO_EVENTS_INTERNAL_WEBHOOK_URL",
+  "ARGO_EVENTS_SERVICE_ACCOUNT",
+  "ARGO_EVENTS_SENSOR_NAMESPACE",
+  "UI_URL",
+  "ARGO_WORKFLOWS_UI_URL",
 ].map((k) => `METAFLOW_${k}`);
 
 test("every key of config.json is one metaflow_config.py reads", () => {
@@ -50,13 +64,22 @@ test("templates, sensors and the sensors' workflows all land in the one jobs nam
  * suspend/resume/terminate).
  */
 const CALLS: [string, string, string][] = [
-  ["batch", "jobs", "create"], ["batch", "jobs", "get"], ["batch", "jobs", "patch"], ["batch", "jobs", "delete"],
-  ["", "pods", "list"], ["", "pods/exec", "create"], ["", "pods/exec", "get"],
-  ["jobset.x-k8s.io", "jobsets", "create"], ["jobset.x-k8s.io", "jobsets", "get"], ["jobset.x-k8s.io", "jobsets", "delete"],
+  ["batch", "jobs", "create"],
+  ["batch", "jobs", "get"],
+  ["batch", "jobs", "patch"],
+  ["batch", "jobs", "delete"],
+  ["", "pods", "list"],
+  ["", "pods/exec", "create"],
+  ["", "pods/exec", "get"],
+  ["jobset.x-k8s.io", "jobsets", "create"],
+  ["jobset.x-k8s.io", "jobsets", "get"],
+  ["jobset.x-k8s.io", "jobsets", "delete"],
   ...["workflowtemplates", "cronworkflows", "sensors"].flatMap((r) =>
     ["get", "list", "create", "update", "delete"].map((v): [string, string, string] => ["argoproj.io", r, v]),
   ),
-  ["argoproj.io", "workflows", "get"], ["argoproj.io", "workflows", "create"], ["argoproj.io", "workflows", "patch"],
+  ["argoproj.io", "workflows", "get"],
+  ["argoproj.io", "workflows", "create"],
+  ["argoproj.io", "workflows", "patch"],
 ];
 
 test.each(CALLS)("the flow-runner Role allows %s/%s %s", (group, resource, verb) => {
