@@ -22,9 +22,9 @@ export interface MetaflowMetadataProps {
  *
  * It connects straight to the instance's private IP with TLS (sslmode=require) rather than through a Cloud SQL
  * Auth Proxy sidecar: the instance only has a private IP in this VPC and enforces encrypted connections, the image
- * passes MF_METADATA_DB_SSL_MODE to both the server and run_goose.py, and an init container could not reach the
- * database through a sidecar that only starts after it. No extra image to pin and patch, no extra process per pod.
- * The schema comes from DbMigrations, which the stack runs first.
+ * passes MF_METADATA_DB_SSL_MODE to both the server and run_goose.py, and the migrations Job would need a sidecar
+ * that exits with it. No extra image to pin and patch, no extra process per pod. The schema comes from DbMigrations,
+ * which the stack runs first.
  */
 export class MetaflowMetadata extends Construct {
   readonly service: WebService;
