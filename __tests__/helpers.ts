@@ -5,6 +5,9 @@ import * as os from "os";
 import * as path from "path";
 import { addEnvironments, EnvironmentStacks } from "../lib/app";
 import { ConfigError, parseConfig } from "../lib/config";
+import { resourcesOf } from "./json";
+
+export { onlyResource, resourcesOf } from "./json";
 
 /** The shipped `environments.json`, parsed as raw JSON. */
 export function defaultRawConfig(): any {
@@ -61,18 +64,6 @@ export function synthDev(mutate?: (env: any, raw: any) => void) {
       return servicesJson();
     },
   };
-}
-
-/** All resources of one type in synthesized JSON, keyed by their Terraform name. */
-export function resourcesOf(json: any, type: string): Record<string, any> {
-  return json.resource?.[type] ?? {};
-}
-
-/** The only resource of a type; fails the test when there is not exactly one. */
-export function onlyResource(json: any, type: string): any {
-  const all = Object.values(resourcesOf(json, type));
-  if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
-  return all[0];
 }
 
 /** The parsed `values` of the helm_release with this release name; fails when there is none. */

@@ -16,6 +16,9 @@ import * as os from "os";
 import * as path from "path";
 import { DbCredentials } from "../../constructs/db-credentials";
 import { MetaflowDbConnection } from "../../constructs/metaflow-db";
+import { resourcesOf } from "../json";
+
+export { onlyResource, resourcesOf } from "../json";
 
 /** Project the specs deploy to; a plain string where the app passes its config. */
 export const PROJECT = "test-project";
@@ -41,18 +44,6 @@ export function bareStack(...providers: (keyof typeof PROVIDERS)[]): TerraformSt
 export function synth(stack: TerraformStack): { text: string; json: any } {
   const text = Testing.synth(stack);
   return { text, json: JSON.parse(text) };
-}
-
-/** All resources of one type, keyed by their Terraform name. */
-export function resourcesOf(json: any, type: string): Record<string, any> {
-  return json.resource?.[type] ?? {};
-}
-
-/** The only resource of a type; fails the test when there is not exactly one. */
-export function onlyResource(json: any, type: string): any {
-  const all = Object.values(resourcesOf(json, type));
-  if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
-  return all[0];
 }
 
 /** The Terraform name of the only resource of a type, as `${type}.${name}` (what depends_on lists). */
