@@ -6,7 +6,8 @@ import { Construct } from "constructs";
 /** The annotation that tells GKE which Google service account a Kubernetes service account acts as. */
 export const WI_ANNOTATION = "iam.gke.io/gcp-service-account";
 
-export interface WorkloadIdentityProps {
+/** A KSA that may act as a GSA. */
+export interface WorkloadIdentityBindingProps {
   /** Email of the Google service account (GSA) the pods act as. */
   readonly gsaEmail: string;
   /** Full resource name of the GSA, `projects/<project>/serviceAccounts/<email>`. */
@@ -17,54 +18,59 @@ export interface WorkloadIdentityProps {
   readonly namespace: string;
   /** Name of the KSA. */
   readonly ksaName: string;
-  /** Create the KSA here; false when a Helm chart creates it with `annotations`. @default true */
-  readonly createServiceAccount?: boolean;
+}
+
+/**
+ * The `roles/iam.workloadIdentityUser` grant that lets exactly one KSA act as the GSA, for a KSA a Helm chart creates
+ * (it takes `annotations` in its values). Without the grant, pods get 403 from Google APIs despite the annotation.
+ */
+export class WorkloadIdentityBinding extends Construct {
+  /** Name of the KSA. */
+  readonly ksaName: string;
+  readonly namespace: string;
+  /** Annotations to put on the KSA. */
+  readonly annotations: Record<string, string>;
+  /** `serviceAccount:<pool>[<namespace>/<ksa>]`, the principal granted on the GSA. */
+  readonly member: string;
+
+  constructor(scope: Construct, id: string, props: WorkloadIdentityBindingProps) {
+    super(scope, id);
+    this.ksaName = props.ksaName;
+    this.namespace = props.namespace;
+    this.annotations = { [WI_ANNOTATION]: props.gsaEmail };
+    this.member = `serviceAccount:${props.workloadPool}[${props.namespace}/${props.ksaName}]`;
+    // Scoped to one namespace/KSA pair: any other KSA in the cluster stays unable to act as the GSA.
+    new ServiceAccountIamMember(this, "workload-identity-user", {
+      serviceAccountId: props.gsaName,
+      role: "roles/iam.workloadIdentityUser",
+      member: this.member,
+    });
+  }
+}
+
+export interface WorkloadIdentityProps extends WorkloadIdentityBindingProps {
   /** Let pods of the KSA mount an API token by default. @default false */
   readonly automountServiceAccountToken?: boolean;
   /** Resources that must exist first (the namespace). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/**
- * A KSA annotated with a GSA, and the `roles/iam.workloadIdentityUser` grant that lets exactly that KSA act as
- * the GSA. Without the grant, pods get 403 from Google APIs despite the annotation.
- */
-export class WorkloadIdentity extends Construct {
-  /** Name of the KSA. */
-  readonly ksaName: string;
-  readonly namespace: string;
-  /** Annotations to put on the KSA (for a chart-created one). */
-  readonly annotations: Record<string, string>;
-  /** `serviceAccount:<pool>[<namespace>/<ksa>]`, the principal granted on the GSA. */
-  readonly member: string;
-  /** The KSA, when created here. */
-  readonly serviceAccount?: ServiceAccountV1;
+/** A KSA annotated with a GSA, and the grant that lets exactly that KSA act as it. */
+export class WorkloadIdentity extends WorkloadIdentityBinding {
+  /** The KSA. */
+  readonly serviceAccount: ServiceAccountV1;
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
-    super(scope, id);
-    this.ksaName = props.ksaName;
-    this.namespace = props.namespace;
-    this.annotations = { [WI_ANNOTATION]: props.gsaEmail };
-    this.member = `serviceAccount:${props.workloadPool}[${props.namespace}/${props.ksaName}]`;
-
-    if (props.createServiceAccount ?? true) {
-      this.serviceAccount = new ServiceAccountV1(this, "ksa", {
-        metadata: {
-          name: props.ksaName,
-          namespace: props.namespace,
-          annotations: this.annotations,
-          labels: { "app.kubernetes.io/part-of": "metaflow" },
-        },
-        automountServiceAccountToken: props.automountServiceAccountToken ?? false,
-        dependsOn: props.dependsOn,
-      });
-    }
-
-    // Scoped to one namespace/KSA pair: any other KSA in the cluster stays unable to act as the GSA.
-    new ServiceAccountIamMember(this, "workload-identity-user", {
-      serviceAccountId: props.gsaName,
-      role: "roles/iam.workloadIdentityUser",
-      member: this.member,
+    super(scope, id, props);
+    this.serviceAccount = new ServiceAccountV1(this, "ksa", {
+      metadata: {
+        name: props.ksaName,
+        namespace: props.namespace,
+        annotations: this.annotations,
+        labels: { "app.kubernetes.io/part-of": "metaflow" },
+      },
+      automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+      dependsOn: props.dependsOn,
     });
   }
 }

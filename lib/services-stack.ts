@@ -13,7 +13,7 @@ import { MetaflowUi } from "../constructs/metaflow-ui";
 import { FlowRunnerAccess, googleIdentity } from "../constructs/flow-runner-access";
 import { Namespace } from "../constructs/namespace";
 import { PublishedConfig } from "../constructs/published-config";
-import { WorkloadIdentity } from "../constructs/workload-identity";
+import { WorkloadIdentity, WorkloadIdentityBinding } from "../constructs/workload-identity";
 import { addStateBackend, remoteState } from "./backend";
 import { AppConfig, EnvironmentConfig } from "./config";
 import { InfraOutputs, readInfraOutputs } from "./infra-outputs";
@@ -89,7 +89,7 @@ export class ServicesStack extends TerraformStack {
       automountServiceAccountToken: true,
       dependsOn: inJobsNs,
     });
-    const metaflowKsa = this.metaflowIdentity.serviceAccount!;
+    const metaflowKsa = this.metaflowIdentity.serviceAccount;
     // The UI backend reads artifacts, logs and cards.
     const uiIdentity = new WorkloadIdentity(this, "ui-backend-wi", {
       ...wi,
@@ -98,11 +98,10 @@ export class ServicesStack extends TerraformStack {
       dependsOn: inServicesNs,
     });
     // The Argo Server reads workflow artifacts from the bucket when a user opens one in its UI.
-    const argoServerIdentity = new WorkloadIdentity(this, "argo-server-wi", {
+    const argoServerIdentity = new WorkloadIdentityBinding(this, "argo-server-wi", {
       ...wi,
       namespace: cfg.argoNamespace,
       ksaName: "argo-server",
-      createServiceAccount: false,
     });
 
     const metaflowDb = new DbCredentials(this, "metaflow-db", {
@@ -137,7 +136,7 @@ export class ServicesStack extends TerraformStack {
       db,
       metadataServiceUrl: this.metadata.internalUrl,
       datastoreRoot: infra.datastoreRoot,
-      backendServiceAccountName: uiIdentity.serviceAccount!.metadata.name,
+      backendServiceAccountName: uiIdentity.serviceAccount.metadata.name,
       backendPublicUrl: cfg.endpoints.uiBackend,
       uiPublicUrl: cfg.endpoints.ui,
       cacheVolumeGi: cfg.uiCacheSizeGi,

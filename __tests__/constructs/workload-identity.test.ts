@@ -1,6 +1,6 @@
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
-import { WI_ANNOTATION, WorkloadIdentity, WorkloadIdentityProps } from "../../constructs/workload-identity";
+import { WI_ANNOTATION, WorkloadIdentity, WorkloadIdentityBinding, WorkloadIdentityProps } from "../../constructs/workload-identity";
 import { bareStack, onlyResource, refTo, resolve, resourcesOf, synth } from "./stack";
 
 const PROPS: WorkloadIdentityProps = {
@@ -46,13 +46,15 @@ describe("WorkloadIdentity", () => {
     expect(wi.member).toBe("serviceAccount:p.svc.id.goog[metaflow-jobs/metaflow]");
     expect(wi.annotations).toEqual({ [WI_ANNOTATION]: PROPS.gsaEmail });
     expect([wi.namespace, wi.ksaName]).toEqual(["metaflow-jobs", "metaflow"]);
-    expect(resolve(wi, wi.serviceAccount!.metadata.name)).toBe(refTo(json, "kubernetes_service_account_v1", "metadata[0].name"));
+    expect(resolve(wi, wi.serviceAccount.metadata.name)).toBe(refTo(json, "kubernetes_service_account_v1", "metadata[0].name"));
   });
 
-  test("for a chart-created KSA, only the grant (the chart takes the annotations)", () => {
-    const { wi, json } = build({ namespace: "argo", ksaName: "argo-server", createServiceAccount: false });
+  test("for a chart-created KSA, WorkloadIdentityBinding makes only the grant (the chart takes the annotations)", () => {
+    const stack = bareStack("google", "kubernetes");
+    const binding = new WorkloadIdentityBinding(stack, "wi", { ...PROPS, namespace: "argo", ksaName: "argo-server" });
+    const { json } = synth(stack);
     expect(resourcesOf(json, "kubernetes_service_account_v1")).toEqual({});
-    expect(wi.serviceAccount).toBeUndefined();
+    expect(binding.annotations).toEqual({ [WI_ANNOTATION]: PROPS.gsaEmail });
     expect(onlyResource(json, "google_service_account_iam_member").member).toBe("serviceAccount:p.svc.id.goog[argo/argo-server]");
   });
 
