@@ -2,7 +2,7 @@ import { DataGoogleClientConfig } from "@cdktf/provider-google/lib/data-google-c
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { Fn, TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { ArgoEvents } from "../constructs/argo-events";
 import { ArgoWorkflows } from "../constructs/argo-workflows";
@@ -17,8 +17,7 @@ import { WorkloadIdentity, WorkloadIdentityBinding } from "../constructs/workloa
 import { addStateBackend, remoteState } from "./backend";
 import { AppConfig, EnvironmentConfig } from "./config";
 import { InfraOutputs, readInfraOutputs } from "./infra-outputs";
-import { metaflowClientRequirements } from "./metaflow-client";
-import { endUserSetup, metaflowConfig, metaflowOutputs } from "./metaflow-outputs";
+import { addUserOutputs } from "./user-outputs";
 
 export interface ServicesStackProps {
   readonly env: EnvironmentConfig;
@@ -181,32 +180,16 @@ export class ServicesStack extends TerraformStack {
       dependsOn: [...inArgoNs, ...inJobsNs],
     });
 
-    const ev = this.argoEvents;
-    const configInputs = {
-      datastoreRoot: infra.datastoreRoot,
-      serviceUrl: cfg.endpoints.metadataService,
-      serviceInternalUrl: this.metadata.internalUrl,
-      kubernetesNamespace: jobs,
-      kubernetesServiceAccount: this.metaflowIdentity.ksaName,
-      eventBus: ev.eventBusName,
-      eventSource: ev.eventSourceName,
-      event: ev.eventName,
-      webhookUrl: `${cfg.endpoints.argoEventsWebhook}/${ev.eventName}`,
-      internalWebhookUrl: ev.internalWebhookUrl,
-      sensorServiceAccount: ev.sensorServiceAccountName,
-      sensorNamespace: ev.sensorNamespace,
-      uiUrl: cfg.endpoints.ui,
-      argoWorkflowsUiUrl: cfg.endpoints.argoServer,
-    };
-    for (const [name, value] of Object.entries(metaflowOutputs(configInputs))) {
-      new TerraformOutput(this, name, { value });
-    }
-    const config = metaflowConfig(configInputs);
-    this.publishedConfig = new PublishedConfig(this, "published-config", {
-      namespace: jobs,
-      config,
-      requirements: metaflowClientRequirements(),
-      dependsOn: inJobsNs,
+    this.publishedConfig = addUserOutputs(this, {
+      env: props.env,
+      infra,
+      infraStackName: props.infraStackName,
+      jobsNamespace: jobsNs,
+      metadata: this.metadata,
+      ui: this.ui,
+      argoWorkflows: this.argoWorkflows,
+      argoEvents: this.argoEvents,
+      jobsServiceAccount: this.metaflowIdentity.ksaName,
     });
     if (props.env.identity.flowRunnerAccess === "namespace") {
       new FlowRunnerAccess(this, "flow-runner-access", {
@@ -217,36 +200,5 @@ export class ServicesStack extends TerraformStack {
         identities: [{ kind: "User", name: infra.serviceAccountEmail }, ...props.env.identity.flowRunners.map(googleIdentity)],
       });
     }
-    new TerraformOutput(this, "metaflow_config", {
-      value: config,
-      description: "~/.metaflowconfig/config.json: `terraform output -json metaflow_config`",
-    });
-    new TerraformOutput(this, "END_USER_SETUP", {
-      value: endUserSetup({
-        project: infra.project,
-        clusterName: infra.clusterName,
-        clusterLocation: infra.clusterLocation,
-        stackName: id,
-        infraStackName: props.infraStackName,
-        dnsEndpoint: props.env.cluster.controlPlaneEndpoint === "dns",
-        fetchConfigCommand: this.publishedConfig.fetchConfigCommand,
-        installCommand: this.publishedConfig.installCommand,
-        keyAllowed: props.env.identity.createKey,
-        uiUrl: cfg.endpoints.ui,
-        argoUiUrl: cfg.endpoints.argoServer,
-        portForwards: [
-          { what: "metadata service", namespace: ns, service: `svc/${this.metadata.serviceName}`, port: this.metadata.port },
-          { what: "UI backend", namespace: ns, service: `svc/${this.ui.backend.serviceName}`, port: this.ui.backend.port },
-          { what: "UI", namespace: ns, service: `svc/${this.ui.frontend.serviceName}`, port: this.ui.frontend.port },
-          {
-            what: "Argo Workflows UI",
-            namespace: cfg.argoNamespace,
-            service: `svc/${this.argoWorkflows.serverServiceName}`,
-            port: this.argoWorkflows.serverPort,
-          },
-          { what: "Argo Events webhook", namespace: jobs, service: `svc/${ev.webhookServiceName}`, port: ev.webhookPort },
-        ],
-      }),
-    });
   }
 }

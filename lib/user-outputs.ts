@@ -1,0 +1,90 @@
+// What a services stack gives Metaflow users: the METAFLOW_* outputs, config.json as an output and as the ConfigMap
+// metaflow-config (with the tested client pins), and END_USER_SETUP.
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { ArgoEvents } from "../constructs/argo-events";
+import { ArgoWorkflows } from "../constructs/argo-workflows";
+import { MetaflowMetadata } from "../constructs/metaflow-metadata";
+import { MetaflowUi } from "../constructs/metaflow-ui";
+import { Namespace } from "../constructs/namespace";
+import { PublishedConfig } from "../constructs/published-config";
+import { EnvironmentConfig } from "./config";
+import { InfraOutputs } from "./infra-outputs";
+import { metaflowClientRequirements } from "./metaflow-client";
+import { endUserSetup, metaflowConfig, metaflowOutputs } from "./metaflow-outputs";
+
+export interface UserOutputsInputs {
+  readonly env: EnvironmentConfig;
+  readonly infra: InfraOutputs;
+  readonly infraStackName: string;
+  readonly jobsNamespace: Namespace;
+  readonly metadata: MetaflowMetadata;
+  readonly ui: MetaflowUi;
+  readonly argoWorkflows: ArgoWorkflows;
+  readonly argoEvents: ArgoEvents;
+  /** KSA of the flows' pods and workflows. */
+  readonly jobsServiceAccount: string;
+}
+
+/** Adds the users' outputs and the published configuration to the stack; returns the latter. */
+export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): PublishedConfig {
+  const cfg = i.env.services;
+  const ev = i.argoEvents;
+  const configInputs = {
+    datastoreRoot: i.infra.datastoreRoot,
+    serviceUrl: cfg.endpoints.metadataService,
+    serviceInternalUrl: i.metadata.internalUrl,
+    kubernetesNamespace: cfg.jobsNamespace,
+    kubernetesServiceAccount: i.jobsServiceAccount,
+    eventBus: ev.eventBusName,
+    eventSource: ev.eventSourceName,
+    event: ev.eventName,
+    webhookUrl: `${cfg.endpoints.argoEventsWebhook}/${ev.eventName}`,
+    internalWebhookUrl: ev.internalWebhookUrl,
+    sensorServiceAccount: ev.sensorServiceAccountName,
+    sensorNamespace: ev.sensorNamespace,
+    uiUrl: cfg.endpoints.ui,
+    argoWorkflowsUiUrl: cfg.endpoints.argoServer,
+  };
+  for (const [name, value] of Object.entries(metaflowOutputs(configInputs))) new TerraformOutput(stack, name, { value });
+  const config = metaflowConfig(configInputs);
+  const published = new PublishedConfig(stack, "published-config", {
+    namespace: cfg.jobsNamespace,
+    config,
+    requirements: metaflowClientRequirements(),
+    dependsOn: [i.jobsNamespace.namespace],
+  });
+  new TerraformOutput(stack, "metaflow_config", {
+    value: config,
+    description: "~/.metaflowconfig/config.json: `terraform output -json metaflow_config`",
+  });
+  const services = cfg.metaflowNamespace;
+  const web = (what: string, namespace: string, s: { serviceName: string; port: number }) => ({
+    what,
+    namespace,
+    service: `svc/${s.serviceName}`,
+    port: s.port,
+  });
+  new TerraformOutput(stack, "END_USER_SETUP", {
+    value: endUserSetup({
+      project: i.infra.project,
+      clusterName: i.infra.clusterName,
+      clusterLocation: i.infra.clusterLocation,
+      stackName: stack.node.id,
+      infraStackName: i.infraStackName,
+      dnsEndpoint: i.env.cluster.controlPlaneEndpoint === "dns",
+      fetchConfigCommand: published.fetchConfigCommand,
+      installCommand: published.installCommand,
+      keyAllowed: i.env.identity.createKey,
+      uiUrl: cfg.endpoints.ui,
+      argoUiUrl: cfg.endpoints.argoServer,
+      portForwards: [
+        web("metadata service", services, i.metadata),
+        web("UI backend", services, i.ui.backend),
+        web("UI", services, i.ui.frontend),
+        web("Argo Workflows UI", cfg.argoNamespace, { serviceName: i.argoWorkflows.serverServiceName, port: i.argoWorkflows.serverPort }),
+        web("Argo Events webhook", cfg.jobsNamespace, { serviceName: ev.webhookServiceName, port: ev.webhookPort }),
+      ],
+    }),
+  });
+  return published;
+}
