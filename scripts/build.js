@@ -27,6 +27,9 @@ function bundle(entry, outfile) {
     target: "node20",
     outfile,
     logLevel: "warning",
+    // A third less to read at every start; names stay, so METAFLOW_GCP_DEBUG's traces still say where.
+    minifyWhitespace: true,
+    legalComments: "none",
     plugins: [stackTracesOnDebug],
   });
 }
