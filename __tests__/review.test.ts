@@ -107,7 +107,9 @@ describe("--against between two configurations", () => {
         'loud: DESTROYS google_container_node_pool: location "us-central1-a" -> "europe-west1-b" cannot be changed in place: Terraform destroys and recreates it',
       ]),
     );
-    expect(lines.filter((l) => l.startsWith("loud: DESTROYS google_sql_database:"))).toHaveLength(2);
+    // The databases are abandoned, not dropped: a warning that says so, not a loud destroy.
+    expect(lines.filter((l) => l.startsWith("loud: DESTROYS google_sql_database:"))).toHaveLength(0);
+    expect(lines.filter((l) => /^warn: google_sql_database: .*deletion_policy is ABANDON/.test(l))).toHaveLength(2);
   });
 
   test("bumping the database generation replaces the instance through its random name suffix", () => {
@@ -212,7 +214,9 @@ describe("what is lost, and what goes with it", () => {
       () => undefined,
       (e) => (e.database = { generation: 2 }),
     );
-    expect(lines.filter((l) => l.startsWith("loud: DESTROYS google_sql_database:"))).toHaveLength(2);
+    // The databases are abandoned, not dropped: a warning that says so, not a loud destroy.
+    expect(lines.filter((l) => l.startsWith("loud: DESTROYS google_sql_database:"))).toHaveLength(0);
+    expect(lines.filter((l) => /^warn: google_sql_database: .*deletion_policy is ABANDON/.test(l))).toHaveLength(2);
     const tree = markdown.slice(markdown.indexOf("#### What each replacement takes with it"));
     expect(tree).toMatch(
       /\n- \*\*dev-infra\*\* `dev-infra\/database\/name-suffix` \(`random_id`\): keepers\.generation "1" -> "2": replaced\n {2}- ⛔ `dev-infra\/database\/instance` \(`google_sql_database_instance`\): name reads random_id\.database_name-suffix_\w+\.hex: Terraform replaces it too\. \*\*Data lost:\*\* the metadata database: the Cloud SQL instance and every database on it \(`argo`, `metaflow`\)/,

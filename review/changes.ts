@@ -140,12 +140,19 @@ function stackSettings(before: StackModel | undefined, after: StackModel | undef
   return out;
 }
 
+/** Terraform only forgets an object with deletion_policy ABANDON: destroying the resource loses no data. */
+const abandoned = (r: ResourceModel) => r.body.deletion_policy === "ABANDON";
+const ABANDONED = "; its deletion_policy is ABANDON, so Terraform only forgets the old object and the data stays";
+
 /** Removed stateful resources, major version upgrades and protection turned off. */
 function careHazards(stack: string, removed: ResourceModel[], changed: StackChanges["changed"]): Hazard[] {
   const hazards: Hazard[] = [];
   const hazard = (r: ResourceModel, destroys: boolean, reason: string) =>
     hazards.push({ stack, address: r.address, type: r.type, path: r.path, destroys, reason });
-  for (const r of removed) if (STATEFUL_TYPES.test(r.type)) hazard(r, true, "removed from the code: Terraform destroys it");
+  for (const r of removed) {
+    if (STATEFUL_TYPES.test(r.type))
+      hazard(r, !abandoned(r), `removed from the code: Terraform destroys it${abandoned(r) ? ABANDONED : ""}`);
+  }
   for (const { from, to } of changed) {
     if (
       to.type === "google_sql_database_instance" &&
@@ -235,8 +242,8 @@ export function compareEnvironment(
         address: r.resource.address,
         type: r.resource.type,
         path: r.resource.path,
-        destroys: true,
-        reason: replacementReason(replaced, r),
+        destroys: !abandoned(r.resource),
+        reason: `${replacementReason(replaced, r)}${abandoned(r.resource) ? ABANDONED : ""}`,
         replacement: r,
       });
     }
