@@ -8,11 +8,7 @@ set -euo pipefail
 # shellcheck source=scripts/cluster/common.sh
 source "$(dirname "$0")/common.sh"
 
-command -v go >/dev/null || die "Go is needed to build the local cluster (https://go.dev/dl/)"
-# Static binaries; never switch Go toolchains behind our back.
-export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="-buildvcs=false"
-GOPROXY_URL=$(go env GOPROXY | tr ',|' '\n' | grep -v -E '^(direct|off)$' | head -n1)
-: "${GOPROXY_URL:=https://proxy.golang.org}"
+go_build_env "the local cluster"
 
 mkdir -p "$CLUSTER_CACHE"
 RUN=$(mktemp -d "$CLUSTER_CACHE/tmp.XXXXXX")

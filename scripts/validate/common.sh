@@ -54,3 +54,12 @@ find_terraform() { # prints the terraform to use, or nothing
   t=$CACHE/terraform/$TF_VERSION/terraform
   if [ -x "$t" ]; then echo "$t"; fi
 }
+
+# Static Go builds from the module proxy, like the official releases; never switch Go toolchains behind our back.
+# Sets GOPROXY_URL to the first proxy `go env GOPROXY` names.  Usage: go_build_env "<what it builds>" [extra GOFLAGS]
+go_build_env() {
+  command -v go >/dev/null || die "Go is needed to build $1 (https://go.dev/dl/)"
+  export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="${2:+$2 }-buildvcs=false"
+  GOPROXY_URL=$(go env GOPROXY | tr ',|' '\n' | grep -v -E '^(direct|off)$' | head -n1)
+  : "${GOPROXY_URL:=https://proxy.golang.org}"
+}

@@ -7,11 +7,7 @@ set -euo pipefail
 # shellcheck source=scripts/validate/common.sh
 source "$(dirname "$0")/common.sh"
 
-command -v go >/dev/null || die "Go is needed to build Terraform and the providers (https://go.dev/dl/)"
-# Static binaries like the official releases; never switch Go toolchains behind our back.
-export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="-mod=readonly -buildvcs=false"
-GOPROXY_URL=$(go env GOPROXY | tr ',|' '\n' | grep -v -E '^(direct|off)$' | head -n1)
-: "${GOPROXY_URL:=https://proxy.golang.org}"
+go_build_env "Terraform and the providers" "-mod=readonly"
 SUMS=$VALIDATE_DIR/modules.sum
 # Terraform's nested modules, at the commit tagged v1.11.4.
 TF_NESTED_VERSION=v0.0.0-20250409131005-35645b8fca68
