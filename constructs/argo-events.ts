@@ -6,8 +6,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { PINS } from "../lib/defaults";
-import { CONTROLLER_RESOURCES, RELEASE_SAFETY, toValues } from "./helm-values";
+import { CONTROLLER_RESOURCES, chartRelease } from "./helm-values";
+import { NamespaceRef, createdAfter, metadataIn } from "./namespace";
 import { NamespacedRole } from "./namespaced-role";
+import { restrictedContainerValues, restrictedPodValues } from "./pod-security";
 
 /** The chart in this repository that holds the EventBus and EventSource (custom resources). */
 // Resolves alike from constructs/ (ts-node, jest) and from the dist/ bundle: both sit one level below the root.
@@ -18,9 +20,9 @@ const ARGO_EVENTS_UID = 9731;
 
 export interface ArgoEventsProps {
   /** Namespace of the Argo Events controller. */
-  readonly namespace: string;
+  readonly namespace: NamespaceRef;
   /** Namespace of the EventBus, the EventSource and Metaflow's sensors (Metaflow's jobs namespace). */
-  readonly eventsNamespace: string;
+  readonly eventsNamespace: NamespaceRef;
   /** Helm repository. @default PINS.argoHelmRepository */
   readonly repository?: string;
   /** Exact argo-events chart version. @default PINS.argoEvents.chartVersion */
@@ -31,7 +33,7 @@ export interface ArgoEventsProps {
   readonly jetstreamVersion?: string;
   /** Directory of the local chart with the EventBus and EventSource. @default EVENTS_CHART_DIR */
   readonly chartDir?: string;
-  /** Resources that must exist first (namespaces). @default [] */
+  /** Resources besides the namespaces that must exist first. @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -64,23 +66,13 @@ export class ArgoEvents extends Construct {
     const jetstreamVersion = props.jetstreamVersion ?? PINS.argoEvents.jetstreamVersion;
     const jetstream = (PINS.jetstream as Record<string, (typeof PINS.jetstream)[keyof typeof PINS.jetstream]>)[jetstreamVersion];
     if (!jetstream) throw new Error(`unknown JetStream version ${jetstreamVersion}: use one of ${Object.keys(PINS.jetstream).join(", ")}`);
-    this.sensorNamespace = props.eventsNamespace;
+    this.sensorNamespace = props.eventsNamespace.name;
+    const after = createdAfter([props.namespace, props.eventsNamespace], props.dependsOn);
     this.webhookServiceName = `${this.eventSourceName}-eventsource-svc`;
-    this.internalWebhookUrl = `http://${this.webhookServiceName}.${props.eventsNamespace}.svc.cluster.local:${this.webhookPort}/${this.eventName}`;
+    this.internalWebhookUrl = `http://${this.webhookServiceName}.${this.sensorNamespace}.svc.cluster.local:${this.webhookPort}/${this.eventName}`;
 
-    const podSecurity = {
-      runAsNonRoot: true,
-      runAsUser: ARGO_EVENTS_UID,
-      runAsGroup: ARGO_EVENTS_UID,
-      fsGroup: ARGO_EVENTS_UID,
-      seccompProfile: { type: "RuntimeDefault" },
-    };
-    const containerSecurity = {
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      capabilities: { drop: ["ALL"] },
-    };
+    const podSecurity = restrictedPodValues(ARGO_EVENTS_UID);
+    const containerSecurity = restrictedContainerValues();
 
     this.controllerValues = {
       global: {
@@ -110,30 +102,25 @@ export class ArgoEvents extends Construct {
       webhook: { enabled: false },
     };
 
-    this.controllerRelease = new Release(this, "controller", {
+    this.controllerRelease = chartRelease(this, "controller", {
       name: "argo-events",
       repository,
       chart: "argo-events",
       version: props.chartVersion ?? PINS.argoEvents.chartVersion,
-      namespace: props.namespace,
-      values: [toValues(this.controllerValues)],
-      ...RELEASE_SAFETY,
-      dependsOn: props.dependsOn,
+      namespace: props.namespace.name,
+      values: this.controllerValues,
+      dependsOn: after,
     });
 
     // The sensors Metaflow deploys run as this account and submit workflows in the same namespace.
     const sensorSa = new ServiceAccountV1(this, "sensor-sa", {
-      metadata: {
-        name: this.sensorServiceAccountName,
-        namespace: props.eventsNamespace,
-        labels: { "app.kubernetes.io/part-of": "metaflow" },
-      },
+      metadata: metadataIn(props.eventsNamespace, this.sensorServiceAccountName),
       // Sensor pods call the Kubernetes API to create Workflows.
       automountServiceAccountToken: true,
-      dependsOn: props.dependsOn,
+      dependsOn: after,
     });
     new NamespacedRole(this, "operate-workflow", {
-      namespace: props.eventsNamespace,
+      namespace: this.sensorNamespace,
       name: "operate-workflow",
       rules: [
         { apiGroups: ["argoproj.io"], resources: ["workflows"], verbs: ["create", "get", "list", "watch", "update", "patch"] },
@@ -144,7 +131,7 @@ export class ArgoEvents extends Construct {
     });
 
     this.resourcesValues = {
-      namespace: props.eventsNamespace,
+      namespace: this.sensorNamespace,
       eventBus: {
         name: this.eventBusName,
         spec: {
@@ -181,14 +168,13 @@ export class ArgoEvents extends Construct {
     // for a CI runner or `cdktf deploy`. The path carries a content hash, so any edit of the chart triggers an upgrade.
     const chartDir = props.chartDir ?? EVENTS_CHART_DIR;
     const chart = new TerraformAsset(this, "chart", { path: chartDir, type: AssetType.DIRECTORY });
-    this.resourcesRelease = new Release(this, "resources", {
+    this.resourcesRelease = chartRelease(this, "resources", {
       name: "metaflow-argo-events",
       chart: `./${chart.path.replace(/\/$/, "")}`,
       // The version of the chart as copied, stated so the plan shows it (Helm takes a local chart as it is).
       version: String(YAML.parse(fs.readFileSync(path.join(chartDir, "Chart.yaml"), "utf8")).version),
-      namespace: props.eventsNamespace,
-      values: [toValues(this.resourcesValues)],
-      ...RELEASE_SAFETY,
+      namespace: this.sensorNamespace,
+      values: this.resourcesValues,
       // The custom resources need the CRDs, which the controller release installs.
       dependsOn: [this.controllerRelease],
     });

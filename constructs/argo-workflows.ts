@@ -1,9 +1,10 @@
-import { Release } from "@cdktf/provider-helm/lib/release";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { Release } from "@cdktf/provider-helm/lib/release";
 import { DbCredentials } from "./db-credentials";
 import { PINS } from "../lib/defaults";
-import { CONTROLLER_RESOURCES, ChartImage, RELEASE_SAFETY, toValues } from "./helm-values";
+import { CONTROLLER_RESOURCES, ChartImage, chartRelease } from "./helm-values";
+import { NamespaceRef, createdAfter } from "./namespace";
 import { BoundServiceAccount, NamespacedRole } from "./namespaced-role";
 
 /** Where the workflow archive lives: its own database and user on the Cloud SQL instance. */
@@ -18,9 +19,9 @@ export interface ArgoArchiveDatabase {
 
 export interface ArgoWorkflowsProps {
   /** Namespace of the controller and the server. */
-  readonly namespace: string;
+  readonly namespace: NamespaceRef;
   /** Namespace where Metaflow submits workflows (its jobs namespace). */
-  readonly workflowNamespace: string;
+  readonly workflowNamespace: NamespaceRef;
   /** KSA the workflow pods run as (METAFLOW_KUBERNETES_SERVICE_ACCOUNT); created by the stack, with Workload Identity. */
   readonly workflowServiceAccount: BoundServiceAccount;
   /** Helm repository. @default PINS.argoHelmRepository */
@@ -39,7 +40,7 @@ export interface ArgoWorkflowsProps {
   readonly serverServiceAccountAnnotations?: Record<string, string>;
   /** Keep finished workflows in a PostgreSQL archive. @default undefined (no archive) */
   readonly archive?: ArgoArchiveDatabase;
-  /** Resources that must exist first (namespaces, KSAs, Secrets). @default [] */
+  /** Resources besides the namespaces that must exist first (the workflow KSA). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -59,7 +60,8 @@ export class ArgoWorkflows extends Construct {
     super(scope, id);
     const tag = props.imageTag ?? PINS.argoWorkflows.imageTag;
     const image = (repository: string): ChartImage => ({ registry: "quay.io", repository, tag });
-    this.namespace = props.namespace;
+    this.namespace = props.namespace.name;
+    const after = createdAfter([props.namespace, props.workflowNamespace], props.dependsOn);
 
     const archive = props.archive && {
       archive: true,
@@ -121,22 +123,21 @@ export class ArgoWorkflows extends Construct {
 
     // What Argo's executor sidecar needs in the workflow namespace: report each step's outputs.
     new NamespacedRole(this, "executor", {
-      namespace: props.workflowNamespace,
+      namespace: props.workflowNamespace.name,
       name: "argo-workflow-executor",
       rules: [{ apiGroups: ["argoproj.io"], resources: ["workflowtaskresults"], verbs: ["create", "patch"] }],
       subjects: [props.workflowServiceAccount],
-      dependsOn: props.dependsOn,
+      dependsOn: after,
     });
 
-    this.release = new Release(this, "release", {
+    this.release = chartRelease(this, "release", {
       name: RELEASE,
       repository: props.repository ?? PINS.argoHelmRepository,
       chart: "argo-workflows",
       version: props.chartVersion ?? PINS.argoWorkflows.chartVersion,
-      namespace: props.namespace,
-      values: [toValues(this.values)],
-      ...RELEASE_SAFETY,
-      dependsOn: props.dependsOn,
+      namespace: this.namespace,
+      values: this.values,
+      dependsOn: after,
     });
   }
 }

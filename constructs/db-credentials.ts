@@ -1,18 +1,16 @@
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
-import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { NamespaceRef, createdAfter, metadataIn } from "./namespace";
 
 export interface DbCredentialsProps {
   /** Namespace of the Secret (the namespace of the pods that read it). */
-  readonly namespace: string;
+  readonly namespace: NamespaceRef;
   /** Secret name. */
   readonly name: string;
   /** Database user (an infra output). */
   readonly username: string;
   /** Database password (a sensitive infra output; it is never written as a literal). */
   readonly password: string;
-  /** Resources that must exist first (the namespace). @default [] */
-  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** A Kubernetes Secret holding one database login, read by pods through `secretKeyRef`. */
@@ -25,11 +23,11 @@ export class DbCredentials extends Construct {
   constructor(scope: Construct, id: string, props: DbCredentialsProps) {
     super(scope, id);
     const secret = new SecretV1(this, "secret", {
-      metadata: { name: props.name, namespace: props.namespace, labels: { "app.kubernetes.io/part-of": "metaflow" } },
+      metadata: metadataIn(props.namespace, props.name),
       type: "Opaque",
       // `data` takes plain values (the provider encodes them); the password comes from the infra state, not the code.
       data: { [this.usernameKey]: props.username, [this.passwordKey]: props.password },
-      dependsOn: props.dependsOn,
+      dependsOn: createdAfter([props.namespace]),
     });
     this.secretName = secret.metadata.name;
   }

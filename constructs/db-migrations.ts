@@ -1,20 +1,18 @@
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
-import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { MetaflowDbConnection, metaflowDbEnv, PYTHON_SERVICE_ENV } from "./metaflow-db";
+import { NamespaceRef, PART_OF, createdAfter } from "./namespace";
 import { restrictedContainer, restrictedPod } from "./pod-security";
 
 export interface DbMigrationsProps {
   /** Namespace of the Job (the namespace of the database Secret). */
-  readonly namespace: string;
+  readonly namespace: NamespaceRef;
   /** metaflow_metadata_service image, pinned: the migrations ship in it. */
   readonly image: string;
   /** Database connection. */
   readonly db: MetaflowDbConnection;
   /** How long Terraform waits for the migrations to finish. @default "10m" */
   readonly timeout?: string;
-  /** Resources that must exist first (namespace, Secret). @default [] */
-  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -30,9 +28,9 @@ export class DbMigrations extends Construct {
 
   constructor(scope: Construct, id: string, props: DbMigrationsProps) {
     super(scope, id);
-    const labels = { "app.kubernetes.io/name": "metaflow-db-migrations", "app.kubernetes.io/part-of": "metaflow" };
+    const labels = { "app.kubernetes.io/name": "metaflow-db-migrations", ...PART_OF };
     this.job = new JobV1(this, "job", {
-      metadata: { name: "metaflow-db-migrations", namespace: props.namespace, labels },
+      metadata: { name: "metaflow-db-migrations", namespace: props.namespace.name, labels },
       spec: {
         backoffLimit: 3,
         template: {
@@ -63,7 +61,7 @@ export class DbMigrations extends Construct {
       },
       waitForCompletion: true,
       timeouts: { create: props.timeout ?? "10m", update: props.timeout ?? "10m" },
-      dependsOn: props.dependsOn,
+      dependsOn: createdAfter([props.namespace]),
     });
   }
 }

@@ -55,7 +55,8 @@ export class FlowRunnerAccess extends Construct {
   constructor(scope: Construct, id: string, props: FlowRunnerAccessProps) {
     super(scope, id);
     new NamespacedRole(this, "jobs", {
-      namespace: props.jobsNamespace.name,
+      // A reference to the namespace's name: the Role is created after the namespace.
+      namespace: props.jobsNamespace.resource.metadata.name,
       name: "metaflow-flow-runner",
       rules: [
         ...FLOW_RUNNER_RULES,
@@ -67,7 +68,7 @@ export class FlowRunnerAccess extends Construct {
     });
     for (const namespace of props.portForwardNamespaces) {
       new NamespacedRole(this, `port-forward-${namespace.node.id}`, {
-        namespace: namespace.name,
+        namespace: namespace.resource.metadata.name,
         name: "metaflow-port-forward",
         rules: PORT_FORWARD_RULES,
         subjects: [],

@@ -1,19 +1,20 @@
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { NamespaceRef } from "./namespace";
 import { MetaflowDbConnection, metaflowDbEnv, PYTHON_SERVICE_ENV } from "./metaflow-db";
 import { restrictedContainer } from "./pod-security";
 import { WebService } from "./web-service";
 
 export interface MetaflowMetadataProps {
   /** Namespace of the service. */
-  readonly namespace: string;
+  readonly namespace: NamespaceRef;
   /** metaflow_metadata_service image, pinned. */
   readonly image: string;
   /** Database connection. */
   readonly db: MetaflowDbConnection;
   /** Replicas. @default 1 */
   readonly replicas?: number;
-  /** Resources that must exist first (namespace, Secret, the migrations Job). @default [] */
+  /** Resources besides the namespace that must exist first (the migrations Job). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
 

@@ -1,5 +1,6 @@
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { NamespaceRef } from "./namespace";
 import { MetaflowDbConnection, metaflowDbEnv, PYTHON_SERVICE_ENV } from "./metaflow-db";
 import { restrictedContainer } from "./pod-security";
 import { WebService } from "./web-service";
@@ -28,7 +29,7 @@ export function uiCacheLimits(
 
 export interface MetaflowUiProps {
   /** Namespace of both Deployments. */
-  readonly namespace: string;
+  readonly namespace: NamespaceRef;
   /** metaflow_metadata_service image (it carries the UI backend), pinned. */
   readonly backendImage: string;
   /** metaflow_ui image, pinned. */
@@ -49,7 +50,7 @@ export interface MetaflowUiProps {
   readonly cacheVolumeGi?: number;
   /** Replicas of each Deployment. @default 1 */
   readonly replicas?: number;
-  /** Resources that must exist first (namespace, Secret, KSA). @default [] */
+  /** Resources besides the namespace that must exist first (the migrations Job). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
 

@@ -2,6 +2,7 @@ import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import { RoleV1, RoleV1Rule } from "@cdktf/provider-kubernetes/lib/role-v1";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { PART_OF } from "./namespace";
 
 /** A service account that a binding names, as a reference to the resource so the binding cannot outlive it. */
 export interface BoundServiceAccount {
@@ -37,7 +38,7 @@ export interface NamespacedRoleProps {
 export class NamespacedRole extends Construct {
   constructor(scope: Construct, id: string, props: NamespacedRoleProps) {
     super(scope, id);
-    const metadata = { name: props.name, namespace: props.namespace, labels: { "app.kubernetes.io/part-of": "metaflow" } };
+    const metadata = { name: props.name, namespace: props.namespace, labels: { ...PART_OF } };
     const role = new RoleV1(this, "role", { metadata, rule: props.rules, dependsOn: props.dependsOn });
     new RoleBindingV1(this, "binding", {
       metadata,

@@ -1,16 +1,15 @@
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
-import { Fn, ITerraformDependable } from "cdktf";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { NamespaceRef, createdAfter, metadataIn } from "./namespace";
 
 export interface PublishedConfigProps {
   /** Namespace that flow runners can read (the jobs namespace). */
-  readonly namespace: string;
+  readonly namespace: NamespaceRef;
   /** `~/.metaflowconfig/config.json`: METAFLOW_* keys only, never a secret. */
   readonly config: Record<string, string>;
   /** The pinned Python packages of the Metaflow client that this platform is tested with (requirements.txt). */
   readonly requirements: string;
-  /** Resources that must exist first (the namespace). @default [] */
-  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -30,15 +29,14 @@ export class PublishedConfig extends Construct {
 
   constructor(scope: Construct, id: string, props: PublishedConfigProps) {
     super(scope, id);
-    this.namespace = props.namespace;
+    this.namespace = props.namespace.name;
     new ConfigMapV1(this, "config-map", {
-      metadata: { name: this.name, namespace: props.namespace, labels: { "app.kubernetes.io/part-of": "metaflow" } },
+      metadata: metadataIn(props.namespace, this.name),
       // jsonencode in Terraform: some values (the bucket) are only known from the infra state.
       data: { [this.configKey]: Fn.jsonencode(props.config), [this.requirementsKey]: props.requirements },
-      dependsOn: props.dependsOn,
+      dependsOn: createdAfter([props.namespace]),
     });
-    const get = (key: string) =>
-      `kubectl -n ${props.namespace} get configmap ${this.name} -o jsonpath='{.data.${key.replace(".", "\\.")}}'`;
+    const get = (key: string) => `kubectl -n ${this.namespace} get configmap ${this.name} -o jsonpath='{.data.${key.replace(".", "\\.")}}'`;
     this.fetchConfigCommand = `mkdir -p ~/.metaflowconfig && ${get(this.configKey)} > ~/.metaflowconfig/config.json`;
     this.installCommand = `${get(this.requirementsKey)} > /tmp/metaflow-requirements.txt && pip install -r /tmp/metaflow-requirements.txt`;
   }

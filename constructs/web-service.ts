@@ -7,11 +7,12 @@ import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disrup
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { NamespaceRef, PART_OF, createdAfter } from "./namespace";
 import { restrictedPod } from "./pod-security";
 
 export interface WebServiceProps {
   /** Namespace of the Deployment and its Service. */
-  readonly namespace: string;
+  readonly namespace: NamespaceRef;
   /** Name of the Deployment, the Service and the pods' `app.kubernetes.io/name` label. */
   readonly name: string;
   /** `app.kubernetes.io/component` label, e.g. "metadata". @default the name */
@@ -32,7 +33,7 @@ export interface WebServiceProps {
   readonly runAsUser?: number;
   /** Pod replicas; a PodDisruptionBudget is added above 1. @default 1 */
   readonly replicas?: number;
-  /** Resources that must exist before the Deployment (service accounts, secrets). @default [] */
+  /** Resources besides the namespace that must exist before the Deployment (service accounts, secrets). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -55,9 +56,9 @@ export class WebService extends Construct {
     const replicas = props.replicas ?? 1;
     const portName = "http";
     // The selector is the single source of both the Service selector and the pod labels, so they cannot drift apart.
-    this.selector = { "app.kubernetes.io/name": props.name, "app.kubernetes.io/part-of": "metaflow" };
+    this.selector = { "app.kubernetes.io/name": props.name, ...PART_OF };
     this.podLabels = { ...this.selector, "app.kubernetes.io/component": props.component ?? props.name };
-    const metadata = { name: props.name, namespace: props.namespace, labels: this.podLabels };
+    const metadata = { name: props.name, namespace: props.namespace.name, labels: this.podLabels };
     const probe = (initialDelaySeconds: number, failureThreshold: number) => ({
       httpGet: { path: props.probePath, port: portName },
       initialDelaySeconds,
@@ -93,7 +94,7 @@ export class WebService extends Construct {
           },
         },
       },
-      dependsOn: props.dependsOn,
+      dependsOn: createdAfter([props.namespace], props.dependsOn),
     });
 
     this.service = new ServiceV1(this, "service", {
@@ -115,6 +116,6 @@ export class WebService extends Construct {
 
     this.serviceName = props.name;
     this.port = props.port;
-    this.internalUrl = `http://${props.name}.${props.namespace}.svc.cluster.local:${props.port}`;
+    this.internalUrl = `http://${props.name}.${props.namespace.name}.svc.cluster.local:${props.port}`;
   }
 }

@@ -1,7 +1,7 @@
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
-import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { NamespaceRef, createdAfter, metadataIn } from "./namespace";
 
 /** The annotation that tells GKE which Google service account a Kubernetes service account acts as. */
 export const WI_ANNOTATION = "iam.gke.io/gcp-service-account";
@@ -15,7 +15,7 @@ export interface WorkloadIdentityBindingProps {
   /** The cluster's Workload Identity pool, `<project>.svc.id.goog`. */
   readonly workloadPool: string;
   /** Namespace of the Kubernetes service account (KSA). */
-  readonly namespace: string;
+  readonly namespace: NamespaceRef;
   /** Name of the KSA. */
   readonly ksaName: string;
 }
@@ -36,9 +36,9 @@ export class WorkloadIdentityBinding extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadIdentityBindingProps) {
     super(scope, id);
     this.ksaName = props.ksaName;
-    this.namespace = props.namespace;
+    this.namespace = props.namespace.name;
     this.annotations = { [WI_ANNOTATION]: props.gsaEmail };
-    this.member = `serviceAccount:${props.workloadPool}[${props.namespace}/${props.ksaName}]`;
+    this.member = `serviceAccount:${props.workloadPool}[${this.namespace}/${props.ksaName}]`;
     // Scoped to one namespace/KSA pair: any other KSA in the cluster stays unable to act as the GSA.
     new ServiceAccountIamMember(this, "workload-identity-user", {
       serviceAccountId: props.gsaName,
@@ -51,8 +51,6 @@ export class WorkloadIdentityBinding extends Construct {
 export interface WorkloadIdentityProps extends WorkloadIdentityBindingProps {
   /** Let pods of the KSA mount an API token by default. @default false */
   readonly automountServiceAccountToken?: boolean;
-  /** Resources that must exist first (the namespace). @default [] */
-  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** A KSA annotated with a GSA, and the grant that lets exactly that KSA act as it. */
@@ -63,14 +61,9 @@ export class WorkloadIdentity extends WorkloadIdentityBinding {
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id, props);
     this.serviceAccount = new ServiceAccountV1(this, "ksa", {
-      metadata: {
-        name: props.ksaName,
-        namespace: props.namespace,
-        annotations: this.annotations,
-        labels: { "app.kubernetes.io/part-of": "metaflow" },
-      },
+      metadata: { ...metadataIn(props.namespace, props.ksaName), annotations: this.annotations },
       automountServiceAccountToken: props.automountServiceAccountToken ?? false,
-      dependsOn: props.dependsOn,
+      dependsOn: createdAfter([props.namespace]),
     });
   }
 }

@@ -67,61 +67,48 @@ export class ServicesStack extends TerraformStack {
 
     // Three namespaces, because whoever can create a pod in a namespace can mount its Secrets: the services and the
     // metadata database's Secret; the jobs, where flow runners create pods; the Argo controllers and the archive's
-    // Secret. Names are plain strings (readable outputs); resources in a namespace depend on it.
+    // Secret. Each construct gets the namespace object: it writes the plain name and depends on the namespace.
     const servicesNs = new Namespace(this, "metaflow-namespace", { name: cfg.metaflowNamespace });
     const jobsNs = new Namespace(this, "jobs-namespace", { name: cfg.jobsNamespace });
     const argoNs = new Namespace(this, "argo-namespace", { name: cfg.argoNamespace });
-    const ns = cfg.metaflowNamespace;
-    const jobs = cfg.jobsNamespace;
-    const inServicesNs = [servicesNs.namespace];
-    const inJobsNs = [jobsNs.namespace];
-    const inArgoNs = [argoNs.namespace];
 
     // Each KSA that reads or writes the bucket gets its own Workload Identity binding in its own namespace.
     const wi = { gsaEmail: infra.serviceAccountEmail, gsaName: infra.serviceAccountName, workloadPool: infra.workloadPool };
     // Flows' pods (`--with kubernetes`) and Argo workflow pods read and write the datastore as "metaflow".
     this.metaflowIdentity = new WorkloadIdentity(this, "metaflow-wi", {
       ...wi,
-      namespace: jobs,
+      namespace: jobsNs,
       ksaName: "metaflow",
       // Argo's executor sidecar in workflow pods reports step results through the Kubernetes API.
       automountServiceAccountToken: true,
-      dependsOn: inJobsNs,
     });
     const metaflowKsa = this.metaflowIdentity.serviceAccount;
     // The UI backend reads artifacts, logs and cards.
     const uiIdentity = new WorkloadIdentity(this, "ui-backend-wi", {
       ...wi,
-      namespace: ns,
+      namespace: servicesNs,
       ksaName: "metaflow-ui",
-      dependsOn: inServicesNs,
     });
     // The Argo Server reads workflow artifacts from the bucket when a user opens one in its UI.
     const argoServerIdentity = new WorkloadIdentityBinding(this, "argo-server-wi", {
       ...wi,
-      namespace: cfg.argoNamespace,
+      namespace: argoNs,
       ksaName: "argo-server",
     });
 
     const metaflowDb = new DbCredentials(this, "metaflow-db", {
-      namespace: ns,
+      namespace: servicesNs,
       name: "metaflow-db",
       username: infra.metaflowDbUser,
       password: infra.metaflowDbPassword,
-      dependsOn: inServicesNs,
     });
     const db = { host: infra.sqlPrivateIp, name: infra.metaflowDbName, credentials: metaflowDb };
     // Both servers read the schema: they start once the migrations are done.
-    const migrations = new DbMigrations(this, "db-migrations", {
-      namespace: ns,
-      image: cfg.images.metadataService,
-      db,
-      dependsOn: inServicesNs,
-    });
-    const afterMigrations = [...inServicesNs, migrations.job];
+    const migrations = new DbMigrations(this, "db-migrations", { namespace: servicesNs, image: cfg.images.metadataService, db });
+    const afterMigrations = [migrations.job];
 
     this.metadata = new MetaflowMetadata(this, "metadata", {
-      namespace: ns,
+      namespace: servicesNs,
       image: cfg.images.metadataService,
       db,
       replicas: cfg.replicas,
@@ -129,7 +116,7 @@ export class ServicesStack extends TerraformStack {
     });
 
     this.ui = new MetaflowUi(this, "ui", {
-      namespace: ns,
+      namespace: servicesNs,
       backendImage: cfg.images.metadataService,
       staticImage: cfg.images.ui,
       db,
@@ -147,37 +134,31 @@ export class ServicesStack extends TerraformStack {
       host: infra.sqlPrivateIp,
       database: infra.argoDb.name,
       credentials: new DbCredentials(this, "argo-db", {
-        namespace: cfg.argoNamespace,
+        namespace: argoNs,
         name: "argo-postgres-config",
         username: infra.argoDb.user,
         password: infra.argoDb.password,
-        dependsOn: inArgoNs,
       }),
     };
 
     this.argoWorkflows = new ArgoWorkflows(this, "argo-workflows", {
-      namespace: cfg.argoNamespace,
-      workflowNamespace: jobs,
+      // The release settings carry the construct's prop names: a new one is a schema line and its use there.
+      ...cfg.argoWorkflows,
+      namespace: argoNs,
+      workflowNamespace: jobsNs,
       workflowServiceAccount: { name: metaflowKsa.metadata.name, namespace: metaflowKsa.metadata.namespace },
-      repository: cfg.argoWorkflows.repository,
-      chartVersion: cfg.argoWorkflows.chartVersion,
-      imageTag: cfg.argoWorkflows.imageTag,
-      authModes: cfg.argoWorkflows.authModes,
       bucketName: infra.bucketName,
       serverServiceAccountName: argoServerIdentity.ksaName,
       serverServiceAccountAnnotations: argoServerIdentity.annotations,
       archive,
-      dependsOn: [...inArgoNs, ...inJobsNs, metaflowKsa],
+      dependsOn: [metaflowKsa],
     });
 
     this.argoEvents = new ArgoEvents(this, "argo-events", {
-      namespace: cfg.argoNamespace,
-      eventsNamespace: jobs,
+      ...cfg.argoEvents,
+      namespace: argoNs,
+      eventsNamespace: jobsNs,
       repository: cfg.argoWorkflows.repository,
-      chartVersion: cfg.argoEvents.chartVersion,
-      imageTag: cfg.argoEvents.imageTag,
-      jetstreamVersion: cfg.argoEvents.jetstreamVersion,
-      dependsOn: [...inArgoNs, ...inJobsNs],
     });
 
     this.publishedConfig = addUserOutputs(this, {

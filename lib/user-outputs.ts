@@ -48,10 +48,9 @@ export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): Pub
   for (const [name, value] of Object.entries(metaflowOutputs(configInputs))) new TerraformOutput(stack, name, { value });
   const config = metaflowConfig(configInputs);
   const published = new PublishedConfig(stack, "published-config", {
-    namespace: cfg.jobsNamespace,
+    namespace: i.jobsNamespace,
     config,
     requirements: metaflowClientRequirements(),
-    dependsOn: [i.jobsNamespace.namespace],
   });
   new TerraformOutput(stack, "metaflow_config", {
     value: config,

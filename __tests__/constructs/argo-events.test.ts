@@ -5,7 +5,11 @@ import { addressOf, bareStack, refTo, resourcesOf, synth } from "./stack";
 
 function build(props: Partial<ArgoEventsProps> = {}) {
   const stack = bareStack("kubernetes", "helm");
-  const events = new ArgoEvents(stack, "argo-events", { namespace: "argo", eventsNamespace: "metaflow-jobs", ...props });
+  const events = new ArgoEvents(stack, "argo-events", {
+    namespace: { name: "argo" },
+    eventsNamespace: { name: "metaflow-jobs" },
+    ...props,
+  });
   const { text, json } = synth(stack);
   const releases = Object.entries<any>(resourcesOf(json, "helm_release"));
   const named = (name: string) => releases.find(([, r]) => r.name === name)!;

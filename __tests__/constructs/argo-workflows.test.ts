@@ -5,8 +5,8 @@ import { PINS } from "../../lib/defaults";
 import { bareStack, onlyResource, refTo, resourcesOf, synth } from "./stack";
 
 const PROPS: Omit<ArgoWorkflowsProps, "archive"> = {
-  namespace: "argo",
-  workflowNamespace: "metaflow-jobs",
+  namespace: { name: "argo" },
+  workflowNamespace: { name: "metaflow-jobs" },
   workflowServiceAccount: { name: "metaflow", namespace: "metaflow-jobs" },
   bucketName: "acme-metaflow",
 };
@@ -19,7 +19,7 @@ function build(props: Partial<ArgoWorkflowsProps> & { withArchive?: boolean } = 
         host: "10.9.0.3",
         database: "argo",
         credentials: new DbCredentials(stack, "argo-db", {
-          namespace: "argo",
+          namespace: { name: "argo" },
           name: "argo-postgres-config",
           username: "argo",
           password: "pw-ref",

@@ -8,11 +8,10 @@ const PASSWORD = "${data.terraform_remote_state.infra.outputs.metaflow_db_passwo
 function build() {
   const stack = bareStack("kubernetes");
   const credentials = new DbCredentials(stack, "db", {
-    namespace: "metaflow",
+    namespace: { name: "metaflow", resource: { fqn: "kubernetes_namespace_v1.metaflow" } },
     name: "metaflow-db",
     username: "metaflow",
     password: PASSWORD,
-    dependsOn: [{ fqn: "kubernetes_namespace_v1.metaflow" }],
   });
   return { credentials, ...synth(stack) };
 }

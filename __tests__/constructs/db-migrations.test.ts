@@ -6,7 +6,12 @@ const IMAGE = "public.ecr.aws/outerbounds/metaflow_metadata_service:v9.9.9";
 
 function build(props: Partial<DbMigrationsProps> = {}) {
   const stack = bareStack("kubernetes");
-  const migrations = new DbMigrations(stack, "db-migrations", { namespace: "metaflow", image: IMAGE, db: metaflowDb(stack), ...props });
+  const migrations = new DbMigrations(stack, "db-migrations", {
+    namespace: { name: "metaflow" },
+    image: IMAGE,
+    db: metaflowDb(stack),
+    ...props,
+  });
   return { migrations, ...synth(stack) };
 }
 
@@ -65,8 +70,9 @@ describe("DbMigrations", () => {
     expect(resolve(migrations, migrations.job.fqn)).toBe("${" + addressOf(json, "kubernetes_job_v1") + "}");
   });
 
-  test("takes a timeout and dependencies", () => {
-    const job = onlyResource(build({ timeout: "30m", dependsOn: [{ fqn: "kubernetes_namespace_v1.metaflow" }] }).json, "kubernetes_job_v1");
+  test("takes a timeout, and waits for the namespace", () => {
+    const namespace = { name: "metaflow", resource: { fqn: "kubernetes_namespace_v1.metaflow" } };
+    const job = onlyResource(build({ timeout: "30m", namespace }).json, "kubernetes_job_v1");
     expect(job.timeouts).toEqual({ create: "30m", update: "30m" });
     expect(job.depends_on).toEqual(["kubernetes_namespace_v1.metaflow"]);
   });

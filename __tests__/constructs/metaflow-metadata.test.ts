@@ -5,7 +5,12 @@ const IMAGE = "public.ecr.aws/outerbounds/metaflow_metadata_service:v9.9.9";
 
 function build(props: Partial<MetaflowMetadataProps> = {}) {
   const stack = bareStack("kubernetes");
-  const metadata = new MetaflowMetadata(stack, "metadata", { namespace: "metaflow", image: IMAGE, db: metaflowDb(stack), ...props });
+  const metadata = new MetaflowMetadata(stack, "metadata", {
+    namespace: { name: "metaflow" },
+    image: IMAGE,
+    db: metaflowDb(stack),
+    ...props,
+  });
   return { metadata, ...synth(stack) };
 }
 

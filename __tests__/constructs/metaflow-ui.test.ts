@@ -5,7 +5,7 @@ import { bareStack, envOf, metaflowDb, resourcesOf, synth } from "./stack";
 function build(props: Partial<MetaflowUiProps> = {}) {
   const stack = bareStack("kubernetes");
   const ui = new MetaflowUi(stack, "ui", {
-    namespace: "metaflow",
+    namespace: { name: "metaflow" },
     backendImage: "public.ecr.aws/outerbounds/metaflow_metadata_service:v9.9.9",
     staticImage: "public.ecr.aws/outerbounds/metaflow_ui:v9.9.9",
     db: metaflowDb(stack),

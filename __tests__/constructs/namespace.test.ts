@@ -1,6 +1,6 @@
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import { Namespace, NamespaceProps } from "../../constructs/namespace";
-import { bareStack, onlyResource, refTo, resolve, synth } from "./stack";
+import { Namespace, NamespaceProps, createdAfter, metadataIn } from "../../constructs/namespace";
+import { addressOf, bareStack, onlyResource, resolve, synth } from "./stack";
 
 function build(props: NamespaceProps) {
   const stack = bareStack("kubernetes");
@@ -25,8 +25,20 @@ describe("Namespace", () => {
     });
   });
 
-  test("exposes its name as a reference, so what is created in it waits for it", () => {
-    expect(resolve(namespace, namespace.name)).toBe(refTo(json, "kubernetes_namespace_v1", "metadata[0].name"));
+  test("exposes its plain name, and its resource for what is created in it to wait for", () => {
+    expect(namespace.name).toBe("metaflow-jobs");
+    expect(resolve(namespace, namespace.resource.fqn)).toBe("${" + addressOf(json, "kubernetes_namespace_v1") + "}");
+    expect(metadataIn(namespace, "cm")).toEqual({
+      name: "cm",
+      namespace: "metaflow-jobs",
+      labels: { "app.kubernetes.io/part-of": "metaflow" },
+    });
+  });
+
+  test("createdAfter lists each namespace's resource, then the rest; nothing to wait for gives no depends_on", () => {
+    const other = { fqn: "kubernetes_service_account_v1.ksa" };
+    expect(createdAfter([namespace, { name: "existing" }], [other])).toEqual([namespace.resource, other]);
+    expect(createdAfter([{ name: "existing" }])).toBeUndefined();
   });
 
   test("takes another enforced level and extra labels", () => {

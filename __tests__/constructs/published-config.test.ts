@@ -7,10 +7,9 @@ const CONFIG = { METAFLOW_DEFAULT_DATASTORE: "gs", METAFLOW_DATASTORE_SYSROOT_GS
 function build() {
   const stack = bareStack("kubernetes");
   const published = new PublishedConfig(stack, "published", {
-    namespace: "metaflow-jobs",
+    namespace: { name: "metaflow-jobs", resource: { fqn: "kubernetes_namespace_v1.jobs" } },
     config: CONFIG,
     requirements: "metaflow==2.19.39\n",
-    dependsOn: [{ fqn: "kubernetes_namespace_v1.jobs" }],
   });
   return { published, ...synth(stack) };
 }

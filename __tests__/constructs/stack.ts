@@ -66,7 +66,7 @@ export function resolve(scope: IConstruct, value: unknown): any {
 /** The database connection the Metaflow services take: a private IP and a login Secret created in the stack. */
 export function metaflowDb(stack: TerraformStack): MetaflowDbConnection {
   const credentials = new DbCredentials(stack, "metaflow-db", {
-    namespace: "metaflow",
+    namespace: { name: "metaflow" },
     name: "metaflow-db",
     username: "metaflow",
     password: "pw-ref",

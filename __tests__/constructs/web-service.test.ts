@@ -3,7 +3,7 @@ import { WebService, WebServiceProps } from "../../constructs/web-service";
 import { bareStack, onlyResource, resourcesOf, synth } from "./stack";
 
 const PROPS: WebServiceProps = {
-  namespace: "metaflow",
+  namespace: { name: "metaflow" },
   name: "echo",
   port: 8080,
   probePath: "/ping",

@@ -7,7 +7,7 @@ const PROPS: WorkloadIdentityProps = {
   gsaEmail: "metaflow@p.iam.gserviceaccount.com",
   gsaName: "projects/p/serviceAccounts/metaflow@p.iam.gserviceaccount.com",
   workloadPool: "p.svc.id.goog",
-  namespace: "metaflow-jobs",
+  namespace: { name: "metaflow-jobs" },
   ksaName: "metaflow",
 };
 
@@ -51,7 +51,7 @@ describe("WorkloadIdentity", () => {
 
   test("for a chart-created KSA, WorkloadIdentityBinding makes only the grant (the chart takes the annotations)", () => {
     const stack = bareStack("google", "kubernetes");
-    const binding = new WorkloadIdentityBinding(stack, "wi", { ...PROPS, namespace: "argo", ksaName: "argo-server" });
+    const binding = new WorkloadIdentityBinding(stack, "wi", { ...PROPS, namespace: { name: "argo" }, ksaName: "argo-server" });
     const { json } = synth(stack);
     expect(resourcesOf(json, "kubernetes_service_account_v1")).toEqual({});
     expect(binding.annotations).toEqual({ [WI_ANNOTATION]: PROPS.gsaEmail });
@@ -60,7 +60,8 @@ describe("WorkloadIdentity", () => {
 
   test("mounts an API token when asked, and waits for the namespace", () => {
     const ksa = onlyResource(
-      build({ automountServiceAccountToken: true, dependsOn: [{ fqn: "kubernetes_namespace_v1.jobs" }] }).json,
+      build({ automountServiceAccountToken: true, namespace: { name: "metaflow-jobs", resource: { fqn: "kubernetes_namespace_v1.jobs" } } })
+        .json,
       "kubernetes_service_account_v1",
     );
     expect(ksa.automount_service_account_token).toBe(true);
