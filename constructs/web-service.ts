@@ -99,6 +99,7 @@ export class WebService extends Construct {
 
     this.service = new ServiceV1(this, "service", {
       metadata,
+      dependsOn: createdAfter([props.namespace]),
       spec: {
         // Cluster-internal only: users reach the services through `kubectl port-forward` (see END_USER_SETUP).
         type: "ClusterIP",
@@ -111,6 +112,7 @@ export class WebService extends Construct {
       new PodDisruptionBudgetV1(this, "pdb", {
         metadata,
         spec: { maxUnavailable: "1", selector: { matchLabels: this.selector } },
+        dependsOn: createdAfter([props.namespace]),
       });
     }
 

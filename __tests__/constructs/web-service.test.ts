@@ -99,3 +99,14 @@ describe("WebService", () => {
     expect(d.depends_on).toEqual(["kubernetes_secret_v1.s"]);
   });
 });
+
+test("the Deployment, the Service and the PodDisruptionBudget all wait for the namespace; the Deployment for the rest too", () => {
+  const namespace = { name: "metaflow", resource: { fqn: "kubernetes_namespace_v1.metaflow" } };
+  const { json } = build({ namespace, replicas: 2, dependsOn: [{ fqn: "kubernetes_job_v1.migrations" }] });
+  expect(onlyResource(json, "kubernetes_deployment_v1").depends_on).toEqual([
+    "kubernetes_namespace_v1.metaflow",
+    "kubernetes_job_v1.migrations",
+  ]);
+  expect(onlyResource(json, "kubernetes_service_v1").depends_on).toEqual(["kubernetes_namespace_v1.metaflow"]);
+  expect(onlyResource(json, "kubernetes_pod_disruption_budget_v1").depends_on).toEqual(["kubernetes_namespace_v1.metaflow"]);
+});
