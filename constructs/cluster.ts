@@ -1,37 +1,34 @@
 import { ContainerCluster, ContainerClusterConfig } from "@cdktf/provider-google/lib/container-cluster";
 import { ContainerNodePool } from "@cdktf/provider-google/lib/container-node-pool";
-import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
-import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { nodePoolName } from "../lib/names";
 import { DEFAULTS } from "../lib/defaults";
+import { ControlPlaneAccessProps, controlPlaneAccess, usesDnsEndpoint } from "./control-plane-access";
+import { nodeServiceAccount } from "./node-service-account";
 
-/** What a node needs and nothing more: write logs and metrics, read images. */
-export const NODE_ROLES = [
-  "roles/logging.logWriter",
-  "roles/monitoring.metricWriter",
-  "roles/monitoring.viewer",
-  "roles/stackdriver.resourceMetadata.writer",
-  "roles/artifactregistry.reader",
-];
+export { NODE_ROLES } from "./node-service-account";
 
-export interface ClusterProps {
+/** The VPC-native network a cluster runs in (the Network construct has these attributes). */
+export interface ClusterNetwork {
+  /** Self link of the VPC. */
+  readonly networkSelfLink: string;
+  /** Self link of the subnetwork. */
+  readonly subnetworkSelfLink: string;
+  /** Name of the subnetwork's secondary range for pods. */
+  readonly podsRangeName: string;
+  /** Name of the subnetwork's secondary range for services. */
+  readonly servicesRangeName: string;
+}
+
+export interface ClusterProps extends ControlPlaneAccessProps {
   readonly project: string;
   /** Cluster name. */
   readonly name: string;
   /** A zone (zonal cluster) or a region (regional cluster). */
   readonly location: string;
-  /** Self link of the VPC. */
-  readonly network: string;
-  /** Self link of the subnetwork. */
-  readonly subnetwork: string;
-  /** Name of the subnetwork's secondary range for pods. */
-  readonly podsRangeName: string;
-  /** Name of the subnetwork's secondary range for services. */
-  readonly servicesRangeName: string;
-  /** /28 range of the control plane's private endpoint. */
-  readonly controlPlaneCidr: string;
+  /** The VPC, subnetwork and secondary ranges. */
+  readonly network: ClusterNetwork;
   /** Account id of the nodes' service account. */
   readonly nodeServiceAccountId: string;
   /** "standard" (node pool managed here) or "autopilot". @default "standard" */
@@ -50,16 +47,6 @@ export interface ClusterProps {
   readonly cpuLimits?: { min: number; max: number };
   /** Cluster autoscaler limits on memory in GB. @default { min: 2, max: 400 } */
   readonly memoryLimitsGb?: { min: number; max: number };
-  /**
-   * How callers outside the VPC reach the control plane. "dns": the DNS-based endpoint, gated by IAM
-   * (container.clusters.connect), with the IP endpoint closed to every network but `masterAuthorizedNetworks`.
-   * "ip": the public IP endpoint, open to `masterAuthorizedNetworks` or, when that is empty, to any IP. @default "dns"
-   */
-  readonly controlPlaneEndpoint?: "dns" | "ip";
-  /** Networks allowed to reach the IP endpoint. @default [] */
-  readonly masterAuthorizedNetworks?: { cidr: string; name: string }[];
-  /** Google Groups for RBAC: the `gke-security-groups@<domain>` group whose nested groups RBAC can name. @default none */
-  readonly securityGroup?: string;
   /** Protects the cluster from `terraform destroy`. @default true */
   readonly deletionProtection?: boolean;
   /** Labels of the cluster and its nodes. @default {} */
@@ -86,61 +73,32 @@ export class Cluster extends Construct {
     const autopilot = props.mode === "autopilot";
     this.workloadPool = `${props.project}.svc.id.goog`;
 
-    // Nodes run as their own service account, not the Compute Engine default one (which holds Editor).
-    const nodeSa = new ServiceAccount(this, "node-service-account", {
+    const nodeSa = nodeServiceAccount(this, {
       project: props.project,
       accountId: props.nodeServiceAccountId,
-      displayName: `GKE nodes of ${props.name}`,
+      clusterName: props.name,
       dependsOn: props.dependsOn,
     });
-    for (const role of NODE_ROLES) {
-      new ProjectIamMember(this, `node-${role.split("/")[1].replace(/\./g, "-")}`, {
-        project: props.project,
-        role,
-        member: nodeSa.member,
-      });
-    }
     const nodeSecurity = {
       serviceAccount: nodeSa.email,
       // Access is decided by IAM roles; the scope only stops tokens being narrowed twice.
       oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
     };
 
-    const authorized = props.masterAuthorizedNetworks ?? [];
-    const dns = (props.controlPlaneEndpoint ?? DEFAULTS.cluster.controlPlaneEndpoint) === "dns";
+    const dns = usesDnsEndpoint(props);
     const common: ContainerClusterConfig = {
       project: props.project,
       name: props.name,
       location: props.location,
-      network: props.network,
-      subnetwork: props.subnetwork,
+      network: props.network.networkSelfLink,
+      subnetwork: props.network.subnetworkSelfLink,
       networkingMode: "VPC_NATIVE",
       ipAllocationPolicy: {
-        clusterSecondaryRangeName: props.podsRangeName,
-        servicesSecondaryRangeName: props.servicesRangeName,
+        clusterSecondaryRangeName: props.network.podsRangeName,
+        servicesSecondaryRangeName: props.network.servicesRangeName,
       },
       releaseChannel: { channel: props.releaseChannel ?? DEFAULTS.cluster.releaseChannel },
-      // Private nodes have no public IPs; the control plane keeps an external endpoint for kubectl and Terraform.
-      privateClusterConfig: {
-        enablePrivateNodes: true,
-        enablePrivateEndpoint: false,
-        masterIpv4CidrBlock: props.controlPlaneCidr,
-      },
-      // With the DNS endpoint, the authorized networks are always on: an empty list closes the IP endpoint to every
-      // network outside the VPC, Google's own public ranges included.
-      masterAuthorizedNetworksConfig:
-        authorized.length > 0 || dns
-          ? {
-              cidrBlocks: authorized.map((n) => ({ cidrBlock: n.cidr, displayName: n.name })),
-              gcpPublicCidrsAccessEnabled: dns ? false : undefined,
-            }
-          : undefined,
-      // Reached by its name through Google's front end, which checks IAM before any request reaches the API server;
-      // Kubernetes service-account tokens and client certificates are refused there (their defaults).
-      controlPlaneEndpointsConfig: dns ? { dnsEndpointConfig: { allowExternalTraffic: true } } : undefined,
-      authenticatorGroupsConfig: props.securityGroup ? { securityGroup: props.securityGroup } : undefined,
-      // No client-certificate login: access goes through IAM only.
-      masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+      ...controlPlaneAccess(props),
       deletionProtection: props.deletionProtection ?? true,
       resourceLabels: props.labels,
       dependsOn: [...(props.dependsOn ?? []), nodeSa],

@@ -14,10 +14,13 @@ export interface DatabaseProps {
   readonly region: string;
   /** Instance name before the random suffix, e.g. "metaflow-dev-pg". */
   readonly namePrefix: string;
-  /** Self link of the VPC whose private IP range the instance gets. */
-  readonly networkSelfLink: string;
-  /** The private service access connection; the instance needs it before it can get a private IP. */
-  readonly privateServiceAccess: ITerraformDependable;
+  /** The VPC whose private IP range the instance gets (the Network construct has these attributes). */
+  readonly network: {
+    /** Self link of the VPC. */
+    readonly networkSelfLink: string;
+    /** The private service access connection; the instance needs it before it can get a private IP. */
+    readonly privateServiceAccess: ITerraformDependable;
+  };
   /** PostgreSQL major version. @default "POSTGRES_16" */
   readonly version?: string;
   /** Machine tier. @default "db-custom-1-3840" */
@@ -78,7 +81,7 @@ export class Database extends Construct {
       name: `${props.namePrefix}-${suffix.hex}`,
       databaseVersion: props.version ?? DEFAULTS.database.version,
       deletionProtection,
-      dependsOn: [props.privateServiceAccess],
+      dependsOn: [props.network.privateServiceAccess],
       settings: {
         // Enterprise edition: the custom tiers are not offered on Enterprise Plus, the default for PostgreSQL 16.
         edition: "ENTERPRISE",
@@ -92,7 +95,7 @@ export class Database extends Construct {
         ipConfiguration: {
           // No public IPv4: the database is reachable only from the VPC.
           ipv4Enabled: false,
-          privateNetwork: props.networkSelfLink,
+          privateNetwork: props.network.networkSelfLink,
           // Reject unencrypted connections; clients need no certificate of their own.
           sslMode: "ENCRYPTED_ONLY",
         },

@@ -52,8 +52,7 @@ export class InfraStack extends TerraformStack {
       project,
       region,
       namePrefix: env.database.instanceNamePrefix,
-      networkSelfLink: this.network.networkSelfLink,
-      privateServiceAccess: this.network.privateServiceAccess,
+      network: this.network,
       // The database settings carry the construct's prop names: a new one is a schema line and its use there.
       ...env.database,
       argoArchive: env.services.argoWorkflowArchive,
@@ -69,10 +68,7 @@ export class InfraStack extends TerraformStack {
     this.cluster = new Cluster(this, "gke", {
       project,
       ...env.cluster,
-      network: this.network.networkSelfLink,
-      subnetwork: this.network.subnetworkSelfLink,
-      podsRangeName: this.network.podsRangeName,
-      servicesRangeName: this.network.servicesRangeName,
+      network: this.network,
       controlPlaneCidr: env.network.controlPlaneCidr,
       nodeServiceAccountId: env.identity.nodeServiceAccountId,
       dependsOn: apis,

@@ -11,8 +11,7 @@ const PROPS: DatabaseProps = {
   project: "p",
   region: "europe-west1",
   namePrefix: "mf-test-pg",
-  networkSelfLink: "projects/p/global/networks/vpc",
-  privateServiceAccess: PSA,
+  network: { networkSelfLink: "projects/p/global/networks/vpc", privateServiceAccess: PSA },
 };
 
 function build(props: Partial<DatabaseProps> = {}) {
