@@ -3,10 +3,13 @@
 
 /** Upstream releases this app is built and tested against (see __tests__/contracts/ for what each one enforces). */
 export const PINS = {
-  /** Netflix/metaflow-service: metadata service and UI backend (one image, two entry points). */
-  metadataServiceImage: "public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1",
-  /** Netflix/metaflow-ui: the UI that metaflow-service v2.5.1 bundles. */
-  uiImage: "public.ecr.aws/outerbounds/metaflow_ui:v1.3.13",
+  /** The services' images; each is also a setting under `services.images` (full version tag or digest). */
+  images: {
+    /** Netflix/metaflow-service: metadata service and UI backend (one image, two entry points). */
+    metadataService: "public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1",
+    /** Netflix/metaflow-ui: the UI static frontend, the one that metaflow-service v2.5.1 bundles. */
+    ui: "public.ecr.aws/outerbounds/metaflow_ui:v1.3.13",
+  },
   argoHelmRepository: "https://argoproj.github.io/argo-helm",
   argoWorkflows: {
     /** argo-helm argo-workflows chart; ships Argo Workflows v3.7.11 (Metaflow is not tested on Argo 4). */

@@ -41,13 +41,13 @@ const httpUrl = z
   .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, "must be an http(s) URL")
   .refine((s) => !s.endsWith("/"), "must not end with a slash");
 
+/** One setting per image of PINS.images, defaulting to its pin: a new image is one line there. */
 const ImagesSchema = z
-  .object({
-    /** Metadata service and UI backend (one image, two entry points). @default "public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1" */
-    metadataService: pinnedImage.default(PINS.metadataServiceImage),
-    /** UI static frontend; v1.3.13 is the UI that metaflow-service v2.5.1 bundles. @default "public.ecr.aws/outerbounds/metaflow_ui:v1.3.13" */
-    ui: pinnedImage.default(PINS.uiImage),
-  })
+  .object(
+    Object.fromEntries(Object.entries(PINS.images).map(([name, pin]) => [name, pinnedImage.default(pin)])) as {
+      [name in keyof typeof PINS.images]: z.ZodDefault<typeof pinnedImage>;
+    },
+  )
   .strict();
 
 const ArgoWorkflowsSchema = z

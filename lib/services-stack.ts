@@ -17,7 +17,7 @@ import { WorkloadIdentity, WorkloadIdentityBinding } from "../constructs/workloa
 import { addStateBackend, remoteState } from "./backend";
 import { AppConfig, EnvironmentConfig } from "./config";
 import { InfraOutputs, readInfraOutputs } from "./infra-outputs";
-import { addUserOutputs } from "./user-outputs";
+import { ReachedService, addUserOutputs } from "./user-outputs";
 
 export interface ServicesStackProps {
   readonly env: EnvironmentConfig;
@@ -161,22 +161,31 @@ export class ServicesStack extends TerraformStack {
       repository: cfg.argoWorkflows.repository,
     });
 
+    // What users reach through `kubectl port-forward`: END_USER_SETUP lists it, and flow runners may forward to it.
+    const { argoWorkflows: workflows, argoEvents: events } = this;
+    const reached: ReachedService[] = [
+      { what: "metadata service", namespace: servicesNs, service: this.metadata },
+      { what: "UI backend", namespace: servicesNs, service: this.ui.backend },
+      { what: "UI", namespace: servicesNs, service: this.ui.frontend },
+      { what: "Argo Workflows UI", namespace: argoNs, service: { serviceName: workflows.serverServiceName, port: workflows.serverPort } },
+      { what: "Argo Events webhook", namespace: jobsNs, service: { serviceName: events.webhookServiceName, port: events.webhookPort } },
+    ];
     this.publishedConfig = addUserOutputs(this, {
       env: props.env,
       infra,
       infraStackName: props.infraStackName,
       jobsNamespace: jobsNs,
       metadata: this.metadata,
-      ui: this.ui,
-      argoWorkflows: this.argoWorkflows,
       argoEvents: this.argoEvents,
       jobsServiceAccount: this.metaflowIdentity.ksaName,
+      reached,
     });
     if (props.env.identity.flowRunnerAccess === "namespace") {
       new FlowRunnerAccess(this, "flow-runner-access", {
         jobsNamespace: jobsNs,
         configMapName: this.publishedConfig.name,
-        portForwardNamespaces: [servicesNs, argoNs],
+        // The jobs namespace's Role allows port-forwards already.
+        portForwardNamespaces: [...new Set(reached.map((r) => r.namespace))].filter((ns) => ns !== jobsNs),
         // The Metaflow service account runs flows too (its key on laptops and CI).
         identities: [{ kind: "User", name: infra.serviceAccountEmail }, ...props.env.identity.flowRunners.map(googleIdentity)],
       });

@@ -2,9 +2,7 @@
 // metaflow-config (with the tested client pins), and END_USER_SETUP.
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { ArgoEvents } from "../constructs/argo-events";
-import { ArgoWorkflows } from "../constructs/argo-workflows";
 import { MetaflowMetadata } from "../constructs/metaflow-metadata";
-import { MetaflowUi } from "../constructs/metaflow-ui";
 import { Namespace } from "../constructs/namespace";
 import { PublishedConfig } from "../constructs/published-config";
 import { EnvironmentConfig } from "./config";
@@ -18,11 +16,19 @@ export interface UserOutputsInputs {
   readonly infraStackName: string;
   readonly jobsNamespace: Namespace;
   readonly metadata: MetaflowMetadata;
-  readonly ui: MetaflowUi;
-  readonly argoWorkflows: ArgoWorkflows;
   readonly argoEvents: ArgoEvents;
   /** KSA of the flows' pods and workflows. */
   readonly jobsServiceAccount: string;
+  /** The Services users reach through `kubectl port-forward`, in the order END_USER_SETUP lists them. */
+  readonly reached: ReachedService[];
+}
+
+/** A Service users reach through `kubectl port-forward`. */
+export interface ReachedService {
+  /** What it is, as END_USER_SETUP names it. */
+  readonly what: string;
+  readonly namespace: Namespace;
+  readonly service: { readonly serviceName: string; readonly port: number };
 }
 
 /** Adds the users' outputs and the published configuration to the stack; returns the latter. */
@@ -56,13 +62,6 @@ export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): Pub
     value: config,
     description: "~/.metaflowconfig/config.json: `terraform output -json metaflow_config`",
   });
-  const services = cfg.metaflowNamespace;
-  const web = (what: string, namespace: string, s: { serviceName: string; port: number }) => ({
-    what,
-    namespace,
-    service: `svc/${s.serviceName}`,
-    port: s.port,
-  });
   new TerraformOutput(stack, "END_USER_SETUP", {
     value: endUserSetup({
       project: i.infra.project,
@@ -76,13 +75,12 @@ export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): Pub
       keyAllowed: i.env.identity.createKey,
       uiUrl: cfg.endpoints.ui,
       argoUiUrl: cfg.endpoints.argoServer,
-      portForwards: [
-        web("metadata service", services, i.metadata),
-        web("UI backend", services, i.ui.backend),
-        web("UI", services, i.ui.frontend),
-        web("Argo Workflows UI", cfg.argoNamespace, { serviceName: i.argoWorkflows.serverServiceName, port: i.argoWorkflows.serverPort }),
-        web("Argo Events webhook", cfg.jobsNamespace, { serviceName: ev.webhookServiceName, port: ev.webhookPort }),
-      ],
+      portForwards: i.reached.map((r) => ({
+        what: r.what,
+        namespace: r.namespace.name,
+        service: `svc/${r.service.serviceName}`,
+        port: r.service.port,
+      })),
     }),
   });
   return published;
