@@ -5,15 +5,15 @@ const path = require("path");
 
 const root = path.join(__dirname, "..");
 
-const { STACK_TRACE_FILE, captureOnDebug } = require("./stack-traces.js");
+const { PATCHED_FILE, patchCdktf } = require("./cdktf-patches.js");
 
-/** cdktf's token stack traces only with METAFLOW_GCP_DEBUG (see stack-traces.js). */
-const stackTracesOnDebug = {
-  name: "cdktf-stack-traces-on-debug",
+/** The rewrites of cdktf's code in cdktf-patches.js. */
+const cdktfPatches = {
+  name: "cdktf-patches",
   setup(build) {
-    build.onLoad({ filter: STACK_TRACE_FILE }, async (args) => {
+    build.onLoad({ filter: PATCHED_FILE }, async (args) => {
       const source = await require("fs").promises.readFile(args.path, "utf8");
-      return { contents: captureOnDebug(source, args.path), loader: "js" };
+      return { contents: patchCdktf(source, args.path), loader: "js" };
     });
   },
 };
@@ -30,7 +30,7 @@ function bundle(entry, outfile) {
     // A third less to read at every start; names stay, so METAFLOW_GCP_DEBUG's traces still say where.
     minifyWhitespace: true,
     legalComments: "none",
-    plugins: [stackTracesOnDebug],
+    plugins: [cdktfPatches],
   });
 }
 

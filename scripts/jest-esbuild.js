@@ -2,16 +2,16 @@
 // `npm test` does that once). Several times faster than loading the TypeScript compiler in every worker.
 const { transformSync } = require("esbuild");
 const crypto = require("crypto");
-const { STACK_TRACE_FILE, captureOnDebug } = require("./stack-traces.js");
+const { PATCHED_FILE, patchCdktf } = require("./cdktf-patches.js");
 
-// Transformed output changes with this file and stack-traces.js too.
+// Transformed output changes with this file and cdktf-patches.js too.
 const fs = require("fs");
-const SELF = fs.readFileSync(__filename, "utf8") + fs.readFileSync(require.resolve("./stack-traces.js"), "utf8");
+const SELF = fs.readFileSync(__filename, "utf8") + fs.readFileSync(require.resolve("./cdktf-patches.js"), "utf8");
 
 module.exports = {
   process(source, filename) {
-    // The one node_modules file jest transforms: cdktf's token stack traces, as in the synth bundle.
-    if (STACK_TRACE_FILE.test(filename)) return { code: captureOnDebug(source, filename) };
+    // The only node_modules files jest transforms: cdktf's, patched as in the synth bundle.
+    if (PATCHED_FILE.test(filename)) return { code: patchCdktf(source, filename) };
     const { code, map } = transformSync(source, {
       loader: "ts",
       format: "cjs",
