@@ -4,8 +4,9 @@
 import diff, { Difference } from "microdiff";
 import { STATEFUL_TYPES, forcesNew, pathText } from "./force-new";
 import { code } from "./markdown";
-import { EnvironmentModel, ResourceModel, StackModel } from "./model";
+import { EnvironmentModel, ResourceModel, StackModel, TerraformJson } from "./model";
 import { Replacement, keyOf, propagate } from "./propagation";
+import { first, list } from "./shared";
 
 export { FORCE_NEW, STATEFUL_TYPES, pathText } from "./force-new";
 
@@ -56,7 +57,7 @@ const normalizeRefs = (s: string) =>
 /** What makes two resources of one type "the same thing" across a rename. */
 export function identity(r: ResourceModel): string | undefined {
   const b = r.body;
-  const meta = Array.isArray(b.metadata) ? b.metadata[0] : b.metadata;
+  const meta = first(b.metadata);
   const parts =
     meta?.name !== undefined
       ? [meta.namespace ?? "default", meta.name]
@@ -70,10 +71,8 @@ export function identity(r: ResourceModel): string | undefined {
   return parts === undefined ? undefined : normalizeRefs(JSON.stringify(parts));
 }
 
-function movedPairs(json: any): Map<string, string> {
-  const pairs = new Map<string, string>();
-  for (const m of [].concat(json?.moved ?? [])) pairs.set((m as any).from, (m as any).to);
-  return pairs;
+function movedPairs(json: TerraformJson | undefined): Map<string, string> {
+  return new Map(list(json?.moved).map((m) => [m.from, m.to]));
 }
 
 /** Compares one stack's two versions (either may be missing). */
@@ -176,8 +175,8 @@ function careHazards(stack: string, removed: ResourceModel[], changed: StackChan
 }
 
 function show(d: Difference, key: "value" | "oldValue"): string {
-  if (!(key in d)) return "(unset)";
-  return JSON.stringify((d as any)[key]);
+  const values: { value?: unknown; oldValue?: unknown } = d;
+  return key in d ? JSON.stringify(values[key]) : "(unset)";
 }
 
 /** Why a replacement happens, with the cause it follows from: the flag's reason. */

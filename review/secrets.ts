@@ -4,7 +4,7 @@ import { describeBackend } from "./inventory";
 import { code, flagCell, flagList, paragraphs, table, truncate } from "./markdown";
 import { EnvironmentModel, Flag, ResourceModel, Section, StackModel } from "./model";
 import { Ref, display, isLiteral, refsIn, refsInString, remoteOutput, walkStrings } from "./refs";
-import { walkKeys } from "./shared";
+import { block, record, walkKeys } from "./shared";
 
 const TITLE = "Secrets";
 
@@ -149,7 +149,7 @@ export function literalSecrets(stack: StackModel): Flag[] {
   }
   scan(stack.json.provider, `${stack.name} providers`);
   scan(stack.json.output, `${stack.name} outputs`);
-  for (const [name, v] of Object.entries<any>(stack.json.variable ?? {})) scan({ default: v?.default }, `var.${name}`);
+  for (const [name, v] of Object.entries(stack.json.variable ?? {})) scan({ default: v?.default }, `var.${name}`);
   return flags;
 }
 
@@ -161,10 +161,8 @@ function generatorRow(stack: StackModel, r: ResourceModel): string[] {
       : r.type === "google_service_account_key"
         ? `key of ${code(display(b.service_account_id))}`
         : r.type.startsWith("kubernetes_secret")
-          ? `Secret ${code(`${display(b.metadata?.[0]?.namespace ?? b.metadata?.namespace ?? "default")}/${display(b.metadata?.[0]?.name ?? b.metadata?.name)}`)}, keys ${
-              Object.keys(b.data ?? {})
-                .map(code)
-                .join(", ") || "none"
+          ? `Secret ${code(`${display(block(b.metadata).namespace ?? "default")}/${display(block(b.metadata).name)}`)}, keys ${
+              Object.keys(record(b.data)).map(code).join(", ") || "none"
             }`
           : display(b.algorithm ?? "");
   const stored = r.type.startsWith("kubernetes_secret") ? `the cluster, and ${stack.name} state` : `${stack.name} state`;
@@ -181,7 +179,7 @@ export function secretsSection(env: EnvironmentModel): Section {
       if (GENERATORS.test(r.type)) generated.push(generatorRow(stack, r));
       uses.push(...usesIn(env, stack, r));
     }
-    for (const p of Object.entries<any>(stack.json.provider ?? {})) {
+    for (const p of Object.entries(stack.json.provider ?? {})) {
       walkStrings(p[1], (s, at) => {
         for (const ref of refsInString(s)) {
           const source = secretSource(env, stack, ref);
