@@ -2,7 +2,7 @@
 // Principals are shown as a reviewer knows them (an email, a KSA, a group), the expression beside them.
 import { ACCESS as TITLE, grantFlags, grants, WI_ROLE } from "./grants";
 import { code, flagCell, flagList, paragraphs, table, truncate } from "./markdown";
-import { EnvironmentModel, Flag, JsonObject, ResourceModel, Section, StackModel } from "./model";
+import { EnvironmentModel, Flag, JsonObject, ResourceModel, Section, SectionContext, StackModel } from "./model";
 import { display, explain, findBlock, refsInString } from "./refs";
 import { principal } from "./resolve";
 import { ksaOf, workloadIdentity } from "./workload-identity";
@@ -82,7 +82,7 @@ function writtenCell(...parts: (string | undefined)[]): string {
   );
 }
 
-export function accessSection(env: EnvironmentModel): Section {
+export function accessSection({ env }: SectionContext): Section {
   const all = grants(env);
   const flags: Flag[] = [];
   const rows = all

@@ -5,7 +5,7 @@ import { EnvironmentChanges, Hazard, StackChanges, compareEnvironment, pathText 
 import { dataLoss } from "./data-loss";
 import { STATEFUL_TYPES } from "./force-new";
 import { code, paragraphs, table, truncate } from "./markdown";
-import { EnvironmentModel, Flag, ResourceModel, Section } from "./model";
+import { EnvironmentModel, Flag, ResourceModel, Section, SectionContext } from "./model";
 import { Replacement, consequencesOf } from "./propagation";
 import { where } from "./shared";
 
@@ -84,7 +84,7 @@ function stackPart(c: StackChanges, replaced: EnvironmentChanges["replaced"]): s
 const hazardLine = (h: Hazard) =>
   `- **${h.stack}** ${code(h.path ?? h.address)}${h.type === "stack" ? "" : ` (${code(h.type)})`}: ${h.reason}`;
 
-export function changesSection(after: EnvironmentModel, before: EnvironmentModel | undefined, against: string | undefined): Section {
+export function changesSection({ env: after, before, againstLabel: against }: SectionContext): Section {
   if (against === undefined) {
     return {
       title: TITLE,

@@ -1,6 +1,6 @@
 // Data protection: for each resource that holds data, what stops it being lost.
 import { code, flagCell, flagList, paragraphs, table } from "./markdown";
-import { EnvironmentModel, Flag, ResourceModel, Section, StackModel } from "./model";
+import { EnvironmentModel, Flag, ResourceModel, Section, SectionContext, StackModel } from "./model";
 import { display, explain } from "./refs";
 import { block, blocks, first, where } from "./shared";
 
@@ -81,7 +81,7 @@ function clusterRow(r: ResourceModel, flags: Flag[]): string[] {
   ];
 }
 
-export function dataProtectionSection(env: EnvironmentModel): Section {
+export function dataProtectionSection({ env }: SectionContext): Section {
   const flags: Flag[] = [];
   const rows: string[][] = [];
   const others: string[][] = [];

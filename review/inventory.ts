@@ -1,6 +1,6 @@
 // Inventory: what each stack creates and reads, its providers and pinned versions, and where its state lives.
 import { code, paragraphs, table } from "./markdown";
-import { BackendModel, EnvironmentModel, Flag, Section } from "./model";
+import { BackendModel, Flag, Section, SectionContext } from "./model";
 import { list } from "./shared";
 
 const TITLE = "Inventory";
@@ -20,7 +20,7 @@ export function isFloatingVersion(version: string | undefined): boolean {
   return !version || !/^=?\s*v?\d+\.\d+\.\d+(-[\w.]+)?$/.test(version.trim());
 }
 
-export function inventorySection(env: EnvironmentModel): Section {
+export function inventorySection({ env }: SectionContext): Section {
   const flags: Flag[] = [];
   const parts: string[] = [];
   for (const stack of env.stacks) {

@@ -90,6 +90,15 @@ export interface Flag {
   readonly label?: string;
 }
 
+/** What a section is built from: one environment and, when the review compares, the older synth's. */
+export interface SectionContext {
+  readonly env: EnvironmentModel;
+  /** The same environment in the older synth; undefined when not compared or new there. */
+  readonly before?: EnvironmentModel;
+  /** How the older synth is named in the report; undefined when the review compares nothing. */
+  readonly againstLabel?: string;
+}
+
 /** A report section: its Markdown (without the heading) and the flags it raised. */
 export interface Section {
   readonly title: string;

@@ -2,7 +2,7 @@
 import { helmValues, isHelmRelease } from "./helm";
 import { describeBackend } from "./inventory";
 import { code, flagCell, flagList, paragraphs, table, truncate } from "./markdown";
-import { EnvironmentModel, Flag, ResourceModel, Section, StackModel } from "./model";
+import { EnvironmentModel, Flag, ResourceModel, Section, SectionContext, StackModel } from "./model";
 import { Ref, display, isLiteral, refsIn, refsInString, remoteOutput, walkStrings } from "./refs";
 import { block, record, walkKeys } from "./shared";
 
@@ -169,7 +169,7 @@ function generatorRow(stack: StackModel, r: ResourceModel): string[] {
   return [code(r.type), what, stored, code(r.path ?? r.address)];
 }
 
-export function secretsSection(env: EnvironmentModel): Section {
+export function secretsSection({ env }: SectionContext): Section {
   const flags: Flag[] = [];
   const generated: string[][] = [];
   const uses: Use[] = [];

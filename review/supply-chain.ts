@@ -1,7 +1,7 @@
 // Supply chain: every container image and Helm chart Terraform deploys, and whether it is pinned.
 import { chartLabel, helmValues, isHelmRelease } from "./helm";
 import { code, flagCell, flagList, paragraphs, table } from "./markdown";
-import { EnvironmentModel, Flag, ResourceModel, Section } from "./model";
+import { Flag, ResourceModel, Section, SectionContext } from "./model";
 import { display, isLiteral, walkStrings } from "./refs";
 import { isRecord, walkKeys, where } from "./shared";
 
@@ -100,7 +100,7 @@ function imageFlags(use: ImageUse): { pin: string; flags: Flag[] } {
   return { pin: pin.kind === "digest" ? `digest ${code(pin.detail)} (immutable)` : pin.detail, flags: [] };
 }
 
-export function supplyChainSection(env: EnvironmentModel): Section {
+export function supplyChainSection({ env }: SectionContext): Section {
   const flags: Flag[] = [];
   // One flag per image, however many workloads run it; every row still shows its pin.
   const flagged = new Set<string>();
