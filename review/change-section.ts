@@ -1,9 +1,10 @@
 // The Change review section: what is destroyed first, then each replacement with what goes with it, as a
 // tree under the resource that causes it, then every stack's changes.
 import { Difference } from "microdiff";
-import { EnvironmentChanges, Hazard, StackChanges, compareEnvironment, pathText } from "./changes";
+import { EnvironmentChanges, StackChanges, compareEnvironment, pathText } from "./changes";
 import { dataLoss } from "./data-loss";
 import { STATEFUL_TYPES } from "./force-new";
+import { Hazard } from "./hazards";
 import { code, paragraphs, table, truncate } from "./markdown";
 import { EnvironmentModel, Flag, ResourceModel, Section, SectionContext } from "./model";
 import { Replacement, consequencesOf } from "./propagation";
