@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { addEnvironments } from "../lib/app";
 import { parseConfig } from "../lib/config";
-import { environments, loadSynthDir, review, reviewEnvironment } from "../review";
+import { environments, loadSynthDir, review, reviewEnvironment, SECTIONS } from "../review";
 import { SynthModel } from "../review/model";
 import { defaultRawConfig, devConfig } from "./helpers";
 
@@ -76,6 +76,14 @@ describe("golden report of the shipped configuration", () => {
     const prod = reviews.find((r) => r.env === "prod")!.markdown;
     expect(prod).toContain("`us-central1`, REGIONAL (standby in a second zone)");
     expect(prod).toContain("backups daily at 03:00 UTC, 14 kept");
+  });
+
+  test("the report has the registry's sections, in its order, each under its heading", () => {
+    const dev = reviews.find((r) => r.env === "dev")!;
+    expect(new Set(SECTIONS.map((s) => s.id)).size).toBe(SECTIONS.length);
+    expect(dev.sections).toHaveLength(SECTIONS.length);
+    const headings = [...dev.markdown.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    expect(headings).toEqual(dev.sections.map((s) => s.title));
   });
 });
 

@@ -2,11 +2,11 @@
 // Principals are shown as a reviewer knows them (an email, a KSA, a group), the expression beside them.
 import { ACCESS as TITLE, grantFlags, grants, WI_ROLE } from "./grants";
 import { code, flagCell, flagList, paragraphs, table, truncate } from "./markdown";
-import { EnvironmentModel, Flag, ResourceModel, Section, StackModel } from "./model";
+import { EnvironmentModel, Flag, JsonObject, ResourceModel, Section, SectionContext, StackModel } from "./model";
 import { display, explain, findBlock, refsInString } from "./refs";
 import { principal } from "./resolve";
 import { ksaOf, workloadIdentity } from "./workload-identity";
-import { first } from "./shared";
+import { block, blocks, list } from "./shared";
 
 export { grants, grantFlags } from "./grants";
 export type { Grant } from "./grants";
@@ -33,11 +33,11 @@ function referenced(stack: StackModel, value: unknown): ResourceModel | undefine
 }
 
 /** "verbs on group/resource" per rule of a Role, e.g. "create, get on batch/jobs". */
-function ruleSummary(rule: any): string {
-  const groups = [].concat(rule.api_groups ?? [""]).map((g: string) => g || "core");
-  const resources = [].concat(rule.resources ?? []).flatMap((r: string) => groups.map((g) => `${g}/${r}`));
-  const names = rule.resource_names ? ` (only ${[].concat(rule.resource_names).join(", ")})` : "";
-  return `${[].concat(rule.verbs ?? []).join(", ")} on ${resources.join(", ")}${names}`;
+function ruleSummary(rule: JsonObject): string {
+  const groups = list(rule.api_groups ?? [""]).map((g) => g || "core");
+  const resources = list(rule.resources).flatMap((r) => groups.map((g) => `${g}/${r}`));
+  const names = rule.resource_names ? ` (only ${list(rule.resource_names).join(", ")})` : "";
+  return `${list(rule.verbs).join(", ")} on ${resources.join(", ")}${names}`;
 }
 
 function rbacBindings(env: EnvironmentModel): RbacBinding[] {
@@ -45,17 +45,17 @@ function rbacBindings(env: EnvironmentModel): RbacBinding[] {
   const name = (stack: StackModel, value: unknown) => principal(env.synth, stack, value);
   for (const stack of env.stacks) {
     for (const r of stack.resources.filter((x) => /^kubernetes_(cluster_)?role_binding(_v1)?$/.test(x.type))) {
-      const meta = first(r.body.metadata) ?? {};
-      const roleRef = first(r.body.role_ref) ?? {};
-      const list: any[] = [].concat(r.body.subject ?? []);
-      const subject = (s: any, part: "name" | "written") => {
+      const meta = block(r.body.metadata);
+      const roleRef = block(r.body.role_ref);
+      const subjectBlocks = blocks(r.body.subject);
+      const subject = (s: JsonObject, part: "name" | "written") => {
         const ns = s.namespace === undefined ? undefined : name(stack, s.namespace);
         const n = name(stack, s.name);
         const pick = (p: { name: string; written?: string }) => (part === "written" ? (p.written ?? p.name) : p.name);
         return `${s.kind} ${ns ? `${pick(ns)}/` : ""}${pick(n)}`;
       };
-      const subjects = list.map((s) => subject(s, "name")).join(", ");
-      const written = list.map((s) => subject(s, "written")).join(", ");
+      const subjects = subjectBlocks.map((s) => subject(s, "name")).join(", ");
+      const written = subjectBlocks.map((s) => subject(s, "written")).join(", ");
       const clusterWide = r.type.startsWith("kubernetes_cluster_role_binding");
       const role = referenced(stack, roleRef.name);
       out.push({
@@ -63,8 +63,8 @@ function rbacBindings(env: EnvironmentModel): RbacBinding[] {
         written: written === subjects ? undefined : written,
         role: `${roleRef.kind ?? "Role"} ${name(stack, roleRef.name).name}`,
         scope: clusterWide ? "cluster" : `namespace ${name(stack, meta.namespace ?? "default").name}`,
-        rights: role ? [].concat(role.body.rule ?? []).map(ruleSummary) : [],
-        people: list.some((s) => s.kind === "User" || s.kind === "Group"),
+        rights: role ? blocks(role.body.rule).map(ruleSummary) : [],
+        people: subjectBlocks.some((s) => s.kind === "User" || s.kind === "Group"),
         resource: r,
       });
     }
@@ -82,7 +82,7 @@ function writtenCell(...parts: (string | undefined)[]): string {
   );
 }
 
-export function accessSection(env: EnvironmentModel): Section {
+export function accessSection({ env }: SectionContext): Section {
   const all = grants(env);
   const flags: Flag[] = [];
   const rows = all
@@ -138,7 +138,7 @@ export function accessSection(env: EnvironmentModel): Section {
         r.body.project,
       ),
     ),
-    String((r.body.permissions ?? []).length),
+    String(list(r.body.permissions).length),
     display(r.body.stage),
   ]);
 

@@ -1,11 +1,12 @@
 // The Change review section: what is destroyed first, then each replacement with what goes with it, as a
 // tree under the resource that causes it, then every stack's changes.
 import { Difference } from "microdiff";
-import { EnvironmentChanges, Hazard, StackChanges, compareEnvironment, pathText } from "./changes";
+import { EnvironmentChanges, StackChanges, compareEnvironment, pathText } from "./changes";
 import { dataLoss } from "./data-loss";
 import { STATEFUL_TYPES } from "./force-new";
+import { Hazard } from "./hazards";
 import { code, paragraphs, table, truncate } from "./markdown";
-import { EnvironmentModel, Flag, ResourceModel, Section } from "./model";
+import { EnvironmentModel, Flag, ResourceModel, Section, SectionContext } from "./model";
 import { Replacement, consequencesOf } from "./propagation";
 import { where } from "./shared";
 
@@ -84,7 +85,7 @@ function stackPart(c: StackChanges, replaced: EnvironmentChanges["replaced"]): s
 const hazardLine = (h: Hazard) =>
   `- **${h.stack}** ${code(h.path ?? h.address)}${h.type === "stack" ? "" : ` (${code(h.type)})`}: ${h.reason}`;
 
-export function changesSection(after: EnvironmentModel, before: EnvironmentModel | undefined, against: string | undefined): Section {
+export function changesSection({ env: after, before, againstLabel: against }: SectionContext): Section {
   if (against === undefined) {
     return {
       title: TITLE,

@@ -1,31 +1,15 @@
 // Change review: what a new synth adds, removes and changes against an older one, and above all what Terraform
 // would destroy: a stateful resource replaced (a new address, an attribute it cannot update), everything that
-// goes with a replacement (see propagation.ts), and whole stacks or environments that left the synth.
+// goes with a replacement (see propagation.ts), and whole stacks or environments that left the synth (hazards.ts).
 import diff, { Difference } from "microdiff";
 import { STATEFUL_TYPES, forcesNew, pathText } from "./force-new";
+import { Hazard, careHazards, removedStackHazard, replacedHazard } from "./hazards";
 import { code } from "./markdown";
-import { EnvironmentModel, ResourceModel, StackModel } from "./model";
+import { EnvironmentModel, ResourceModel, StackModel, TerraformJson } from "./model";
 import { Replacement, keyOf, propagate } from "./propagation";
+import { first, list } from "./shared";
 
 export { FORCE_NEW, STATEFUL_TYPES, pathText } from "./force-new";
-
-/** Engine and major version: POSTGRES_16 -> POSTGRES_16, MYSQL_8_0_31 -> MYSQL_8_0. */
-export function majorVersion(version: string): string {
-  const m = /^(POSTGRES_\d+|MYSQL_\d+_\d+|SQLSERVER_\d+_[A-Z]+)/.exec(version);
-  return m ? m[1] : version;
-}
-
-/** Why a resource is destroyed or otherwise needs care; `destroys` is true for a destroy (and create). */
-export interface Hazard {
-  readonly stack: string;
-  readonly address: string;
-  readonly type: string;
-  readonly path?: string;
-  readonly destroys: boolean;
-  readonly reason: string;
-  /** The replacement this hazard is about, when it is one. */
-  readonly replacement?: Replacement;
-}
 
 export interface StackChanges {
   readonly stack: string;
@@ -56,7 +40,7 @@ const normalizeRefs = (s: string) =>
 /** What makes two resources of one type "the same thing" across a rename. */
 export function identity(r: ResourceModel): string | undefined {
   const b = r.body;
-  const meta = Array.isArray(b.metadata) ? b.metadata[0] : b.metadata;
+  const meta = first(b.metadata);
   const parts =
     meta?.name !== undefined
       ? [meta.namespace ?? "default", meta.name]
@@ -70,10 +54,8 @@ export function identity(r: ResourceModel): string | undefined {
   return parts === undefined ? undefined : normalizeRefs(JSON.stringify(parts));
 }
 
-function movedPairs(json: any): Map<string, string> {
-  const pairs = new Map<string, string>();
-  for (const m of [].concat(json?.moved ?? [])) pairs.set((m as any).from, (m as any).to);
-  return pairs;
+function movedPairs(json: TerraformJson | undefined): Map<string, string> {
+  return new Map(list(json?.moved).map((m) => [m.from, m.to]));
 }
 
 /** Compares one stack's two versions (either may be missing). */
@@ -140,75 +122,9 @@ function stackSettings(before: StackModel | undefined, after: StackModel | undef
   return out;
 }
 
-/** Terraform only forgets an object with deletion_policy ABANDON: destroying the resource loses no data. */
-const abandoned = (r: ResourceModel) => r.body.deletion_policy === "ABANDON";
-const ABANDONED = "; its deletion_policy is ABANDON, so Terraform only forgets the old object and the data stays";
-
-/** Removed stateful resources, major version upgrades and protection turned off. */
-function careHazards(stack: string, removed: ResourceModel[], changed: StackChanges["changed"]): Hazard[] {
-  const hazards: Hazard[] = [];
-  const hazard = (r: ResourceModel, destroys: boolean, reason: string) =>
-    hazards.push({ stack, address: r.address, type: r.type, path: r.path, destroys, reason });
-  for (const r of removed) {
-    if (STATEFUL_TYPES.test(r.type))
-      hazard(r, !abandoned(r), `removed from the code: Terraform destroys it${abandoned(r) ? ABANDONED : ""}`);
-  }
-  for (const { from, to } of changed) {
-    if (
-      to.type === "google_sql_database_instance" &&
-      typeof from.body.database_version === "string" &&
-      typeof to.body.database_version === "string"
-    ) {
-      const a = majorVersion(from.body.database_version);
-      const b = majorVersion(to.body.database_version);
-      if (a !== b)
-        hazard(
-          to,
-          false,
-          `database_version ${a} -> ${b}: an in-place major version upgrade with downtime that cannot be rolled back; take a backup first`,
-        );
-    }
-    if (STATEFUL_TYPES.test(to.type) && from.body.deletion_protection !== false && to.body.deletion_protection === false) {
-      hazard(to, false, "deletion_protection turned off");
-    }
-  }
-  return hazards;
-}
-
 function show(d: Difference, key: "value" | "oldValue"): string {
-  if (!(key in d)) return "(unset)";
-  return JSON.stringify((d as any)[key]);
-}
-
-/** Why a replacement happens, with the cause it follows from: the flag's reason. */
-export function replacementReason(all: Map<string, Replacement>, r: Replacement): string {
-  if (!r.cause) {
-    return r.why.startsWith("construct path or ID changed")
-      ? `${r.why}: Terraform destroys the old address and creates the new one; keep the ID, or move the state (\`moveTo\`/\`moved\` block, \`terraform state mv\`)`
-      : `${r.why} cannot be changed in place: Terraform destroys and recreates it`;
-  }
-  const cause = all.get(r.cause)!;
-  const outcome = r.planned
-    ? "Terraform destroys and recreates it"
-    : r.stack === cause.stack
-      ? "destroyed with it; a later apply recreates it"
-      : `destroyed with it; the next apply of ${r.stack} recreates it`;
-  return `${r.why}, which is replaced (${cause.why}): ${outcome}`;
-}
-
-/** A stack in the older synth and not in this one: its resources stay deployed, unmanaged, until destroyed. */
-function removedStackHazard(stack: StackModel, against: string): Hazard {
-  const stateful = stack.resources.filter((r) => STATEFUL_TYPES.test(r.type));
-  const list = stateful.length > 0 ? stateful.map((r) => `${r.path ?? r.address} (${r.type})`).join(", ") : "none";
-  return {
-    stack: stack.name,
-    address: stack.name,
-    type: "stack",
-    destroys: true,
-    reason:
-      `stack ${stack.name} is in ${against} but not in this synth: cdktf no longer plans it, so its ${stack.resources.length} resources stay deployed without code, ` +
-      `until someone destroys the stack (\`cdktf destroy ${stack.name}\` from the older checkout) and their data with it. Stateful resources: ${list}`,
-  };
+  const values: { value?: unknown; oldValue?: unknown } = d;
+  return key in d ? JSON.stringify(values[key]) : "(unset)";
 }
 
 /** Compares an environment's stacks in two synths; `before` is undefined when the environment is new. */
@@ -237,15 +153,7 @@ export function compareEnvironment(
     if (gone) hazards.push(removedStackHazard(gone, against));
     for (const r of replaced.values()) {
       if (r.stack !== c.stack || !STATEFUL_TYPES.test(r.resource.type)) continue;
-      hazards.push({
-        stack: r.stack,
-        address: r.resource.address,
-        type: r.resource.type,
-        path: r.resource.path,
-        destroys: !abandoned(r.resource),
-        reason: `${replacementReason(replaced, r)}${abandoned(r.resource) ? ABANDONED : ""}`,
-        replacement: r,
-      });
+      hazards.push(replacedHazard(replaced, r));
     }
     hazards.push(...c.hazards);
   }

@@ -4,7 +4,7 @@ import { EnvironmentModel, ResourceModel, StackModel } from "./model";
 import { Replacement, consequencesOf } from "./propagation";
 import { refsIn } from "./refs";
 import { literal } from "./resolve";
-import { first, where } from "./shared";
+import { block, record, where } from "./shared";
 
 /** Resources of the stack whose `arg` reads `target`. */
 function readers(stack: StackModel, target: ResourceModel, type: string, arg: string): ResourceModel[] {
@@ -33,7 +33,7 @@ function lost(env: EnvironmentModel, stack: StackModel, r: ResourceModel): strin
       return "its nodes and their disks: pods on them are evicted until new nodes come up";
     case "kubernetes_namespace":
     case "kubernetes_namespace_v1":
-      return `every object in namespace ${code(name(first(r.body.metadata)?.name) ?? r.address)}`;
+      return `every object in namespace ${code(name(block(r.body.metadata).name) ?? r.address)}`;
     default:
       return /persistent_volume|compute_disk|filestore|redis|bigquery/.test(r.type) ? "the data it holds" : undefined;
   }
@@ -56,7 +56,7 @@ function protection(all: Map<string, Replacement>, rep: Replacement): string | u
   const r = rep.resource;
   const before = destroyedFirst(all, rep);
   const earlier =
-    before.length > 0 && r.body.lifecycle?.create_before_destroy !== true
+    before.length > 0 && record(r.body.lifecycle).create_before_destroy !== true
       ? ` Terraform destroys what it replaces with it first, so ${before.map((b) => code(where(b.resource))).join(", ")} ${before.length === 1 ? "is" : "are"} deleted before the apply stops.`
       : "";
   if (r.type === "google_storage_bucket") {
@@ -68,7 +68,7 @@ function protection(all: Map<string, Replacement>, rep: Replacement): string | u
   // The provider's deletion_protection defaults to true for both types.
   if (r.body.deletion_protection === false) return "`deletion_protection` is off: nothing stops the apply from deleting it.";
   const api =
-    first(r.body.settings)?.deletion_protection_enabled === true ? " (and the API's deletion protection refuses the delete too)" : "";
+    block(r.body.settings).deletion_protection_enabled === true ? " (and the API's deletion protection refuses the delete too)" : "";
   return `\`deletion_protection\` is on: the apply fails when it reaches this destroy, before the resource is deleted${api}; that is the point. To go ahead on purpose, secure the data, turn it off in one apply, then apply this.${earlier}`;
 }
 

@@ -1,8 +1,8 @@
 // Data protection: for each resource that holds data, what stops it being lost.
 import { code, flagCell, flagList, paragraphs, table } from "./markdown";
-import { EnvironmentModel, Flag, ResourceModel, Section, StackModel } from "./model";
+import { EnvironmentModel, Flag, ResourceModel, Section, SectionContext, StackModel } from "./model";
 import { display, explain } from "./refs";
-import { first, where } from "./shared";
+import { block, blocks, first, where } from "./shared";
 
 const TITLE = "Data protection";
 const yesNo = (v: unknown) => (v === true ? "yes" : v === false ? "**no**" : "default");
@@ -12,9 +12,9 @@ export const OTHER_STATEFUL =
   /^(google_compute_disk|google_filestore_instance|google_redis_instance|google_bigquery_dataset|google_sql_database|kubernetes_persistent_volume_claim(_v1)?|kubernetes_persistent_volume(_v1)?|kubernetes_stateful_set(_v1)?)$/;
 
 function sqlRow(r: ResourceModel, flags: Flag[]): string[] {
-  const s = first(r.body.settings) ?? {};
-  const b = first(s.backup_configuration) ?? {};
-  const retained = first(b.backup_retention_settings)?.retained_backups;
+  const s = block(r.body.settings);
+  const b = block(s.backup_configuration);
+  const retained = block(b.backup_retention_settings).retained_backups;
   // The provider protects an instance from `terraform destroy` unless deletion_protection is false.
   const tfProtect = r.body.deletion_protection !== false;
   const push = (message: string) => flags.push({ severity: "warn", section: TITLE, message, where: where(r) });
@@ -35,11 +35,10 @@ function sqlRow(r: ResourceModel, flags: Flag[]): string[] {
 }
 
 function bucketRow(env: EnvironmentModel, stack: StackModel, r: ResourceModel, flags: Flag[]): string[] {
-  const versioning = first(r.body.versioning)?.enabled === true;
-  const rules = [].concat(r.body.lifecycle_rule ?? []) as any[];
-  const lifecycle = rules.map((rule) => {
-    const c = first(rule.condition) ?? {};
-    const a = first(rule.action) ?? {};
+  const versioning = block(r.body.versioning).enabled === true;
+  const lifecycle = blocks(r.body.lifecycle_rule).map((rule) => {
+    const c = block(rule.condition);
+    const a = block(rule.action);
     const when = Object.entries(c)
       .map(([k, v]) => `${k}=${display(v)}`)
       .join(" ");
@@ -82,7 +81,7 @@ function clusterRow(r: ResourceModel, flags: Flag[]): string[] {
   ];
 }
 
-export function dataProtectionSection(env: EnvironmentModel): Section {
+export function dataProtectionSection({ env }: SectionContext): Section {
   const flags: Flag[] = [];
   const rows: string[][] = [];
   const others: string[][] = [];

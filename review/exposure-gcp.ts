@@ -1,15 +1,15 @@
 // Exposure of GCP resources: Cloud SQL, GKE, instances, addresses, load balancers, firewalls and buckets.
 import { classifyRange, Finding, TITLE } from "./exposure-finding";
 import { code } from "./markdown";
-import { EnvironmentModel, Flag, ResourceModel, StackModel } from "./model";
+import { EnvironmentModel, Flag, JsonObject, ResourceModel, StackModel } from "./model";
 import { display, explain } from "./refs";
-import { first, where } from "./shared";
+import { block, blocks, first, list, where } from "./shared";
 
 export function sqlFindings(r: ResourceModel): Finding[] {
-  const ip = first(first(r.body.settings)?.ip_configuration) ?? {};
+  const ip = block(block(r.body.settings).ip_configuration);
   // The provider's default is a public IPv4 address: only an explicit false turns it off.
   const publicIp = ip.ipv4_enabled !== false;
-  const networks = [].concat(ip.authorized_networks ?? []).map((n: any) => display(n.value));
+  const networks = blocks(ip.authorized_networks).map((n) => display(n.value));
   const flags: Flag[] = [];
   if (publicIp) {
     const open = networks.some((n) => classifyRange(n).kind === "any");
@@ -27,7 +27,7 @@ export function sqlFindings(r: ResourceModel): Finding[] {
 }
 
 export function clusterFindings(r: ResourceModel): Finding[] {
-  const pcc = first(r.body.private_cluster_config) ?? {};
+  const pcc = block(r.body.private_cluster_config);
   const flags: Flag[] = [];
   const out: Finding[] = [];
   if (pcc.enable_private_nodes !== true && r.body.enable_autopilot !== true) {
@@ -39,15 +39,15 @@ export function clusterFindings(r: ResourceModel): Finding[] {
   const endpointFlags: Flag[] = [];
   let reach: string;
   const mans = first(r.body.master_authorized_networks_config);
-  const dns = first(first(r.body.control_plane_endpoints_config)?.dns_endpoint_config);
+  const dns = first(block(r.body.control_plane_endpoints_config).dns_endpoint_config);
   const dnsReach = dns?.allow_external_traffic === true ? "DNS endpoint: any network, IAM-gated (container.clusters.connect); " : "";
   if (pcc.enable_private_endpoint === true) reach = `${dnsReach}private endpoint only (${code(display(pcc.master_ipv4_cidr_block))})`;
   else {
-    const blocks = [].concat(mans?.cidr_blocks ?? []) as any[];
-    if (mans && blocks.length === 0) {
+    const cidrs = blocks(mans?.cidr_blocks);
+    if (mans && cidrs.length === 0) {
       // Authorized networks on with an empty list: no outside network reaches the IP endpoint.
       reach = `${dnsReach}IP endpoint closed to every network outside the VPC${mans.gcp_public_cidrs_access_enabled === false ? ", Google Cloud's public ranges included" : ""}`;
-    } else if (blocks.length === 0) {
+    } else if (cidrs.length === 0) {
       endpointFlags.push({
         severity: "warn",
         section: TITLE,
@@ -56,8 +56,8 @@ export function clusterFindings(r: ResourceModel): Finding[] {
       });
       reach = "public endpoint, no authorized networks: any IP can connect (authentication still required)";
     } else {
-      const list = blocks.map((b) => `${code(display(b.cidr_block))}${b.display_name ? ` (${display(b.display_name)})` : ""}`);
-      for (const b of blocks) {
+      const shown = cidrs.map((b) => `${code(display(b.cidr_block))}${b.display_name ? ` (${display(b.display_name)})` : ""}`);
+      for (const b of cidrs) {
         if (classifyRange(display(b.cidr_block)).kind === "any") {
           endpointFlags.push({
             severity: "warn",
@@ -67,7 +67,7 @@ export function clusterFindings(r: ResourceModel): Finding[] {
           });
         }
       }
-      reach = `${dnsReach}public endpoint, authorized networks: ${list.join(", ")}`;
+      reach = `${dnsReach}public endpoint, authorized networks: ${shown.join(", ")}`;
     }
   }
   out.push({ what: `GKE ${code(display(r.body.name))} control plane`, reach, resource: r, flags: endpointFlags });
@@ -75,8 +75,7 @@ export function clusterFindings(r: ResourceModel): Finding[] {
 }
 
 export function instanceFindings(r: ResourceModel): Finding[] {
-  const nics = [].concat(r.body.network_interface ?? []) as any[];
-  const withPublic = nics.filter((n) => n.access_config !== undefined);
+  const withPublic = blocks(r.body.network_interface).filter((n) => n.access_config !== undefined);
   const flags: Flag[] =
     withPublic.length > 0 ? [{ severity: "loud", section: TITLE, message: "VM has a public IP (access_config)", where: where(r) }] : [];
   return [{ what: `VM ${code(display(r.body.name))}`, reach: withPublic.length > 0 ? "public IP" : "private IP only", resource: r, flags }];
@@ -111,9 +110,10 @@ export function forwardingRuleFindings(r: ResourceModel): Finding[] {
 
 export function firewallFindings(r: ResourceModel): Finding[] {
   const direction = String(r.body.direction ?? "INGRESS");
-  const ranges = [].concat(r.body.source_ranges ?? r.body.destination_ranges ?? []).map(String);
-  const allow = [].concat(r.body.allow ?? []).map((a: any) => `${a.protocol}${a.ports ? `:${[].concat(a.ports).join(",")}` : ""}`);
-  const deny = [].concat(r.body.deny ?? []).map((a: any) => `${a.protocol}${a.ports ? `:${[].concat(a.ports).join(",")}` : ""}`);
+  const ranges = list(r.body.source_ranges ?? r.body.destination_ranges).map(String);
+  const ports = (a: JsonObject) => `${a.protocol}${a.ports ? `:${list(a.ports).join(",")}` : ""}`;
+  const allow = blocks(r.body.allow).map(ports);
+  const deny = blocks(r.body.deny).map(ports);
   const flags: Flag[] = [];
   if (direction === "INGRESS" && allow.length > 0 && r.body.disabled !== true) {
     for (const c of ranges) {

@@ -4,19 +4,19 @@ import { helmValues } from "./helm";
 import { code } from "./markdown";
 import { Flag, ResourceModel } from "./model";
 import { display } from "./refs";
-import { first, walkKeys, where } from "./shared";
+import { block, list, record, walkKeys, where } from "./shared";
 
 export function serviceFindings(r: ResourceModel): Finding[] {
-  const spec = first(r.body.spec) ?? {};
-  const meta = first(r.body.metadata) ?? {};
+  const spec = block(r.body.spec);
+  const meta = block(r.body.metadata);
   const type = String(spec.type ?? "ClusterIP");
   const name = `${display(meta.namespace ?? "default")}/${display(meta.name)}`;
   if (type !== "LoadBalancer" && type !== "NodePort") return [];
-  const annotations = meta.annotations ?? {};
+  const annotations = record(meta.annotations);
   const internal = [annotations["networking.gke.io/load-balancer-type"], annotations["cloud.google.com/load-balancer-type"]].some(
     (v) => String(v).toLowerCase() === "internal",
   );
-  const ranges = [].concat(spec.load_balancer_source_ranges ?? []).map(String);
+  const ranges = list(spec.load_balancer_source_ranges).map(String);
   const flags: Flag[] = [];
   if (type === "LoadBalancer" && !internal) {
     const open = ranges.length === 0 || ranges.some((c) => classifyRange(c).kind === "any");
@@ -35,8 +35,8 @@ export function serviceFindings(r: ResourceModel): Finding[] {
 }
 
 export function ingressFindings(r: ResourceModel): Finding[] {
-  const meta = first(r.body.metadata) ?? {};
-  const cls = String(meta.annotations?.["kubernetes.io/ingress.class"] ?? first(r.body.spec)?.ingress_class_name ?? "gce");
+  const meta = block(r.body.metadata);
+  const cls = String(record(meta.annotations)["kubernetes.io/ingress.class"] ?? block(r.body.spec).ingress_class_name ?? "gce");
   const internal = cls === "gce-internal";
   const name = `${display(meta.namespace ?? "default")}/${display(meta.name)}`;
   return [

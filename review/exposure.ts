@@ -12,11 +12,11 @@ import {
 import { helmFindings, ingressFindings, serviceFindings } from "./exposure-k8s";
 import { isHelmRelease } from "./helm";
 import { code, flagCell, flagList, paragraphs, table } from "./markdown";
-import { EnvironmentModel, Section } from "./model";
+import { Section, SectionContext } from "./model";
 import { display } from "./refs";
 import { first, where } from "./shared";
 
-export function exposureSection(env: EnvironmentModel): Section {
+export function exposureSection({ env }: SectionContext): Section {
   const findings: Finding[] = [];
   const egress: string[][] = [];
   const subnets: string[][] = [];

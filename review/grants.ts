@@ -2,7 +2,7 @@
 import { EnvironmentModel, Flag, ResourceModel, StackModel } from "./model";
 import { findBlock, refsInString } from "./refs";
 import { Principal, principal, shown } from "./resolve";
-import { first } from "./shared";
+import { blocks, first, list } from "./shared";
 
 export const ACCESS = "Access";
 export const WI_ROLE = "roles/iam.workloadIdentityUser";
@@ -36,7 +36,7 @@ export interface Grant {
   readonly scope: string;
   /** The scope's target as written, when it differs from the resolved one. */
   readonly scopeWritten?: string;
-  readonly condition?: { title?: string; expression?: string };
+  readonly condition?: { readonly title?: unknown; readonly expression?: unknown };
   readonly resource: ResourceModel;
   readonly stack: StackModel;
   /** `*_iam_policy`/`*_iam_binding` resources replace every other holder of the role or policy. */
@@ -61,7 +61,7 @@ export function grants(env: EnvironmentModel): Grant[] {
       const m = /^google_\w+_iam_(member|binding|policy)$/.exec(r.type);
       if (!m) continue;
       const { kind, scope, written } = scopeOf(stack, env, r);
-      const add = (member: unknown, role: unknown, condition: any, authoritative: boolean) =>
+      const add = (member: unknown, role: unknown, condition: unknown, authoritative: boolean) =>
         out.push({
           member: principal(env.synth, stack, String(member)),
           role: shown(env.synth, stack, role),
@@ -74,14 +74,14 @@ export function grants(env: EnvironmentModel): Grant[] {
           authoritative,
         });
       if (m[1] === "member") add(r.body.member, r.body.role, r.body.condition, false);
-      else if (m[1] === "binding") for (const member of r.body.members ?? []) add(member, r.body.role, r.body.condition, true);
+      else if (m[1] === "binding") for (const member of list(r.body.members)) add(member, r.body.role, r.body.condition, true);
       else {
         // An authoritative policy is usually a data.google_iam_policy document: read its bindings.
         const doc = refsInString(String(r.body.policy_data ?? ""))
           .map((ref) => findBlock(stack, ref))
           .find((d) => d?.type === "google_iam_policy");
-        for (const b of [].concat(doc?.body.binding ?? [])) {
-          for (const member of (b as any).members ?? []) add(member, (b as any).role, (b as any).condition, true);
+        for (const b of blocks(doc?.body.binding)) {
+          for (const member of list(b.members)) add(member, b.role, b.condition, true);
         }
       }
     }

@@ -1,6 +1,7 @@
 // Helm releases: the values Terraform passes (YAML documents and `set` entries), read for several sections.
 import { parse } from "yaml";
 import { ResourceModel } from "./model";
+import { blocks, list } from "./shared";
 
 export interface HelmSet {
   readonly name: string;
@@ -23,18 +24,16 @@ export function isHelmRelease(r: ResourceModel): boolean {
 export function helmValues(r: ResourceModel): HelmValues {
   const documents: unknown[] = [];
   const unparsed: string[] = [];
-  for (const text of [].concat(r.body.values ?? [])) {
+  for (const text of list(r.body.values)) {
     try {
       documents.push(parse(String(text)));
     } catch {
       unparsed.push(String(text));
     }
   }
-  const sets: HelmSet[] = [
-    ...[].concat(r.body.set ?? []).map((s: any) => ({ name: String(s.name), value: s.value, sensitive: false })),
-    ...[].concat(r.body.set_list ?? []).map((s: any) => ({ name: String(s.name), value: s.value, sensitive: false })),
-    ...[].concat(r.body.set_sensitive ?? []).map((s: any) => ({ name: String(s.name), value: s.value, sensitive: true })),
-  ];
+  const entries = (value: unknown, sensitive: boolean): HelmSet[] =>
+    blocks(value).map((s) => ({ name: String(s.name), value: s.value, sensitive }));
+  const sets = [...entries(r.body.set, false), ...entries(r.body.set_list, false), ...entries(r.body.set_sensitive, true)];
   return { documents, sets, unparsed };
 }
 

@@ -3,4 +3,6 @@ export { loadSynthDir, synthFromJson, environments, ReviewInputError } from "./l
 export { review, reviewEnvironment, reviewedEnvironments, summary } from "./report";
 export { writeReports } from "./write";
 export type { EnvironmentReview, ReviewOptions } from "./report";
-export type { Flag, Section, SynthModel } from "./model";
+export { SECTIONS } from "./sections";
+export type { SectionDefinition } from "./sections";
+export type { Flag, Section, SectionContext, SynthModel } from "./model";

@@ -1,6 +1,7 @@
 // Inventory: what each stack creates and reads, its providers and pinned versions, and where its state lives.
 import { code, paragraphs, table } from "./markdown";
-import { BackendModel, EnvironmentModel, Flag, Section } from "./model";
+import { BackendModel, Flag, Section, SectionContext } from "./model";
+import { list } from "./shared";
 
 const TITLE = "Inventory";
 
@@ -19,7 +20,7 @@ export function isFloatingVersion(version: string | undefined): boolean {
   return !version || !/^=?\s*v?\d+\.\d+\.\d+(-[\w.]+)?$/.test(version.trim());
 }
 
-export function inventorySection(env: EnvironmentModel): Section {
+export function inventorySection({ env }: SectionContext): Section {
   const flags: Flag[] = [];
   const parts: string[] = [];
   for (const stack of env.stacks) {
@@ -34,7 +35,7 @@ export function inventorySection(env: EnvironmentModel): Section {
     const providerRows = Object.keys({ ...required, ...(stack.json.provider ?? {}) })
       .sort()
       .map((name) => {
-        const version: string | undefined = required[name]?.version;
+        const version = required[name]?.version;
         if (isFloatingVersion(version)) {
           flags.push({
             severity: "warn",
@@ -43,7 +44,7 @@ export function inventorySection(env: EnvironmentModel): Section {
             where: stack.name,
           });
         }
-        const configs = ([] as unknown[]).concat(stack.json.provider?.[name] ?? []).length;
+        const configs = list(stack.json.provider?.[name]).length;
         return [code(name), code(required[name]?.source ?? name), version ? code(version) : "**unpinned**", String(configs)];
       });
 

@@ -1,13 +1,18 @@
 // Reads a synth directory (manifest.json + stacks/<stack>/cdk.tf.json) into the review model.
 import * as fs from "fs";
 import * as path from "path";
-import { BackendModel, EnvironmentModel, OutputModel, ResourceModel, StackModel, SynthModel } from "./model";
+import { BackendModel, EnvironmentModel, JsonObject, OutputModel, ResourceModel, StackModel, SynthModel, TerraformJson } from "./model";
+import { isRecord, record, str } from "./shared";
 import { parseStackName, STACK_KINDS } from "../lib/stack-names";
 
 /** The subset of cdktf's manifest.json the review reads. */
 export interface Manifest {
   readonly version?: string;
   readonly stacks: Record<string, { name?: string; dependencies?: string[]; synthesizedStackPath: string; workingDirectory?: string }>;
+}
+
+function isManifest(value: unknown): value is Manifest {
+  return isRecord(value) && typeof value.stacks === "object";
 }
 
 /** A problem with the synth directory itself (missing or unreadable files). */
@@ -18,7 +23,7 @@ export class ReviewInputError extends Error {
   }
 }
 
-function readJson(file: string): any {
+function readJson(file: string): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -34,11 +39,11 @@ function readJson(file: string): any {
 
 /** Loads a synth directory such as `cdktf.out`. */
 export function loadSynthDir(dir: string): SynthModel {
-  const manifest = readJson(path.join(dir, "manifest.json")) as Manifest;
-  if (!manifest || typeof manifest.stacks !== "object") {
+  const manifest = readJson(path.join(dir, "manifest.json"));
+  if (!isManifest(manifest)) {
     throw new ReviewInputError(`${path.join(dir, "manifest.json")} has no "stacks": is this a cdktf.out directory?`);
   }
-  const stacks: Record<string, any> = {};
+  const stacks: Record<string, unknown> = {};
   for (const [name, entry] of Object.entries(manifest.stacks)) {
     stacks[name] = readJson(path.join(dir, entry.synthesizedStackPath));
   }
@@ -46,7 +51,7 @@ export function loadSynthDir(dir: string): SynthModel {
 }
 
 /** Builds the model from stack JSON already in memory; without a manifest, stacks have no dependencies. */
-export function synthFromJson(stacks: Record<string, any>, manifest?: Manifest): SynthModel {
+export function synthFromJson(stacks: Record<string, unknown>, manifest?: Manifest): SynthModel {
   const names = Object.keys(stacks).sort(compareStackNames);
   return {
     version: manifest?.version ?? "unknown",
@@ -75,15 +80,15 @@ export function environments(synth: SynthModel): EnvironmentModel[] {
   return names.map((name) => ({ name, stacks: synth.stacks.filter((s) => s.env === name), synth }));
 }
 
-function splitMeta(body: any): { path?: string; body: Record<string, any> } {
-  const { "//": meta, ...rest } = body ?? {};
-  return { path: meta?.metadata?.path, body: rest };
+function splitMeta(body: unknown): { path?: string; body: JsonObject } {
+  const { "//": meta, ...rest } = record(body);
+  return { path: str(record(record(meta).metadata).path), body: rest };
 }
 
-function blocks(stack: string, mode: "managed" | "data", section: any): ResourceModel[] {
+function resourceModels(stack: string, mode: "managed" | "data", section: TerraformJson["resource"]): ResourceModel[] {
   const out: ResourceModel[] = [];
-  for (const [type, byName] of Object.entries<any>(section ?? {})) {
-    for (const [name, raw] of Object.entries<any>(byName ?? {})) {
+  for (const [type, byName] of Object.entries(section ?? {})) {
+    for (const [name, raw] of Object.entries(byName ?? {})) {
       const { path: constructPath, body } = splitMeta(raw);
       const address = mode === "data" ? `data.${type}.${name}` : `${type}.${name}`;
       out.push({ stack, mode, type, name, address, path: constructPath, body });
@@ -92,14 +97,18 @@ function blocks(stack: string, mode: "managed" | "data", section: any): Resource
   return out.sort((a, b) => a.address.localeCompare(b.address));
 }
 
-function backendOf(json: any): BackendModel {
+function backendOf(json: TerraformJson): BackendModel {
   const backend = json.terraform?.backend ?? {};
   const [type] = Object.keys(backend);
   return type ? { type, config: backend[type] ?? {} } : { type: "none", config: {} };
 }
 
-function stackModel(name: string, json: any, entry: Manifest["stacks"][string] | undefined): StackModel {
-  const outputs: OutputModel[] = Object.entries<any>(json.output ?? {})
+// The synth's own output: its top-level blocks are taken to have cdktf's shape; their contents are checked where read.
+const terraformJson = (value: unknown): TerraformJson => (isRecord(value) ? value : {});
+
+function stackModel(name: string, raw: unknown, entry: Manifest["stacks"][string] | undefined): StackModel {
+  const json = terraformJson(raw);
+  const outputs: OutputModel[] = Object.entries(json.output ?? {})
     .map(([outputName, o]) => ({ stack: name, name: outputName, value: o?.value, sensitive: o?.sensitive === true }))
     .sort((a, b) => a.name.localeCompare(b.name));
   return {
@@ -108,8 +117,8 @@ function stackModel(name: string, json: any, entry: Manifest["stacks"][string] |
     dependencies: entry?.dependencies ?? [],
     workingDirectory: entry?.workingDirectory ?? `stacks/${name}`,
     json,
-    resources: blocks(name, "managed", json.resource),
-    dataSources: blocks(name, "data", json.data),
+    resources: resourceModels(name, "managed", json.resource),
+    dataSources: resourceModels(name, "data", json.data),
     outputs,
     backend: backendOf(json),
   };

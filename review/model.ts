@@ -1,5 +1,25 @@
 // The review's view of a synthesized app: stacks, their resources and the flags the sections raise.
 
+/** A JSON object whose values are read through the guards in shared.ts. */
+export type JsonObject = Record<string, unknown>;
+
+/** The blocks of a stack's cdk.tf.json the review reads, in the shape cdktf writes them. */
+export interface TerraformJson {
+  readonly terraform?: {
+    /** One entry: the backend type and its settings. */
+    readonly backend?: Record<string, JsonObject>;
+    readonly required_providers?: Record<string, { readonly source?: string; readonly version?: string }>;
+  };
+  /** Provider configurations by provider name, one per alias. */
+  readonly provider?: Record<string, JsonObject[]>;
+  /** Resource bodies by type, then by Terraform name (with cdktf's "//" metadata). */
+  readonly resource?: Record<string, Record<string, JsonObject>>;
+  readonly data?: Record<string, Record<string, JsonObject>>;
+  readonly output?: Record<string, { readonly value?: unknown; readonly sensitive?: boolean }>;
+  readonly variable?: Record<string, { readonly default?: unknown; readonly sensitive?: boolean }>;
+  readonly moved?: { readonly from: string; readonly to: string }[];
+}
+
 /** A resource or data source as Terraform receives it, with cdktf's metadata split off. */
 export interface ResourceModel {
   readonly stack: string;
@@ -12,7 +32,7 @@ export interface ResourceModel {
   /** cdktf construct path, e.g. "dev-infra/database/instance" (absent when the JSON has no metadata). */
   readonly path?: string;
   /** The resource's arguments without the "//" metadata key. */
-  readonly body: Record<string, any>;
+  readonly body: JsonObject;
 }
 
 export interface OutputModel {
@@ -25,7 +45,7 @@ export interface OutputModel {
 export interface BackendModel {
   /** "local", "gcs", ... ; "none" when the stack declares none (Terraform then uses local state). */
   readonly type: string;
-  readonly config: Record<string, any>;
+  readonly config: JsonObject;
 }
 
 export interface StackModel {
@@ -36,7 +56,7 @@ export interface StackModel {
   readonly dependencies: string[];
   /** Working directory relative to the synth dir, e.g. "stacks/dev-infra" (relative state paths start here). */
   readonly workingDirectory: string;
-  readonly json: Record<string, any>;
+  readonly json: TerraformJson;
   readonly resources: ResourceModel[];
   readonly dataSources: ResourceModel[];
   readonly outputs: OutputModel[];
@@ -68,6 +88,15 @@ export interface Flag {
   readonly where?: string;
   /** Short form for a table cell. @default message */
   readonly label?: string;
+}
+
+/** What a section is built from: one environment and, when the review compares, the older synth's. */
+export interface SectionContext {
+  readonly env: EnvironmentModel;
+  /** The same environment in the older synth; undefined when not compared or new there. */
+  readonly before?: EnvironmentModel;
+  /** How the older synth is named in the report; undefined when the review compares nothing. */
+  readonly againstLabel?: string;
 }
 
 /** A report section: its Markdown (without the heading) and the flags it raised. */

@@ -5,7 +5,7 @@ import { forcesNew } from "./force-new";
 import { EnvironmentModel, ResourceModel, StackModel } from "./model";
 import { Ref, display, findBlock, isLiteral, refsIn, refsInString, remoteOutput, walkStrings } from "./refs";
 import { literal, sourcesOf } from "./resolve";
-import { first } from "./shared";
+import { block, blocks } from "./shared";
 
 /** One resource Terraform destroys and creates again, or that is destroyed with one. */
 export interface Replacement {
@@ -98,9 +98,9 @@ function providerOf(r: ResourceModel): string {
 /** For each provider configuration of a stack, the replaced resources it connects through (e.g. the cluster). */
 function replacedProviderTargets(ctx: Context, stack: StackModel): Map<string, { cause: string; text: string }> {
   const out = new Map<string, { cause: string; text: string }>();
-  for (const [name, configs] of Object.entries<any>(stack.json.provider ?? {})) {
-    for (const config of [].concat(configs)) {
-      const id = (config as any)?.alias ? `${name}.${(config as any).alias}` : name;
+  for (const [name, configs] of Object.entries(stack.json.provider ?? {})) {
+    for (const config of blocks(configs)) {
+      const id = config.alias ? `${name}.${config.alias}` : name;
       for (const ref of refsIn(config)) {
         const hit = remoteOutput(ctx.after.synth, stack, ref);
         const target = hit
@@ -120,7 +120,7 @@ function replacedProviderTargets(ctx: Context, stack: StackModel): Map<string, {
 /** The namespace a Kubernetes object or Helm release lives in, as a literal. */
 function namespaceOf(ctx: Context, stack: StackModel, r: ResourceModel): string | undefined {
   if (!/^(kubernetes_|helm_release$)/.test(r.type) || /^kubernetes_namespace(_v1)?$/.test(r.type)) return undefined;
-  const ns = r.type === "helm_release" ? r.body.namespace : first(r.body.metadata)?.namespace;
+  const ns = r.type === "helm_release" ? r.body.namespace : block(r.body.metadata).namespace;
   return ns === undefined ? undefined : literal(ctx.after.synth, stack, ns);
 }
 
@@ -150,7 +150,7 @@ function consequence(
           (x) =>
             x.stack === stack.name &&
             /^kubernetes_namespace(_v1)?$/.test(x.resource.type) &&
-            literal(ctx.after.synth, stack, first(x.resource.body.metadata)?.name) === ns,
+            literal(ctx.after.synth, stack, block(x.resource.body.metadata).name) === ns,
         );
   return home
     ? { why: `lives in namespace ${ns}, and deleting a namespace deletes every object in it`, cause: home.key, planned: false }

@@ -2,6 +2,7 @@
 // show them readably, and follow them across stacks through terraform_remote_state.
 import * as path from "path";
 import { EnvironmentModel, OutputModel, ResourceModel, StackModel, SynthModel } from "./model";
+import { record, str } from "./shared";
 
 /** One reference inside an expression, e.g. google_sql_database_instance.db.name or var.x. */
 export interface Ref {
@@ -100,13 +101,13 @@ export function findBlock(stack: StackModel, ref: Ref): ResourceModel | undefine
 /** The stack whose state a terraform_remote_state data source reads: same backend, same location. */
 export function remoteStateTarget(synth: SynthModel, from: StackModel, remote: ResourceModel): StackModel | undefined {
   const backend = remote.body.backend;
-  const config = remote.body.config ?? {};
+  const config = record(remote.body.config);
   return synth.stacks.find((s) => {
     if (s.name === from.name || s.backend.type !== backend) return false;
     if (backend === "local") {
       // Both paths are relative to their own stack's working directory.
-      const a = path.posix.resolve("/", from.workingDirectory, config.path ?? "terraform.tfstate");
-      const b = path.posix.resolve("/", s.workingDirectory, s.backend.config.path ?? "terraform.tfstate");
+      const a = path.posix.resolve("/", from.workingDirectory, str(config.path) ?? "terraform.tfstate");
+      const b = path.posix.resolve("/", s.workingDirectory, str(s.backend.config.path) ?? "terraform.tfstate");
       return a === b;
     }
     if (backend === "gcs") return s.backend.config.bucket === config.bucket && (s.backend.config.prefix ?? "") === (config.prefix ?? "");

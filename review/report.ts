@@ -1,14 +1,8 @@
 // Puts the sections together: one Markdown report per environment, and a short summary for the terminal.
-import { accessSection } from "./access";
-import { changesSection } from "./change-section";
-import { dataProtectionSection } from "./data-protection";
-import { exposureSection } from "./exposure";
-import { inventorySection } from "./inventory";
 import { environments } from "./load";
 import { code, flagLine, paragraphs } from "./markdown";
-import { EnvironmentModel, Flag, Section, SynthModel } from "./model";
-import { secretsSection } from "./secrets";
-import { supplyChainSection } from "./supply-chain";
+import { EnvironmentModel, Flag, Section, SectionContext, SynthModel } from "./model";
+import { SECTIONS } from "./sections";
 
 export interface EnvironmentReview {
   readonly env: string;
@@ -28,16 +22,12 @@ export interface ReviewOptions {
 
 /** The review of one environment. */
 export function reviewEnvironment(env: EnvironmentModel, options: ReviewOptions = {}): EnvironmentReview {
-  const before = options.before ? environments(options.before).find((e) => e.name === env.name) : undefined;
-  const sections = [
-    changesSection(env, before, options.before ? (options.againstLabel ?? "the previous synth") : undefined),
-    inventorySection(env),
-    accessSection(env),
-    exposureSection(env),
-    dataProtectionSection(env),
-    secretsSection(env),
-    supplyChainSection(env),
-  ];
+  const context: SectionContext = {
+    env,
+    before: options.before ? environments(options.before).find((e) => e.name === env.name) : undefined,
+    againstLabel: options.before ? (options.againstLabel ?? "the previous synth") : undefined,
+  };
+  const sections = SECTIONS.map((s) => s.build(context));
   const flags = sections.flatMap((s) => s.flags);
   const loud = flags.filter((f) => f.severity === "loud");
   const counts = sections.map((s) => {

@@ -2,7 +2,7 @@
 // service account's email (account_id and project are literals) or a remote-state output put in place.
 import { ResourceModel, StackModel, SynthModel } from "./model";
 import { Ref, display, findBlock, interpolations, isLiteral, refsInString, remoteOutput } from "./refs";
-import { first } from "./shared";
+import { block } from "./shared";
 
 // Attributes whose value after apply is the argument as written (for the types the review shows).
 const ECHOED = new Set(["name", "project", "region", "location", "account_id", "bucket", "role_id"]);
@@ -11,7 +11,7 @@ const MAX_DEPTH = 8;
 
 /** The project a resource lands in: its own argument, else its provider's (the stack's default google provider). */
 function projectOf(synth: SynthModel, stack: StackModel, r: ResourceModel, depth: number): string | undefined {
-  const own = r.body.project ?? first(stack.json.provider?.google)?.project;
+  const own = r.body.project ?? block(stack.json.provider?.google).project;
   return own === undefined ? undefined : literal(synth, stack, own, depth + 1);
 }
 
@@ -30,12 +30,12 @@ function serviceAccountAttr(synth: SynthModel, stack: StackModel, r: ResourceMod
 function resolveRef(synth: SynthModel, stack: StackModel, ref: Ref, depth: number): string | undefined {
   const hit = remoteOutput(synth, stack, ref);
   if (hit) return literal(synth, hit.stack, hit.output.value, depth + 1);
-  const block = findBlock(stack, ref);
-  if (!block || block.mode !== "managed") return undefined;
-  if (block.type === "google_service_account") return serviceAccountAttr(synth, stack, block, ref.attr, depth);
+  const target = findBlock(stack, ref);
+  if (!target || target.mode !== "managed") return undefined;
+  if (target.type === "google_service_account") return serviceAccountAttr(synth, stack, target, ref.attr, depth);
   const meta = /^metadata(?:\[0\])?\.(name|namespace)$/.exec(ref.attr);
-  if (meta) return literal(synth, stack, first(block.body.metadata)?.[meta[1]], depth + 1);
-  return ECHOED.has(ref.attr) ? literal(synth, stack, block.body[ref.attr], depth + 1) : undefined;
+  if (meta) return literal(synth, stack, block(target.body.metadata)[meta[1]], depth + 1);
+  return ECHOED.has(ref.attr) ? literal(synth, stack, target.body[ref.attr], depth + 1) : undefined;
 }
 
 /**
@@ -45,7 +45,7 @@ function resolveRef(synth: SynthModel, stack: StackModel, ref: Ref, depth: numbe
 export function sourcesOf(r: ResourceModel, attr: string): unknown[] | undefined {
   if (r.type === "google_service_account" && /^(email|member|name|id|account_id)$/.test(attr)) return [r.body.account_id, r.body.project];
   const meta = /^metadata(?:\[0\])?\.(name|namespace)$/.exec(attr);
-  if (meta) return [first(r.body.metadata)?.[meta[1]]];
+  if (meta) return [block(r.body.metadata)[meta[1]]];
   return ECHOED.has(attr) && r.body[attr] !== undefined ? [r.body[attr]] : undefined;
 }
 

@@ -1,9 +1,9 @@
 // Supply chain: every container image and Helm chart Terraform deploys, and whether it is pinned.
 import { chartLabel, helmValues, isHelmRelease } from "./helm";
 import { code, flagCell, flagList, paragraphs, table } from "./markdown";
-import { EnvironmentModel, Flag, ResourceModel, Section } from "./model";
+import { Flag, ResourceModel, Section, SectionContext } from "./model";
 import { display, isLiteral, walkStrings } from "./refs";
-import { walkKeys, where } from "./shared";
+import { isRecord, walkKeys, where } from "./shared";
 
 const TITLE = "Supply chain";
 
@@ -52,19 +52,18 @@ function helmImages(r: ResourceModel): ImageUse[] {
   for (const doc of documents) {
     walkKeys(doc, (key, value, at) => {
       if (key === "image" && typeof value === "string") out.push({ image: value, source: `values ${at}`, resource: r });
-      if (key === "image" && value && typeof value === "object" && "repository" in (value as object)) {
-        const v = value as Record<string, unknown>;
-        const repo = [v.registry, v.repository].filter((x) => x !== undefined && x !== "").join("/");
-        const ref = v.digest
-          ? `${repo}@${v.digest}`
-          : v.tag !== undefined && v.tag !== ""
-            ? `${repo}:${v.tag}`
+      if (key === "image" && isRecord(value) && "repository" in value) {
+        const repo = [value.registry, value.repository].filter((x) => x !== undefined && x !== "").join("/");
+        const ref = value.digest
+          ? `${repo}@${value.digest}`
+          : value.tag !== undefined && value.tag !== ""
+            ? `${repo}:${value.tag}`
             : `${repo} (chart's default tag)`;
         out.push({ image: ref, source: `values ${at}`, resource: r });
       }
       // argo-workflows and others set one tag for all their images.
-      if (key === "images" && value && typeof value === "object" && "tag" in (value as object)) {
-        out.push({ image: `(all images of the chart):${(value as Record<string, unknown>).tag}`, source: `values ${at}.tag`, resource: r });
+      if (key === "images" && isRecord(value) && "tag" in value) {
+        out.push({ image: `(all images of the chart):${value.tag}`, source: `values ${at}.tag`, resource: r });
       }
     });
   }
@@ -101,7 +100,7 @@ function imageFlags(use: ImageUse): { pin: string; flags: Flag[] } {
   return { pin: pin.kind === "digest" ? `digest ${code(pin.detail)} (immutable)` : pin.detail, flags: [] };
 }
 
-export function supplyChainSection(env: EnvironmentModel): Section {
+export function supplyChainSection({ env }: SectionContext): Section {
   const flags: Flag[] = [];
   // One flag per image, however many workloads run it; every row still shows its pin.
   const flagged = new Set<string>();

@@ -4,7 +4,7 @@ import { Grant, WI_ROLE } from "./grants";
 import { helmValues, isHelmRelease } from "./helm";
 import { EnvironmentModel, ResourceModel } from "./model";
 import { literal, principal } from "./resolve";
-import { first, walkKeys } from "./shared";
+import { block, isRecord, record, walkKeys } from "./shared";
 
 const ANNOTATION = "iam.gke.io/gcp-service-account";
 
@@ -41,8 +41,8 @@ export function annotatedKsas(env: EnvironmentModel): Map<string, Annotation> {
   for (const stack of env.stacks) {
     for (const r of stack.resources) {
       if (/^kubernetes_service_account(_v1)?$/.test(r.type)) {
-        const meta = first(r.body.metadata) ?? {};
-        const gsa = meta.annotations?.[ANNOTATION];
+        const meta = block(r.body.metadata);
+        const gsa = record(meta.annotations)[ANNOTATION];
         if (gsa === undefined) continue;
         const ksa = `${principal(env.synth, stack, meta.namespace ?? "default").name}/${principal(env.synth, stack, meta.name).name}`;
         out.set(ksa, { gsa: principal(env.synth, stack, gsa).name, source: r.path ?? r.address, resource: r });
@@ -52,11 +52,10 @@ export function annotatedKsas(env: EnvironmentModel): Map<string, Annotation> {
         const release = principal(env.synth, stack, r.body.name).name;
         for (const doc of helmValues(r).documents) {
           walkKeys(doc, (key, value, at) => {
-            const sa = value as Record<string, any> | undefined;
-            if (key !== "serviceAccount" || !sa || typeof sa !== "object" || sa.create === false) return;
-            const gsa = sa.annotations?.[ANNOTATION];
-            if (typeof sa.name !== "string" || gsa === undefined) return;
-            out.set(`${namespace}/${sa.name}`, {
+            if (key !== "serviceAccount" || !isRecord(value) || value.create === false) return;
+            const gsa = record(value.annotations)[ANNOTATION];
+            if (typeof value.name !== "string" || gsa === undefined) return;
+            out.set(`${namespace}/${value.name}`, {
               gsa: principal(env.synth, stack, gsa).name,
               source: `Helm ${release} values ${at}.annotations`,
               resource: r,
