@@ -2,7 +2,7 @@ import { App } from "cdktf";
 import { AppConfig } from "./config";
 import { InfraStack } from "./infra-stack";
 import { ServicesStack } from "./services-stack";
-import { stackName } from "./stack-names";
+import { recordStackKind, stackName } from "./stack-names";
 
 /** The two stacks of one environment. */
 export interface EnvironmentStacks {
@@ -20,6 +20,8 @@ export function addEnvironments(app: App, config: AppConfig): EnvironmentStacks[
       infraStackName: infra.node.id,
     });
     services.addDependency(infra);
+    recordStackKind(infra, "infra");
+    recordStackKind(services, "services");
     return { infra, services };
   });
 }

@@ -1,80 +1,11 @@
-// Rules that need more than one field, the raw input, or every environment at once: derived names and their
-// limits, settings the chosen mode would ignore, IP capacity, duplicates, and names two environments would share.
-import { z } from "zod";
+// Rules of one environment that need more than one field or the raw input: derived names and their limits,
+// settings the chosen mode would ignore, labels, IP capacity, reserved namespaces and duplicates.
 import type { EnvironmentConfig } from "./config";
 import { Issue } from "./config-errors";
+import { derivedNames } from "./config-names";
 import { appLabels, PROVIDER_LABEL_KEYS } from "./labels";
 import { SQL_NAME_SUFFIX_LENGTH } from "./names";
 import * as rules from "./rules";
-
-/** A name the app gives a GCP resource, the rule it must meet, and the setting that changes it. */
-export interface DerivedName {
-  /** What it names, e.g. "GKE node pool name". */
-  readonly what: string;
-  readonly name: string;
-  readonly rule: z.ZodType;
-  /** The setting to change when the name breaks a rule. */
-  readonly field: string;
-  /** Where the name must be unique, e.g. "project p"; undefined when nothing else in the app can share it. */
-  readonly scope?: string;
-  /** Names of one kind compete for uniqueness (both service accounts are "service account id"). */
-  readonly kind?: string;
-}
-
-/** Every name an environment gives a GCP resource, with its limits (documented in README "Configuration"). */
-export function derivedNames(env: EnvironmentConfig): DerivedName[] {
-  const { project, region, names } = env;
-  const inProject = `project ${project}`;
-  const inRegion = `project ${project}, region ${region}`;
-  const list: DerivedName[] = [
-    { what: "bucket name", name: names.bucket, rule: rules.bucketName, field: "storage.bucketName", scope: "all of Cloud Storage" },
-    {
-      what: "service account id",
-      name: names.serviceAccount,
-      rule: rules.serviceAccountId,
-      field: "identity.serviceAccountId",
-      scope: inProject,
-    },
-    {
-      what: "node service account id (<namePrefix>-<env>-nodes)",
-      kind: "service account id",
-      name: names.nodeServiceAccount,
-      rule: rules.serviceAccountId,
-      field: "namePrefix",
-      scope: inProject,
-    },
-    {
-      what: "GKE cluster name",
-      name: names.cluster,
-      rule: rules.clusterName,
-      field: "cluster.name",
-      scope: `project ${project}, location ${env.cluster.location}`,
-    },
-    {
-      what: "Cloud SQL instance name prefix",
-      name: names.sqlInstancePrefix,
-      rule: rules.sqlInstanceName,
-      field: "namePrefix",
-      scope: inProject,
-    },
-    { what: "VPC name", name: names.vpc, rule: rules.rfc1035Name, field: "namePrefix", scope: inProject },
-    { what: "subnetwork name", name: names.subnetwork, rule: rules.rfc1035Name, field: "namePrefix", scope: inRegion },
-    {
-      what: "private service access range name",
-      name: names.privateServiceAccess,
-      rule: rules.rfc1035Name,
-      field: "namePrefix",
-      scope: inProject,
-    },
-    { what: "Cloud Router name", name: names.router, rule: rules.rfc1035Name, field: "namePrefix", scope: inRegion },
-    { what: "Cloud NAT name", name: names.nat, rule: rules.rfc1035Name, field: "namePrefix" },
-  ];
-  if (names.nodePool)
-    list.push({ what: "GKE node pool name (<cluster.name>-pool)", name: names.nodePool, rule: rules.nodePoolName, field: "cluster.name" });
-  if (names.adminRole)
-    list.push({ what: "custom role id", name: names.adminRole, rule: z.string(), field: "identity.createAdminRole", scope: inProject });
-  return list;
-}
 
 /** Settings of Standard clusters that Autopilot ignores (it manages nodes and their autoscaling itself). */
 const STANDARD_ONLY = ["machineType", "diskSizeGb", "minNodes", "maxNodes", "cpuLimits", "memoryLimitsGb"] as const;
@@ -195,37 +126,6 @@ function duplicateIssues(env: string, value: unknown, path: string[]): Issue[] {
       const at = (n: number) => [...path, String(n), ...suffix].join(".");
       issues.push({ env, field: at(i), value: v, rule: `duplicates ${at(first)}: each entry may appear only once` });
     });
-  }
-  return issues;
-}
-
-/** Names two environments would both create where GCP wants them unique, and a state bucket used as a datastore. */
-export function crossEnvironmentIssues(envs: EnvironmentConfig[], stateBucket: string | undefined): Issue[] {
-  const issues: Issue[] = [];
-  const owners = new Map<string, { env: string; field: string }>();
-  for (const env of envs) {
-    for (const n of derivedNames(env)) {
-      if (n.scope === undefined) continue;
-      const key = `${n.kind ?? n.what}|${n.scope}|${n.name}`;
-      const owner = owners.get(key);
-      if (owner === undefined) {
-        owners.set(key, { env: env.name, field: n.field });
-        continue;
-      }
-      issues.push({
-        env: env.name,
-        field: n.field,
-        value: n.name,
-        rule: `the ${n.what} "${n.name}" is also used by environment "${owner.env}" (${owner.field}); it must be unique in ${n.scope}`,
-      });
-    }
-    if (stateBucket !== undefined && stateBucket === env.names.bucket) {
-      issues.push({
-        field: "stateBackend.bucket",
-        value: stateBucket,
-        rule: `is the datastore bucket of environment "${env.name}", where every flow can read objects: keep Terraform state (passwords, keys) in a bucket of its own`,
-      });
-    }
   }
   return issues;
 }

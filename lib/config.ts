@@ -2,7 +2,8 @@
 // A bad value fails here, before any stack is built, so a failed synth writes nothing.
 import * as fs from "fs";
 import { z } from "zod";
-import { crossEnvironmentIssues, environmentIssues } from "./config-checks";
+import { environmentIssues } from "./config-checks";
+import { crossEnvironmentIssues } from "./config-collisions";
 import { ConfigError, describe, Issue, parseJson, zodIssueLines } from "./config-errors";
 import { resolve } from "./config-resolve";
 import { AppConfig, AppConfigSchema } from "./config-schema";

@@ -1,7 +1,8 @@
-// Naming and network rules that Google Cloud and Kubernetes enforce, as zod schemas.
-// Each message states the rule so a failed synth says what to change.
-import * as ipaddr from "ipaddr.js";
+// Field rules that Google Cloud and Kubernetes enforce, as zod schemas: names, labels, IAM members, SQL tiers;
+// the network rules live in network-rules.ts. Each message states the rule so a failed synth says what to change.
 import { z } from "zod";
+
+export * from "./network-rules";
 
 /** A GCP project id: 6-30 chars, lowercase letters, digits and hyphens, starting with a letter. */
 export const projectId = z
@@ -55,29 +56,24 @@ export const serviceAccountId = z
     "service account ids may contain only lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen",
   );
 
+/** 1-`max` lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit. */
+function rfc1035Label(what: string, max: number, note = "") {
+  return z
+    .string()
+    .regex(
+      new RegExp(`^[a-z]([-a-z0-9]{0,${max - 2}}[a-z0-9])?$`),
+      `${what} must be 1-${max} lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit${note}`,
+    );
+}
+
 /** GKE cluster names. */
-export const clusterName = z
-  .string()
-  .regex(
-    /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/,
-    "GKE cluster names must be 1-40 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit",
-  );
+export const clusterName = rfc1035Label("GKE cluster names", 40);
 
 /** GKE node pool names (https://cloud.google.com/kubernetes-engine/docs/how-to/node-pools): 1-40 characters. */
-export const nodePoolName = z
-  .string()
-  .regex(
-    /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/,
-    "GKE node pool names must be 1-40 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit",
-  );
+export const nodePoolName = rfc1035Label("GKE node pool names", 40);
 
 /** Compute Engine resource names (VPC, subnetwork, address, router, NAT): RFC 1035, 1-63 characters. */
-export const rfc1035Name = z
-  .string()
-  .regex(
-    /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/,
-    "Compute Engine names must be 1-63 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit (RFC 1035)",
-  );
+export const rfc1035Name = rfc1035Label("Compute Engine names", 63, " (RFC 1035)");
 
 /** Cloud SQL instance names, before the random suffix is appended. */
 export const sqlInstanceName = z
@@ -172,54 +168,3 @@ export const sqlTier = z.string().superRefine((tier, ctx) => {
       `custom tier memory must be 0.9-6.5 GB per vCPU and at least 3840 MB: ${Math.ceil(min / 256) * 256}-${max} MB for ${cpus} vCPU(s), got ${mb}`,
     );
 });
-
-/** An IPv4 CIDR block in reduced form (host bits zero), of any range: a network allowed to reach the control plane. */
-export const reducedCidr = z.string().superRefine((value, ctx) => {
-  if (!isCidr(value)) return void ctx.addIssue({ code: "custom", message: "must be an IPv4 CIDR block such as 203.0.113.0/24" });
-  const network = ipaddr.IPv4.networkAddressFromCIDR(value).toString();
-  const [address, bits] = ipaddr.IPv4.parseCIDR(value);
-  if (network !== address.toString()) ctx.addIssue({ code: "custom", message: `host bits must be zero: did you mean ${network}/${bits}?` });
-});
-
-/** Number of addresses in a valid CIDR block. */
-export function cidrSize(value: string): number {
-  return 2 ** (32 - ipaddr.IPv4.parseCIDR(value)[1]);
-}
-
-/** An IPv4 CIDR block whose prefix length lies in [min, max] and whose host bits are zero. */
-export function cidr(min: number, max: number, what: string) {
-  return z.string().superRefine((value, ctx) => {
-    if (!isCidr(value)) {
-      ctx.addIssue({ code: "custom", message: "must be an IPv4 CIDR block such as 10.0.0.0/20" });
-      return;
-    }
-    const [address, bits] = ipaddr.IPv4.parseCIDR(value);
-    if (bits < min || bits > max) {
-      const size = min === max ? `/${min}` : `between /${min} and /${max}`;
-      ctx.addIssue({ code: "custom", message: `${what} must be ${size}, got /${bits}` });
-    }
-    const network = ipaddr.IPv4.networkAddressFromCIDR(value).toString();
-    if (network !== address.toString()) {
-      ctx.addIssue({ code: "custom", message: `host bits must be zero: did you mean ${network}/${bits}?` });
-    }
-    if (!["private", "carrierGradeNat"].includes(address.range())) {
-      ctx.addIssue({
-        code: "custom",
-        message: "must be a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10)",
-      });
-    }
-  });
-}
-
-/** True when two valid CIDR blocks share at least one address. */
-export function cidrsOverlap(a: string, b: string): boolean {
-  const ra = ipaddr.IPv4.parseCIDR(a);
-  const rb = ipaddr.IPv4.parseCIDR(b);
-  return ra[0].match(rb) || rb[0].match(ra);
-}
-
-/** True when the string is a well-formed IPv4 CIDR block. */
-export function isCidr(value: unknown): value is string {
-  // ipaddr.js also accepts shorthand such as "10.0.0/8"; GCP wants four dotted decimals.
-  return typeof value === "string" && /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(value) && ipaddr.IPv4.isValidCIDR(value);
-}

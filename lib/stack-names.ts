@@ -1,4 +1,5 @@
 // How stacks are named and where their state lives: one place for the app, the backends and the review tool.
+import type { IConstruct } from "constructs";
 
 /** The two stacks of an environment, in deploy order. */
 export const STACK_KINDS = ["infra", "services"] as const;
@@ -13,6 +14,23 @@ export function stackName(env: string, kind: StackKind): string {
 export function parseStackName(name: string): { env: string; kind: StackKind } | undefined {
   const m = /^(.+)-(infra|services)$/.exec(name);
   return m ? { env: m[1], kind: m[2] as StackKind } : undefined;
+}
+
+/** cdktf's info annotation: the only construct metadata it copies into manifest.json (and prints at synth). */
+const MANIFEST_INFO = "@cdktf/info";
+
+/** The message that records a stack's kind in manifest.json; scripts/validate/stack.py reads it (STACK_KIND). */
+export function stackKindNote(kind: StackKind): string {
+  return `metaflow-gcp stack kind: ${kind}`;
+}
+
+/**
+ * Records the kind of a stack in manifest.json, next to the dependencies that give the deploy order, so the
+ * validate and cluster-test scripts need not guess it from the name. The stack's cdk.tf.json does not change.
+ */
+export function recordStackKind(stack: IConstruct, kind: StackKind): void {
+  // Without a stack trace, which would carry this machine's paths into the manifest.
+  stack.node.addMetadata(MANIFEST_INFO, stackKindNote(kind));
 }
 
 /**

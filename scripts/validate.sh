@@ -13,17 +13,18 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/validate/common.sh
 source scripts/validate/common.sh
 PY=$PWD/scripts/validate/stack.py
-STACKS=cdktf.out/stacks
+OUT=cdktf.out STACKS=cdktf.out/stacks
 
 bash scripts/validate/toolchain.sh
 TF=$(find_terraform)
 [ -n "$TF" ] || die "no terraform after toolchain.sh"
 
-if [ "${VALIDATE_SKIP_SYNTH:-}" != 1 ] || [ ! -d "$STACKS" ]; then
+if [ "${VALIDATE_SKIP_SYNTH:-}" != 1 ] || [ ! -f "$OUT/manifest.json" ]; then
   log "synth: npm run synth"
   npm run --silent synth >&2
 fi
-[ -n "$(ls "$STACKS" 2>/dev/null)" ] || die "no stacks in $STACKS"
+# The stacks in deploy order, from the manifest the app wrote.
+ORDER=$(python3 "$PY" order "$OUT") || die "cannot read the stacks of $OUT/manifest.json"
 
 # Terraform never runs in cdktf.out: every stack is copied to a scratch dir.
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/metaflow-gcp-validate.XXXXXX")
@@ -72,7 +73,7 @@ summary() { # -> "N to add, ..."; saves the plan's known outputs for stacks that
 
 failed=0 outputs=$SCRATCH/outputs
 mkdir -p "$outputs"
-for stack in $(python3 "$PY" order "$STACKS"); do
+for stack in $ORDER; do
   v=$SCRATCH/$stack/validate p=$SCRATCH/$stack/plan
   mkdir -p "$v" "$p"
   # validate: the stack as synthesized, providers from the mirror, no backend.
@@ -93,7 +94,7 @@ for stack in $(python3 "$PY" order "$STACKS"); do
   # by a generated local one, -refresh=false so nothing existing is read.
   cp -R "$v/." "$p/"
   rm -f "$p/init.log" "$p/validate.log"
-  python3 "$PY" plan-copy "$STACKS/$stack/cdk.tf.json" "$p/cdk.tf.json" "$STACKS" "$outputs" "${PINS[@]}" >&2
+  python3 "$PY" plan-copy "$OUT" "$stack" "$p/cdk.tf.json" "$outputs" "${PINS[@]}" >&2
   # data.google_client_config exists to mint an OAuth token, which takes a round
   # trip to Google with a key; a static dummy token stands in for it there.
   token=(); note=""

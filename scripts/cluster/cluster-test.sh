@@ -7,10 +7,11 @@
 # plan (must be empty), rbac, metaflow, destroy, leftovers.
 # Env: METAFLOW_GCP_CACHE        where built tools live (default ~/.cache/metaflow-gcp)
 #      CLUSTER_TEST_SKIP_SYNTH=1 reuse an existing cdktf.out
-#      CLUSTER_TEST_STACKS       services stacks to test (default: every <env>-services of
-#                                environments.json, then opts-services of
+#      CLUSTER_TEST_STACKS       services stacks to test (default: every services stack of
+#                                environments.json, then those of
 #                                scripts/cluster/options-environments.json, the config that
-#                                exercises the options: namespaces, replicas, flow runners)
+#                                exercises the options: namespaces, replicas, flow runners;
+#                                stacks and kinds as the synth's manifest.json records them)
 #      CLUSTER_TEST_PLANT        plant one fault: selector|diff|verb|namespace (the run must fail)
 #      CLUSTER_TEST_KEEP=1       keep the scratch dir (its path is printed)
 #      CLUSTER_TEST_VERBOSE=1    print every access review
@@ -20,7 +21,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 # shellcheck source=scripts/cluster/common.sh
 source scripts/cluster/common.sh
-STACKS=cdktf.out/stacks
+OUT=cdktf.out
 PLANT=${CLUSTER_TEST_PLANT:-none}
 EXPECT=$CLUSTER_DIR/rbac-expectations.json
 
@@ -80,13 +81,16 @@ tf() { # init|apply|plan|destroy args...: terraform in the stack's scratch dir, 
 toolchain() { quiet bash scripts/validate/toolchain.sh && TF=$(find_terraform) && [ -n "$TF" ]; }
 build() { bash "$CLUSTER_DIR/build.sh" 2>&1 | sed 's/^/  /'; return "${PIPESTATUS[0]}"; }
 OPTIONS_CONFIG=$CLUSTER_DIR/options-environments.json
-OPTIONS_STACKS=$WORK/synth-options/stacks
+OPTIONS_OUT=$WORK/synth-options
+services() { python3 "$CLUSTER_DIR/stack.py" services "$1"; }   # synth dir -> its services stacks
 synth() {
-  if [ "${CLUSTER_TEST_SKIP_SYNTH:-}" = 1 ] && [ -d "$STACKS" ]; then echo "  reusing $STACKS"
+  if [ "${CLUSTER_TEST_SKIP_SYNTH:-}" = 1 ] && [ -f "$OUT/manifest.json" ]; then echo "  reusing $OUT"
   else quiet npm run --silent synth || return 1; fi
   # The options config, synthesized into the scratch dir.
-  METAFLOW_GCP_CONFIG=$OPTIONS_CONFIG quiet npm run --silent synth -- --output "$WORK/synth-options" || return 1
-  echo "  $(cd "$STACKS" && ls -d -- *-services | tr '\n' ' ')from environments.json; $(cd "$OPTIONS_STACKS" && ls -d -- *-services | tr '\n' ' ')from $(basename "$OPTIONS_CONFIG")"
+  METAFLOW_GCP_CONFIG=$OPTIONS_CONFIG quiet npm run --silent synth -- --output "$OPTIONS_OUT" || return 1
+  local main opts
+  main=$(services "$OUT") && opts=$(services "$OPTIONS_OUT") || return 1
+  echo "  ${main//$'\n'/ } from environments.json; ${opts//$'\n'/ } from $(basename "$OPTIONS_CONFIG")"
 }
 step toolchain toolchain
 step build build
@@ -97,10 +101,10 @@ for p in "${PROVIDERS[@]}"; do
   read -r name pinned built _ <<<"$p"
   [ "$pinned" = "$built" ] || PINS+=("$name=$built")
 done
-# "stacks-dir/stack" for each services stack to test.
+# "synth-dir/stack" for each services stack to test.
 SERVICES=()
-for d in "$STACKS" "$OPTIONS_STACKS"; do
-  for s in $(cd "$d" && ls -d -- *-services 2>/dev/null); do
+for d in "$OUT" "$OPTIONS_OUT"; do
+  for s in $(services "$d"); do
     if [ -z "${CLUSTER_TEST_STACKS:-}" ] || [[ " $CLUSTER_TEST_STACKS " == *" $s "* ]]; then SERVICES+=("$d/$s"); fi
   done
 done
@@ -122,15 +126,10 @@ step fake-gcs start_fake_gcs
 
 # --- each services stack ------------------------------------------------------------------
 TF_TIMEOUT=900
-prepare() { # stacks-dir/stack
-  local src=$1 stack=${1##*/} env
-  env=${stack%-services}
-  STACK=$stack DIR=$WORK/$stack
-  rm -rf "$DIR"; mkdir -p "$DIR"
-  cp -R "$src/." "$DIR/"
-  rm -rf "$DIR/.terraform" "$DIR/.terraform.lock.hcl"
-  [ -f "${src%/*}/$env-infra/cdk.tf.json" ] || { echo "  no $env-infra stack for $stack"; return 1; }
-  python3 "$CLUSTER_DIR/stack.py" prepare "$DIR/cdk.tf.json" "${src%/*}/$env-infra/cdk.tf.json" "$DIR" \
+prepare() { # synth-dir/stack: a copy of the stack in $DIR, set up for the local cluster
+  STACK=${1##*/} DIR=$WORK/${1##*/}
+  rm -rf "$DIR"
+  python3 "$CLUSTER_DIR/stack.py" prepare "${1%/*}" "$STACK" "$DIR" \
     "${KUBE_HOST#https://}" "$KUBE_CA" "$ADMIN_TOKEN" "$BUCKET" "$PLANT" "${PINS[@]}"
 }
 init() { quiet tf init; }

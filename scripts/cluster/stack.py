@@ -2,12 +2,15 @@
 """Make a scratch copy of a services stack apply to the local cluster
 (scripts/cluster/cluster-test.sh).
 
-  stack.py prepare TF_JSON INFRA_TF_JSON STATE_DIR HOST CA_FILE TOKEN BUCKET PLANT [name=version ...]
-      Edit TF_JSON (a copy of <env>-services/cdk.tf.json) in place:
+  stack.py services OUT
+      Print the services stacks of the synth directory OUT in deploy order.
+  stack.py prepare OUT STACK DIR HOST CA_FILE TOKEN BUCKET PLANT [name=version ...]
+      Copy services stack STACK of OUT to DIR (without .terraform or a lock
+      file) and edit DIR/cdk.tf.json:
       - the backend block is dropped: state stays in the scratch dir;
       - every terraform_remote_state reads a local state file written to
-        STATE_DIR, the fixture: one output for every output that the infra
-        stack INFRA_TF_JSON declares, valued for the local cluster;
+        DIR, the fixture: one output for every output that the infra stack
+        STACK depends on declares, valued for the local cluster;
       - the kubernetes and helm providers get the admin's TOKEN instead of the
         google_client_config token (host and CA already come from the fixture);
       - resources and data sources that only GCP can serve (google_*) and the
@@ -17,15 +20,20 @@
       - PLANT (or "none") plants one fault, to show that a step catches it.
   stack.py outputs INFRA_TF_JSON
       Print the infra stack's output names, one a line.
+
+Stacks, kinds and dependencies come from OUT/manifest.json (see
+scripts/validate/stack.py manifest_stacks).
 """
 import base64
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "validate"))
-from stack import cty_type, dummy, pin_versions, referenced_stack  # noqa: E402  (scripts/validate/stack.py)
+from stack import (cty_type, deploy_order, dummy, infra_stack, manifest_stacks,  # noqa: E402  (scripts/validate/stack.py)
+                   pin_versions, referenced_stack)
 
 GCP_ONLY = re.compile(r"^google(-beta)?_")          # resource/data types only GCP serves
 UNREACHABLE_CHART_REPO = re.compile(r"argoproj\.github\.io/argo-helm")
@@ -59,7 +67,7 @@ def fixture_values(host, ca_pem, bucket):
     }
 
 
-def write_fixture(infra_tf, state_file, host, ca_pem, bucket):
+def write_fixture(infra, infra_tf, state_file, host, ca_pem, bucket):
     declared = load(infra_tf).get("output", {})
     project, local = fixture_values(host, ca_pem, bucket)
     outputs, placeholders = {}, []
@@ -77,7 +85,7 @@ def write_fixture(infra_tf, state_file, host, ca_pem, bucket):
     state = {"version": 4, "terraform_version": "1.5.0", "serial": 1, "lineage": "cluster-test",
              "outputs": outputs, "resources": []}
     Path(state_file).write_text(json.dumps(state, indent=1))
-    print(f"  fixture state: {len(outputs)} outputs of {Path(infra_tf).parent.name} "
+    print(f"  fixture state: {len(outputs)} outputs of {infra} "
           f"({len(outputs) - len(placeholders)} local values; placeholders: {', '.join(placeholders) or 'none'})")
     if unused:
         print(f"  note: fixture values for outputs the infra stack no longer declares: {', '.join(unused)}")
@@ -142,9 +150,18 @@ def plant(tf, what):
     return None
 
 
-def prepare(tf_json, infra_tf, state_dir, host, ca_file, token, bucket, what, pins):
+def prepare(out, stack, state_dir, host, ca_file, token, bucket, what, pins):
     if what not in PLANTS:
         sys.exit(f"error: CLUSTER_TEST_PLANT must be one of {', '.join(PLANTS)}")
+    stacks = manifest_stacks(out)
+    if stacks.get(stack, {}).get("kind") != "services":
+        sys.exit(f"error: {stack} is not a services stack of {out}")
+    infra = infra_stack(stacks, stack)
+    # A lock file would pin the registry's hashes, which the providers built from source never match.
+    shutil.copytree(stacks[stack]["dir"], state_dir, symlinks=True)
+    shutil.rmtree(Path(state_dir) / ".terraform", ignore_errors=True)
+    Path(state_dir, ".terraform.lock.hcl").unlink(missing_ok=True)
+    tf_json = Path(state_dir) / stacks[stack]["tf"].name
     tf = load(tf_json)
     note = pin_versions(tf, pins)
     if note:
@@ -152,11 +169,11 @@ def prepare(tf_json, infra_tf, state_dir, host, ca_file, token, bucket, what, pi
     tf.get("terraform", {}).pop("backend", None)
 
     for name, rs in tf.get("data", {}).get("terraform_remote_state", {}).items():
-        stack = referenced_stack(rs)
-        if stack != Path(infra_tf).parent.name:
-            sys.exit(f"error: remote state '{name}' reads {stack}, not {Path(infra_tf).parent.name}")
+        read = referenced_stack(rs)
+        if read != infra:
+            sys.exit(f"error: remote state '{name}' reads {read}, not {infra}, the infra stack {stack} depends on")
         state_file = Path(state_dir) / f"remote-{name}.tfstate"
-        write_fixture(infra_tf, state_file, host, Path(ca_file).read_text(), bucket)
+        write_fixture(infra, stacks[infra]["tf"], state_file, host, Path(ca_file).read_text(), bucket)
         rs["backend"] = "local"
         rs["config"] = {"path": str(state_file.resolve())}
         rs.pop("workspace", None)
@@ -241,7 +258,10 @@ def prepare(tf_json, infra_tf, state_dir, host, ca_file, token, bucket, what, pi
 
 
 def main(argv):
-    if argv[:1] == ["prepare"] and len(argv) >= 9:
+    if argv[:1] == ["services"] and len(argv) == 2:
+        stacks = manifest_stacks(argv[1])
+        print("\n".join(n for n in deploy_order(stacks) if stacks[n]["kind"] == "services"))
+    elif argv[:1] == ["prepare"] and len(argv) >= 9:
         prepare(*argv[1:9], argv[9:])
     elif argv[:1] == ["outputs"] and len(argv) == 2:
         print("\n".join(load(argv[1]).get("output", {})))

@@ -5,10 +5,11 @@
       Copy a stack's cdk.tf.json, pointing the version constraint of each
       named provider at the version actually built (see PROVIDERS in common.sh);
       prints a note naming what was changed, if anything.
-  stack.py plan-copy SRC DEST STACKS_DIR OUTPUTS_DIR [name=version ...]
-      Same, and make it plannable offline: drop the backend block (state goes
-      to the scratch dir) and turn every terraform_remote_state into a local
-      one whose state file is generated here (see remote_state()).
+  stack.py plan-copy OUT STACK DEST OUTPUTS_DIR [name=version ...]
+      Same for STACK of the synth directory OUT, and make it plannable
+      offline: drop the backend block (state goes to the scratch dir) and turn
+      every terraform_remote_state, which must read a stack STACK depends on,
+      into a local one whose state file is generated here (see remote_state()).
   stack.py summary PLAN_JSON OUTPUTS_FILE
       Print "N to add, N to change, N to destroy" for `terraform show -json`
       output, and save the plan's known output values for later stacks.
@@ -17,8 +18,11 @@
   stack.py targets TF_JSON ADDRESS...
       Print -target= options for every resource of TF_JSON except ADDRESS...
       and their dependents, then "left-out: ..." naming those.
-  stack.py order STACKS_DIR
-      Print the stack names, those read through remote state first.
+  stack.py order OUT
+      Print the stack names of the synth directory OUT in deploy order.
+
+The stacks, their kinds and dependencies come from OUT/manifest.json, as the
+app wrote them (lib/app.ts, lib/stack-names.ts), not from their names.
 """
 import base64
 import json
@@ -85,11 +89,12 @@ def cty_type(value):
     return "string"
 
 
-def remote_state(stacks_dir, outputs_dir, stack, state_file):
-    """Write a state file holding every output of `stack`: the value its own
-    offline plan already knows (project, region, names...) when there is one,
-    else a placeholder. Returns how many are placeholders."""
-    declared = load(Path(stacks_dir) / stack / "cdk.tf.json").get("output", {})
+def remote_state(stack_tf, outputs_dir, stack, state_file):
+    """Write a state file holding every output of `stack` (declared in
+    `stack_tf`): the value its own offline plan already knows (project,
+    region, names...) when there is one, else a placeholder. Returns how many
+    are placeholders."""
+    declared = load(stack_tf).get("output", {})
     known_file = Path(outputs_dir) / f"{stack}.json"
     known = load(known_file) if known_file.exists() else {}
     outputs, placeholders = {}, 0
@@ -105,15 +110,19 @@ def remote_state(stacks_dir, outputs_dir, stack, state_file):
     return placeholders
 
 
-def plan_copy(src, dest, stacks_dir, outputs_dir, pins):
-    tf = load(src)
+def plan_copy(out, stack, dest, outputs_dir, pins):
+    stacks = manifest_stacks(out)
+    tf = load(stacks[stack]["tf"])
     pin_versions(tf, pins)
     tf.get("terraform", {}).pop("backend", None)
     for name, rs in tf.get("data", {}).get("terraform_remote_state", {}).items():
-        stack = referenced_stack(rs)
+        read = referenced_stack(rs)
+        if read not in stacks[stack]["dependencies"]:
+            sys.exit(f"error: remote state '{name}' of {stack} reads {read}, which {stack} does not depend on "
+                     f"in manifest.json ({', '.join(stacks[stack]['dependencies']) or 'none'})")
         state_file = Path(dest).parent / f"remote-{name}.tfstate"
-        n = remote_state(stacks_dir, outputs_dir, stack, state_file)
-        print(f"  remote state '{name}' -> outputs of {stack} ({n} placeholders for values unknown before apply)")
+        n = remote_state(stacks[read]["tf"], outputs_dir, read, state_file)
+        print(f"  remote state '{name}' -> outputs of {read} ({n} placeholders for values unknown before apply)")
         rs["backend"] = "local"
         rs["config"] = {"path": str(state_file.resolve())}
         rs.pop("workspace", None)
@@ -169,13 +178,60 @@ def targets(tf_json, failed):
     print("left-out:", " ".join(sorted(left_out)))
 
 
-def order(stacks_dir):
-    names = sorted(p.parent.name for p in Path(stacks_dir).glob("*/cdk.tf.json"))
-    read = set()
-    for n in names:
-        for rs in load(Path(stacks_dir) / n / "cdk.tf.json").get("data", {}).get("terraform_remote_state", {}).values():
-            read.add(referenced_stack(rs))
-    print("\n".join([n for n in names if n in read] + [n for n in names if n not in read]))
+# The note lib/stack-names.ts (stackKindNote) leaves in each stack's manifest annotations.
+STACK_KIND = re.compile(r"^metaflow-gcp stack kind: (\S+)$")
+
+
+def manifest_stacks(out):
+    """The stacks of the synth directory `out`, from its manifest.json:
+    name -> {"kind", "dependencies", "dir", "tf"}."""
+    manifest = Path(out) / "manifest.json"
+    if not manifest.exists():
+        sys.exit(f"error: no {manifest}: run `npm run synth` first")
+    stacks = {}
+    for name, entry in load(manifest).get("stacks", {}).items():
+        kinds = [m.group(1) for a in entry.get("annotations", [])
+                 if a.get("level") == "@cdktf/info" and (m := STACK_KIND.match(a.get("message", "")))]
+        if len(kinds) != 1:
+            sys.exit(f"error: stack {name} in {manifest} records {len(kinds)} stack kinds, not one: "
+                     "synthesize it again with `npm run synth`")
+        stacks[name] = {"kind": kinds[0], "dependencies": entry.get("dependencies", []),
+                        "dir": Path(out) / entry["workingDirectory"], "tf": Path(out) / entry["synthesizedStackPath"]}
+    if not stacks:
+        sys.exit(f"error: no stacks in {manifest}")
+    for name, s in stacks.items():
+        unknown = [d for d in s["dependencies"] if d not in stacks]
+        if unknown:
+            sys.exit(f"error: stack {name} depends on {', '.join(unknown)}, which {manifest} does not list")
+    return stacks
+
+
+def deploy_order(stacks):
+    """Stack names with every stack after those it depends on; otherwise alphabetical."""
+    done, visiting = [], set()
+
+    def visit(name):
+        if name in done:
+            return
+        if name in visiting:
+            sys.exit(f"error: stacks depend on each other in a cycle through {name}")
+        visiting.add(name)
+        for dep in sorted(stacks[name]["dependencies"]):
+            visit(dep)
+        visiting.discard(name)
+        done.append(name)
+
+    for name in sorted(stacks):
+        visit(name)
+    return done
+
+
+def infra_stack(stacks, name):
+    """The one infra stack that services stack `name` depends on."""
+    infra = [d for d in stacks[name]["dependencies"] if stacks[d]["kind"] == "infra"]
+    if len(infra) != 1:
+        sys.exit(f"error: services stack {name} depends on {len(infra)} infra stacks, not one")
+    return infra[0]
 
 
 def main(argv):
@@ -193,7 +249,7 @@ def main(argv):
     elif cmd == "targets":
         targets(args[0], set(args[1:]))
     elif cmd == "order":
-        order(args[0])
+        print("\n".join(deploy_order(manifest_stacks(args[0]))))
     else:
         sys.exit(__doc__)
 

@@ -1,0 +1,35 @@
+// The rules that need every environment at once.
+import type { EnvironmentConfig } from "./config";
+import { Issue } from "./config-errors";
+import { derivedNames } from "./config-names";
+
+/** Names two environments would both create where GCP wants them unique, and a state bucket used as a datastore. */
+export function crossEnvironmentIssues(envs: EnvironmentConfig[], stateBucket: string | undefined): Issue[] {
+  const issues: Issue[] = [];
+  const owners = new Map<string, { env: string; field: string }>();
+  for (const env of envs) {
+    for (const n of derivedNames(env)) {
+      if (n.scope === undefined) continue;
+      const key = `${n.kind ?? n.what}|${n.scope}|${n.name}`;
+      const owner = owners.get(key);
+      if (owner === undefined) {
+        owners.set(key, { env: env.name, field: n.field });
+        continue;
+      }
+      issues.push({
+        env: env.name,
+        field: n.field,
+        value: n.name,
+        rule: `the ${n.what} "${n.name}" is also used by environment "${owner.env}" (${owner.field}); it must be unique in ${n.scope}`,
+      });
+    }
+    if (stateBucket !== undefined && stateBucket === env.names.bucket) {
+      issues.push({
+        field: "stateBackend.bucket",
+        value: stateBucket,
+        rule: `is the datastore bucket of environment "${env.name}", where every flow can read objects: keep Terraform state (passwords, keys) in a bucket of its own`,
+      });
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,74 @@
+// Every name an environment gives a GCP resource, with the rule it must meet and where it must be unique:
+// checked against GCP's limits per environment, and for collisions across environments.
+import { z } from "zod";
+import type { EnvironmentConfig } from "./config";
+import * as rules from "./rules";
+
+/** A name the app gives a GCP resource, the rule it must meet, and the setting that changes it. */
+export interface DerivedName {
+  /** What it names, e.g. "GKE node pool name". */
+  readonly what: string;
+  readonly name: string;
+  readonly rule: z.ZodType;
+  /** The setting to change when the name breaks a rule. */
+  readonly field: string;
+  /** Where the name must be unique, e.g. "project p"; undefined when nothing else in the app can share it. */
+  readonly scope?: string;
+  /** Names of one kind compete for uniqueness (both service accounts are "service account id"). */
+  readonly kind?: string;
+}
+
+/** Every name an environment gives a GCP resource, with its limits (documented in README "Configuration"). */
+export function derivedNames(env: EnvironmentConfig): DerivedName[] {
+  const { project, region, names } = env;
+  const inProject = `project ${project}`;
+  const inRegion = `project ${project}, region ${region}`;
+  const list: DerivedName[] = [
+    { what: "bucket name", name: names.bucket, rule: rules.bucketName, field: "storage.bucketName", scope: "all of Cloud Storage" },
+    {
+      what: "service account id",
+      name: names.serviceAccount,
+      rule: rules.serviceAccountId,
+      field: "identity.serviceAccountId",
+      scope: inProject,
+    },
+    {
+      what: "node service account id (<namePrefix>-<env>-nodes)",
+      kind: "service account id",
+      name: names.nodeServiceAccount,
+      rule: rules.serviceAccountId,
+      field: "namePrefix",
+      scope: inProject,
+    },
+    {
+      what: "GKE cluster name",
+      name: names.cluster,
+      rule: rules.clusterName,
+      field: "cluster.name",
+      scope: `project ${project}, location ${env.cluster.location}`,
+    },
+    {
+      what: "Cloud SQL instance name prefix",
+      name: names.sqlInstancePrefix,
+      rule: rules.sqlInstanceName,
+      field: "namePrefix",
+      scope: inProject,
+    },
+    { what: "VPC name", name: names.vpc, rule: rules.rfc1035Name, field: "namePrefix", scope: inProject },
+    { what: "subnetwork name", name: names.subnetwork, rule: rules.rfc1035Name, field: "namePrefix", scope: inRegion },
+    {
+      what: "private service access range name",
+      name: names.privateServiceAccess,
+      rule: rules.rfc1035Name,
+      field: "namePrefix",
+      scope: inProject,
+    },
+    { what: "Cloud Router name", name: names.router, rule: rules.rfc1035Name, field: "namePrefix", scope: inRegion },
+    { what: "Cloud NAT name", name: names.nat, rule: rules.rfc1035Name, field: "namePrefix" },
+  ];
+  if (names.nodePool)
+    list.push({ what: "GKE node pool name (<cluster.name>-pool)", name: names.nodePool, rule: rules.nodePoolName, field: "cluster.name" });
+  if (names.adminRole)
+    list.push({ what: "custom role id", name: names.adminRole, rule: z.string(), field: "identity.createAdminRole", scope: inProject });
+  return list;
+}
