@@ -14,6 +14,10 @@ module.exports = {
   },
   transformIgnorePatterns: ["/node_modules/(?!cdktf/lib/(tokens/private/stack-trace|util)\\.js$)"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  // cdktf and the provider bindings from one bundle per run (scripts/jest-vendor.js).
+  globalSetup: "<rootDir>/scripts/jest-setup-vendor.js",
+  globalTeardown: "<rootDir>/scripts/jest-teardown-vendor.js",
+  resolver: "<rootDir>/scripts/jest-resolver.js",
   testPathIgnorePatterns: ["/node_modules/", "/cdktf.out/"],
   // Synth-heavy files: one worker per core (jest would keep one core idle).
   maxWorkers: "100%",

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { addEnvironments } from "./lib/app";
 import { ConfigError, loadConfig } from "./lib/config";
+import { moveInto } from "./lib/staged-output";
 
 // Validate everything first, then synthesize into a staging folder copied to the output only once every stack
 // is written: a bad value, or a failure half-way, leaves no partial output behind.
@@ -14,7 +15,7 @@ try {
   const app = new App({ outdir: staging });
   addEnvironments(app, config);
   app.synth();
-  fs.cpSync(staging, outdir, { recursive: true });
+  moveInto(staging, outdir);
 } catch (error) {
   // No input ends in a stack trace: an unexpected failure is one line, with the trace only on request.
   const known = error instanceof ConfigError;

@@ -1,5 +1,6 @@
 // The cdktf-init way of running the tests (ts-jest, type-checking every file), used only by `npm run bench`.
-const project = require("../jest.config.js");
+// Node resolves every module as usual: no bundle of cdktf and the bindings (scripts/jest-vendor.js).
+const { globalSetup: _setup, globalTeardown: _teardown, resolver: _resolver, ...project } = require("../jest.config.js");
 
 module.exports = {
   ...project,
