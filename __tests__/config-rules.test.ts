@@ -1,4 +1,5 @@
-// The rules of lib/config-checks.ts, lib/regions.ts and lib/rules.ts: one row per bad configuration.
+// The rules of lib/config-checks.ts, config-collisions.ts, config-names.ts, regions.ts, rules.ts and network-rules.ts:
+// one row per bad configuration.
 import { ConfigError, parseConfig } from "../lib/config";
 import { parseJson } from "../lib/config-errors";
 import { REGION_ZONES } from "../lib/regions";
