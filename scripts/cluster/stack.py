@@ -31,9 +31,10 @@ import shutil
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "validate"))
-from stack import (cty_type, deploy_order, dummy, infra_stack, manifest_stacks,  # noqa: E402  (scripts/validate/stack.py)
-                   pin_versions, referenced_stack)
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "validate"))
+from manifest import deploy_order, infra_stack, manifest_stacks  # noqa: E402  (scripts/validate/)
+from tfjson import pin_versions, referenced_stack  # noqa: E402
+from tfstate import cty_type, dummy  # noqa: E402
 
 GCP_ONLY = re.compile(r"^google(-beta)?_")          # resource/data types only GCP serves
 UNREACHABLE_CHART_REPO = re.compile(r"argoproj\.github\.io/argo-helm")
