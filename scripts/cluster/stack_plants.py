@@ -1,0 +1,40 @@
+"""One fault planted in a stack (CLUSTER_TEST_PLANT), to show that a step of
+the cluster test catches it."""
+import re
+import sys
+
+PLANTS = ("none", "selector", "diff", "verb", "namespace")
+
+
+def plant(tf, what):
+    r = tf["resource"]
+    if what == "selector":
+        svc = next(iter(r["kubernetes_service_v1"].values()))
+        svc["spec"]["selector"]["cluster-test/planted"] = "matches-no-pod"
+        return f"Service {svc['metadata']['name']}: selector matches no pod"
+    if what == "diff":
+        ns = next(iter(r["kubernetes_namespace_v1"].values()))
+        ns["metadata"].setdefault("annotations", {})["cluster-test/planted"] = "${timestamp()}"
+        return f"namespace {ns['metadata']['name']}: an annotation that changes on every plan"
+    if what == "verb":
+        for role in r.get("kubernetes_role_v1", {}).values():
+            for rule in role.get("rule", []):
+                if "workflows" in rule.get("resources", []) and "create" in rule.get("verbs", []):
+                    rule["verbs"].remove("create")
+                    return f"Role {role['metadata']['namespace']}/{role['metadata']['name']}: verb create on workflows removed"
+        sys.exit("error: no Role grants create on workflows to plant the fault in")
+    if what == "namespace":
+        # The published config (ConfigMap metaflow-config, and the metaflow_config output) names a wrong namespace.
+        done = []
+        for cm in r.get("kubernetes_config_map_v1", {}).values():
+            text = cm.get("data", {}).get("config.json")
+            if text and "METAFLOW_KUBERNETES_NAMESPACE" in text:
+                cm["data"]["config.json"] = re.sub(r'(\\?"METAFLOW_KUBERNETES_NAMESPACE\\?"\s*=\s*\\?")[^"\\]*',
+                                                   r"\g<1>default", text)
+                done.append(f"ConfigMap {cm['metadata']['name']}")
+        cfg = tf.get("output", {}).get("metaflow_config", {}).get("value")
+        if isinstance(cfg, dict):
+            cfg["METAFLOW_KUBERNETES_NAMESPACE"] = "default"
+            done.append("output metaflow_config")
+        return f"{' and '.join(done)}: METAFLOW_KUBERNETES_NAMESPACE = default"
+    return None
