@@ -1,0 +1,154 @@
+"""What `argo-workflows create/trigger` made, and where: WorkflowTemplates,
+Sensors and Workflows in the jobs namespace, using only what the stack made."""
+import json
+import sys
+import urllib.parse
+import urllib.request
+
+from expectations import expectations
+from kube_api import OURS, ApiError, get
+
+ARGO = "/apis/argoproj.io/v1alpha1"
+
+
+def gcs_count(url, bucket):
+    with urllib.request.urlopen(f"{url}/storage/v1/b/{bucket}/o", timeout=30) as r:
+        return len(json.load(r).get("items", []))
+
+
+def find(plural, name, ns):
+    """(object, namespace it is in) or (None, namespaces it was found in instead)."""
+    try:
+        return get(f"{ARGO}/namespaces/{ns}/{plural}/{name}"), ns
+    except ApiError as e:
+        if e.code != 404:
+            raise
+    others = [i["metadata"]["namespace"] for i in get(f"{ARGO}/{plural}")["items"] if i["metadata"]["name"] == name]
+    return None, others
+
+
+def walk(obj, key):
+    """Every value of `key` anywhere inside obj."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k == key:
+                yield v
+            yield from walk(v, key)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from walk(v, key)
+
+
+def ours(path):
+    """True if the object at path exists and carries our label."""
+    try:
+        labels = get(path)["metadata"].get("labels") or {}
+    except ApiError as e:
+        if e.code == 404:
+            return False
+        raise
+    k, v = OURS.split("=")
+    return labels.get(k) == v
+
+
+def metaflow(path, stack, flows):
+    names, _, _ = expectations(path, stack)
+    ns = names["jobs"]
+    problems, seen = [], []
+
+    def need(ok, what):
+        if not ok:
+            problems.append(what)
+        return ok
+
+    def check_refs(obj, where, obj_ns):
+        for sa in set(walk(obj, "serviceAccountName")):
+            need(ours(f"/api/v1/namespaces/{obj_ns}/serviceaccounts/{sa}"),
+                 f"{where} uses service account {obj_ns}/{sa}, which the stack did not create")
+            seen.append(f"sa {sa}")
+        for key, kind in (("secretKeyRef", "secrets"), ("secretRef", "secrets"),
+                          ("configMapKeyRef", "configmaps"), ("configMapRef", "configmaps")):
+            for ref in walk(obj, key):
+                if not isinstance(ref, dict) or not ref.get("name"):
+                    continue
+                name = ref.get("name")
+                need(ours(f"/api/v1/namespaces/{obj_ns}/{kind}/{name}"),
+                     f"{where} reads {kind[:-1]} {obj_ns}/{name}, which the stack did not create")
+        for vol in walk(obj, "secret"):
+            if isinstance(vol, dict) and vol.get("secretName"):
+                need(ours(f"/api/v1/namespaces/{obj_ns}/secrets/{vol['secretName']}"),
+                     f"{where} mounts secret {obj_ns}/{vol['secretName']}, which the stack did not create")
+        for env in walk(obj, "env"):
+            for e in env if isinstance(env, list) else []:
+                if e.get("name") == "METAFLOW_ARGO_EVENTS_WEBHOOK_URL" and e.get("value"):
+                    check_webhook(e["value"], where)
+
+    def check_webhook(url, where):
+        # <eventsource>-eventsource-svc.<ns>.svc...:<port>/<endpoint>: the Service that the
+        # argo-events controller makes for the stack's EventSource.
+        u = urllib.parse.urlparse(url)
+        host = u.hostname or ""
+        parts = host.split(".")
+        if not (len(parts) >= 3 and parts[0].endswith("-eventsource-svc") and parts[2] == "svc"):
+            need(False, f"{where}: webhook URL {url} is not an in-cluster EventSource service")
+            return
+        es_name, es_ns = parts[0][: -len("-eventsource-svc")], parts[1]
+        try:
+            es = get(f"{ARGO}/namespaces/{es_ns}/eventsources/{es_name}")
+        except ApiError:
+            need(False, f"{where}: webhook URL {url} names EventSource {es_ns}/{es_name}, which does not exist")
+            return
+        hooks = es.get("spec", {}).get("webhook", {})
+        need(any(str(h.get("port")) == str(u.port) and h.get("endpoint") == u.path for h in hooks.values()),
+             f"{where}: webhook URL {url} matches no webhook of EventSource {es_ns}/{es_name}")
+        need(ours(f"{ARGO}/namespaces/{es_ns}/eventsources/{es_name}"), f"EventSource {es_ns}/{es_name} is not ours")
+        seen.append(f"webhook {es_name}{u.path}")
+
+    for flow in flows:
+        wt, where = find("workflowtemplates", flow, ns)
+        if not need(wt is not None, f"WorkflowTemplate {flow} is not in the jobs namespace {ns}"
+                    + (f" but in {', '.join(where)}" if where else "")):
+            continue
+        check_refs(wt, f"WorkflowTemplate {ns}/{flow}", ns)
+
+    triggered = [f for f in flows if "trigger" in f]
+    for flow in triggered:
+        sensor, where = find("sensors", flow, ns)
+        if not need(sensor is not None, f"Sensor {flow} is not in the jobs namespace {ns}"
+                    + (f" but in {', '.join(where)}" if where else "")):
+            continue
+        s = sensor["spec"]
+        check_refs(s.get("template", {}), f"Sensor {ns}/{flow}", ns)
+        bus = s.get("eventBusName", "default")
+        need(ours(f"{ARGO}/namespaces/{ns}/eventbus/{bus}"), f"Sensor {flow} uses EventBus {ns}/{bus}, not the stack's")
+        seen.append(f"eventbus {bus}")
+        for dep in s.get("dependencies", []):
+            es_name = dep.get("eventSourceName")
+            try:
+                es = get(f"{ARGO}/namespaces/{ns}/eventsources/{es_name}")
+                need(dep.get("eventName") in es.get("spec", {}).get("webhook", {}),
+                     f"Sensor {flow} waits for event {dep.get('eventName')}, not a webhook of EventSource {es_name}")
+                need(ours(f"{ARGO}/namespaces/{ns}/eventsources/{es_name}"), f"EventSource {es_name} is not ours")
+                seen.append(f"eventsource {es_name}/{dep.get('eventName')}")
+            except ApiError:
+                need(False, f"Sensor {flow} waits on EventSource {ns}/{es_name}, which does not exist")
+        for trig in s.get("triggers", []):
+            for res in walk(trig, "resource"):
+                if isinstance(res, dict) and res.get("kind") == "Workflow":
+                    wns = res.get("metadata", {}).get("namespace", ns)
+                    need(wns == ns, f"Sensor {flow} submits Workflows to {wns}, not {ns}")
+                    ref = res.get("spec", {}).get("workflowTemplateRef", {}).get("name")
+                    need(ref in flows, f"Sensor {flow} submits a Workflow of template {ref}, not one of {flows}")
+        # `argo-workflows trigger` made a Workflow from the template.
+        wfs = [w for w in get(f"{ARGO}/namespaces/{ns}/workflows")["items"]
+               if w.get("spec", {}).get("workflowTemplateRef", {}).get("name") == flow]
+        need(wfs, f"no Workflow of template {flow} in {ns} after argo-workflows trigger")
+        if wfs:
+            seen.append(f"workflow {wfs[0]['metadata']['name']}")
+
+    if problems:
+        for p in problems:
+            print(f"  PROBLEM {p}")
+        sys.exit(1)
+    print(f"  in {ns}: WorkflowTemplates {', '.join(flows)}; Sensor {', '.join(triggered)}; "
+          f"references: {', '.join(sorted(set(seen)))}")
