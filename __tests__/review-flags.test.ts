@@ -207,6 +207,18 @@ describe("Workload Identity annotations in Helm values", () => {
       "Access: KSA argo/argo-server is annotated with other@my-metaflow-project.iam.gserviceaccount.com but bound to metaflow-dev@my-metaflow-project.iam.gserviceaccount.com: its pods get no Google credentials",
     );
   });
+
+  test("values written as YAML rather than JSON are read too", () => {
+    const r = reviewDev((_, services) => {
+      const release = Object.values<any>(services.resource.helm_release).find((x) => x.name === "argo-workflows");
+      release.values = [
+        "server:\n  serviceAccount:\n    name: argo-server\n    annotations:\n      iam.gke.io/gcp-service-account: yaml@my-metaflow-project.iam.gserviceaccount.com\n",
+      ];
+    });
+    expect(warn(r.flags)).toContain(
+      "Access: KSA argo/argo-server is annotated with yaml@my-metaflow-project.iam.gserviceaccount.com but bound to metaflow-dev@my-metaflow-project.iam.gserviceaccount.com: its pods get no Google credentials",
+    );
+  });
 });
 
 describe("a stack missing from the new synth", () => {

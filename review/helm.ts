@@ -21,15 +21,34 @@ export function isHelmRelease(r: ResourceModel): boolean {
   return r.type === "helm_release";
 }
 
+/** Parsed values documents by their text, or undefined for one that is not YAML; read-only, shared by the sections. */
+const parsedDocuments = new Map<string, { document: unknown } | undefined>();
+
+/** A values document: JSON (what this app writes, and a subset of YAML) parses many times faster as JSON. */
+function parseDocument(text: string): { document: unknown } | undefined {
+  if (!parsedDocuments.has(text)) {
+    let parsed: { document: unknown } | undefined;
+    try {
+      parsed = { document: JSON.parse(text) };
+    } catch {
+      try {
+        parsed = { document: parse(text) };
+      } catch {
+        parsed = undefined;
+      }
+    }
+    parsedDocuments.set(text, parsed);
+  }
+  return parsedDocuments.get(text);
+}
+
 export function helmValues(r: ResourceModel): HelmValues {
   const documents: unknown[] = [];
   const unparsed: string[] = [];
-  for (const text of list(r.body.values)) {
-    try {
-      documents.push(parse(String(text)));
-    } catch {
-      unparsed.push(String(text));
-    }
+  for (const text of list(r.body.values).map(String)) {
+    const parsed = parseDocument(text);
+    if (parsed) documents.push(parsed.document);
+    else unparsed.push(text);
   }
   const entries = (value: unknown, sensitive: boolean): HelmSet[] =>
     blocks(value).map((s) => ({ name: String(s.name), value: s.value, sensitive }));
