@@ -12,17 +12,23 @@ let dir: string;
 let bundle: string;
 
 beforeAll(() => {
-  // As in the project: the bundle in dist/, the Helm charts it packages in ../charts, the client pins in ../requirements.
+  // A copy of the project's layout: cdktf.json's entry scripts/synth.js, which runs dist/main.js from its V8 code
+  // cache; the Helm charts the bundle packages and the client pins beside it; the sources (linked) that tell the
+  // entry its bundle is current.
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "metaflow-gcp-entry-"));
   bundle = path.join(dir, "dist", "main.js");
   execFileSync(process.execPath, [path.join(root, "scripts", "build.js"), bundle]);
-  fs.symlinkSync(path.join(root, "charts"), path.join(dir, "charts"));
-  fs.symlinkSync(path.join(root, "requirements"), path.join(dir, "requirements"));
+  fs.mkdirSync(path.join(dir, "scripts"));
+  for (const file of ["synth.js", "build.js", "cdktf-patches.js"])
+    fs.copyFileSync(path.join(root, "scripts", file), path.join(dir, "scripts", file));
+  for (const link of ["charts", "requirements", "node_modules", "main.ts", "lib", "constructs", "package-lock.json"]) {
+    fs.symlinkSync(path.join(root, link), path.join(dir, link));
+  }
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the bundled entry in a fresh folder with `config` (text) as its configuration file. */
-function synth(config: string | undefined, entry = () => bundle) {
+/** Runs the entry (default: scripts/synth.js of the copy) in a fresh folder with `config` (text) as its configuration file. */
+function synth(config: string | undefined, entry = () => path.join(dir, "scripts", "synth.js")) {
   const cwd = fs.mkdtempSync(path.join(dir, "run-"));
   const configFile = path.join(cwd, "environments.json");
   if (config !== undefined) fs.writeFileSync(configFile, config);
