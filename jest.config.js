@@ -2,7 +2,7 @@
  * esbuild strips the types of each file (scripts/jest-esbuild.js), as it does for the synth bundle; there is no
  * per-file type-check: `tsc --noEmit` in `npm test` type-checks the whole project once.
  */
-const { PATCHED_FILE } = require("./scripts/cdktf-patches.js");
+const { PATCHED_FILE, PATCHES } = require("./scripts/cdktf-patches.js");
 
 module.exports = {
   testEnvironment: "node",
@@ -12,7 +12,7 @@ module.exports = {
     "^.+\\.ts$": "<rootDir>/scripts/jest-esbuild.js",
     [PATCHED_FILE.source]: "<rootDir>/scripts/jest-esbuild.js",
   },
-  transformIgnorePatterns: ["/node_modules/(?!cdktf/lib/(tokens/private/stack-trace|util)\\.js$)"],
+  transformIgnorePatterns: [`/node_modules/(?!cdktf/lib/(${PATCHES.map((p) => p.file.replace(".", "\\.")).join("|")})$)`],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   // cdktf and the provider bindings from one bundle per run (scripts/jest-vendor.js).
   globalSetup: "<rootDir>/scripts/jest-setup-vendor.js",

@@ -3,10 +3,14 @@
 import * as fs from "fs";
 import { createRequire } from "module";
 import * as path from "path";
+import { App, TerraformOutput, TerraformStack } from "cdktf";
+import * as os from "os";
+import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
+import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { synthDev } from "./helpers";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { PATCHED_FILE, patchCdktf } = require("../scripts/cdktf-patches.js");
+const { PATCHED_FILE, PATCHES, patchCdktf } = require("../scripts/cdktf-patches.js");
 
 const lib = path.dirname(require.resolve("cdktf/lib/util.js"));
 const original = (file: string) => fs.readFileSync(path.join(lib, file), "utf8");
@@ -19,10 +23,13 @@ function load(source: string): any {
   return module.exports;
 }
 
-test.each(["util.js", "tokens/private/stack-trace.js"])("the installed cdktf has the line the patch of %s rewrites", (file) => {
-  expect(PATCHED_FILE.test(path.join(lib, file))).toBe(true);
-  expect(patchCdktf(original(file), path.join(lib, file))).not.toBe(original(file));
-});
+test.each(PATCHES.map((p: { file: string }) => [p.file]) as [string][])(
+  "the installed cdktf has the line the patch of %s rewrites",
+  (file) => {
+    expect(PATCHED_FILE.test(path.join(lib, file))).toBe(true);
+    expect(patchCdktf(original(file), path.join(lib, file))).not.toBe(original(file));
+  },
+);
 
 test("a cdktf whose code moved is refused, naming the file and the line", () => {
   const moved = original("util.js").replace("function snakeCase(str) {", "function snakeCase(str, options) {");
@@ -59,4 +66,17 @@ test("tokens carry no creation stack trace unless METAFLOW_GCP_DEBUG is set", ()
     if (debug === undefined) delete process.env.METAFLOW_GCP_DEBUG;
     else process.env.METAFLOW_GCP_DEBUG = debug;
   }
+});
+
+test("a reference from one stack to another fails the synth, naming both stacks and what to use instead", () => {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "cross-stack-")) });
+  const infra = new TerraformStack(app, "dev-infra");
+  new GoogleProvider(infra, "google", { project: "p" });
+  const account = new ServiceAccount(infra, "sa", { accountId: "metaflow" });
+  const services = new TerraformStack(app, "dev-services");
+  new TerraformOutput(services, "email", { value: account.email });
+  expect(() => app.synth()).toThrow(
+    /dev-services references google_service_account\.sa\.email of dev-infra: read another stack's values through its outputs and terraform_remote_state/,
+  );
+  fs.rmSync(app.outdir, { recursive: true, force: true });
 });
