@@ -5,7 +5,7 @@ const { globalSetup: _setup, globalTeardown: _teardown, resolver: _resolver, ...
 module.exports = {
   ...project,
   rootDir: "..",
-  // That file tests the bundle this configuration does without.
-  testPathIgnorePatterns: [...project.testPathIgnorePatterns, "/__tests__/jest-vendor\\.test\\.ts$"],
+  // Those files test the bundle and the rewrites of cdktf that this configuration does without.
+  testPathIgnorePatterns: [...project.testPathIgnorePatterns, "/__tests__/(jest-vendor|cdktf-patches)\\.test\\.ts$"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "scripts/tsconfig.baseline.json" }] },
 };
