@@ -33,18 +33,11 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-/** Waits `ms` without spinning: the machine settles after a run (the baseline's threads, its memory) before the next. */
-const settle = (ms = 500) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-/** Alternates the commands of a case `runs` times; returns the medians of each. */
+/** Alternates the commands of a case `runs` times, after one uncounted round (disk caches, the code cache); returns the medians of each. */
 function compare(cases) {
   const samples = cases.map(() => []);
-  for (let i = 0; i < runs; i++) {
-    cases.forEach((c, j) => {
-      settle();
-      samples[j].push(measure(c.command, c.env, c.cwd));
-    });
-  }
+  cases.forEach((c) => measure(c.command, c.env, c.cwd));
+  for (let i = 0; i < runs; i++) cases.forEach((c, j) => samples[j].push(measure(c.command, c.env, c.cwd)));
   return samples.map((s) => ({ wall: median(s.map((x) => x.wall)), rss: median(s.map((x) => x.rss)) }));
 }
 
