@@ -1,17 +1,10 @@
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { DbMigrations, DbMigrationsProps } from "../../constructs/db-migrations";
-import { addressOf, bareStack, envOf, metaflowDb, onlyResource, refTo, resolve, synth } from "./stack";
-
-const IMAGE = "public.ecr.aws/outerbounds/metaflow_metadata_service:v9.9.9";
+import { addressOf, bareStack, envOf, metadataServiceProps, METADATA_IMAGE, onlyResource, refTo, resolve, synth } from "./stack";
 
 function build(props: Partial<DbMigrationsProps> = {}) {
   const stack = bareStack("kubernetes");
-  const migrations = new DbMigrations(stack, "db-migrations", {
-    namespace: { name: "metaflow" },
-    image: IMAGE,
-    db: metaflowDb(stack),
-    ...props,
-  });
+  const migrations = new DbMigrations(stack, "db-migrations", { ...metadataServiceProps(stack), ...props });
   return { migrations, ...synth(stack) };
 }
 
@@ -28,7 +21,7 @@ describe("DbMigrations", () => {
       timeouts: { create: "10m", update: "10m" },
     });
     expect(container).toMatchObject({
-      image: IMAGE,
+      image: METADATA_IMAGE,
       image_pull_policy: "Always",
       command: ["/opt/latest/bin/python3", "/root/run_goose.py"],
     });

@@ -1,16 +1,9 @@
 import { MetaflowMetadata, MetaflowMetadataProps } from "../../constructs/metaflow-metadata";
-import { bareStack, envOf, metaflowDb, onlyResource, synth } from "./stack";
-
-const IMAGE = "public.ecr.aws/outerbounds/metaflow_metadata_service:v9.9.9";
+import { bareStack, envOf, metadataServiceProps, METADATA_IMAGE, onlyResource, synth } from "./stack";
 
 function build(props: Partial<MetaflowMetadataProps> = {}) {
   const stack = bareStack("kubernetes");
-  const metadata = new MetaflowMetadata(stack, "metadata", {
-    namespace: { name: "metaflow" },
-    image: IMAGE,
-    db: metaflowDb(stack),
-    ...props,
-  });
+  const metadata = new MetaflowMetadata(stack, "metadata", { ...metadataServiceProps(stack), ...props });
   return { metadata, ...synth(stack) };
 }
 
@@ -27,7 +20,7 @@ describe("MetaflowMetadata", () => {
     });
     expect(container).toMatchObject({
       name: "metadata-service",
-      image: IMAGE,
+      image: METADATA_IMAGE,
       command: ["/opt/latest/bin/python3", "-m", "services.metadata_service.server"],
       working_dir: "/tmp",
       port: [{ name: "http", container_port: 8080, protocol: "TCP" }],

@@ -78,3 +78,11 @@ export function metaflowDb(stack: TerraformStack): MetaflowDbConnection {
 export function envOf(container: { env: any[] }): Record<string, string> {
   return Object.fromEntries(container.env.map((e) => [e.name, e.value ?? `secret:${e.value_from.secret_key_ref.key}`]));
 }
+
+/** A metadata-service image tag no pin uses, so a test sees its own value. */
+export const METADATA_IMAGE = "public.ecr.aws/outerbounds/metaflow_metadata_service:v9.9.9";
+
+/** What every construct running the metadata-service image takes: its namespace, the image and the database. */
+export function metadataServiceProps(stack: TerraformStack) {
+  return { namespace: { name: "metaflow" }, image: METADATA_IMAGE, db: metaflowDb(stack) };
+}
