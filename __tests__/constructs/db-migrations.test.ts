@@ -1,6 +1,17 @@
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { DbMigrations, DbMigrationsProps } from "../../constructs/db-migrations";
-import { addressOf, bareStack, envOf, metadataServiceProps, METADATA_IMAGE, onlyResource, refTo, resolve, synth } from "./stack";
+import {
+  addressOf,
+  bareStack,
+  envOf,
+  METAFLOW_DB_ENV,
+  metadataServiceProps,
+  METADATA_IMAGE,
+  onlyResource,
+  refTo,
+  resolve,
+  synth,
+} from "./stack";
 
 function build(props: Partial<DbMigrationsProps> = {}) {
   const stack = bareStack("kubernetes");
@@ -31,12 +42,7 @@ describe("DbMigrations", () => {
 
   test("reaches the database over TLS, the password from the Secret", () => {
     expect(envOf(container)).toMatchObject({
-      MF_METADATA_DB_HOST: "10.9.0.3",
-      MF_METADATA_DB_PORT: "5432",
-      MF_METADATA_DB_NAME: "metaflow",
-      MF_METADATA_DB_USER: "secret:username",
-      MF_METADATA_DB_PSWD: "secret:password",
-      MF_METADATA_DB_SSL_MODE: "require",
+      ...METAFLOW_DB_ENV,
       HOME: "/tmp",
     });
     const pswd = container.env.find((e: any) => e.name === "MF_METADATA_DB_PSWD");

@@ -1,5 +1,5 @@
 import { MetaflowMetadata, MetaflowMetadataProps } from "../../constructs/metaflow-metadata";
-import { bareStack, envOf, metadataServiceProps, METADATA_IMAGE, onlyResource, synth } from "./stack";
+import { bareStack, envOf, METAFLOW_DB_ENV, metadataServiceProps, METADATA_IMAGE, onlyResource, synth } from "./stack";
 
 function build(props: Partial<MetaflowMetadataProps> = {}) {
   const stack = bareStack("kubernetes");
@@ -33,12 +33,7 @@ describe("MetaflowMetadata", () => {
 
   test("connects straight to the database over TLS, the login from the Secret", () => {
     expect(envOf(container)).toMatchObject({
-      MF_METADATA_DB_HOST: "10.9.0.3",
-      MF_METADATA_DB_PORT: "5432",
-      MF_METADATA_DB_NAME: "metaflow",
-      MF_METADATA_DB_USER: "secret:username",
-      MF_METADATA_DB_PSWD: "secret:password",
-      MF_METADATA_DB_SSL_MODE: "require",
+      ...METAFLOW_DB_ENV,
       MF_METADATA_PORT: "8080",
     });
     // No Cloud SQL Auth Proxy sidecar and no migrating init container (DbMigrations runs them, once).

@@ -86,3 +86,13 @@ export const METADATA_IMAGE = "public.ecr.aws/outerbounds/metaflow_metadata_serv
 export function metadataServiceProps(stack: TerraformStack) {
   return { namespace: { name: "metaflow" }, image: METADATA_IMAGE, db: metaflowDb(stack) };
 }
+
+/** The database settings a container gets from metaflowDb's connection (envOf shows Secret references as secret:<key>). */
+export const METAFLOW_DB_ENV = {
+  MF_METADATA_DB_HOST: "10.9.0.3",
+  MF_METADATA_DB_PORT: "5432",
+  MF_METADATA_DB_NAME: "metaflow",
+  MF_METADATA_DB_USER: "secret:username",
+  MF_METADATA_DB_PSWD: "secret:password",
+  MF_METADATA_DB_SSL_MODE: "require",
+};
