@@ -7,6 +7,16 @@ const PERMISSIONS_BY_RESOURCE: [string, string[]][] = [
   // and reading the project IAM policy (every google_project_iam_member reads it first).
   ["compute.routers", ["create", "delete", "get", "update"]],
   ["container.clusters", ["update"]],
+  // The services stack's kubernetes and helm providers reach the cluster through GKE's DNS-based endpoint, where
+  // IAM checks this on every request before the API server sees it.
+  ["container.clusters", ["connect"]],
+  // The google provider waits for each long-running operation by polling it: compute operations in the scope the
+  // API returns them (global, regional or zonal), private service access and API enablement through their APIs.
+  ["compute.globalOperations", ["get"]],
+  ["compute.regionOperations", ["get"]],
+  ["compute.zoneOperations", ["get"]],
+  ["servicenetworking.operations", ["get"]],
+  ["serviceusage.operations", ["get"]],
   ["iam.serviceAccountKeys", ["delete"]],
   ["resourcemanager.projects", ["getIamPolicy"]],
   ["serviceusage.services", ["enable", "get", "list"]],

@@ -1,6 +1,7 @@
 // The metaflow_admin custom role against what the synthesized stacks make Terraform do. Every resource type of
 // every stack (shipped config and the options) maps to the IAM permissions its create, read, update and delete
-// calls need; the role must hold all of them, and a new resource type fails here until it is mapped.
+// calls need, every Google resource type to the operation it waits on, and every provider to how it connects; the
+// role must hold all of them, and a new resource type or provider fails here until it is mapped.
 // Sources: Google Cloud IAM permissions reference (cloud.google.com/iam/docs/permissions-reference) for each API;
 // GKE maps every Kubernetes API call to container.<resource>.<verb> (cloud.google.com/kubernetes-engine/docs/how-to/iam).
 import { METAFLOW_ADMIN_PERMISSIONS } from "../../constructs/admin-permissions";
@@ -70,6 +71,55 @@ const BY_TYPE: Record<string, string[]> = {
 };
 
 /**
+ * What the provider polls while it waits for each Google resource type's create, update and delete: the operation
+ * the API returns, read through that API. terraform-provider-google v6.50.0:
+ * - `google/services/compute/compute_operation.go` (QueryOp): a compute operation is read from zoneOperations,
+ *   regionOperations or globalOperations, whichever scope the API returned it in. Networks and global addresses are
+ *   global; subnetworks and routers (Cloud NAT is a router update) regional. No resource type here gets a zonal compute
+ *   operation today; the role still holds `compute.zoneOperations.get`, read-only, so one that does cannot stop an
+ *   apply at its first wait.
+ * - `google/services/servicenetworking/service_networking_operation_hw.go`: servicenetworking's own `operations/*`.
+ * - `google/services/serviceusage/serviceusage_operation.go`: serviceusage's own `operations/*`.
+ * - `google/services/sql/sqladmin_operation.go`: Cloud SQL's operations, which IAM guards with
+ *   `cloudsql.instances.get` (cloud.google.com/sql/docs/postgres/iam-permissions, "operations.get").
+ * - `google/services/container/container_operation.go`: GKE's operations.
+ * Storage, IAM and Resource Manager calls here return their result directly: nothing to poll.
+ */
+const POLLS: Record<string, string[]> = {
+  google_compute_network: ["compute.globalOperations.get"],
+  google_compute_global_address: ["compute.globalOperations.get"],
+  google_compute_subnetwork: ["compute.regionOperations.get"],
+  google_compute_router: ["compute.regionOperations.get"],
+  google_compute_router_nat: ["compute.regionOperations.get"],
+  google_service_networking_connection: ["servicenetworking.operations.get"],
+  google_project_service: ["serviceusage.operations.get"],
+  google_sql_database_instance: ["cloudsql.instances.get"],
+  google_sql_database: ["cloudsql.instances.get"],
+  google_sql_user: ["cloudsql.instances.get"],
+  google_container_cluster: ["container.operations.get"],
+  google_container_node_pool: ["container.operations.get"],
+  google_storage_bucket: [],
+  google_project_iam_member: [],
+  google_project_iam_custom_role: [],
+  google_service_account: [],
+  google_service_account_key: [],
+  google_service_account_iam_member: [],
+};
+
+/**
+ * How each provider reaches what it manages, on every call. The services stack's kubernetes and helm providers
+ * connect to GKE's DNS-based endpoint, where Google's front end checks `container.clusters.connect` before a request
+ * reaches the API server (cloud.google.com/kubernetes-engine/docs/concepts/network-isolation, "DNS-based endpoint").
+ * The google provider authenticates with the caller's token alone; random calls nothing.
+ */
+const BY_PROVIDER: Record<string, string[]> = {
+  google: [],
+  random: [],
+  kubernetes: ["container.clusters.connect"],
+  helm: ["container.clusters.connect"],
+};
+
+/**
  * What each chart creates, read from `helm template` of argo-helm argo-workflows 0.47.5 and argo-events 2.4.22 with
  * the values this app synthesizes, and of the local chart (charts/metaflow-argo-events): the kinds and their GKE
  * permissions. Custom resources (EventBus, EventSource) are container.thirdPartyObjects in GKE's IAM.
@@ -115,9 +165,19 @@ function typesOf(json: any): string[] {
 
 const held = new Set(METAFLOW_ADMIN_PERMISSIONS);
 
+/** The providers a stack configures. */
+const providersOf = (json: any): string[] => Object.keys(json.provider ?? {});
+/** Every Google resource type of a stack (data sources read directly and poll nothing). */
+const googleTypesOf = (json: any): string[] => Object.keys(json.resource ?? {}).filter((t) => t.startsWith("google_"));
+
 test("every resource type of every stack has a permission mapping", () => {
   const unmapped = [...new Set(stacks.flatMap(typesOf))].filter((t) => !(t in BY_TYPE));
   expect(unmapped).toEqual([]);
+});
+
+test("every Google resource type states the operation it waits on, and every provider how it connects", () => {
+  expect([...new Set(stacks.flatMap(googleTypesOf))].filter((t) => !(t in POLLS))).toEqual([]);
+  expect([...new Set(stacks.flatMap(providersOf))].filter((p) => !(p in BY_PROVIDER))).toEqual([]);
 });
 
 test("every Helm release's chart has a mapping of the kinds it creates", () => {
@@ -128,7 +188,8 @@ test("every Helm release's chart has a mapping of the kinds it creates", () => {
 test("metaflow_admin holds every permission the stacks need", () => {
   const needed = new Set<string>();
   for (const s of stacks) {
-    for (const t of typesOf(s)) BY_TYPE[t]?.forEach((p) => needed.add(p));
+    for (const t of typesOf(s)) [...(BY_TYPE[t] ?? []), ...(POLLS[t] ?? [])].forEach((p) => needed.add(p));
+    for (const provider of providersOf(s)) BY_PROVIDER[provider]?.forEach((p) => needed.add(p));
     for (const r of Object.values<any>(resourcesOf(s, "helm_release"))) BY_CHART[r.name]?.forEach((p) => needed.add(p));
   }
   expect([...needed].filter((p) => !held.has(p)).sort()).toEqual([]);
