@@ -319,6 +319,24 @@ const rows: Row[] = [
   ],
   // IAM members.
   [
+    "a whole domain as an impersonator",
+    (e) => (e.identity = { impersonators: ["domain:example.com"] }),
+    "identity.impersonators.0",
+    /a whole domain must not act as the Metaflow service account/,
+  ],
+  [
+    "an impersonator twice",
+    (e) => (e.identity = { impersonators: ["serviceAccount:ci@p.iam.gserviceaccount.com", "serviceAccount:CI@p.iam.gserviceaccount.com"] }),
+    "identity.impersonators.1",
+    /duplicates identity.impersonators.0/,
+  ],
+  [
+    "allUsers as an impersonator",
+    (e) => (e.identity = { impersonators: ["allUsers"] }),
+    "identity.impersonators.0",
+    /allUsers and allAuthenticatedUsers must not be granted/,
+  ],
+  [
     "a user without an email",
     (e) => (e.identity = { flowRunners: ["user:alice"] }),
     "identity.flowRunners.0",

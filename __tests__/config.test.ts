@@ -23,7 +23,12 @@ describe("shipped configuration", () => {
     expect(dev.zone).toBe("us-central1-a");
     expect(dev.cluster).toMatchObject({ name: "metaflow-dev", location: "us-central1-a", mode: "standard" });
     expect(dev.storage).toMatchObject({ bucketName: "my-metaflow-project-metaflow-dev", location: "US-CENTRAL1", prefix: "metaflow" });
-    expect(dev.identity).toMatchObject({ serviceAccountId: "metaflow-dev", nodeServiceAccountId: "metaflow-dev-nodes", createKey: true });
+    expect(dev.identity).toMatchObject({
+      serviceAccountId: "metaflow-dev",
+      nodeServiceAccountId: "metaflow-dev-nodes",
+      createKey: false,
+      impersonators: [],
+    });
     expect(dev.database).toMatchObject({ deletionProtection: true, version: "POSTGRES_16", availability: "ZONAL" });
     const prod = config.environments[1];
     expect(prod.cluster.location).toBe("us-central1");

@@ -15,7 +15,12 @@ const changed = synthDev((e) => {
   // A regional cluster takes no zone.
   delete e.zone;
   e.cluster = { regional: true, minNodes: 0, maxNodes: 20, masterAuthorizedNetworks: [{ cidr: "203.0.113.0/24", name: "office" }] };
-  e.identity = { createKey: false, flowRunners: ["group:ml@example.com", "user:a@example.com"], createAdminRole: true };
+  e.identity = {
+    createKey: true,
+    impersonators: ["serviceAccount:ci@acme-ops.iam.gserviceaccount.com"],
+    flowRunners: ["group:ml@example.com", "user:a@example.com"],
+    createAdminRole: true,
+  };
 });
 const dev = synthDev();
 /** The other modes: project-wide flow-runner access, an Autopilot cluster on its IP endpoint. */
@@ -40,18 +45,19 @@ describe("infra stack", () => {
   });
 
   test("writes every output the services stack and users read, secrets as sensitive", () => {
+    // The opt-in key's output too.
+    const json = synthDev((e) => (e.identity = { createKey: true })).infraJson;
     for (const name of Object.values(INFRA_OUTPUTS)) {
-      expect(infraJson.output[name]).toBeDefined();
-      expect(infraJson.output[name].sensitive === true).toBe(SENSITIVE_INFRA_OUTPUTS.has(name));
+      expect(json.output[name]).toBeDefined();
+      expect(json.output[name].sensitive === true).toBe(SENSITIVE_INFRA_OUTPUTS.has(name));
     }
-    expect(infraJson.output.datastore_root.value).toBe("gs://my-metaflow-project-metaflow-dev/metaflow");
-    expect(infraJson.output.metaflow_service_account_key.value).toMatch(/google_service_account_key\.\S+\.private_key/);
+    expect(json.output.datastore_root.value).toBe("gs://my-metaflow-project-metaflow-dev/metaflow");
+    expect(json.output.metaflow_service_account_key.value).toMatch(/google_service_account_key\.\S+\.private_key/);
   });
 
-  test("drops the key and archive outputs when they are turned off", () => {
-    const json = changed.infraJson;
-    expect(json.output.metaflow_service_account_key).toBeUndefined();
-    expect(json.output.argo_db_password).toBeUndefined();
+  test("has no key output by default, and no archive outputs when the archive is off", () => {
+    expect(infraJson.output.metaflow_service_account_key).toBeUndefined();
+    expect(changed.infraJson.output.argo_db_password).toBeUndefined();
   });
 
   test("every output that carries a password or key is sensitive", () => {
@@ -244,12 +250,18 @@ describe("Metaflow identity, as configured", () => {
     expect(grant(infraJson, saMember, "roles/cloudsql.client").condition.expression).toMatch(
       /^resource\.name == "projects\/my-metaflow-project\/instances\/\$\{google_sql_database_instance\.database_instance_\w+\.name\}"$/,
     );
-    expect(onlyResource(infraJson, "google_service_account_key").service_account_id).toBe(`\${google_service_account.${sa}.name}`);
+    expect(resourcesOf(infraJson, "google_service_account_key")).toEqual({});
   });
 
-  test("takes the key, the flow runners, the admin role and a derived Groups-for-RBAC group from the configuration", () => {
+  test("takes the key, the impersonators, the flow runners, the admin role and a derived Groups-for-RBAC group from the configuration", () => {
     const json = changed.infraJson;
-    expect(resourcesOf(json, "google_service_account_key")).toEqual({});
+    const sa = nameWhere(json, "google_service_account", "account_id", "metaflow-dev");
+    expect(onlyResource(json, "google_service_account_key").service_account_id).toBe(`\${google_service_account.${sa}.name}`);
+    expect(onlyResource(json, "google_service_account_iam_member")).toMatchObject({
+      service_account_id: `\${google_service_account.${sa}.name}`,
+      role: "roles/iam.serviceAccountTokenCreator",
+      member: "serviceAccount:ci@acme-ops.iam.gserviceaccount.com",
+    });
     const roles = (member: string) =>
       members(json)
         .filter((m) => m.member === member)

@@ -95,11 +95,26 @@ describe("END_USER_SETUP", () => {
     // Metaflow's GCS client authenticates with google.auth.default() (see the metaflow contract test).
     expect(text).toContain("gcloud auth login");
     expect(text).toContain("gcloud auth application-default login");
-    // With keys enabled, the CI alternative writes the key to a private file and points ADC at it.
-    expect(text).toContain("output -raw metaflow_service_account_key | base64 -d > ~/.config/metaflow-gcp/key.json && chmod 600");
-    expect(text).toContain("export GOOGLE_APPLICATION_CREDENTIALS=~/.config/metaflow-gcp/key.json");
-    const noKey = synthDev((e) => (e.identity = { createKey: false })).servicesJson.output.END_USER_SETUP.value;
-    expect(noKey).not.toContain("metaflow_service_account_key");
+  });
+
+  test("is keyless by default: CI uses its own identity, or impersonates the service account once someone may", () => {
+    expect(text).not.toContain("metaflow_service_account_key");
+    expect(text).toContain("keyless: a service account listed in identity.flowRunners");
+    expect(text).toContain("list its identity in identity.impersonators");
+    expect(text).not.toContain("--impersonate-service-account");
+    const impersonated = synthDev((e) => (e.identity = { impersonators: ["serviceAccount:ci@acme-ops.iam.gserviceaccount.com"] }))
+      .servicesJson.output.END_USER_SETUP.value;
+    const sa = "${data.terraform_remote_state.infra.outputs.metaflow_service_account_email}";
+    expect(impersonated).toContain(`gcloud config set auth/impersonate_service_account ${sa}`);
+    expect(impersonated).toContain(`gcloud auth application-default login --impersonate-service-account ${sa}`);
+    expect(impersonated).toContain(`create-cred-config ... --service-account ${sa}`);
+    expect(impersonated).not.toContain("list its identity in identity.impersonators");
+  });
+
+  test("with the opt-in key, the CI alternative writes it to a private file and points ADC at it", () => {
+    const keyed = synthDev((e) => (e.identity = { createKey: true })).servicesJson.output.END_USER_SETUP.value;
+    expect(keyed).toContain("output -raw metaflow_service_account_key | base64 -d > ~/.config/metaflow-gcp/key.json && chmod 600");
+    expect(keyed).toContain("export GOOGLE_APPLICATION_CREDENTIALS=~/.config/metaflow-gcp/key.json");
   });
 
   test("gets credentials for this environment's cluster through its DNS endpoint", () => {

@@ -29,13 +29,15 @@ function synthDevDir(mutate?: (env: any) => void) {
   }
 }
 const base = synthDevDir();
+/** With the opt-in service-account key. */
+const keyed = synthDevDir((e) => (e.identity = { createKey: true }));
 const REMOTE = "data.terraform_remote_state.infra.outputs";
 
 /** Reviews `dev` after `mutate` changed copies of its two stacks' JSON. */
-function reviewDev(mutate: (infra: any, services: any) => void, before?: (infra: any, services: any) => void) {
+function reviewDev(mutate: (infra: any, services: any) => void, before?: (infra: any, services: any) => void, from = base) {
   const make = (m?: (infra: any, services: any) => void) => {
-    const infra = clone(base.infraJson);
-    const services = clone(base.servicesJson);
+    const infra = clone(from.infraJson);
+    const services = clone(from.servicesJson);
     m?.(infra, services);
     return synthFromJson({ "dev-infra": infra, "dev-services": services });
   };
@@ -326,12 +328,20 @@ describe("Secrets flags", () => {
   });
 
   test("an infra output made non-sensitive is loud", () => {
-    const r = reviewDev((infra) => delete infra.output.metaflow_service_account_key.sensitive);
+    const r = reviewDev((infra) => delete infra.output.metaflow_service_account_key.sensitive, undefined, keyed);
     expect(loud(r.flags)).toEqual([
       expect.stringMatching(
         /output metaflow_service_account_key is not sensitive but carries a secret \(google_service_account_key\.identity_key_\w+\.private_key\)/,
       ),
     ]);
+  });
+
+  test("a service-account key is a warning that names the organisation policy refusing it; the keyless default has none", () => {
+    const key = warn(reviewDev(() => undefined, undefined, keyed).flags).filter((f) => f.includes("service-account key"));
+    expect(key).toEqual([
+      expect.stringMatching(/^Secrets: a service-account key: .*iam\.disableServiceAccountKeyCreation.*identity\.impersonators/),
+    ]);
+    expect(warn(reviewDev(() => undefined).flags).filter((f) => f.includes("service-account key"))).toEqual([]);
   });
 
   test("literal secrets in the JSON are loud; references and secret names are not", () => {

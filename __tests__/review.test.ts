@@ -156,7 +156,7 @@ describe("--against between two configurations", () => {
     const prod = environments(after).find((e) => e.name === "prod")!;
     const r = reviewEnvironment(prod, { before: synthOf(devConfig()), againstLabel: "old" });
     expect(r.markdown).toContain("Compared with `old` (the environment is new there).");
-    expect(r.markdown).toMatch(/#### `prod-infra`: stack added; 35 added, 0 removed/);
+    expect(r.markdown).toMatch(/#### `prod-infra`: stack added; 34 added, 0 removed/);
   });
 });
 

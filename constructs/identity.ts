@@ -1,9 +1,11 @@
 import { ProjectIamCustomRole } from "@cdktf/provider-google/lib/project-iam-custom-role";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
+import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { ServiceAccountKey } from "@cdktf/provider-google/lib/service-account-key";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { DEFAULTS } from "../lib/defaults";
 import { METAFLOW_ADMIN_PERMISSIONS } from "./admin-permissions";
 
 export interface MetaflowIdentityProps {
@@ -14,10 +16,12 @@ export interface MetaflowIdentityProps {
   readonly bucketName: string;
   /** Name of the Cloud SQL instance; client access is conditioned on it. */
   readonly sqlInstanceName: string;
-  /** Create a key for the service account. @default true */
+  /** Create a key for the service account, a credential that never expires. @default false */
   readonly createKey?: boolean;
   /** Users, groups and service accounts who run flows. @default [] */
   readonly flowRunners?: string[];
+  /** Principals that may act as the service account without a key (Token Creator on it only). @default [] */
+  readonly impersonators?: string[];
   /**
    * "namespace": flow runners and the service account may only fetch cluster credentials (Cluster Viewer); what they
    * may do inside is Kubernetes RBAC in the jobs namespace. "project": Kubernetes Engine Developer on the project,
@@ -66,9 +70,17 @@ export class MetaflowIdentity extends Construct {
     this.member = sa.member;
     this.serviceAccountName = sa.name;
 
-    if (props.createKey ?? true) {
-      // For Metaflow outside the cluster (laptops, CI); pods use Workload Identity instead.
+    if (props.createKey ?? DEFAULTS.identity.createKey) {
+      // An explicit opt-in for CI that can neither impersonate nor federate; pods use Workload Identity instead.
       this.privateKey = new ServiceAccountKey(this, "key", { serviceAccountId: sa.name }).privateKey;
+    }
+    // Keyless CI and service users: short-lived tokens of this account only, minted by their own identity.
+    for (const member of props.impersonators ?? []) {
+      new ServiceAccountIamMember(this, `impersonator-${member}`, {
+        serviceAccountId: sa.name,
+        role: "roles/iam.serviceAccountTokenCreator",
+        member,
+      });
     }
 
     const bucket = `projects/_/buckets/${props.bucketName}`;

@@ -76,6 +76,6 @@ export const DEFAULTS = {
     controlPlaneEndpoint: "dns",
   },
   storage: { prefix: "metaflow", noncurrentVersionRetentionDays: 30 },
-  identity: { flowRunnerAccess: "namespace" },
+  identity: { flowRunnerAccess: "namespace", createKey: false },
   services: { replicas: 1, uiCacheSizeGi: 4 },
 } as const;

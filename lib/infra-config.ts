@@ -140,10 +140,19 @@ export const IdentitySchema = z
   .object({
     /** Id of the Metaflow service account. @default "<namePrefix>-<env>" */
     serviceAccountId: rules.serviceAccountId.optional(),
-    /** Create a key for the Metaflow service account (exposed as a sensitive output). @default true */
-    createKey: z.boolean().default(true),
+    /**
+     * Create a key for the Metaflow service account (a sensitive output). Off by default: organisations created since
+     * May 2024 refuse keys (iam.disableServiceAccountKeyCreation), and a key is a credential that never expires. CI
+     * and service users impersonate the account instead (identity.impersonators). @default false
+     */
+    createKey: z.boolean().default(DEFAULTS.identity.createKey),
     /** Users, groups and service accounts who run flows; Storage Object Admin on the bucket. @default [] */
     flowRunners: z.array(rules.iamMember).default([]),
+    /**
+     * Who may act as the Metaflow service account without a key (CI service accounts, Workload Identity Federation
+     * principals, a few people): Service Account Token Creator on that account only. @default []
+     */
+    impersonators: z.array(rules.impersonator).default([]),
     /**
      * What flow runners (and the Metaflow service account) may do in the cluster. "namespace": fetch cluster
      * credentials (Kubernetes Engine Cluster Viewer) and, through Kubernetes RBAC, run jobs, workflows and sensors

@@ -96,6 +96,10 @@ export interface EndUserSetupInputs {
   readonly stackName: string;
   /** Name of the infra stack, whose state holds the service account key. */
   readonly infraStackName: string;
+  /** The Metaflow service account's email. */
+  readonly serviceAccountEmail: string;
+  /** Someone may impersonate the service account (identity.impersonators). */
+  readonly impersonation: boolean;
   /** The service account has a key (identity.createKey). */
   readonly keyAllowed: boolean;
   /** Writes ~/.metaflowconfig/config.json from what the cluster publishes. */
@@ -124,9 +128,20 @@ export function endUserSetup(i: EndUserSetupInputs): string {
     "   uses google.auth.default()). Needs membership of identity.flowRunners:",
     "   gcloud auth login",
     "   gcloud auth application-default login",
+    "   Without a personal account (CI, service users), keyless: a service account listed in identity.flowRunners (a Cloud",
+    "   Build trigger's, a VM's) uses its own credentials as they are.",
+    ...(i.impersonation
+      ? [
+          `   Or act as the Metaflow service account ${i.serviceAccountEmail}, as a member of identity.impersonators:`,
+          `     gcloud config set auth/impersonate_service_account ${i.serviceAccountEmail}   # gcloud and kubectl`,
+          `     gcloud auth application-default login --impersonate-service-account ${i.serviceAccountEmail}   # Metaflow`,
+          "   CI through Workload Identity Federation instead: a credential configuration that impersonates it, named by",
+          `   GOOGLE_APPLICATION_CREDENTIALS (gcloud iam workload-identity-pools create-cred-config ... --service-account ${i.serviceAccountEmail}).`,
+        ]
+      : ["   (To let CI act as the Metaflow service account without a key, list its identity in identity.impersonators.)"]),
     ...(i.keyAllowed
       ? [
-          "   Or, without a personal account (CI), as the Metaflow service account; an admin with the infra state runs:",
+          "   Or with the service account's key (identity.createKey); an admin with the infra state runs:",
           `     mkdir -p ~/.config/metaflow-gcp && terraform -chdir=cdktf.out/stacks/${i.infraStackName} output -raw metaflow_service_account_key | base64 -d > ${key} && chmod 600 ${key}`,
           `   and the user: gcloud auth activate-service-account --key-file ${key} && export GOOGLE_APPLICATION_CREDENTIALS=${key}`,
         ]

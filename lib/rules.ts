@@ -127,6 +127,12 @@ export const iamMember = z.string().superRefine((member, ctx) => {
   }
 });
 
+/** A principal that may impersonate a service account: one identity or pool, never a whole domain. */
+export const impersonator = iamMember.refine(
+  (member) => !member.startsWith("domain:"),
+  "must name users, groups, service accounts or workload identity principals: a whole domain must not act as the Metaflow service account",
+);
+
 // Labels (https://cloud.google.com/resource-manager/docs/labels-overview#requirements): keys 1-63 characters,
 // starting with a lowercase letter or an international character; values 0-63 characters; both only lowercase
 // letters, international characters, digits, underscores and hyphens. At most 64 labels per resource.

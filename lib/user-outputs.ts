@@ -72,6 +72,8 @@ export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): Pub
       dnsEndpoint: i.env.cluster.controlPlaneEndpoint === "dns",
       fetchConfigCommand: published.fetchConfigCommand,
       installCommand: published.installCommand,
+      serviceAccountEmail: i.infra.serviceAccountEmail,
+      impersonation: i.env.identity.impersonators.length > 0,
       keyAllowed: i.env.identity.createKey,
       uiUrl: cfg.endpoints.ui,
       argoUiUrl: cfg.endpoints.argoServer,

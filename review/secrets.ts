@@ -30,13 +30,30 @@ function generatorRow(stack: StackModel, r: ResourceModel): string[] {
   return [code(r.type), what, stored, code(r.path ?? r.address)];
 }
 
+/** A service-account key never expires, and secure-by-default organisations refuse to create one. */
+function keyWarning(r: ResourceModel): Flag {
+  return {
+    severity: "warn",
+    section: TITLE,
+    message:
+      "a service-account key: a credential that never expires, kept in state; organisations created since May 2024 refuse to create one (iam.disableServiceAccountKeyCreation). Impersonation (identity.impersonators) needs none",
+    where: r.path ?? r.address,
+    label: "long-lived key",
+  };
+}
+
 export function secretsSection({ env }: SectionContext): Section {
   const flags: Flag[] = [];
   const generated: string[][] = [];
   const uses: SecretUse[] = [];
   const outputs: string[][] = [];
   for (const stack of env.stacks) {
-    for (const r of stack.resources) if (GENERATORS.test(r.type)) generated.push(generatorRow(stack, r));
+    for (const r of stack.resources) {
+      if (!GENERATORS.test(r.type)) continue;
+      const own = r.type === "google_service_account_key" ? [keyWarning(r)] : [];
+      flags.push(...own);
+      generated.push([...generatorRow(stack, r), flagCell(own)]);
+    }
     uses.push(...secretUses(env, stack));
     for (const o of stack.outputs) {
       const sources = secretsIn(env, stack, o.value);
@@ -69,7 +86,7 @@ export function secretsSection({ env }: SectionContext): Section {
     flagList(flags),
     `Terraform state holds every generated secret in plain text: ${state}.`,
     "#### Generated or stored here",
-    table(["Type", "What", "Stored in", "Defined at"], generated),
+    table(["Type", "What", "Stored in", "Defined at", "Flags"], generated),
     "#### Where secrets flow",
     table(["Secret", "Used at", "Flags"], useRows),
     "#### Outputs",

@@ -52,19 +52,35 @@ describe("MetaflowIdentity", () => {
     expect(grant("roles/container.clusterViewer").condition).toBeUndefined();
   });
 
-  test("creates a key by default, and exposes the account as references", () => {
-    const key = onlyResource(json, "google_service_account_key");
-    expect(key.service_account_id).toBe(refTo(json, "google_service_account", "name"));
-    expect(resolve(identity, identity.privateKey)).toBe(refTo(json, "google_service_account_key", "private_key"));
+  test("is keyless by default, and exposes the account as references", () => {
+    expect(resourcesOf(json, "google_service_account_key")).toEqual({});
+    expect(identity.privateKey).toBeUndefined();
+    expect(resourcesOf(json, "google_service_account_iam_member")).toEqual({});
     expect(resolve(identity, identity.email)).toBe(refTo(json, "google_service_account", "email"));
     expect(resolve(identity, identity.member)).toBe(saMember);
     expect(resolve(identity, identity.serviceAccountName)).toBe(refTo(json, "google_service_account", "name"));
   });
 
-  test("no key when keys are turned off", () => {
-    const off = build({ createKey: false });
-    expect(resourcesOf(off.json, "google_service_account_key")).toEqual({});
-    expect(off.identity.privateKey).toBeUndefined();
+  test("creates a key only when asked", () => {
+    const on = build({ createKey: true });
+    const key = onlyResource(on.json, "google_service_account_key");
+    expect(key.service_account_id).toBe(refTo(on.json, "google_service_account", "name"));
+    expect(resolve(on.identity, on.identity.privateKey)).toBe(refTo(on.json, "google_service_account_key", "private_key"));
+  });
+
+  test("lets each impersonator mint tokens of this service account only, and grants them nothing else", () => {
+    const runners = [
+      "serviceAccount:ci@acme-ops.iam.gserviceaccount.com",
+      "principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/gh/attribute.repository/acme/ml",
+    ];
+    const { json, members } = build({ impersonators: runners });
+    const grants = Object.values<any>(resourcesOf(json, "google_service_account_iam_member"));
+    expect(grants.map((g) => g.member).sort()).toEqual([...runners].sort());
+    for (const g of grants) {
+      expect(g.role).toBe("roles/iam.serviceAccountTokenCreator");
+      expect(g.service_account_id).toBe(refTo(json, "google_service_account", "name"));
+    }
+    expect(members.filter((m) => runners.includes(m.member))).toEqual([]);
   });
 
   test("grants flow runners GKE Cluster Viewer and bucket-scoped object admin only, and nobody Kubernetes Engine Developer", () => {

@@ -88,11 +88,17 @@ test.each(CALLS)("the flow-runner Role allows %s/%s %s", (group, resource, verb)
 });
 
 // metaflow 2.19.39, plugins/gcp/gs_storage_client_factory.py: google.auth.default() - Application Default
-// Credentials, or the key file GOOGLE_APPLICATION_CREDENTIALS names. Metaflow adds no setting of its own.
+// Credentials, or the credential file GOOGLE_APPLICATION_CREDENTIALS names. Metaflow adds no setting of its own.
+// google-auth 2.63.0 (the pinned client's), google/auth/_default.py: the files it reads include the types
+// "impersonated_service_account" (what `gcloud auth application-default login --impersonate-service-account`
+// writes) and "external_account" (a Workload Identity Federation credential configuration), so keyless CI works.
 // plugins/kubernetes/kubernetes_client.py: kubernetes.config.load_kube_config(), the kubeconfig get-credentials writes.
-test("END_USER_SETUP sets up both credentials Metaflow reads: ADC for the datastore and a kubeconfig", () => {
+test("END_USER_SETUP sets up both credentials Metaflow reads, keyless: ADC for the datastore and a kubeconfig", () => {
   const text: string = json.output.END_USER_SETUP.value;
   expect(text).toContain("gcloud auth application-default login");
-  expect(text).toContain("GOOGLE_APPLICATION_CREDENTIALS=");
   expect(text).toContain("gcloud container clusters get-credentials");
+  const impersonated: string = synthDev((e) => (e.identity = { impersonators: ["serviceAccount:ci@p.iam.gserviceaccount.com"] }))
+    .servicesJson.output.END_USER_SETUP.value;
+  expect(impersonated).toContain("gcloud auth application-default login --impersonate-service-account");
+  expect(impersonated).toContain("GOOGLE_APPLICATION_CREDENTIALS (gcloud iam workload-identity-pools create-cred-config");
 });
