@@ -23,7 +23,7 @@ describe("Argo Workflows", () => {
       namespace: "argo",
       atomic: true,
     });
-    expect(values.images.tag).toBe("v3.7.11");
+    expect(values.images.tag).toBe("v3.7.18");
   });
 
   test("the server auth mode is set explicitly, to client by default", () => {
@@ -98,7 +98,7 @@ describe("Argo Events", () => {
       version: "2.4.22",
       namespace: "argo",
     });
-    expect(controllerValues.global.image).toMatchObject({ repository: "quay.io/argoproj/argo-events", tag: "v1.9.10" });
+    expect(controllerValues.global.image).toMatchObject({ repository: "quay.io/argoproj/argo-events", tag: "v1.9.11" });
   });
 
   test("only pinned JetStream versions, one pinned NATS Streaming entry, and the EventBus uses JetStream", () => {

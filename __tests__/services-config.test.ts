@@ -14,8 +14,8 @@ test("defaults: pinned images and charts, client auth, the archive on", () => {
       metadataService: "public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1",
       ui: "public.ecr.aws/outerbounds/metaflow_ui:v1.3.13",
     },
-    argoWorkflows: { chartVersion: "0.47.5", imageTag: "v3.7.11", authModes: ["client"] },
-    argoEvents: { chartVersion: "2.4.22", imageTag: "v1.9.10", jetstreamVersion: "2.10.10" },
+    argoWorkflows: { chartVersion: "0.47.5", imageTag: "v3.7.18", authModes: ["client"] },
+    argoEvents: { chartVersion: "2.4.22", imageTag: "v1.9.11", jetstreamVersion: "2.10.10" },
     endpoints: { metadataService: "http://localhost:8080", uiBackend: "http://localhost:8083/api", ui: "http://localhost:3000" },
   });
 });
@@ -53,6 +53,12 @@ const battery: [string, (env: any) => void, string, RegExp][] = [
     /exact chart version/,
   ],
   ["Argo Workflows 4", (e) => (e.services = { argoWorkflows: { imageTag: "v4.0.6" } }), "services.argoWorkflows.imageTag", /v3\.7\.x/],
+  [
+    "an Argo Events release of another line than the chart's",
+    (e) => (e.services = { argoEvents: { imageTag: "v1.10.0" } }),
+    "services.argoEvents.imageTag",
+    /v1\.9\.x release tag .*the chart's line/,
+  ],
   [
     "an unknown auth mode",
     (e) => (e.services = { argoWorkflows: { authModes: ["none"] } }),

@@ -60,10 +60,10 @@ describe("images", () => {
     const refs = images.map((i) => i.image);
     expect(refs).toContain("public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1");
     expect(refs).toContain("public.ecr.aws/outerbounds/metaflow_ui:v1.3.13");
-    expect(refs).toContain("quay.io/argoproj/workflow-controller:v3.7.11");
-    expect(refs).toContain("quay.io/argoproj/argoexec:v3.7.11");
-    expect(refs).toContain("quay.io/argoproj/argocli:v3.7.11");
-    expect(refs).toContain("quay.io/argoproj/argo-events:v1.9.10");
+    expect(refs).toContain("quay.io/argoproj/workflow-controller:v3.7.18");
+    expect(refs).toContain("quay.io/argoproj/argoexec:v3.7.18");
+    expect(refs).toContain("quay.io/argoproj/argocli:v3.7.18");
+    expect(refs).toContain("quay.io/argoproj/argo-events:v1.9.11");
     expect(refs).toContain("nats:2.10.10");
   });
 

@@ -12,14 +12,19 @@ export const PINS = {
   },
   argoHelmRepository: "https://argoproj.github.io/argo-helm",
   argoWorkflows: {
-    /** argo-helm argo-workflows chart; ships Argo Workflows v3.7.11 (Metaflow is not tested on Argo 4). */
+    /** argo-helm argo-workflows chart, the last of the 0.47.x line (Argo v3.7; 1.x ships Argo 4, which Metaflow is not tested on). */
     chartVersion: "0.47.5",
-    imageTag: "v3.7.11",
+    /** The chart's own appVersion: the Argo line its templates and CRDs are written for. */
+    chartAppVersion: "v3.7.11",
+    /** The latest patch release of that line, run on the chart (its CRDs are those of v3.7.11, unchanged since). */
+    imageTag: "v3.7.18",
   },
   argoEvents: {
-    /** argo-helm argo-events chart; ships Argo Events v1.9.10. */
+    /** argo-helm argo-events chart, the last of the 2.4.x line. */
     chartVersion: "2.4.22",
-    imageTag: "v1.9.10",
+    chartAppVersion: "v1.9.10",
+    /** The latest patch release of the chart's line. */
+    imageTag: "v1.9.11",
     jetstreamVersion: "2.10.10",
   },
   /**
@@ -41,7 +46,7 @@ export const PINS = {
   /**
    * The one NATS Streaming (STAN) version the Argo Events controller config carries. STAN is deprecated and no
    * EventBus here uses it (the bus is JetStream), but the controller refuses to start on a config that lists none
-   * (argoproj/argo-events v1.9.10, pkg/reconciler/config.go, ValidateConfig). The chart's own pinned entry.
+   * (argoproj/argo-events v1.9.11, pkg/reconciler/config.go, ValidateConfig). The chart's own pinned entry.
    */
   stan: {
     version: "0.22.1",

@@ -57,12 +57,12 @@ const ArgoWorkflowsSchema = z
       .string()
       .regex(/^(https|oci):\/\/\S+$/, "must be an https:// or oci:// Helm repository")
       .default(PINS.argoHelmRepository),
-    /** argo-workflows chart version; 0.47.5 ships Argo Workflows v3.7.11 (Metaflow is not tested on Argo 4). @default "0.47.5" */
+    /** argo-workflows chart version, of the 0.47.x line (Argo v3.7; Metaflow is not tested on Argo 4). @default "0.47.5" */
     chartVersion: chartVersion.default(PINS.argoWorkflows.chartVersion),
-    /** Tag of the controller, server and executor images, the chart's appVersion. @default "v3.7.11" */
+    /** Tag of the controller, server and executor images: a patch release of the chart's Argo line. @default "v3.7.18" */
     imageTag: z
       .string()
-      .regex(/^v3\.7\.\d+$/, "must be an Argo Workflows v3.7.x release tag such as v3.7.11")
+      .regex(/^v3\.7\.\d+$/, "must be an Argo Workflows v3.7.x release tag such as v3.7.18")
       .default(PINS.argoWorkflows.imageTag),
     /** Argo Server auth modes: "client" makes every UI/API call carry the caller's own Kubernetes token. @default ["client"] */
     authModes: z
@@ -74,12 +74,12 @@ const ArgoWorkflowsSchema = z
 
 const ArgoEventsSchema = z
   .object({
-    /** argo-events chart version; 2.4.22 ships Argo Events v1.9.10. @default "2.4.22" */
+    /** argo-events chart version, of the 2.4.x line (Argo Events v1.9). @default "2.4.22" */
     chartVersion: chartVersion.default(PINS.argoEvents.chartVersion),
-    /** Tag of the Argo Events images, the chart's appVersion. @default "v1.9.10" */
+    /** Tag of the Argo Events images: a patch release of the chart's line. @default "v1.9.11" */
     imageTag: z
       .string()
-      .regex(/^v1\.\d+\.\d+$/, "must be an Argo Events v1.x.y release tag such as v1.9.10")
+      .regex(/^v1\.9\.\d+$/, "must be an Argo Events v1.9.x release tag such as v1.9.11 (the chart's line)")
       .default(PINS.argoEvents.imageTag),
     /** JetStream version of the EventBus, one the chart's values list. @default "2.10.10" */
     jetstreamVersion: z.enum(JETSTREAM_VERSIONS).default(PINS.argoEvents.jetstreamVersion),

@@ -1,12 +1,23 @@
-// Facts argoproj/argo-workflows v3.7.11 and argoproj/argo-helm argo-workflows-0.47.5 enforce, checked on what we
+// Facts argoproj/argo-workflows v3.7.18 and argoproj/argo-helm argo-workflows-0.47.5 enforce, checked on what we
 // synthesize.
+import { PINS } from "../../lib/defaults";
 import { helmRelease, helmValues, resourcesOf, synthDev } from "../helpers";
 
 const json = synthDev().servicesJson;
 const values = helmValues(json, "argo-workflows");
 const release = helmRelease(json, "argo-workflows");
 
-// argo-workflows v3.7.11, config/config.go (PostgreSQLConfig): the archive's keys; workflow/controller/config.go and
+// argo-helm argo-workflows-0.47.5, Chart.yaml: appVersion v3.7.11, the last chart of the 0.47.x line (1.0.0 moves to
+// Argo v4). Its CRDs (files/crds) are Argo's manifests/base/crds, which are the same at v3.7.11 and v3.7.18, and
+// the images take one tag (values.yaml images.tag): a later patch release of the same line runs on this chart.
+test("the images are a patch release of the chart's Argo line, set for every image", () => {
+  const line = (tag: string) => tag.split(".").slice(0, 2).join(".");
+  expect(PINS.argoWorkflows.chartAppVersion).toBe("v3.7.11");
+  expect(line(values.images.tag)).toBe(line(PINS.argoWorkflows.chartAppVersion));
+  for (const part of ["controller", "executor", "server"]) expect(values[part].image.tag).toBe(values.images.tag);
+});
+
+// argo-workflows v3.7.18, config/config.go (PostgreSQLConfig): the archive's keys; workflow/controller/config.go and
 // util/sqldb/sqldb.go read userNameSecret/passwordSecret from the controller's own namespace. sslMode applies only
 // with ssl: true.
 test("the archive's settings use the upstream keys and a Secret in the release namespace", () => {
@@ -33,7 +44,7 @@ test("no chart value is set that the chart ignores", () => {
   expect(values.controller.workflowNamespaces).toBeUndefined();
 });
 
-// argo-workflows v3.7.11, docs/workflow-rbac.md (executor, emissary): a workflow pod's service account needs only
+// argo-workflows v3.7.18, docs/workflow-rbac.md (executor, emissary): a workflow pod's service account needs only
 // create and patch on workflowtaskresults.
 test("the workflow pods' service account holds exactly the executor's rights", () => {
   const role = Object.values<any>(resourcesOf(json, "kubernetes_role_v1")).find((r) => r.metadata.name === "argo-workflow-executor");
