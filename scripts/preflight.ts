@@ -30,7 +30,9 @@ async function main(): Promise<number> {
     console.error(`no environment "${args[0]}" in ${configPath()}: ${config.environments.map((e) => e.name).join(", ")}`);
     return 2;
   }
-  const auth = new GoogleAuth({ scopes: ["https://www.googleapis.com/auth/cloud-platform"] });
+  // The project is the environment's: stated, so ADC does not look one up (gcloud, the metadata server, or Resource
+  // Manager for federated credentials) before the first request.
+  const auth = new GoogleAuth({ scopes: ["https://www.googleapis.com/auth/cloud-platform"], projectId: env.project });
   console.log(`preflight ${env.name}: project ${env.project}, region ${env.region}`);
   const results = await runPreflight(config, env, { auth, baseUrl: process.env[BASE_URL_ENV] });
   for (const r of results) console.log(formatResult(r));
