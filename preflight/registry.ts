@@ -25,8 +25,9 @@ export interface ImageRef {
   readonly reference: string;
 }
 
-/** Splits `[registry/]repository[:tag][@digest]` the way Docker does: a first component with "." or ":" (or
- * "localhost") is a registry; otherwise Docker Hub, where a one-component name is an official `library/` image. */
+/** Splits `[registry/]repository[:tag][@digest]` the way Docker does: a first component with "." or ":", or
+ * "localhost", or an upper-case letter is a registry; otherwise Docker Hub, where a one-component name is an
+ * official `library/` image. */
 export function parseImageRef(image: string): ImageRef {
   const at = image.indexOf("@");
   const digest = at >= 0 ? image.slice(at + 1) : undefined;
@@ -36,11 +37,12 @@ export function parseImageRef(image: string): ImageRef {
   const tag = colon > slash ? withTag.slice(colon + 1) : undefined;
   const path = colon > slash ? withTag.slice(0, colon) : withTag;
   const parts = path.split("/");
-  const hasRegistry = parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0] === "localhost");
-  const registry = hasRegistry ? parts[0] : "docker.io";
+  const first = parts[0];
+  const hasRegistry = parts.length > 1 && (/[.:]/.test(first) || first === "localhost" || first.toLowerCase() !== first);
+  const registry = !hasRegistry || first === "index.docker.io" ? "docker.io" : first;
   let name = (hasRegistry ? parts.slice(1) : parts).join("/");
   if (registry === "docker.io" && !name.includes("/")) name = `library/${name}`;
-  const apiHost = registry === "docker.io" || registry === "index.docker.io" ? "registry-1.docker.io" : registry;
+  const apiHost = registry === "docker.io" ? "registry-1.docker.io" : registry;
   return { registry, apiHost, name, reference: digest ?? tag ?? "latest" };
 }
 
