@@ -319,9 +319,14 @@ describe("quotas", () => {
     expect(line(e2, "quota E2_CPUS in us-central1")).toMatchObject({ status: "fail" });
   });
 
-  test("fails when the region cannot be read, naming the permission", async () => {
+  test("fails when the region cannot be read, naming the permission, or the API to enable", async () => {
     const result = line(await run(config(), (s) => (s.regions["us-central1"] = 403)), "quotas in us-central1");
     expect(result).toMatchObject({ status: "fail", fix: expect.stringMatching(/compute.regions.get/) });
+    const disabled = line(await run(config(), (s) => (s.disabled = ["compute"])), "quotas in us-central1");
+    expect(disabled).toMatchObject({
+      status: "fail",
+      fix: "enable the API: gcloud services enable compute.googleapis.com --project 123456789012",
+    });
   });
 });
 

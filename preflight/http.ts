@@ -58,6 +58,25 @@ export function googleError(response: HttpResponse): string {
   return `HTTP ${response.status}${status}: ${message}`;
 }
 
+/** The API a 403 says is disabled (google.rpc.ErrorInfo reason SERVICE_DISABLED), with the project it is
+ * disabled in (the project billed for the call: with user credentials, their quota project). */
+export function disabledService(response: HttpResponse): { service: string; consumer: string } | undefined {
+  const details = (response.json as { error?: { details?: unknown } } | undefined)?.error?.details;
+  if (!Array.isArray(details)) return undefined;
+  for (const d of details as { reason?: unknown; metadata?: { service?: unknown; consumer?: unknown } }[]) {
+    if (d.reason === "SERVICE_DISABLED" && typeof d.metadata?.service === "string") {
+      return { service: d.metadata.service, consumer: String(d.metadata.consumer ?? "").replace(/^projects\//, "") };
+    }
+  }
+  return undefined;
+}
+
+/** The fix for a refused call: enable the API when it is disabled, else `otherwise`. */
+export function refusalFix(response: HttpResponse, otherwise: string): string {
+  const disabled = disabledService(response);
+  return disabled ? `enable the API: gcloud services enable ${disabled.service} --project ${disabled.consumer}` : otherwise;
+}
+
 /** Authenticated JSON calls to Google's APIs, at paths relative to each API's root URL. */
 export class GoogleClient {
   constructor(

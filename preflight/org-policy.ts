@@ -2,7 +2,7 @@
 // GET v2/{name=projects/*/policies/*}:getEffectivePolicy, answering a Policy whose `spec.rules[]` carry `enforce`
 // (boolean constraints) or `allowAll` / `denyAll` / `values.{allowedValues,deniedValues}` (list constraints).
 import { PreflightContext } from "./context";
-import { googleError } from "./http";
+import { googleError, refusalFix } from "./http";
 import { CheckResult } from "./result";
 
 export interface PolicyRule {
@@ -35,7 +35,7 @@ export async function effectiveRules(ctx: PreflightContext, constraint: string):
       check: policyCheck(constraint),
       status: "fail",
       message: `cannot read the effective policy (${googleError(response)})`,
-      fix: response.status === 403 ? READ_FIX : "check the project id and that the Organization Policy API is enabled",
+      fix: refusalFix(response, response.status === 403 ? READ_FIX : "check the project id"),
     };
   }
   const rules = (response.json as { spec?: { rules?: unknown } } | undefined)?.spec?.rules;

@@ -3,7 +3,7 @@
 // held; an empty subset is an empty object).
 import { METAFLOW_ADMIN_PERMISSIONS } from "../constructs/admin-permissions";
 import { PreflightContext } from "./context";
-import { googleError } from "./http";
+import { googleError, refusalFix } from "./http";
 import { CheckResult } from "./result";
 
 /** Permissions per request, kept to 100: the reference states no maximum to rely on, and a smaller batch costs one more request. */
@@ -34,7 +34,7 @@ export async function checkPermissions(
         check: CHECK,
         status: "fail",
         message: `projects.testIamPermissions on ${project} was refused (${googleError(response)})`,
-        fix: "check the project id and that the Cloud Resource Manager API is enabled in it",
+        fix: refusalFix(response, "check the project id, and that you can see the project"),
       };
     }
     const granted = (response.json as { permissions?: unknown } | undefined)?.permissions;

@@ -3,7 +3,7 @@
 // cannot hold the nodes it creates; autoscaling stops quietly at a quota below its limits, so that is a warning.
 import { EnvironmentConfig } from "../lib/config";
 import { PreflightContext } from "./context";
-import { googleError } from "./http";
+import { googleError, refusalFix } from "./http";
 import { CheckResult } from "./result";
 
 /** What the plan needs of one quota metric. */
@@ -115,7 +115,7 @@ export async function checkQuotas(ctx: PreflightContext): Promise<CheckResult[]>
         check: `quotas in ${env.region}`,
         status: "fail",
         message: `cannot read the region (${googleError(response)})`,
-        fix: "the caller needs compute.regions.get on the project (roles/compute.viewer), and the Compute Engine API enabled",
+        fix: refusalFix(response, "the caller needs compute.regions.get on the project (roles/compute.viewer)"),
       },
     ];
   }

@@ -1,7 +1,7 @@
 // The Terraform state bucket (stateBackend.bucket) exists, the caller can read it, and it keeps old versions:
 // Cloud Storage JSON API buckets.get (GET storage/v1/b/{bucket}) answers a Bucket with `versioning.enabled`.
 import { PreflightContext } from "./context";
-import { googleError } from "./http";
+import { googleError, refusalFix } from "./http";
 import { CheckResult } from "./result";
 
 const CHECK = "state bucket";
@@ -25,7 +25,10 @@ export async function checkStateBucket(ctx: PreflightContext): Promise<CheckResu
       check: CHECK,
       status: "fail",
       message: `gs://${bucket} cannot be read (${googleError(response)})`,
-      fix: `the caller needs storage.buckets.get on gs://${bucket} (roles/storage.legacyBucketReader) besides roles/storage.objectAdmin for the state itself`,
+      fix: refusalFix(
+        response,
+        `the caller needs storage.buckets.get on gs://${bucket} (roles/storage.legacyBucketReader) besides roles/storage.objectAdmin for the state itself`,
+      ),
     };
   }
   const versioning = (response.json as { versioning?: { enabled?: unknown } } | undefined)?.versioning?.enabled === true;

@@ -57,6 +57,8 @@ export interface FakeState {
   buckets: Record<string, { versioning: boolean } | number>;
   /** Registries by API host. */
   registries: Record<string, FakeRegistry>;
+  /** APIs not enabled in the caller's project: 403 with an ErrorInfo of reason SERVICE_DISABLED. */
+  disabled?: string[];
 }
 
 /** Google's error body (google.rpc.Status in JSON). */
@@ -139,6 +141,23 @@ export class FakeApis {
       });
     if (req.headers.authorization !== `Bearer ${ACCESS_TOKEN}`) {
       return googleError(res, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials.");
+    }
+    if (this.state.disabled?.includes(api)) {
+      return json(res, 403, {
+        error: {
+          code: 403,
+          message: `${api} API has not been used in project 123456789012 before or it is disabled.`,
+          status: "PERMISSION_DENIED",
+          details: [
+            {
+              "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+              reason: "SERVICE_DISABLED",
+              domain: "googleapis.com",
+              metadata: { service: `${api}.googleapis.com`, consumer: "projects/123456789012" },
+            },
+          ],
+        },
+      });
     }
     const p = this.state.project;
     const route = `${req.method} /${rest.join("/")}`;
