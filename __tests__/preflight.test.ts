@@ -6,6 +6,7 @@ import { serviceImages } from "../lib/service-images";
 import { CheckResult, formatResult, runPreflight, summary } from "../preflight";
 import { checkShieldedVm, checkSqlPublicIp, checkVmExternalIp } from "../preflight/org-policies";
 import { planFacts } from "../preflight/plan-facts";
+import { machineVcpus } from "../preflight/quotas";
 import { endpoints } from "../preflight/endpoints";
 import { GoogleClient } from "../preflight/http";
 import { FakeApis, FakeState, fixedTokenAuth, passingState } from "./preflight/fake-apis";
@@ -90,6 +91,14 @@ describe("permissions", () => {
       /lacks 2 of the \d+ permissions of metaflow_admin on my-metaflow-project: container.clusters.create, storage.buckets.create/,
     );
     expect(result.fix).toMatch(/gcloud iam roles update metaflow_admin --project my-metaflow-project/);
+  });
+
+  test("names the first few of many missing permissions and counts the rest", async () => {
+    const result = line(await run(config(), (s) => (s.held = new Set())), "permissions");
+    const n = METAFLOW_ADMIN_PERMISSIONS.length;
+    expect(result.message).toBe(
+      `the caller lacks ${n} of the ${n} permissions of metaflow_admin on my-metaflow-project: ${METAFLOW_ADMIN_PERMISSIONS.slice(0, 12).join(", ")} and ${n - 12} more`,
+    );
   });
 
   test("fails with the API's message when the project refuses the call", async () => {
@@ -319,6 +328,19 @@ describe("quotas", () => {
     expect(line(e2, "quota E2_CPUS in us-central1")).toMatchObject({ status: "fail" });
   });
 
+  test("reads the vCPUs of a machine type from its name, and says so when the name does not tell", async () => {
+    expect(
+      ["e2-medium", "e2-standard-4", "n1-highmem-16", "n2-standard-8", "e2-custom-4-8192", "custom-6-23040", "a2-highgpu-1g"].map(
+        machineVcpus,
+      ),
+    ).toEqual([2, 4, 16, 8, 4, 6, undefined]);
+    const a2 = config((env) => (env.cluster = { machineType: "a2-highgpu-1g" }));
+    expect(line(await run(a2), "quota CPUs")).toMatchObject({
+      status: "warn",
+      message: "cannot tell the vCPUs of a2-highgpu-1g from its name: not checked",
+    });
+  });
+
   test("fails when the region cannot be read, naming the permission, or the API to enable", async () => {
     const result = line(await run(config(), (s) => (s.regions["us-central1"] = 403)), "quotas in us-central1");
     expect(result).toMatchObject({ status: "fail", fix: expect.stringMatching(/compute.regions.get/) });
@@ -423,5 +445,5 @@ test("a line reads status, check, message and fix", () => {
       { check: "a", status: "pass", message: "" },
       { check: "b", status: "warn", message: "" },
     ]),
-  ).toBe("1 passed, 0 failed, 1 warnings, 0 skipped");
+  ).toBe("1 passed, 0 failed, 1 warning, 0 skipped");
 });

@@ -24,7 +24,8 @@ export function formatResult(r: CheckResult): string {
 /** "3 passed, 1 failed, 2 warnings, 1 skipped" */
 export function summary(results: readonly CheckResult[]): string {
   const count = (s: Status) => results.filter((r) => r.status === s).length;
-  return `${count("pass")} passed, ${count("fail")} failed, ${count("warn")} warnings, ${count("skip")} skipped`;
+  const warnings = count("warn");
+  return `${count("pass")} passed, ${count("fail")} failed, ${warnings} ${warnings === 1 ? "warning" : "warnings"}, ${count("skip")} skipped`;
 }
 
 /** Runs a check, turning an unexpected error into its failure line rather than a stack trace. */
