@@ -1,0 +1,45 @@
+// preflight/plan-facts.ts states what the infra stack deploys that sql.restrictPublicIp, compute.vmExternalIpAccess
+// and compute.requireShieldedVm look at; each fact is read here from the synthesized infra stack, Standard and
+// Autopilot, so a construct change that breaks one fails here rather than passing the preflight wrongly.
+import { parseConfig } from "../lib/config";
+import { planFacts } from "../preflight/plan-facts";
+import { devConfig, onlyResource, synthDev } from "./helpers";
+
+const autopilot = (env: any) => {
+  delete env.zone;
+  env.cluster = { mode: "autopilot", regional: true };
+};
+
+describe.each([
+  ["Standard", () => undefined],
+  ["Autopilot", autopilot],
+])("%s", (mode, mutate: (env: any) => void) => {
+  const json = synthDev(mutate).infraJson;
+  const facts = planFacts(parseConfig(devConfig(mutate)).environments[0]);
+  const cluster = onlyResource(json, "google_container_cluster");
+
+  test("sqlPublicIp: the Cloud SQL instance has no public IPv4 address", () => {
+    const sql = onlyResource(json, "google_sql_database_instance");
+    expect(facts.sqlPublicIp).toBe(sql.settings.ip_configuration.ipv4_enabled !== false);
+  });
+
+  test("nodeExternalIps: the nodes are private", () => {
+    expect(facts.nodeExternalIps).toBe(cluster.private_cluster_config.enable_private_nodes !== true);
+  });
+
+  test("shieldedNodesWithSecureBoot: every node the cluster can create boots with Secure Boot", () => {
+    if (mode === "Autopilot") {
+      // GKE: Autopilot nodes are always Shielded GKE Nodes with Secure Boot ("Autopilot overview", security).
+      expect(cluster.enable_autopilot).toBe(true);
+      expect(facts.shieldedNodesWithSecureBoot).toBe(true);
+      return;
+    }
+    const pool = onlyResource(json, "google_container_node_pool");
+    const secureBoot = [
+      cluster.node_config.shielded_instance_config,
+      cluster.cluster_autoscaling.auto_provisioning_defaults.shielded_instance_config,
+      pool.node_config.shielded_instance_config,
+    ].every((c) => c?.enable_secure_boot === true);
+    expect(facts.shieldedNodesWithSecureBoot).toBe(cluster.enable_shielded_nodes === true && secureBoot);
+  });
+});

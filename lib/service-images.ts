@@ -1,0 +1,35 @@
+// Every upstream container image the services stack of an environment runs, as full references. One list, read by
+// `npm run preflight` (each must resolve in its registry) and checked against the synthesized services stack by
+// __tests__/service-images.test.ts, which fails when the stack runs an image that is not listed here.
+import { EnvironmentConfig } from "./config-schema";
+import { PINS } from "./defaults";
+
+/** One image and what runs it. */
+export interface ServiceImage {
+  /** Full reference: `[registry/]repository[:tag][@digest]`. */
+  readonly image: string;
+  /** What runs it, for messages. */
+  readonly use: string;
+}
+
+/** The images of the environment's services stack, in a fixed order, one entry per distinct use. */
+export function serviceImages(env: EnvironmentConfig): ServiceImage[] {
+  const { images, argoWorkflows, argoEvents } = env.services;
+  const jetstream = PINS.jetstream[argoEvents.jetstreamVersion];
+  // The argo-workflows chart takes {registry, repository, tag}; constructs/argo-workflows.ts sets these three.
+  const argo = (repository: string) => `quay.io/argoproj/${repository}:${argoWorkflows.imageTag}`;
+  return [
+    { image: images.metadataService, use: "Metaflow metadata service, UI backend and database migrations" },
+    { image: images.ui, use: "Metaflow UI" },
+    { image: argo("workflow-controller"), use: "Argo Workflows controller" },
+    { image: argo("argocli"), use: "Argo Workflows server" },
+    { image: argo("argoexec"), use: "Argo Workflows executor (every workflow pod)" },
+    { image: `quay.io/argoproj/argo-events:${argoEvents.imageTag}`, use: "Argo Events controller and EventSource" },
+    { image: jetstream.natsImage, use: `JetStream ${argoEvents.jetstreamVersion} server (EventBus)` },
+    { image: jetstream.configReloaderImage, use: "JetStream config reloader (EventBus)" },
+    { image: jetstream.metricsExporterImage, use: "JetStream metrics exporter (EventBus)" },
+    // Listed in the controller config only (it refuses to start without a STAN version); no EventBus runs them.
+    { image: PINS.stan.natsStreamingImage, use: "NATS Streaming (controller config only)" },
+    { image: PINS.stan.metricsExporterImage, use: "NATS Streaming metrics exporter (controller config only)" },
+  ];
+}
