@@ -54,6 +54,7 @@ test("on a ready project every check passes, one line each, in a fixed order", a
   const results = await run();
   expect(results.filter((r) => r.status !== "pass").map(formatResult)).toEqual([]);
   expect(results.map((r) => r.check)).toEqual([
+    "credentials",
     "permissions",
     "org policy iam.disableServiceAccountKeyCreation",
     "org policy gcp.resourceLocations",
@@ -430,10 +431,32 @@ test("an unreachable endpoint fails every check within the bound, naming the URL
   const started = Date.now();
   const results = await runPreflight(cfg, cfg.environments[0], { auth: fixedTokenAuth(), baseUrl, timeoutMs: 2000 });
   expect(Date.now() - started).toBeLessThan(4000);
-  expect(results.filter((r) => r.status !== "fail").map(formatResult)).toEqual([]);
+  // The fixed token needs no endpoint; everything that does fails.
+  expect(results.filter((r) => r.status !== "fail").map(formatResult)).toEqual([
+    "PASS  credentials: Application Default Credentials give an access token",
+  ]);
   expect(line(results, "permissions").message).toMatch(
     new RegExp(`could not run: POST ${baseUrl}/cloudresourcemanager/v3/projects/my-metaflow-project:testIamPermissions`),
   );
+});
+
+test("without Google credentials one line says so, the Google checks are skipped, and the public registries still answer", async () => {
+  const cfg = config();
+  const noCredentials = {
+    getRequestHeaders: () => Promise.reject(new Error("Could not load the default credentials.")),
+  };
+  fake.state = passingState(cfg.environments[0], METAFLOW_ADMIN_PERMISSIONS, BUCKET);
+  fake.requests.length = 0;
+  const results = await runPreflight(cfg, cfg.environments[0], { auth: noCredentials, baseUrl: fake.baseUrl, timeoutMs: TIMEOUT_MS });
+  expect(line(results, "credentials")).toMatchObject({
+    status: "fail",
+    fix: expect.stringMatching(/gcloud auth application-default login/),
+  });
+  for (const check of ["permissions", "org policy gcp.resourceLocations", "quotas", "state bucket"]) {
+    expect(line(results, check)).toMatchObject({ status: "skip", message: expect.stringMatching(/credentials check failed/) });
+  }
+  expect(results.filter((r) => r.check.startsWith("image ") && r.status !== "pass").map(formatResult)).toEqual([]);
+  expect(fake.requestsTo("/cloudresourcemanager/")).toEqual([]);
 });
 
 test("a line reads status, check, message and fix", () => {

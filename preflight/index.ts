@@ -2,6 +2,7 @@
 // deployer's own credentials and no Terraform state. Every check gives one or more lines (result.ts).
 import { AppConfig, EnvironmentConfig } from "../lib/config";
 import { PreflightContext } from "./context";
+import { checkCredentials, needsCredentials } from "./credentials";
 import { endpoints } from "./endpoints";
 import { DEFAULT_TIMEOUT_MS, GoogleClient, RequestAuth } from "./http";
 import { checkImages } from "./images";
@@ -36,13 +37,20 @@ export async function runPreflight(config: AppConfig, env: EnvironmentConfig, op
     endpoints: urls,
     timeoutMs,
   };
-  const checks: [string, (c: PreflightContext) => Promise<CheckResult | CheckResult[]>][] = [
-    ["permissions", checkPermissions],
-    ...ORG_POLICY_CHECKS.map(({ check, run }): [string, (c: PreflightContext) => Promise<CheckResult>] => [check, run]),
-    ["quotas", checkQuotas],
-    ["state bucket", checkStateBucket],
-    ["images", checkImages],
+  const credentials = await checkCredentials(options.auth);
+  const haveCredentials = credentials.status === "pass";
+  // [name, check, reads Google's APIs]; the registries of public images need no Google credentials.
+  const checks: [string, (c: PreflightContext) => Promise<CheckResult | CheckResult[]>, boolean][] = [
+    ["permissions", checkPermissions, true],
+    ...ORG_POLICY_CHECKS.map(({ check, run }): [string, (c: PreflightContext) => Promise<CheckResult>, boolean] => [check, run, true]),
+    ["quotas", checkQuotas, true],
+    ["state bucket", checkStateBucket, true],
+    ["images", checkImages, false],
   ];
-  const results = await Promise.all(checks.map(([name, check]) => guarded(name, () => check(ctx))));
-  return results.flat();
+  const results = await Promise.all(
+    checks.map(([name, check, google]) =>
+      google && !haveCredentials ? Promise.resolve([needsCredentials(name)]) : guarded(name, () => check(ctx)),
+    ),
+  );
+  return [credentials, ...results.flat()];
 }
