@@ -117,14 +117,12 @@ export class ServicesStack extends TerraformStack {
 
     this.ui = new MetaflowUi(this, "ui", {
       namespace: servicesNs,
-      backendImage: cfg.images.metadataService,
-      staticImage: cfg.images.ui,
+      image: cfg.images.metadataService,
       db,
       metadataServiceUrl: this.metadata.internalUrl,
       datastoreRoot: infra.datastoreRoot,
-      backendServiceAccountName: uiIdentity.serviceAccount.metadata.name,
-      backendPublicUrl: cfg.endpoints.uiBackend,
-      uiPublicUrl: cfg.endpoints.ui,
+      serviceAccountName: uiIdentity.serviceAccount.metadata.name,
+      publicUrl: cfg.endpoints.ui,
       cacheVolumeGi: cfg.uiCacheSizeGi,
       replicas: cfg.replicas,
       dependsOn: afterMigrations,
@@ -165,8 +163,7 @@ export class ServicesStack extends TerraformStack {
     const { argoWorkflows: workflows, argoEvents: events } = this;
     const reached: ReachedService[] = [
       { what: "metadata service", namespace: servicesNs, service: this.metadata },
-      { what: "UI backend", namespace: servicesNs, service: this.ui.backend },
-      { what: "UI", namespace: servicesNs, service: this.ui.frontend },
+      { what: "Metaflow UI", namespace: servicesNs, service: this.ui.service },
       { what: "Argo Workflows UI", namespace: argoNs, service: { serviceName: workflows.serverServiceName, port: workflows.serverPort } },
       { what: "Argo Events webhook", namespace: jobsNs, service: { serviceName: events.webhookServiceName, port: events.webhookPort } },
     ];
