@@ -156,7 +156,7 @@ describe("--against between two configurations", () => {
     const prod = environments(after).find((e) => e.name === "prod")!;
     const r = reviewEnvironment(prod, { before: synthOf(devConfig()), againstLabel: "old" });
     expect(r.markdown).toContain("Compared with `old` (the environment is new there).");
-    expect(r.markdown).toMatch(/#### `prod-infra`: stack added; 35 added, 0 removed/);
+    expect(r.markdown).toMatch(/#### `prod-infra`: stack added; 39 added, 0 removed/);
   });
 });
 
@@ -306,10 +306,12 @@ describe("supply chain: tags and digests", () => {
     const tagWarning = (r: typeof base) =>
       r.flags.filter((f) => f.section === "Supply chain" && /metaflow_metadata_service/.test(f.message)).map((f) => f.message);
     expect(tagWarning(base)).toEqual([
-      "image netflixoss/metaflow_metadata_service:v2.5.1 is pinned by tag only: pinned for Terraform, mutable in the registry (a re-pushed tag runs other code on the next pull); pin a digest (image@sha256:...) to make it immutable",
+      "image us-central1-docker.pkg.dev/my-metaflow-project/metaflow-dev-docker-hub/netflixoss/metaflow_metadata_service:v2.5.1 is pinned by tag only: pinned for Terraform, mutable in the registry (a re-pushed tag runs other code on the next pull); pin a digest (image@sha256:...) to make it immutable",
     ]);
     expect(tagWarning(pinned)).toEqual([]);
-    expect(pinned.markdown).toContain(`| \`netflixoss/metaflow_metadata_service:v2.5.1@${digest}\` | digest \`${digest}\` (immutable) |`);
+    // Pulled through the Docker Hub cache, shown by its resolved path.
+    const cached = "us-central1-docker.pkg.dev/my-metaflow-project/metaflow-dev-docker-hub/netflixoss/metaflow_metadata_service";
+    expect(pinned.markdown).toContain(`| \`${cached}:v2.5.1@${digest}\` | digest \`${digest}\` (immutable) |`);
     // The other images stay tag-pinned, and shown so.
     expect(pinned.markdown).toMatch(/\| tag `v[\d.]+`: pinned for Terraform, mutable in the registry \|/);
   });

@@ -1,6 +1,7 @@
 // The services stack as a whole: selectors, ports, probes, images, secrets and pod security across every workload.
+import { parseImageRef } from "../lib/image-refs";
 import { imagePinProblem } from "../lib/services-config";
-import { allImages, onlyResource, resourcesOf, synthDev } from "./helpers";
+import { allImages, CACHES, onlyResource, resourcesOf, synthDev, upstreamImage } from "./helpers";
 
 const dev = synthDev();
 const json = dev.servicesJson;
@@ -52,17 +53,37 @@ describe("images", () => {
   const images = allImages(json);
 
   test("collects the images of the Deployments and of every Helm release", () => {
-    const refs = images.map((i) => i.image);
-    expect(refs).toContain("netflixoss/metaflow_metadata_service:v2.5.1");
+    const refs = images.map((i) => upstreamImage(i.image));
+    expect(refs).toContain("docker.io/netflixoss/metaflow_metadata_service:v2.5.1");
     expect(refs).toContain("quay.io/argoproj/workflow-controller:v3.7.11");
     expect(refs).toContain("quay.io/argoproj/argoexec:v3.7.11");
     expect(refs).toContain("quay.io/argoproj/argocli:v3.7.11");
     expect(refs).toContain("quay.io/argoproj/argo-events:v1.9.10");
-    expect(refs).toContain("nats:2.10.10");
+    expect(refs).toContain("docker.io/library/nats:2.10.10");
   });
 
   test.each(images.map((i) => [i.where, i.image]))("%s runs a pinned image (%s)", (_, image) => {
-    expect(imagePinProblem(image as string)).toBeUndefined();
+    expect(imagePinProblem(upstreamImage(image as string))).toBeUndefined();
+  });
+
+  test("every image of Docker Hub or quay.io comes through the environment's cache of that registry", () => {
+    for (const { where, image } of images) {
+      expect([where, image.startsWith(`${CACHES.dockerHub}/`) || image.startsWith(`${CACHES.quay}/`)]).toEqual([where, true]);
+    }
+  });
+
+  test("with imageCache off, every image is pulled as written, from its registry", () => {
+    const off = allImages(synthDev((e) => (e.imageCache = { enabled: false })).servicesJson).map((i) => i.image);
+    expect(off).toContain("netflixoss/metaflow_metadata_service:v2.5.1");
+    expect(off).toContain("quay.io/argoproj/argo-events:v1.9.10");
+    expect(off).toContain("nats:2.10.10");
+    for (const image of off) expect(["docker.io", "quay.io"]).toContain(parseImageRef(image).host);
+  });
+
+  test("an image of another registry is left alone", () => {
+    const ghcr = `ghcr.io/acme/metaflow_metadata_service@sha256:${"b".repeat(64)}`;
+    const other = allImages(synthDev((e) => (e.services = { images: { metadataService: ghcr } })).servicesJson);
+    expect(other.filter((i) => /metaflow_metadata_service/.test(i.image)).map((i) => i.image)).toEqual([ghcr, ghcr, ghcr, ghcr]);
   });
 
   test("the pin check rejects latest, untagged and floating tags", () => {

@@ -79,4 +79,5 @@ export const DEFAULTS = {
   storage: { prefix: "metaflow", noncurrentVersionRetentionDays: 30 },
   identity: { flowRunnerAccess: "namespace" },
   services: { replicas: 1, uiCacheSizeGi: 4 },
+  imageCache: { enabled: true },
 } as const;

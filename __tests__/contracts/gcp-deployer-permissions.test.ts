@@ -45,6 +45,12 @@ const BY_TYPE: Record<string, string[]> = {
     "iam.serviceAccounts.actAs",
   ],
   google_project_iam_member: PROJECT_IAM,
+  // Artifact Registry roles and permissions (cloud.google.com/iam/docs/roles-permissions/artifactregistry).
+  google_artifact_registry_repository: crud("artifactregistry.repositories"),
+  google_artifact_registry_repository_iam_member: [
+    "artifactregistry.repositories.getIamPolicy",
+    "artifactregistry.repositories.setIamPolicy",
+  ],
   google_project_iam_custom_role: [...crud("iam.roles"), "iam.roles.undelete"],
   google_service_account: [...crud("iam.serviceAccounts"), "iam.serviceAccounts.list"],
   google_service_account_key: ["iam.serviceAccountKeys.create", "iam.serviceAccountKeys.get", "iam.serviceAccountKeys.delete"],
