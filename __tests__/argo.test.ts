@@ -5,7 +5,8 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { EVENTS_CHART_DIR } from "../constructs/argo-events";
 import { JETSTREAM_VERSIONS, PINS } from "../lib/defaults";
-import { helmRelease, helmValues, resourcesOf, synthDev } from "./helpers";
+import { pullThrough } from "../lib/image-refs";
+import { CACHES, helmRelease, helmValues, resourcesOf, synthDev, upstreamImage } from "./helpers";
 
 const dev = synthDev();
 const json = dev.servicesJson;
@@ -98,14 +99,21 @@ describe("Argo Events", () => {
       version: "2.4.22",
       namespace: "argo",
     });
-    expect(controllerValues.global.image).toMatchObject({ repository: "quay.io/argoproj/argo-events", tag: "v1.9.11" });
+    expect(upstreamImage(controllerValues.global.image.repository)).toBe("quay.io/argoproj/argo-events");
+    expect(controllerValues.global.image.tag).toBe("v1.9.11");
   });
 
   test("only pinned JetStream versions, one pinned NATS Streaming entry, and the EventBus uses JetStream", () => {
     const versions = controllerValues.configs.jetstream.versions.map((v: any) => v.version);
     expect(versions).not.toContain("latest");
     // Unused, but the controller refuses to start without one (see the argo-events contract test).
-    expect(controllerValues.configs.nats.versions).toEqual([PINS.stan]);
+    expect(controllerValues.configs.nats.versions).toEqual([
+      {
+        ...PINS.stan,
+        natsStreamingImage: pullThrough(PINS.stan.natsStreamingImage, CACHES),
+        metricsExporterImage: pullThrough(PINS.stan.metricsExporterImage, CACHES),
+      },
+    ]);
     expect(resourcesValues.eventBus.spec.nats).toBeUndefined();
     expect(versions).toContain(resourcesValues.eventBus.spec.jetstream.version);
     expect(resourcesValues.eventBus.spec.jetstream.version).toBe("2.10.10");

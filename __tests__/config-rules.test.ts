@@ -433,6 +433,13 @@ const rows: Row[] = [
     "services.argoNamespace",
     /every GKE cluster already has/,
   ],
+  ["the image cache switch as a string", (e) => (e.imageCache = { enabled: "yes" }), "imageCache.enabled", /boolean/],
+  [
+    "a misspelt image cache key",
+    (e) => (e.imageCache = { enable: false }),
+    "imageCache.enable",
+    /unknown key "enable" \(did you mean "enabled"\?\)/,
+  ],
 ];
 
 describe("bad configurations", () => {

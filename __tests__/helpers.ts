@@ -81,6 +81,23 @@ export function helmRelease(json: any, releaseName: string): any {
 }
 
 /** Every container image a synthesized stack runs: Deployment and Job containers and the images in Helm values. */
+/** The registry caches' pull paths as the services stack reads them from the infra state. */
+export const CACHES = {
+  dockerHub: "${data.terraform_remote_state.infra.outputs.image_cache_docker_hub}",
+  quay: "${data.terraform_remote_state.infra.outputs.image_cache_quay}",
+} as const;
+
+/** A reference as its upstream registry serves it: a cache's pull path put back to the registry it caches. */
+export function upstreamImage(ref: string): string {
+  for (const [cache, registry] of [
+    [CACHES.dockerHub, "docker.io"],
+    [CACHES.quay, "quay.io"],
+  ]) {
+    if (ref.startsWith(`${cache}/`)) return registry + ref.slice(cache.length);
+  }
+  return ref;
+}
+
 export function allImages(json: any): { where: string; image: string }[] {
   const found: { where: string; image: string }[] = [];
   const workloads = { ...resourcesOf(json, "kubernetes_deployment_v1"), ...resourcesOf(json, "kubernetes_job_v1") };

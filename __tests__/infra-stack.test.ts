@@ -202,6 +202,42 @@ describe("GKE, as configured", () => {
     expect(roles.sort()).toEqual([...NODE_ROLES].sort());
   });
 
+  test("the nodes read images from exactly the registry caches: no Artifact Registry role on the whole project", () => {
+    const nodeSa = nameWhere(dev.infraJson, "google_service_account", "account_id", "metaflow-dev-nodes");
+    expect(NODE_ROLES.filter((r) => r.startsWith("roles/artifactregistry."))).toEqual([]);
+    const grants = Object.values<any>(resourcesOf(dev.infraJson, "google_artifact_registry_repository_iam_member"));
+    const repos = resourcesOf(dev.infraJson, "google_artifact_registry_repository");
+    expect(grants.map((g) => [g.member, g.role, g.repository])).toEqual(
+      Object.keys(repos).map((name) => [
+        `\${google_service_account.${nodeSa}.member}`,
+        "roles/artifactregistry.reader",
+        `\${google_artifact_registry_repository.${name}.repository_id}`,
+      ]),
+    );
+  });
+
+  test("caches Docker Hub and quay.io in the environment's region and publishes their pull paths", () => {
+    const repos = Object.values<any>(resourcesOf(dev.infraJson, "google_artifact_registry_repository"));
+    expect(repos.map((r) => [r.repository_id, r.location, r.mode, r.format])).toEqual([
+      ["metaflow-dev-docker-hub", "us-central1", "REMOTE_REPOSITORY", "DOCKER"],
+      ["metaflow-dev-quay", "us-central1", "REMOTE_REPOSITORY", "DOCKER"],
+    ]);
+    // After the API, like everything else.
+    for (const r of repos) expect(r.depends_on).toContainEqual(expect.stringMatching(/^google_project_service\.apis_artifactregistry_/));
+    const out = dev.infraJson.output;
+    expect(out.image_cache_docker_hub.value).toMatch(
+      /^\$\{google_artifact_registry_repository\.image-cache_docker-hub_\w+\.location\}-docker\.pkg\.dev\//,
+    );
+    expect(out.image_cache_quay.value).toMatch(/\.repository_id\}$/);
+  });
+
+  test("imageCache.enabled false: no repository, no grant, no cache output", () => {
+    const off = synthDev((e) => (e.imageCache = { enabled: false })).infraJson;
+    expect(resourcesOf(off, "google_artifact_registry_repository")).toEqual({});
+    expect(resourcesOf(off, "google_artifact_registry_repository_iam_member")).toEqual({});
+    expect(Object.keys(off.output).filter((o) => o.startsWith("image_cache"))).toEqual([]);
+  });
+
   test("takes a regional location, node pool bounds and authorized networks from the configuration", () => {
     const c = onlyResource(changed.infraJson, "google_container_cluster");
     expect(c.location).toBe("us-central1");

@@ -22,6 +22,7 @@ const EXPECTED_OUTPUT_KEYS = [
   "METAFLOW_SERVICE_INTERNAL_URL",
   "METAFLOW_KUBERNETES_NAMESPACE",
   "METAFLOW_KUBERNETES_SERVICE_ACCOUNT",
+  "METAFLOW_KUBERNETES_CONTAINER_REGISTRY",
   "METAFLOW_ARGO_EVENTS_EVENT_BUS",
   "METAFLOW_ARGO_EVENTS_EVENT_SOURCE",
   "METAFLOW_ARGO_EVENTS_EVENT",
@@ -82,7 +83,7 @@ test("metaflow_config is one JSON object of real Metaflow keys, agreeing with th
   const config = JSON.parse(JSON.stringify(outputs.metaflow_config.value));
   for (const key of Object.keys(config)) expect(METAFLOW_CONFIG_KEYS.has(key)).toBe(true);
   for (const key of METAFLOW_OUTPUT_KEYS) expect(config[key]).toBe(outputs[key].value);
-  expect(config.METAFLOW_UI_URL).toBe("http://localhost:3000");
+  expect(config.METAFLOW_UI_URL).toBe("http://localhost:8083");
   expect(config.METAFLOW_ARGO_WORKFLOWS_UI_URL).toBe("http://localhost:2746");
   expect(JSON.stringify(config)).not.toMatch(/password|_key\b|private|PSWD/i);
   for (const o of Object.values(outputs)) expect(o.sensitive).toBeUndefined();
@@ -156,8 +157,8 @@ describe("END_USER_SETUP", () => {
     remote: Number(m[4]),
   }));
 
-  test("forwards the five ports, each to a Service", () => {
-    expect(forwards.map((f) => f.local)).toEqual([8080, 8083, 3000, 2746, 12000]);
+  test("forwards the four ports, each to a Service", () => {
+    expect(forwards.map((f) => f.local)).toEqual([8080, 8083, 2746, 12000]);
     for (const f of forwards) expect(f.local).toBe(f.remote);
   });
 
@@ -166,7 +167,6 @@ describe("END_USER_SETUP", () => {
     const expected: Record<number, string> = {
       8080: "metadata-service",
       8083: "metaflow-ui-backend-service",
-      3000: "metaflow-ui-static-service",
     };
     for (const [port, name] of Object.entries(expected)) {
       const f = forwards.find((x) => x.local === Number(port))!;

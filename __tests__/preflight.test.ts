@@ -406,20 +406,18 @@ describe("images", () => {
 
   test("resolves a digest in a registry without a challenge, and an Artifact Registry image with the caller's token", async () => {
     const DIGEST = `sha256:${"d".repeat(64)}`;
-    const cfg = config(
-      (env) =>
-        (env.services = {
-          images: {
-            metadataService: `registry.example.com/metaflow/metadata:v2.5.1@${DIGEST}`,
-            ui: "europe-docker.pkg.dev/acme/cache/metaflow_ui:v1.3.13",
-          },
-        }),
+    const digested = config(
+      (env) => (env.services = { images: { metadataService: `registry.example.com/metaflow/metadata:v2.5.1@${DIGEST}` } }),
     );
-    const results = await run(cfg);
-    expect(line(results, `image registry.example.com/metaflow/metadata:v2.5.1@${DIGEST}`)).toMatchObject({ status: "pass" });
-    expect(line(results, "image europe-docker.pkg.dev/acme/cache/metaflow_ui:v1.3.13")).toMatchObject({ status: "pass" });
-    const results2 = await run(cfg, (s) => (s.registries["europe-docker.pkg.dev"].repositories["acme/cache/metaflow_ui"] = []));
-    expect(line(results2, "image europe-docker.pkg.dev/acme/cache/metaflow_ui:v1.3.13")).toMatchObject({ status: "fail" });
+    expect(line(await run(digested), `image registry.example.com/metaflow/metadata:v2.5.1@${DIGEST}`)).toMatchObject({ status: "pass" });
+    const AR = "europe-docker.pkg.dev/acme/images/metaflow_metadata_service:v2.5.1";
+    const cfg = config((env) => (env.services = { images: { metadataService: AR } }));
+    expect(line(await run(cfg), `image ${AR}`)).toMatchObject({ status: "pass" });
+    const results2 = await run(
+      cfg,
+      (s) => (s.registries["europe-docker.pkg.dev"].repositories["acme/images/metaflow_metadata_service"] = []),
+    );
+    expect(line(results2, `image ${AR}`)).toMatchObject({ status: "fail" });
   });
 });
 

@@ -156,7 +156,7 @@ describe("--against between two configurations", () => {
     const prod = environments(after).find((e) => e.name === "prod")!;
     const r = reviewEnvironment(prod, { before: synthOf(devConfig()), againstLabel: "old" });
     expect(r.markdown).toContain("Compared with `old` (the environment is new there).");
-    expect(r.markdown).toMatch(/#### `prod-infra`: stack added; 34 added, 0 removed/);
+    expect(r.markdown).toMatch(/#### `prod-infra`: stack added; 38 added, 0 removed/);
   });
 });
 
@@ -268,7 +268,7 @@ describe("what is lost, and what goes with it", () => {
       (e) => (e.zone = "us-central1-b"),
     );
     expect(markdown).toMatch(
-      /#### `dev-services`: 0 added, 0 removed, 0 renamed, 0 changed \(0 replaced\), 29 destroyed with what they depend on/,
+      /#### `dev-services`: 0 added, 0 removed, 0 renamed, 0 changed \(0 replaced\), 27 destroyed with what they depend on/,
     );
     expect(markdown).not.toContain("_No resource changes._");
     expect(markdown).toContain(
@@ -301,20 +301,19 @@ describe("supply chain: tags and digests", () => {
     );
     const pinned = compareDev(
       () => undefined,
-      (e) => (e.services = { images: { metadataService: `public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1@${digest}` } }),
+      (e) => (e.services = { images: { metadataService: `netflixoss/metaflow_metadata_service:v2.5.1@${digest}` } }),
     );
     const tagWarning = (r: typeof base) =>
       r.flags.filter((f) => f.section === "Supply chain" && /metaflow_metadata_service/.test(f.message)).map((f) => f.message);
     expect(tagWarning(base)).toEqual([
-      "image public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1 is pinned by tag only: pinned for Terraform, mutable in the registry (a re-pushed tag runs other code on the next pull); pin a digest (image@sha256:...) to make it immutable",
+      "image us-central1-docker.pkg.dev/my-metaflow-project/metaflow-dev-docker-hub/netflixoss/metaflow_metadata_service:v2.5.1 is pinned by tag only: pinned for Terraform, mutable in the registry (a re-pushed tag runs other code on the next pull); pin a digest (image@sha256:...) to make it immutable",
     ]);
     expect(tagWarning(pinned)).toEqual([]);
-    expect(pinned.markdown).toContain(
-      `| \`public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1@${digest}\` | digest \`${digest}\` (immutable) |`,
-    );
-    expect(pinned.markdown).toContain(
-      "| `public.ecr.aws/outerbounds/metaflow_ui:v1.3.13` | tag `v1.3.13`: pinned for Terraform, mutable in the registry |",
-    );
+    // Pulled through the Docker Hub cache, shown by its resolved path.
+    const cached = "us-central1-docker.pkg.dev/my-metaflow-project/metaflow-dev-docker-hub/netflixoss/metaflow_metadata_service";
+    expect(pinned.markdown).toContain(`| \`${cached}:v2.5.1@${digest}\` | digest \`${digest}\` (immutable) |`);
+    // The other images stay tag-pinned, and shown so.
+    expect(pinned.markdown).toMatch(/\| tag `v[\d.]+`: pinned for Terraform, mutable in the registry \|/);
   });
 });
 

@@ -10,42 +10,56 @@ test("defaults: pinned images and charts, client auth, the archive on", () => {
     argoNamespace: "argo",
     replicas: 1,
     argoWorkflowArchive: true,
-    images: {
-      metadataService: "public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1",
-      ui: "public.ecr.aws/outerbounds/metaflow_ui:v1.3.13",
-    },
+    images: { metadataService: "netflixoss/metaflow_metadata_service:v2.5.1" },
     argoWorkflows: { chartVersion: "0.47.5", imageTag: "v3.7.18", authModes: ["client"] },
     argoEvents: { chartVersion: "2.4.22", imageTag: "v1.9.11", jetstreamVersion: "2.10.10" },
-    endpoints: { metadataService: "http://localhost:8080", uiBackend: "http://localhost:8083/api", ui: "http://localhost:3000" },
+    endpoints: { metadataService: "http://localhost:8080", ui: "http://localhost:8083" },
   });
 });
 
 test("a digest-pinned image is accepted", () => {
-  const digest = `public.ecr.aws/outerbounds/metaflow_ui@sha256:${"0".repeat(64)}`;
-  const [env] = parseConfig(devConfig((e) => (e.services = { images: { ui: digest } }))).environments;
-  expect(env.services.images.ui).toBe(digest);
+  const digest = `netflixoss/metaflow_metadata_service@sha256:${"0".repeat(64)}`;
+  const [env] = parseConfig(devConfig((e) => (e.services = { images: { metadataService: digest } }))).environments;
+  expect(env.services.images.metadataService).toBe(digest);
 });
 
 const battery: [string, (env: any) => void, string, RegExp][] = [
   [
     "an image on latest",
-    (e) => (e.services = { images: { ui: "public.ecr.aws/outerbounds/metaflow_ui:latest" } }),
-    "services.images.ui",
+    (e) => (e.services = { images: { metadataService: "netflixoss/metaflow_metadata_service:latest" } }),
+    "services.images.metadataService",
     /"latest"/,
   ],
   [
     "an untagged image",
-    (e) => (e.services = { images: { metadataService: "public.ecr.aws/outerbounds/metaflow_metadata_service" } }),
+    (e) => (e.services = { images: { metadataService: "netflixoss/metaflow_metadata_service" } }),
     "services.images.metadataService",
     /no tag/,
   ],
   [
     "a floating minor tag",
-    (e) => (e.services = { images: { ui: "public.ecr.aws/outerbounds/metaflow_ui:v1.3" } }),
-    "services.images.ui",
+    (e) => (e.services = { images: { metadataService: "netflixoss/metaflow_metadata_service:v2.5" } }),
+    "services.images.metadataService",
     /not a full version/,
   ],
-  ["a malformed digest", (e) => (e.services = { images: { ui: "metaflow_ui@sha256:abc" } }), "services.images.ui", /malformed digest/],
+  [
+    "a malformed digest",
+    (e) => (e.services = { images: { metadataService: "metaflow_metadata_service@sha256:abc" } }),
+    "services.images.metadataService",
+    /malformed digest/,
+  ],
+  [
+    "the retired static UI image",
+    (e) => (e.services = { images: { ui: "public.ecr.aws/outerbounds/metaflow_ui:v1.3.13" } }),
+    "services.images.ui",
+    /no separate UI image any more: the UI backend serves the Metaflow UI bundled in services.images.metadataService .*remove this setting/,
+  ],
+  [
+    "the retired UI backend URL",
+    (e) => (e.services = { endpoints: { uiBackend: "https://metaflow.example.com/api" } }),
+    "services.endpoints.uiBackend",
+    /one origin: set services.endpoints.ui to the URL where users reach the UI backend \(its root, without \/api\) and remove this setting/,
+  ],
   [
     "a chart version range",
     (e) => (e.services = { argoWorkflows: { chartVersion: "^0.47.0" } }),
@@ -72,7 +86,7 @@ const battery: [string, (env: any) => void, string, RegExp][] = [
     "services.argoEvents.jetstreamVersion",
     /2\.10\.10/,
   ],
-  ["a URL with a trailing slash", (e) => (e.services = { endpoints: { ui: "http://localhost:3000/" } }), "services.endpoints.ui", /slash/],
+  ["a URL with a trailing slash", (e) => (e.services = { endpoints: { ui: "http://localhost:8083/" } }), "services.endpoints.ui", /slash/],
   [
     "one namespace for services and Argo",
     (e) => (e.services = { argoNamespace: "metaflow" }),

@@ -1,6 +1,7 @@
 // The services stack as a whole: selectors, ports, probes, images, secrets and pod security across every workload.
+import { parseImageRef } from "../lib/image-refs";
 import { imagePinProblem } from "../lib/services-config";
-import { allImages, onlyResource, resourcesOf, synthDev } from "./helpers";
+import { allImages, CACHES, onlyResource, resourcesOf, synthDev, upstreamImage } from "./helpers";
 
 const dev = synthDev();
 const json = dev.servicesJson;
@@ -9,16 +10,11 @@ const services = Object.values<any>(resourcesOf(json, "kubernetes_service_v1"));
 const deploymentNamed = (name: string) => deployments.find((d) => d.metadata.name === name);
 
 describe("Services, selectors and ports", () => {
-  test("the stack runs the three Metaflow services behind three Services", () => {
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual([
-      "metadata-service",
-      "metaflow-ui-backend-service",
-      "metaflow-ui-static-service",
-    ]);
+  test("the stack runs the two Metaflow services behind two Services", () => {
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(["metadata-service", "metaflow-ui-backend-service"]);
     expect(services.map((s) => [s.metadata.name, s.spec.port[0].port]).sort()).toEqual([
       ["metadata-service", 8080],
       ["metaflow-ui-backend-service", 8083],
-      ["metaflow-ui-static-service", 3000],
     ]);
   });
 
@@ -57,24 +53,43 @@ describe("images", () => {
   const images = allImages(json);
 
   test("collects the images of the Deployments and of every Helm release", () => {
-    const refs = images.map((i) => i.image);
-    expect(refs).toContain("public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1");
-    expect(refs).toContain("public.ecr.aws/outerbounds/metaflow_ui:v1.3.13");
+    const refs = images.map((i) => upstreamImage(i.image));
+    expect(refs).toContain("docker.io/netflixoss/metaflow_metadata_service:v2.5.1");
     expect(refs).toContain("quay.io/argoproj/workflow-controller:v3.7.18");
     expect(refs).toContain("quay.io/argoproj/argoexec:v3.7.18");
     expect(refs).toContain("quay.io/argoproj/argocli:v3.7.18");
     expect(refs).toContain("quay.io/argoproj/argo-events:v1.9.11");
-    expect(refs).toContain("nats:2.10.10");
+    expect(refs).toContain("docker.io/library/nats:2.10.10");
   });
 
   test.each(images.map((i) => [i.where, i.image]))("%s runs a pinned image (%s)", (_, image) => {
-    expect(imagePinProblem(image as string)).toBeUndefined();
+    expect(imagePinProblem(upstreamImage(image as string))).toBeUndefined();
+  });
+
+  test("every image of Docker Hub or quay.io comes through the environment's cache of that registry", () => {
+    for (const { where, image } of images) {
+      expect([where, image.startsWith(`${CACHES.dockerHub}/`) || image.startsWith(`${CACHES.quay}/`)]).toEqual([where, true]);
+    }
+  });
+
+  test("with imageCache off, every image is pulled as written, from its registry", () => {
+    const off = allImages(synthDev((e) => (e.imageCache = { enabled: false })).servicesJson).map((i) => i.image);
+    expect(off).toContain("netflixoss/metaflow_metadata_service:v2.5.1");
+    expect(off).toContain("quay.io/argoproj/argo-events:v1.9.11");
+    expect(off).toContain("nats:2.10.10");
+    for (const image of off) expect(["docker.io", "quay.io"]).toContain(parseImageRef(image).host);
+  });
+
+  test("an image of another registry is left alone", () => {
+    const ghcr = `ghcr.io/acme/metaflow_metadata_service@sha256:${"b".repeat(64)}`;
+    const other = allImages(synthDev((e) => (e.services = { images: { metadataService: ghcr } })).servicesJson);
+    expect(other.filter((i) => /metaflow_metadata_service/.test(i.image)).map((i) => i.image)).toEqual([ghcr, ghcr, ghcr, ghcr]);
   });
 
   test("the pin check rejects latest, untagged and floating tags", () => {
     expect(imagePinProblem("nats:latest")).toMatch(/latest/);
-    expect(imagePinProblem("public.ecr.aws/outerbounds/metaflow_ui")).toMatch(/no tag/);
-    expect(imagePinProblem("public.ecr.aws/outerbounds/metaflow_ui:v1.3")).toMatch(/not a full version/);
+    expect(imagePinProblem("netflixoss/metaflow_metadata_service")).toMatch(/no tag/);
+    expect(imagePinProblem("netflixoss/metaflow_metadata_service:v2.5")).toMatch(/not a full version/);
     expect(imagePinProblem(`nats@sha256:${"a".repeat(64)}`)).toBeUndefined();
   });
 });
@@ -137,7 +152,9 @@ describe("database credentials", () => {
       "${data.terraform_remote_state.infra.outputs.sql_private_ip}",
     );
     // No replica migrates by itself: goose takes no lock, so concurrent init containers would race.
-    for (const d of deployments) expect(d.spec.template.spec.init_container).toBeUndefined();
+    for (const d of deployments) {
+      for (const init of d.spec.template.spec.init_container ?? []) expect(init.command.join(" ")).not.toMatch(/goose|migrat/);
+    }
     for (const name of ["metadata-service", "metaflow-ui-backend-service"]) {
       expect(deploymentNamed(name).depends_on).toContain("kubernetes_job_v1.db-migrations_job_BB165656");
     }
@@ -192,22 +209,26 @@ describe("the UI", () => {
       METAFLOW_DEFAULT_DATASTORE: "gs",
       METAFLOW_DATASTORE_SYSROOT_GS: "${data.terraform_remote_state.infra.outputs.datastore_root}",
       METAFLOW_SERVICE_URL: "http://metadata-service.metaflow.svc.cluster.local:8080",
-      PATH_PREFIX: "/api",
-      ORIGIN_TO_ALLOW_CORS_FROM: "http://localhost:3000",
+      UI_ENABLED: "1",
+      ORIGIN_TO_ALLOW_CORS_FROM: "http://localhost:8083",
     });
+    expect(env("metaflow-ui-backend-service").PATH_PREFIX).toBeUndefined();
     // Its own KSA in its own namespace, not the jobs' one.
     expect(deploymentNamed("metaflow-ui-backend-service").spec.template.spec.service_account_name).toBe(
       "${kubernetes_service_account_v1.ui-backend-wi_ksa_CB159DFF.metadata[0].name}",
     );
   });
 
-  test("the UI static gets the backend's URL as the browser reaches it", () => {
-    expect(env("metaflow-ui-static-service").METAFLOW_SERVICE).toBe("http://localhost:8083/api");
-    const custom = synthDev((e) => (e.services = { endpoints: { uiBackend: "https://metaflow.example.com/api" } })).servicesJson;
+  test("the UI's own URL is the one origin the UI backend accepts cross-origin calls from", () => {
+    const custom = synthDev((e) => (e.services = { endpoints: { ui: "https://metaflow.example.com" } })).servicesJson;
     const d = Object.values<any>(resourcesOf(custom, "kubernetes_deployment_v1")).find(
-      (x) => x.metadata.name === "metaflow-ui-static-service",
+      (x) => x.metadata.name === "metaflow-ui-backend-service",
     );
-    expect(d.spec.template.spec.container[0].env).toContainEqual({ name: "METAFLOW_SERVICE", value: "https://metaflow.example.com/api" });
+    expect(d.spec.template.spec.container[0].env).toContainEqual({
+      name: "ORIGIN_TO_ALLOW_CORS_FROM",
+      value: "https://metaflow.example.com",
+    });
+    expect(custom.output.metaflow_config.value.METAFLOW_UI_URL).toBe("https://metaflow.example.com");
   });
 });
 
@@ -221,7 +242,7 @@ describe("replicas", () => {
     const ha = synthDev((e) => (e.services = { replicas: 2 })).servicesJson;
     const pdbs = Object.values<any>(resourcesOf(ha, "kubernetes_pod_disruption_budget_v1"));
     const deps = Object.values<any>(resourcesOf(ha, "kubernetes_deployment_v1"));
-    expect(pdbs).toHaveLength(3);
+    expect(pdbs).toHaveLength(2);
     for (const d of deps) {
       expect(d.spec.replicas).toBe("2");
       const pdb = pdbs.find((p) => p.metadata.name === d.metadata.name);
@@ -259,16 +280,16 @@ function serviceProblems(stack: any): string[] {
   return problems;
 }
 
-test("the whole-stack check passes here and catches the reference's UI Service that selects no pod", () => {
+test("the whole-stack check passes here and catches a Service that selects no pod", () => {
   expect(serviceProblems(json)).toEqual([]);
   const broken = JSON.parse(dev.servicesSynth);
-  const ui = Object.values<any>(broken.resource.kubernetes_service_v1).find((s) => s.metadata.name === "metaflow-ui-static-service");
-  ui.spec.selector = { "app.kubernetes.io/name": "metadata-ui-static-service" };
+  const ui = Object.values<any>(broken.resource.kubernetes_service_v1).find((s) => s.metadata.name === "metaflow-ui-backend-service");
+  ui.spec.selector = { "app.kubernetes.io/name": "metadata-ui-backend-service" };
   const md = Object.values<any>(broken.resource.kubernetes_service_v1).find((s) => s.metadata.name === "metadata-service");
   md.spec.port[0].target_port = 9090;
   expect(serviceProblems(broken)).toEqual([
     "metadata-service: no container port 9090",
-    "metaflow-ui-static-service: selector matches no pod",
-    "metaflow-ui-static-service: no container port http",
+    "metaflow-ui-backend-service: selector matches no pod",
+    "metaflow-ui-backend-service: no container port http",
   ]);
 });

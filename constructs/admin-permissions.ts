@@ -33,6 +33,8 @@ const PERMISSIONS_BY_RESOURCE: [string, string[]][] = [
   ["container.thirdPartyObjects", ["create", "delete", "get", "list", "update"]],
   ["container.pods", ["get", "list"]],
   ["container.replicaSets", ["get", "list"]],
+  // The registry caches (Artifact Registry remote repositories) and the nodes' grants on them.
+  ["artifactregistry.repositories", ["create", "delete", "get", "getIamPolicy", "setIamPolicy", "update"]],
   ["cloudsql.backupRuns", ["create", "delete", "get", "list"]],
   ["cloudsql.databases", ["create", "delete", "get", "list", "update"]],
   [

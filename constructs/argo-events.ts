@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { PINS } from "../lib/defaults";
+import { ImagePull } from "../lib/image-refs";
 import { CONTROLLER_RESOURCES, chartRelease } from "./helm-values";
 import { NamespaceRef, createdAfter, metadataIn } from "./namespace";
 import { NamespacedRole } from "./namespaced-role";
@@ -31,6 +32,8 @@ export interface ArgoEventsProps {
   readonly imageTag?: string;
   /** JetStream version of the EventBus, a key of PINS.jetstream. @default PINS.argoEvents.jetstreamVersion */
   readonly jetstreamVersion?: string;
+  /** How an upstream image (Argo Events', the JetStream and STAN ones) is pulled, e.g. through a registry cache. @default as written */
+  readonly pull?: ImagePull;
   /** Directory of the local chart with the EventBus and EventSource. @default EVENTS_CHART_DIR */
   readonly chartDir?: string;
   /** Resources besides the namespaces that must exist first. @default [] */
@@ -71,6 +74,10 @@ export class ArgoEvents extends Construct {
     this.webhookServiceName = `${this.eventSourceName}-eventsource-svc`;
     this.internalWebhookUrl = `http://${this.webhookServiceName}.${this.sensorNamespace}.svc.cluster.local:${this.webhookPort}/${this.eventName}`;
 
+    const pull = props.pull ?? ((ref: string) => ref);
+    // A version entry of the controller config with each of its images (the `...Image` fields) pulled as above.
+    const pulled = <T extends Record<string, string>>(images: T) =>
+      Object.fromEntries(Object.entries(images).map(([key, value]) => [key, /Image$/.test(key) ? pull(value) : value])) as T;
     const podSecurity = restrictedPodValues(ARGO_EVENTS_UID);
     const containerSecurity = restrictedContainerValues();
 
@@ -78,7 +85,7 @@ export class ArgoEvents extends Construct {
       global: {
         // Explicit tag rather than the chart's appVersion default: the image is visible in review.
         image: {
-          repository: "quay.io/argoproj/argo-events",
+          repository: pull("quay.io/argoproj/argo-events"),
           tag: props.imageTag ?? PINS.argoEvents.imageTag,
           imagePullPolicy: "IfNotPresent",
         },
@@ -88,8 +95,8 @@ export class ArgoEvents extends Construct {
       configs: {
         // The chart's defaults list floating `latest` images: keep only pinned versions. The controller needs a
         // STAN entry to start even though the EventBus below is JetStream (see PINS.stan).
-        nats: { versions: [PINS.stan] },
-        jetstream: { versions: [{ version: jetstreamVersion, ...jetstream, startCommand: "/nats-server" }] },
+        nats: { versions: [pulled(PINS.stan)] },
+        jetstream: { versions: [{ version: jetstreamVersion, ...pulled(jetstream), startCommand: "/nats-server" }] },
       },
       controller: {
         // Cluster-wide: it reconciles the EventBus and EventSource in the Metaflow namespace, not its own.

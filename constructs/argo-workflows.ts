@@ -30,6 +30,8 @@ export interface ArgoWorkflowsProps {
   readonly chartVersion?: string;
   /** Tag of the controller, server and executor images. @default PINS.argoWorkflows.imageTag */
   readonly imageTag?: string;
+  /** Registry the controller, server and executor images are pulled from: quay.io, or a cache of it. @default "quay.io" */
+  readonly registry?: string;
   /** Argo Server auth modes. @default ["client"] */
   readonly authModes?: string[];
   /** GCS bucket of the artifact repository. */
@@ -59,7 +61,7 @@ export class ArgoWorkflows extends Construct {
   constructor(scope: Construct, id: string, props: ArgoWorkflowsProps) {
     super(scope, id);
     const tag = props.imageTag ?? PINS.argoWorkflows.imageTag;
-    const image = (repository: string): ChartImage => ({ registry: "quay.io", repository, tag });
+    const image = (repository: string): ChartImage => ({ registry: props.registry ?? "quay.io", repository, tag });
     this.namespace = props.namespace.name;
     const after = createdAfter([props.namespace, props.workflowNamespace], props.dependsOn);
 

@@ -67,6 +67,8 @@ export class Cluster extends Construct {
   readonly workloadPool: string;
   /** Email of the nodes' service account. */
   readonly nodeServiceAccountEmail: string;
+  /** IAM member of the nodes' service account, `serviceAccount:<email>`, for grants on what the nodes read. */
+  readonly nodeServiceAccountMember: string;
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
@@ -178,5 +180,6 @@ export class Cluster extends Construct {
     this.endpoint = dns ? cluster.controlPlaneEndpointsConfig.dnsEndpointConfig.endpoint : cluster.endpoint;
     this.caCertificate = cluster.masterAuth.clusterCaCertificate;
     this.nodeServiceAccountEmail = nodeSa.email;
+    this.nodeServiceAccountMember = nodeSa.member;
   }
 }

@@ -6,8 +6,16 @@ import { restrictedContainer } from "./pod-security";
 import { WebService } from "./web-service";
 import { DEFAULTS } from "../lib/defaults";
 
-/** UID of the `nginx` user of the official nginx image the UI is built on. */
-const NGINX_UID = 101;
+/**
+ * Where the image keeps the UI bundle: its Dockerfile runs download_ui.sh after installing the services, which unpacks
+ * the metaflow-ui release beside the sources under /root, a directory (mode 0700) the unprivileged server cannot read.
+ */
+export const UI_BUNDLE_IN_IMAGE = "/root/services/ui_backend_service/ui";
+/**
+ * Where the server looks for the bundle: `ui` beside frontend.py of the installed package, in the image's /opt/latest
+ * virtualenv (Python 3.11), where it is absent.
+ */
+export const UI_BUNDLE_SERVED_FROM = "/opt/latest/lib/python3.11/site-packages/services/ui_backend_service/ui";
 
 /**
  * The UI backend's cache limits, in bytes, for a scratch volume of `volumeGi` GiB. Unset, metaflow-service sizes them
@@ -28,12 +36,10 @@ export function uiCacheLimits(
 }
 
 export interface MetaflowUiProps {
-  /** Namespace of both Deployments. */
+  /** Namespace of the Deployment. */
   readonly namespace: NamespaceRef;
-  /** metaflow_metadata_service image (it carries the UI backend), pinned. */
-  readonly backendImage: string;
-  /** metaflow_ui image, pinned. */
-  readonly staticImage: string;
+  /** metaflow_metadata_service image, pinned: it carries the UI backend and the UI bundle. */
+  readonly image: string;
   /** Database connection of the UI backend (it reads the metadata tables directly). */
   readonly db: MetaflowDbConnection;
   /** In-cluster URL of the metadata service. */
@@ -41,40 +47,57 @@ export interface MetaflowUiProps {
   /** `gs://<bucket>/<prefix>`, where the UI backend reads artifacts, logs and cards. */
   readonly datastoreRoot: string;
   /** KSA of the UI backend; it needs Workload Identity to read the bucket. */
-  readonly backendServiceAccountName: string;
-  /** The UI backend as the browser reaches it, e.g. http://localhost:8083/api. */
-  readonly backendPublicUrl: string;
-  /** The UI as the browser reaches it; the only origin the backend accepts cross-origin calls from. */
-  readonly uiPublicUrl: string;
+  readonly serviceAccountName: string;
+  /** The UI as the browser reaches it, a literal URL, e.g. http://localhost:8083; its origin is the only one the backend accepts cross-origin calls from. */
+  readonly publicUrl: string;
   /** Size of the UI backend's scratch volume, which holds its caches; the cache limits derive from it. @default 4 */
   readonly cacheVolumeGi?: number;
-  /** Replicas of each Deployment. @default 1 */
+  /** Replicas. @default 1 */
   readonly replicas?: number;
   /** Resources besides the namespace that must exist first (the migrations Job). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/** The Metaflow UI: its backend (port 8083, API under /api) and the static frontend (port 3000). */
+/**
+ * The Metaflow UI: the UI backend (port 8083) serves the UI bundled in its image and the UI's API on one origin, so
+ * the browser needs no second address, no second port-forward and no cross-origin call.
+ */
 export class MetaflowUi extends Construct {
-  readonly backend: WebService;
-  readonly frontend: WebService;
+  readonly service: WebService;
+  readonly port = 8083;
 
   constructor(scope: Construct, id: string, props: MetaflowUiProps) {
     super(scope, id);
     const tmp = { name: "tmp", mountPath: "/tmp" };
+    const bundle = "ui-bundle";
     const cacheVolumeGi = props.cacheVolumeGi ?? DEFAULTS.services.uiCacheSizeGi;
 
-    this.backend = new WebService(this, "backend", {
+    // The construct ID "backend" is kept from the releases that also ran a static UI Deployment: renaming it would
+    // replace the Deployment and the Service.
+    this.service = new WebService(this, "backend", {
       namespace: props.namespace,
       name: "metaflow-ui-backend-service",
       component: "ui-backend",
-      port: 8083,
-      probePath: "/api/ping",
+      port: this.port,
+      probePath: "/ping",
       replicas: props.replicas,
-      serviceAccountName: props.backendServiceAccountName,
+      serviceAccountName: props.serviceAccountName,
+      // Copies the UI bundle where the server reads it. Only this step runs as UID 0, the owner of /root, with every
+      // capability dropped and a read-only root filesystem (the migrations Job reads /root the same way).
+      initContainers: [
+        {
+          name: bundle,
+          image: props.image,
+          imagePullPolicy: "Always",
+          command: ["cp", "-R", `${UI_BUNDLE_IN_IMAGE}/.`, `/${bundle}/`],
+          securityContext: { ...restrictedContainer(), runAsNonRoot: false, runAsUser: "0", runAsGroup: "0" },
+          resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { cpu: "250m", memory: "64Mi" } },
+          volumeMount: [{ name: bundle, mountPath: `/${bundle}` }],
+        },
+      ],
       container: {
         name: "ui-backend",
-        image: props.backendImage,
+        image: props.image,
         command: ["/opt/latest/bin/python3", "-m", "services.ui_backend_service.ui_server"],
         // The backend keeps its artifact/DAG/log caches under the working directory (./cache_data) and its card
         // cache in /tmp: one scratch volume, which the cache limits fit.
@@ -82,12 +105,13 @@ export class MetaflowUi extends Construct {
         env: [
           ...metaflowDbEnv(props.db),
           ...PYTHON_SERVICE_ENV,
-          { name: "MF_UI_METADATA_PORT", value: "8083" },
-          // Serves the API under /api, where the frontend and the probes expect it.
-          { name: "PATH_PREFIX", value: "/api" },
-          // The UI bundle is served by the separate static Deployment.
-          { name: "UI_ENABLED", value: "0" },
-          { name: "ORIGIN_TO_ALLOW_CORS_FROM", value: props.uiPublicUrl },
+          { name: "MF_UI_METADATA_PORT", value: String(this.port) },
+          // Serves the UI bundle (the image's default, stated). No PATH_PREFIX: the bundle loads its assets from the
+          // root, and the UI finds its API on the origin it was served from.
+          { name: "UI_ENABLED", value: "1" },
+          // The UI needs no cross-origin call; unset, the server would answer every other page in the browser with
+          // `Access-Control-Allow-Origin: *`.
+          { name: "ORIGIN_TO_ALLOW_CORS_FROM", value: new URL(props.publicUrl).origin },
           { name: "METAFLOW_SERVICE_URL", value: props.metadataServiceUrl },
           { name: "METAFLOW_DEFAULT_METADATA", value: "service" },
           { name: "METAFLOW_DEFAULT_DATASTORE", value: "gs" },
@@ -96,41 +120,12 @@ export class MetaflowUi extends Construct {
         ],
         securityContext: restrictedContainer(),
         resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "3Gi" } },
-        volumeMount: [tmp],
+        volumeMount: [tmp, { name: bundle, mountPath: UI_BUNDLE_SERVED_FROM, readOnly: true }],
       },
-      volumes: [{ name: "tmp", emptyDir: { sizeLimit: `${cacheVolumeGi}Gi` } }],
-      dependsOn: props.dependsOn,
-    });
-
-    // nginx renders its config from a template at start and keeps temp files and its pid file: only those paths are
-    // writable scratch volumes; the rest of the root filesystem is read-only.
-    const scratch = [
-      { name: "nginx-conf", mountPath: "/etc/nginx/conf.d" },
-      { name: "nginx-cache", mountPath: "/var/cache/nginx" },
-      { name: "nginx-run", mountPath: "/run" },
-      tmp,
-    ];
-    this.frontend = new WebService(this, "static", {
-      namespace: props.namespace,
-      name: "metaflow-ui-static-service",
-      component: "ui-static",
-      port: 3000,
-      probePath: "/",
-      replicas: props.replicas,
-      runAsUser: NGINX_UID,
-      container: {
-        name: "ui-static",
-        image: props.staticImage,
-        env: [
-          { name: "PORT", value: "3000" },
-          // Read by the browser, not by the pod: the backend's URL as seen from the user's machine.
-          { name: "METAFLOW_SERVICE", value: props.backendPublicUrl },
-        ],
-        securityContext: restrictedContainer(),
-        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "256Mi" } },
-        volumeMount: scratch,
-      },
-      volumes: scratch.map((v) => ({ name: v.name, emptyDir: { sizeLimit: "64Mi" } })),
+      volumes: [
+        { name: "tmp", emptyDir: { sizeLimit: `${cacheVolumeGi}Gi` } },
+        { name: bundle, emptyDir: { sizeLimit: "256Mi" } },
+      ],
       dependsOn: props.dependsOn,
     });
   }

@@ -3,13 +3,15 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 
-/** What a node needs and nothing more: write logs and metrics, read images. */
+/**
+ * What a node needs on the project and nothing more: write logs and metrics. Reading images is granted on exactly the
+ * repositories the nodes pull from (the registry caches' grantRead), not on every repository of the project.
+ */
 export const NODE_ROLES = [
   "roles/logging.logWriter",
   "roles/monitoring.metricWriter",
   "roles/monitoring.viewer",
   "roles/stackdriver.resourceMetadata.writer",
-  "roles/artifactregistry.reader",
 ];
 
 export interface NodeServiceAccountProps {

@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 
 /** The Google APIs the platform calls. */
 export const REQUIRED_APIS = [
+  "artifactregistry.googleapis.com",
   "cloudresourcemanager.googleapis.com",
   "compute.googleapis.com",
   "container.googleapis.com",

@@ -1,6 +1,7 @@
 import {
   DeploymentV1,
   DeploymentV1SpecTemplateSpecContainer,
+  DeploymentV1SpecTemplateSpecInitContainer,
   DeploymentV1SpecTemplateSpecVolume,
 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
@@ -23,6 +24,8 @@ export interface WebServiceProps {
   readonly probePath: string;
   /** The main container, without ports or probes (this construct adds both, on the declared port). */
   readonly container: Omit<DeploymentV1SpecTemplateSpecContainer, "port" | "livenessProbe" | "readinessProbe">;
+  /** Containers that run to completion before the main one starts. @default [] */
+  readonly initContainers?: DeploymentV1SpecTemplateSpecInitContainer[];
   /** Pod volumes. @default [] */
   readonly volumes?: DeploymentV1SpecTemplateSpecVolume[];
   /** Kubernetes service account of the pods. @default "default" */
@@ -79,6 +82,7 @@ export class WebService extends Construct {
             // No API token unless the pod needs one: these services never call the Kubernetes API.
             automountServiceAccountToken: props.automountServiceAccountToken ?? false,
             securityContext: restrictedPod(props.runAsUser),
+            initContainer: props.initContainers,
             container: [
               {
                 ...props.container,

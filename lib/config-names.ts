@@ -68,6 +68,21 @@ export function derivedNames(env: EnvironmentConfig): DerivedName[] {
   ];
   if (names.nodePool)
     list.push({ what: "GKE node pool name (<cluster.name>-pool)", name: names.nodePool, rule: rules.nodePoolName, field: "cluster.name" });
+  if (names.imageCaches) {
+    for (const [upstream, name] of [
+      ["Docker Hub", names.imageCaches.dockerHub],
+      ["quay.io", names.imageCaches.quay],
+    ]) {
+      list.push({
+        what: `Artifact Registry repository id (the ${upstream} cache)`,
+        kind: "Artifact Registry repository id",
+        name,
+        rule: rules.artifactRegistryRepositoryId,
+        field: "namePrefix",
+        scope: inRegion,
+      });
+    }
+  }
   if (names.adminRole)
     list.push({ what: "custom role id", name: names.adminRole, rule: z.string(), field: "identity.createAdminRole", scope: inProject });
   return list;

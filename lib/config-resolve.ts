@@ -46,6 +46,7 @@ export function resolve(name: string, env: ParsedEnvironment, extraZones: Parsed
     sqlInstancePrefix: `${base}-pg`,
     ...networkNames(base),
     adminRole: env.identity.createAdminRole ? "metaflow_admin" : undefined,
+    imageCaches: env.imageCache.enabled ? { dockerHub: `${base}-docker-hub`, quay: `${base}-quay` } : undefined,
   };
   return {
     ...env,

@@ -1,7 +1,7 @@
 // The configuration file's schema: environments built from the infra and services slices, the state backend, and
 // the cross-field rules within one environment.
 import { z } from "zod";
-import { ClusterSchema, DatabaseSchema, IdentitySchema, NetworkSchema, StorageSchema } from "./infra-config";
+import { ClusterSchema, DatabaseSchema, IdentitySchema, ImageCacheSchema, NetworkSchema, StorageSchema } from "./infra-config";
 import * as rules from "./rules";
 import { ServicesConfigSchema } from "./services-config";
 
@@ -24,6 +24,8 @@ export const EnvironmentSchema = z
     storage: StorageSchema.prefault({}),
     cluster: ClusterSchema.prefault({}),
     identity: IdentitySchema.prefault({}),
+    /** Artifact Registry remote repositories caching Docker Hub and quay.io. */
+    imageCache: ImageCacheSchema.prefault({}),
     services: ServicesConfigSchema.prefault({}),
   })
   .strict()
@@ -130,6 +132,8 @@ export interface ResourceNames {
   readonly nat: string;
   /** Set when identity.createAdminRole is true. */
   readonly adminRole?: string;
+  /** The registry caches' repository ids, set when imageCache.enabled is true. */
+  readonly imageCaches?: { readonly dockerHub: string; readonly quay: string };
 }
 
 /** One environment with every default and derived name filled in. */

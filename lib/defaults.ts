@@ -5,10 +5,11 @@
 export const PINS = {
   /** The services' images; each is also a setting under `services.images` (full version tag or digest). */
   images: {
-    /** Netflix/metaflow-service: metadata service and UI backend (one image, two entry points). */
-    metadataService: "public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1",
-    /** Netflix/metaflow-ui: the UI static frontend, the one that metaflow-service v2.5.1 bundles. */
-    ui: "public.ecr.aws/outerbounds/metaflow_ui:v1.3.13",
+    /**
+     * Netflix/metaflow-service: the metadata service, the UI backend and the Metaflow UI it serves (metaflow-ui
+     * v1.3.13, bundled at build), one image. Its release workflow pushes exactly this name and tag to Docker Hub.
+     */
+    metadataService: "netflixoss/metaflow_metadata_service:v2.5.1",
   },
   argoHelmRepository: "https://argoproj.github.io/argo-helm",
   argoWorkflows: {
@@ -83,4 +84,5 @@ export const DEFAULTS = {
   storage: { prefix: "metaflow", noncurrentVersionRetentionDays: 30 },
   identity: { flowRunnerAccess: "namespace", createKey: false },
   services: { replicas: 1, uiCacheSizeGi: 4 },
+  imageCache: { enabled: true },
 } as const;

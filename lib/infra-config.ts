@@ -136,6 +136,16 @@ export const ClusterSchema = z
   })
   .strict();
 
+export const ImageCacheSchema = z
+  .object({
+    /**
+     * Pull the platform's Docker Hub and quay.io images, and flows' Docker Hub images, through Artifact Registry remote
+     * repositories in the environment's region instead of from the registries over Cloud NAT. @default true
+     */
+    enabled: z.boolean().default(DEFAULTS.imageCache.enabled),
+  })
+  .strict();
+
 export const IdentitySchema = z
   .object({
     /** Id of the Metaflow service account. @default "<namePrefix>-<env>" */

@@ -1,6 +1,7 @@
 // The contract between an environment's two stacks: the infra stack writes these Terraform outputs,
 // the services stack reads them from the infra stack's state.
 import { TerraformOutput, TerraformRemoteState, TerraformStack } from "cdktf";
+import { RegistryCaches } from "./image-refs";
 
 /** Terraform output names of the infra stack, keyed by the attribute the services stack reads. */
 export const INFRA_OUTPUTS = {
@@ -25,6 +26,8 @@ export const INFRA_OUTPUTS = {
   serviceAccountEmail: "metaflow_service_account_email",
   serviceAccountName: "metaflow_service_account_name",
   serviceAccountKey: "metaflow_service_account_key",
+  imageCacheDockerHub: "image_cache_docker_hub",
+  imageCacheQuay: "image_cache_quay",
 } as const;
 
 /** Outputs that hold secrets and are written as sensitive. */
@@ -35,8 +38,8 @@ export const SENSITIVE_INFRA_OUTPUTS: ReadonlySet<string> = new Set([
 ]);
 
 export type InfraOutputKey = keyof typeof INFRA_OUTPUTS;
-/** Outputs written only when a setting asks for them: the archive's login, the service account's key. */
-type OptionalKey = "argoDbName" | "argoDbUser" | "argoDbPassword" | "serviceAccountKey";
+/** Outputs written only when a setting asks for them: the archive's login, the service account's key, the caches. */
+type OptionalKey = "argoDbName" | "argoDbUser" | "argoDbPassword" | "serviceAccountKey" | "imageCacheDockerHub" | "imageCacheQuay";
 
 /** The outputs every infra stack writes. */
 export type InfraOutputs = Record<Exclude<InfraOutputKey, OptionalKey>, string> & {
@@ -44,16 +47,20 @@ export type InfraOutputs = Record<Exclude<InfraOutputKey, OptionalKey>, string> 
   readonly argoDb?: { readonly name: string; readonly user: string; readonly password: string };
   /** The Metaflow service account's key (sensitive), when identity.createKey is on. */
   readonly serviceAccountKey?: string;
+  /** Pull paths of the registry caches, when imageCache.enabled is on. */
+  readonly imageCache?: RegistryCaches;
 };
 
 /** Writes the infra stack's outputs; the optional ones only when present. */
 export function writeInfraOutputs(stack: TerraformStack, outputs: InfraOutputs): void {
-  const { argoDb, ...rest } = outputs;
+  const { argoDb, imageCache, ...rest } = outputs;
   const flat: Partial<Record<InfraOutputKey, string>> = {
     ...rest,
     argoDbName: argoDb?.name,
     argoDbUser: argoDb?.user,
     argoDbPassword: argoDb?.password,
+    imageCacheDockerHub: imageCache?.dockerHub,
+    imageCacheQuay: imageCache?.quay,
   };
   for (const [key, name] of Object.entries(INFRA_OUTPUTS) as [InfraOutputKey, string][]) {
     const value = flat[key];
@@ -62,7 +69,10 @@ export function writeInfraOutputs(stack: TerraformStack, outputs: InfraOutputs):
 }
 
 /** Reads the infra outputs from a remote state data source; the optional ones only when the settings wrote them. */
-export function readInfraOutputs(state: TerraformRemoteState, written: { argoDb: boolean; serviceAccountKey: boolean }): InfraOutputs {
+export function readInfraOutputs(
+  state: TerraformRemoteState,
+  written: { argoDb: boolean; serviceAccountKey: boolean; imageCache: boolean },
+): InfraOutputs {
   const read = (key: InfraOutputKey) => state.getString(INFRA_OUTPUTS[key]);
   return {
     project: read("project"),
@@ -84,5 +94,6 @@ export function readInfraOutputs(state: TerraformRemoteState, written: { argoDb:
     serviceAccountName: read("serviceAccountName"),
     argoDb: written.argoDb ? { name: read("argoDbName"), user: read("argoDbUser"), password: read("argoDbPassword") } : undefined,
     serviceAccountKey: written.serviceAccountKey ? read("serviceAccountKey") : undefined,
+    imageCache: written.imageCache ? { dockerHub: read("imageCacheDockerHub"), quay: read("imageCacheQuay") } : undefined,
   };
 }

@@ -4,6 +4,7 @@ import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Cluster } from "../constructs/cluster";
 import { Database } from "../constructs/database";
+import { ImageCache } from "../constructs/image-cache";
 import { MetaflowIdentity } from "../constructs/identity";
 import { Network } from "../constructs/network";
 import { ProjectApis } from "../constructs/project-apis";
@@ -25,6 +26,8 @@ export class InfraStack extends TerraformStack {
   readonly bucket: DatastoreBucket;
   readonly cluster: Cluster;
   readonly identity: MetaflowIdentity;
+  /** The registry caches, when imageCache.enabled is on. */
+  readonly imageCache?: ImageCache;
 
   constructor(scope: Construct, id: string, props: InfraStackProps) {
     super(scope, id);
@@ -82,6 +85,18 @@ export class InfraStack extends TerraformStack {
       dependsOn: apis,
     });
 
+    const caches = env.names.imageCaches;
+    if (caches) {
+      this.imageCache = new ImageCache(this, "image-cache", {
+        project,
+        location: region,
+        dockerHubRepositoryId: caches.dockerHub,
+        quayRepositoryId: caches.quay,
+        dependsOn: apis,
+      });
+      this.imageCache.grantRead("nodes", this.cluster.nodeServiceAccountMember);
+    }
+
     const argo = this.database.argo;
     writeInfraOutputs(this, {
       project,
@@ -103,6 +118,7 @@ export class InfraStack extends TerraformStack {
       serviceAccountEmail: this.identity.email,
       serviceAccountName: this.identity.serviceAccountName,
       serviceAccountKey: this.identity.privateKey,
+      imageCache: this.imageCache && { dockerHub: this.imageCache.dockerHub, quay: this.imageCache.quay },
     });
   }
 }

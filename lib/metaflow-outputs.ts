@@ -13,6 +13,11 @@ export interface MetaflowConfigInputs {
   readonly kubernetesNamespace: string;
   /** KSA of the flows' pods and workflows, bound to the Metaflow GSA. */
   readonly kubernetesServiceAccount: string;
+  /**
+   * Registry Metaflow puts before a step's image that names none (its default `python:<version>` included): the Docker
+   * Hub cache. @default unset: such images come from Docker Hub
+   */
+  readonly containerRegistry?: string;
   readonly eventBus: string;
   readonly eventSource: string;
   readonly event: string;
@@ -37,6 +42,7 @@ export const METAFLOW_OUTPUT_KEYS = [
   "METAFLOW_SERVICE_INTERNAL_URL",
   "METAFLOW_KUBERNETES_NAMESPACE",
   "METAFLOW_KUBERNETES_SERVICE_ACCOUNT",
+  "METAFLOW_KUBERNETES_CONTAINER_REGISTRY",
   "METAFLOW_ARGO_EVENTS_EVENT_BUS",
   "METAFLOW_ARGO_EVENTS_EVENT_SOURCE",
   "METAFLOW_ARGO_EVENTS_EVENT",
@@ -47,9 +53,13 @@ export const METAFLOW_OUTPUT_KEYS = [
 ] as const;
 
 export type MetaflowOutputKey = (typeof METAFLOW_OUTPUT_KEYS)[number];
+/** Keys published only when their input is set. */
+type OptionalOutputKey = "METAFLOW_KUBERNETES_CONTAINER_REGISTRY";
 
 /** The values of the METAFLOW_* outputs. */
-export function metaflowOutputs(i: MetaflowConfigInputs): Record<MetaflowOutputKey, string> {
+export function metaflowOutputs(
+  i: MetaflowConfigInputs,
+): Record<Exclude<MetaflowOutputKey, OptionalOutputKey>, string> & Partial<Record<OptionalOutputKey, string>> {
   return {
     METAFLOW_DEFAULT_DATASTORE: "gs",
     METAFLOW_DATASTORE_SYSROOT_GS: i.datastoreRoot,
@@ -58,6 +68,7 @@ export function metaflowOutputs(i: MetaflowConfigInputs): Record<MetaflowOutputK
     METAFLOW_SERVICE_INTERNAL_URL: i.serviceInternalUrl,
     METAFLOW_KUBERNETES_NAMESPACE: i.kubernetesNamespace,
     METAFLOW_KUBERNETES_SERVICE_ACCOUNT: i.kubernetesServiceAccount,
+    ...(i.containerRegistry === undefined ? {} : { METAFLOW_KUBERNETES_CONTAINER_REGISTRY: i.containerRegistry }),
     METAFLOW_ARGO_EVENTS_EVENT_BUS: i.eventBus,
     METAFLOW_ARGO_EVENTS_EVENT_SOURCE: i.eventSource,
     METAFLOW_ARGO_EVENTS_EVENT: i.event,

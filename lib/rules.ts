@@ -75,6 +75,9 @@ export const nodePoolName = rfc1035Label("GKE node pool names", 40);
 /** Compute Engine resource names (VPC, subnetwork, address, router, NAT): RFC 1035, 1-63 characters. */
 export const rfc1035Name = rfc1035Label("Compute Engine names", 63, " (RFC 1035)");
 
+/** Artifact Registry repository ids: lowercase letters, digits and hyphens, a letter first, 1-63 characters. */
+export const artifactRegistryRepositoryId = rfc1035Label("Artifact Registry repository ids", 63);
+
 /** Cloud SQL instance names, before the random suffix is appended. */
 export const sqlInstanceName = z
   .string()

@@ -1,6 +1,8 @@
 // Every upstream container image the services stack of an environment runs, as full references. One list, read by
 // `npm run preflight` (each must resolve in its registry) and checked against the synthesized services stack by
-// __tests__/service-images.test.ts, which fails when the stack runs an image that is not listed here.
+// __tests__/service-images.test.ts, which fails when the stack runs an image that is not listed here. The references
+// are upstream ones: the nodes pull Docker Hub's and quay.io's through the registry caches, which only the infra apply
+// creates, and which serve what upstream serves.
 import { EnvironmentConfig } from "./config-schema";
 import { PINS } from "./defaults";
 
@@ -19,8 +21,7 @@ export function serviceImages(env: EnvironmentConfig): ServiceImage[] {
   // The argo-workflows chart takes {registry, repository, tag}; constructs/argo-workflows.ts sets these three.
   const argo = (repository: string) => `quay.io/argoproj/${repository}:${argoWorkflows.imageTag}`;
   return [
-    { image: images.metadataService, use: "Metaflow metadata service, UI backend and database migrations" },
-    { image: images.ui, use: "Metaflow UI" },
+    { image: images.metadataService, use: "Metaflow metadata service, UI backend with the UI, and database migrations" },
     { image: argo("workflow-controller"), use: "Argo Workflows controller" },
     { image: argo("argocli"), use: "Argo Workflows server" },
     { image: argo("argoexec"), use: "Argo Workflows executor (every workflow pod)" },

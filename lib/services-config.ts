@@ -41,13 +41,22 @@ const httpUrl = z
   .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, "must be an http(s) URL")
   .refine((s) => !s.endsWith("/"), "must not end with a slash");
 
+/** A setting that no longer exists: any value is refused with `message`, which says what to do instead. */
+function retired(message: string) {
+  return z.never({ error: message }).optional();
+}
+
 /** One setting per image of PINS.images, defaulting to its pin: a new image is one line there. */
 const ImagesSchema = z
-  .object(
-    Object.fromEntries(Object.entries(PINS.images).map(([name, pin]) => [name, pinnedImage.default(pin)])) as {
+  .object({
+    ...(Object.fromEntries(Object.entries(PINS.images).map(([name, pin]) => [name, pinnedImage.default(pin)])) as {
       [name in keyof typeof PINS.images]: z.ZodDefault<typeof pinnedImage>;
-    },
-  )
+    }),
+    /** Retired: the separate static UI image; the UI backend serves the UI. */
+    ui: retired(
+      "there is no separate UI image any more: the UI backend serves the Metaflow UI bundled in services.images.metadataService (build that image with another UI_VERSION to change it); remove this setting",
+    ),
+  })
   .strict();
 
 const ArgoWorkflowsSchema = z
@@ -90,10 +99,15 @@ const EndpointsSchema = z
   .object({
     /** Metadata service as Metaflow users reach it (a port-forward by default). @default "http://localhost:8080" */
     metadataService: httpUrl.default("http://localhost:8080"),
-    /** UI backend as the browser reaches it; the UI static pods hand it to the browser. @default "http://localhost:8083/api" */
-    uiBackend: httpUrl.default("http://localhost:8083/api"),
-    /** The Metaflow UI as the browser reaches it (CORS origin of the UI backend). @default "http://localhost:3000" */
-    ui: httpUrl.default("http://localhost:3000"),
+    /**
+     * The Metaflow UI as the browser reaches it: the UI backend, which serves the UI and its API on one origin (the only
+     * origin it accepts cross-origin calls from). @default "http://localhost:8083"
+     */
+    ui: httpUrl.default("http://localhost:8083"),
+    /** Retired: the UI calls the API on the origin it is served from, services.endpoints.ui. */
+    uiBackend: retired(
+      "the UI backend now serves the Metaflow UI and its API on one origin: set services.endpoints.ui to the URL where users reach the UI backend (its root, without /api) and remove this setting",
+    ),
     /** The Argo Workflows UI as users reach it. @default "http://localhost:2746" */
     argoServer: httpUrl.default("http://localhost:2746"),
     /** The Argo Events webhook as users reach it, without the event path. @default "http://localhost:12000" */

@@ -15,6 +15,7 @@ import { Namespace } from "../constructs/namespace";
 import { PublishedConfig } from "../constructs/published-config";
 import { WorkloadIdentity, WorkloadIdentityBinding } from "../constructs/workload-identity";
 import { addStateBackend, remoteState } from "./backend";
+import { ImagePull, pullThrough, registryFor } from "./image-refs";
 import { AppConfig, EnvironmentConfig } from "./config";
 import { InfraOutputs, readInfraOutputs } from "./infra-outputs";
 import { ReachedService, addUserOutputs } from "./user-outputs";
@@ -50,8 +51,12 @@ export class ServicesStack extends TerraformStack {
     this.infra = readInfraOutputs(remoteState(this, "infra", props.stateBackend, props.infraStackName), {
       argoDb: cfg.argoWorkflowArchive,
       serviceAccountKey: props.env.identity.createKey,
+      imageCache: props.env.imageCache.enabled,
     });
     const { infra } = this;
+    // Docker Hub and quay.io images come through the environment's registry caches (when on); others as written.
+    const pull: ImagePull = (ref) => pullThrough(ref, infra.imageCache);
+    const metaflowImage = pull(cfg.images.metadataService);
 
     new GoogleProvider(this, "google", { project: infra.project, region: infra.region });
     // A short-lived token of whoever runs Terraform, fetched in this stack: no token crosses stacks or lands in state.
@@ -104,12 +109,12 @@ export class ServicesStack extends TerraformStack {
     });
     const db = { host: infra.sqlPrivateIp, name: infra.metaflowDbName, credentials: metaflowDb };
     // Both servers read the schema: they start once the migrations are done.
-    const migrations = new DbMigrations(this, "db-migrations", { namespace: servicesNs, image: cfg.images.metadataService, db });
+    const migrations = new DbMigrations(this, "db-migrations", { namespace: servicesNs, image: metaflowImage, db });
     const afterMigrations = [migrations.job];
 
     this.metadata = new MetaflowMetadata(this, "metadata", {
       namespace: servicesNs,
-      image: cfg.images.metadataService,
+      image: metaflowImage,
       db,
       replicas: cfg.replicas,
       dependsOn: afterMigrations,
@@ -117,14 +122,12 @@ export class ServicesStack extends TerraformStack {
 
     this.ui = new MetaflowUi(this, "ui", {
       namespace: servicesNs,
-      backendImage: cfg.images.metadataService,
-      staticImage: cfg.images.ui,
+      image: metaflowImage,
       db,
       metadataServiceUrl: this.metadata.internalUrl,
       datastoreRoot: infra.datastoreRoot,
-      backendServiceAccountName: uiIdentity.serviceAccount.metadata.name,
-      backendPublicUrl: cfg.endpoints.uiBackend,
-      uiPublicUrl: cfg.endpoints.ui,
+      serviceAccountName: uiIdentity.serviceAccount.metadata.name,
+      publicUrl: cfg.endpoints.ui,
       cacheVolumeGi: cfg.uiCacheSizeGi,
       replicas: cfg.replicas,
       dependsOn: afterMigrations,
@@ -144,6 +147,7 @@ export class ServicesStack extends TerraformStack {
     this.argoWorkflows = new ArgoWorkflows(this, "argo-workflows", {
       // The release settings carry the construct's prop names: a new one is a schema line and its use there.
       ...cfg.argoWorkflows,
+      registry: registryFor("quay.io", infra.imageCache),
       namespace: argoNs,
       workflowNamespace: jobsNs,
       workflowServiceAccount: { name: metaflowKsa.metadata.name, namespace: metaflowKsa.metadata.namespace },
@@ -159,14 +163,14 @@ export class ServicesStack extends TerraformStack {
       namespace: argoNs,
       eventsNamespace: jobsNs,
       repository: cfg.argoWorkflows.repository,
+      pull,
     });
 
     // What users reach through `kubectl port-forward`: END_USER_SETUP lists it, and flow runners may forward to it.
     const { argoWorkflows: workflows, argoEvents: events } = this;
     const reached: ReachedService[] = [
       { what: "metadata service", namespace: servicesNs, service: this.metadata },
-      { what: "UI backend", namespace: servicesNs, service: this.ui.backend },
-      { what: "UI", namespace: servicesNs, service: this.ui.frontend },
+      { what: "Metaflow UI", namespace: servicesNs, service: this.ui.service },
       { what: "Argo Workflows UI", namespace: argoNs, service: { serviceName: workflows.serverServiceName, port: workflows.serverPort } },
       { what: "Argo Events webhook", namespace: jobsNs, service: { serviceName: events.webhookServiceName, port: events.webhookPort } },
     ];

@@ -41,6 +41,7 @@ export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): Pub
     serviceInternalUrl: i.metadata.internalUrl,
     kubernetesNamespace: cfg.jobsNamespace,
     kubernetesServiceAccount: i.jobsServiceAccount,
+    containerRegistry: i.infra.imageCache?.dockerHub,
     eventBus: ev.eventBusName,
     eventSource: ev.eventSourceName,
     event: ev.eventName,

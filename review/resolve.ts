@@ -5,7 +5,7 @@ import { Ref, display, findBlock, interpolations, isLiteral, refsInString, remot
 import { block } from "./shared";
 
 // Attributes whose value after apply is the argument as written (for the types the review shows).
-const ECHOED = new Set(["name", "project", "region", "location", "account_id", "bucket", "role_id"]);
+const ECHOED = new Set(["name", "project", "region", "location", "account_id", "bucket", "role_id", "repository_id"]);
 // Deep enough for a remote-state output that reads a resource that reads another one; stops cycles.
 const MAX_DEPTH = 8;
 

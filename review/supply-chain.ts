@@ -3,6 +3,7 @@ import { chartLabel, helmValues, isHelmRelease } from "./helm";
 import { code, flagCell, flagList, paragraphs, table } from "./markdown";
 import { Flag, ResourceModel, Section, SectionContext } from "./model";
 import { display, isLiteral, walkStrings } from "./refs";
+import { resolve } from "./resolve";
 import { isRecord, walkKeys, where } from "./shared";
 
 const TITLE = "Supply chain";
@@ -51,7 +52,9 @@ function helmImages(r: ResourceModel): ImageUse[] {
   const { documents, sets } = helmValues(r);
   for (const doc of documents) {
     walkKeys(doc, (key, value, at) => {
-      if (key === "image" && typeof value === "string") out.push({ image: value, source: `values ${at}`, resource: r });
+      // `image`, and the `...Image` fields of a controller's config (Argo Events' JetStream and STAN versions).
+      if ((key === "image" || /[a-z]Image$/.test(key)) && typeof value === "string")
+        out.push({ image: value, source: `values ${at}`, resource: r });
       if (key === "image" && isRecord(value) && "repository" in value) {
         const repo = [value.registry, value.repository].filter((x) => x !== undefined && x !== "").join("/");
         const ref = value.digest
@@ -108,7 +111,9 @@ export function supplyChainSection({ env }: SectionContext): Section {
   const chartRows: string[][] = [];
   for (const stack of env.stacks) {
     for (const r of stack.resources) {
-      const uses = isHelmRelease(r) ? helmImages(r) : /^kubernetes_/.test(r.type) ? workloadImages(r) : [];
+      const written = isHelmRelease(r) ? helmImages(r) : /^kubernetes_/.test(r.type) ? workloadImages(r) : [];
+      // An image pulled through a registry cache names the cache's path through the infra state: shown resolved.
+      const uses = written.map((use) => ({ ...use, image: resolve(env.synth, stack, use.image) }));
       for (const use of uses) {
         const { pin, flags: own } = imageFlags(use);
         if (!flagged.has(use.image)) flags.push(...own);

@@ -1,7 +1,7 @@
 // Facts argoproj/argo-events v1.9.11 and argoproj/argo-helm argo-events-2.4.22 enforce, checked on what we synthesize.
 import { PINS } from "../../lib/defaults";
 import { imagePinProblem } from "../../lib/services-config";
-import { helmRelease, helmValues, synthDev } from "../helpers";
+import { helmRelease, helmValues, synthDev, upstreamImage } from "../helpers";
 
 const json = synthDev().servicesJson;
 const controller = helmValues(json, "argo-events");
@@ -27,8 +27,8 @@ test("the controller config lists a NATS Streaming and a JetStream version, each
   expect(controller.configs.jetstream.versions.length).toBeGreaterThan(0);
   for (const v of controller.configs.nats.versions) {
     expect(Object.keys(v).sort()).toEqual(["metricsExporterImage", "natsStreamingImage", "version"]);
-    expect(imagePinProblem(v.natsStreamingImage)).toBeUndefined();
-    expect(imagePinProblem(v.metricsExporterImage)).toBeUndefined();
+    expect(imagePinProblem(upstreamImage(v.natsStreamingImage))).toBeUndefined();
+    expect(imagePinProblem(upstreamImage(v.metricsExporterImage))).toBeUndefined();
   }
   // argo-events v1.9.11, pkg/reconciler/eventbus/installer/nats.go: the STAN bus it would install is 0.22.1.
   expect(PINS.stan.version).toBe("0.22.1");

@@ -46,6 +46,12 @@ const BY_TYPE: Record<string, string[]> = {
     "iam.serviceAccounts.actAs",
   ],
   google_project_iam_member: PROJECT_IAM,
+  // Artifact Registry roles and permissions (cloud.google.com/iam/docs/roles-permissions/artifactregistry).
+  google_artifact_registry_repository: crud("artifactregistry.repositories"),
+  google_artifact_registry_repository_iam_member: [
+    "artifactregistry.repositories.getIamPolicy",
+    "artifactregistry.repositories.setIamPolicy",
+  ],
   google_project_iam_custom_role: [...crud("iam.roles"), "iam.roles.undelete"],
   google_service_account: [...crud("iam.serviceAccounts"), "iam.serviceAccounts.list"],
   google_service_account_key: ["iam.serviceAccountKeys.create", "iam.serviceAccountKeys.get", "iam.serviceAccountKeys.delete"],
@@ -83,6 +89,9 @@ const BY_TYPE: Record<string, string[]> = {
  * - `google/services/sql/sqladmin_operation.go`: Cloud SQL's operations, which IAM guards with
  *   `cloudsql.instances.get` (cloud.google.com/sql/docs/postgres/iam-permissions, "operations.get").
  * - `google/services/container/container_operation.go`: GKE's operations.
+ * - `google/services/artifactregistry/artifact_registry_operation.go`: Artifact Registry's `operations/*` of the
+ *   repository's location. IAM lists no operations permission for Artifact Registry
+ *   (cloud.google.com/iam/docs/roles-permissions/artifactregistry); the repository's own read stands for it here.
  * Storage, IAM and Resource Manager calls here return their result directly: nothing to poll.
  */
 const POLLS: Record<string, string[]> = {
@@ -98,6 +107,8 @@ const POLLS: Record<string, string[]> = {
   google_sql_user: ["cloudsql.instances.get"],
   google_container_cluster: ["container.operations.get"],
   google_container_node_pool: ["container.operations.get"],
+  google_artifact_registry_repository: ["artifactregistry.repositories.get"],
+  google_artifact_registry_repository_iam_member: [],
   google_storage_bucket: [],
   google_project_iam_member: [],
   google_project_iam_custom_role: [],

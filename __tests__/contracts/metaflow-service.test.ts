@@ -1,6 +1,7 @@
-// Facts Netflix/metaflow-service v2.5.1 (the image public.ecr.aws/outerbounds/metaflow_metadata_service:v2.5.1)
-// relies on, checked on what we synthesize.
-import { uiCacheLimits } from "../../constructs/metaflow-ui";
+// Facts Netflix/metaflow-service v2.5.1 (the image netflixoss/metaflow_metadata_service:v2.5.1) relies on, checked on
+// what we synthesize.
+import { UI_BUNDLE_IN_IMAGE, UI_BUNDLE_SERVED_FROM, uiCacheLimits } from "../../constructs/metaflow-ui";
+import { PINS } from "../../lib/defaults";
 import { onlyResource, resourcesOf, synthDev } from "../helpers";
 
 const json = synthDev().servicesJson;
@@ -9,6 +10,14 @@ const deployment = (name: string) =>
 const container = (name: string) => deployment(name).spec.template.spec.container[0];
 const env = (c: any) => Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.value_from]));
 const GiB = 1024 ** 3;
+const pod = (name: string) => deployment(name).spec.template.spec;
+
+// v2.5.1, .github/workflows/dockerimage.yml: on a release, docker/metadata-action (type=semver, pattern={{raw}}) tags
+// the image with the git tag and docker/build-push-action pushes it as netflixoss/metaflow_metadata_service to Docker
+// Hub. So the pin names an image that the release process of the tag we read produces.
+test("the pinned image is the one the v2.5.1 release pushes to Docker Hub", () => {
+  expect(PINS.images.metadataService).toBe("netflixoss/metaflow_metadata_service:v2.5.1");
+});
 
 // v2.5.1, services/metadata_service/server.py: listens on MF_METADATA_PORT (default 8080); api/admin.py: GET /ping.
 test("the metadata service listens on MF_METADATA_PORT and answers /ping there", () => {
@@ -18,12 +27,45 @@ test("the metadata service listens on MF_METADATA_PORT and answers /ping there",
   expect(c.readiness_probe.http_get.path).toBe("/ping");
 });
 
-// v2.5.1, services/ui_backend_service/ui_server.py: listens on MF_UI_METADATA_PORT (default 8083) and mounts its
-// routes under PATH_PREFIX; api/admin.py: GET /ping.
-test("the UI backend listens on MF_UI_METADATA_PORT and answers <PATH_PREFIX>/ping there", () => {
+// v2.5.1, services/ui_backend_service/ui_server.py: listens on MF_UI_METADATA_PORT (default 8083); api/admin.py: GET
+// /ping. With UI_ENABLED=1 (its default) it adds frontend.py's routes last, a catch-all, and all of them under
+// PATH_PREFIX when that is set: the UI is served under the prefix too, so no prefix is set (see metaflow-ui.test.ts).
+test("the UI backend listens on MF_UI_METADATA_PORT, serves the UI at its root and answers /ping there", () => {
   const c = container("metaflow-ui-backend-service");
   expect(env(c).MF_UI_METADATA_PORT).toBe(String(c.port[0].container_port));
-  expect(c.readiness_probe.http_get.path).toBe(`${env(c).PATH_PREFIX}/ping`);
+  expect(env(c).UI_ENABLED).toBe("1");
+  expect(env(c).PATH_PREFIX).toBeUndefined();
+  expect(c.readiness_probe.http_get.path).toBe("/ping");
+});
+
+// v2.5.1, Dockerfile: ARG UI_ENABLED="1", UI_VERSION="v1.3.13"; `pip install .` puts the services into the /opt/latest
+// virtualenv (FROM python:3.11.6-slim-bookworm, so lib/python3.11/site-packages), then download_ui.sh unzips the
+// metaflow-ui release into $DIR/ui, DIR being its own directory /root/services/ui_backend_service. frontend.py serves
+// `ui` beside itself (os.path.realpath(__file__)), i.e. in site-packages, where the image has no bundle; /root is 0700.
+test("the UI bundle is copied from where the image unpacks it to where the installed server reads it", () => {
+  expect(UI_BUNDLE_IN_IMAGE).toBe("/root/services/ui_backend_service/ui");
+  expect(UI_BUNDLE_SERVED_FROM).toBe("/opt/latest/lib/python3.11/site-packages/services/ui_backend_service/ui");
+  const p = pod("metaflow-ui-backend-service");
+  const copy = p.init_container.find((c: any) => c.command.includes(`${UI_BUNDLE_IN_IMAGE}/.`));
+  const target = copy.volume_mount[0];
+  expect(copy.command[copy.command.length - 1]).toBe(`${target.mount_path}/`);
+  expect(container("metaflow-ui-backend-service").volume_mount).toContainEqual({
+    name: target.name,
+    mount_path: UI_BUNDLE_SERVED_FROM,
+    read_only: true,
+  });
+  // Only UID 0, the owner, reads the 0700 /root; the copy runs as it, with no capability that bypasses file modes.
+  expect(copy.security_context.run_as_user).toBe("0");
+  expect(copy.security_context.capabilities.drop).toEqual(["ALL"]);
+});
+
+// v2.5.1, services/utils/__init__.py (web_response): unless ORIGIN_TO_ALLOW_CORS_FROM is set, every API answer carries
+// `Access-Control-Allow-Origin: *`, so any page open in the user's browser could read the API through the
+// port-forward; ui_server.py then lets aiohttp_cors allow that one origin instead.
+test("the UI backend allows cross-origin calls from the UI's own origin only, never from any origin", () => {
+  const e = env(container("metaflow-ui-backend-service"));
+  expect(e.ORIGIN_TO_ALLOW_CORS_FROM).toBe(new URL(json.output.metaflow_config.value.METAFLOW_UI_URL).origin);
+  expect(e.ORIGIN_TO_ALLOW_CORS_FROM).not.toBe("*");
 });
 
 // v2.5.1, services/utils/__init__.py (DBConfiguration, prefix MF_METADATA_DB_) and run_goose.py: the database is
@@ -47,7 +89,9 @@ test("the migrations run /root/run_goose.py with the image's /opt/latest Python,
   expect(job.spec.completions ?? 1).toBe(1);
   expect(job.spec.parallelism ?? 1).toBe(1);
   for (const name of ["metadata-service", "metaflow-ui-backend-service"]) {
-    expect(deployment(name).spec.template.spec.init_container).toBeUndefined();
+    // No replica migrates on its own (the UI backend's one init container copies its UI bundle).
+    const inits = deployment(name).spec.template.spec.init_container ?? [];
+    expect(inits.filter((c: any) => c.command.some((arg: string) => arg.includes("run_goose")))).toEqual([]);
     expect(container(name).command[0]).toBe("/opt/latest/bin/python3");
   }
 });

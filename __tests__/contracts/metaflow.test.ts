@@ -2,7 +2,8 @@
 // checked on what we synthesize and publish.
 import { FLOW_RUNNER_RULES } from "../../constructs/flow-runner-access";
 import { metaflowClientRequirements } from "../../lib/metaflow-client";
-import { synthDev } from "../helpers";
+import { parseImageRef } from "../../lib/image-refs";
+import { CACHES, synthDev, upstreamImage } from "../helpers";
 
 const json = synthDev().servicesJson;
 const config: Record<string, string> = json.output.metaflow_config.value;
@@ -28,6 +29,7 @@ const READ_BY_METAFLOW = [
   "SERVICE_INTERNAL_URL",
   "KUBERNETES_NAMESPACE",
   "KUBERNETES_SERVICE_ACCOUNT",
+  "KUBERNETES_CONTAINER_REGISTRY",
   "ARGO_EVENTS_EVENT_BUS",
   "ARGO_EVENTS_EVENT_SOURCE",
   "ARGO_EVENTS_EVENT",
@@ -41,6 +43,39 @@ const READ_BY_METAFLOW = [
 
 test("every key of config.json is one metaflow_config.py reads", () => {
   expect(Object.keys(config).filter((k) => !READ_BY_METAFLOW.includes(k))).toEqual([]);
+});
+
+/**
+ * metaflow 2.19.39, plugins/kubernetes/kubernetes_decorator.py (step_init): a step with no image gets
+ * KUBERNETES_CONTAINER_IMAGE or, unset, "python:<major>.<minor>" of the interpreter that launches the flow; then, when
+ * plugins/aws/aws_utils.py get_docker_registry finds no registry in the image (a first component holding "." or ":"
+ * before a "/"), the image becomes "<KUBERNETES_CONTAINER_REGISTRY, trailing / removed>/<image>". Argo Workflows steps
+ * take the same decorator's image.
+ */
+function metaflowStepImage(image: string | undefined, python: string, cfg: Record<string, string>): string {
+  const chosen = image || cfg.METAFLOW_KUBERNETES_CONTAINER_IMAGE || `python:${python}`;
+  const registry = /^(.+?(?:[:.].+?)\/)?(.*?)(?:[@:])?((?<=[@:]).*)?$/.exec(chosen)![1];
+  const prefix = cfg.METAFLOW_KUBERNETES_CONTAINER_REGISTRY;
+  return !registry && prefix ? `${prefix.replace(/\/+$/, "")}/${chosen}` : chosen;
+}
+
+test("Metaflow's default python image and other Docker Hub images come through the Docker Hub cache; registry images are left alone", () => {
+  expect(config.METAFLOW_KUBERNETES_CONTAINER_REGISTRY).toBe(CACHES.dockerHub);
+  // No fixed default image: the python version keeps following the user's interpreter.
+  expect(config.METAFLOW_KUBERNETES_CONTAINER_IMAGE).toBeUndefined();
+  expect(metaflowStepImage(undefined, "3.11", config)).toBe(`${CACHES.dockerHub}/python:3.11`);
+  expect(metaflowStepImage("pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime", "3.12", config)).toBe(
+    `${CACHES.dockerHub}/pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime`,
+  );
+  for (const own of ["us-central1-docker.pkg.dev/acme/ml/trainer:1.0", "ghcr.io/acme/trainer:1.0", "quay.io/acme/trainer:1.0"]) {
+    expect(metaflowStepImage(own, "3.11", config)).toBe(own);
+  }
+  // Each is the upstream Docker Hub repository, read as Docker reads it: python:3.11 is library/python.
+  expect(parseImageRef(upstreamImage(metaflowStepImage(undefined, "3.11", config)))).toEqual(parseImageRef("python:3.11"));
+  // Without the caches the setting is not published, and Metaflow pulls from Docker Hub as before.
+  const off = synthDev((e) => (e.imageCache = { enabled: false })).servicesJson.output.metaflow_config.value;
+  expect(off.METAFLOW_KUBERNETES_CONTAINER_REGISTRY).toBeUndefined();
+  expect(metaflowStepImage(undefined, "3.11", off)).toBe("python:3.11");
 });
 
 // metaflow 2.19.39, plugins/argo/argo_workflows.py: WorkflowTemplates, CronWorkflows and Workflows go to

@@ -83,6 +83,17 @@ def metaflow(path, stack, flows):
                 if e.get("name") == "METAFLOW_ARGO_EVENTS_WEBHOOK_URL" and e.get("value"):
                     check_webhook(e["value"], where)
 
+    # The registry the published config.json puts before images that name none (the Docker Hub cache), if any.
+    config = json.loads(get(f"/api/v1/namespaces/{ns}/configmaps/metaflow-config")["data"]["config.json"])
+    registry = config.get("METAFLOW_KUBERNETES_CONTAINER_REGISTRY")
+
+    def check_images(obj, where):
+        # The flows name no image: each step runs Metaflow's default python:<version>, behind the registry.
+        want = f"{registry.rstrip('/')}/python:" if registry else "python:"
+        for image in set(i for i in walk(obj, "image") if isinstance(i, str)):
+            need(image.startswith(want), f"{where} runs image {image}, not {want}<version>")
+            seen.append(f"image {image}")
+
     def check_webhook(url, where):
         # <eventsource>-eventsource-svc.<ns>.svc...:<port>/<endpoint>: the Service that the
         # argo-events controller makes for the stack's EventSource.
@@ -110,6 +121,7 @@ def metaflow(path, stack, flows):
                     + (f" but in {', '.join(where)}" if where else "")):
             continue
         check_refs(wt, f"WorkflowTemplate {ns}/{flow}", ns)
+        check_images(wt, f"WorkflowTemplate {ns}/{flow}")
 
     triggered = [f for f in flows if "trigger" in f]
     for flow in triggered:

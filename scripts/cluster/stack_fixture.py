@@ -24,6 +24,9 @@ def fixture_values(host, ca_pem, bucket):
         # The Metaflow service account, which the stack binds as a flow runner.
         "metaflow_service_account_email": f"metaflow@{project}.iam.gserviceaccount.com",
         "metaflow_service_account_name": f"projects/{project}/serviceAccounts/metaflow@{project}.iam.gserviceaccount.com",
+        # The registry caches' pull paths (kwok nodes pull nothing: the images only have to be well formed).
+        "image_cache_docker_hub": f"local-docker.pkg.dev/{project}/cluster-test-docker-hub",
+        "image_cache_quay": f"local-docker.pkg.dev/{project}/cluster-test-quay",
     }
 
 

@@ -19,6 +19,9 @@ def dummy(name, project):
         return f"projects/{project}/serviceAccounts/{email}"
     if "email" in name:
         return email
+    if name.startswith("image_cache_"):
+        # A registry cache's pull path: <location>-docker.pkg.dev/<project>/<repository>.
+        return f"offline-docker.pkg.dev/{project}/{name[len('image_cache_'):].replace('_', '-')}"
     if name.endswith("_key"):
         return base64.b64encode(b'{"type": "service_account"}').decode()
     return "offline-" + name.replace("_", "-")
