@@ -9,7 +9,7 @@ export interface MetaflowConfigInputs {
   readonly serviceUrl: string;
   /** Metadata service as pods reach it. */
   readonly serviceInternalUrl: string;
-  /** Namespace of the flows' pods and workflows, which holds the EventBus and has Workload Identity. */
+  /** Namespace of the flows' pods and workflows (and of the workflows sensors submit), with Workload Identity. */
   readonly kubernetesNamespace: string;
   /** KSA of the flows' pods and workflows, bound to the Metaflow GSA. */
   readonly kubernetesServiceAccount: string;
@@ -21,6 +21,7 @@ export interface MetaflowConfigInputs {
   /** Webhook as pods reach it. */
   readonly internalWebhookUrl: string;
   readonly sensorServiceAccount: string;
+  /** Namespace of the sensors and the EventBus, apart from the jobs. */
   readonly sensorNamespace: string;
   /** The Metaflow UI as users reach it. */
   readonly uiUrl: string;
