@@ -29,6 +29,7 @@ const EXPECTED_OUTPUT_KEYS = [
   "METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL",
   "METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT",
   "METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE",
+  "METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES",
 ];
 
 /** Keys that metaflow/metaflow_config.py reads (`from_conf("X")` reads METAFLOW_X), checked against its source. */
@@ -57,6 +58,7 @@ test("the outputs hold the values Metaflow needs", () => {
   );
   expect(value("METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT")).toBe("operate-workflow-sa");
   expect(value("METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE")).toBe("metaflow-events");
+  expect(value("METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES")).toBe("true");
 });
 
 test("the internal URLs point at Services of this stack, on their ports", () => {

@@ -45,6 +45,7 @@ export const METAFLOW_OUTPUT_KEYS = [
   "METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL",
   "METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT",
   "METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE",
+  "METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES",
 ] as const;
 
 export type MetaflowOutputKey = (typeof METAFLOW_OUTPUT_KEYS)[number];
@@ -66,6 +67,8 @@ export function metaflowOutputs(i: MetaflowConfigInputs): Record<MetaflowOutputK
     METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL: i.internalWebhookUrl,
     METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT: i.sensorServiceAccount,
     METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE: i.sensorNamespace,
+    // CronWorkflows with the list `schedules` (Argo Workflows >= 3.6) rather than `schedule`, which Argo 4 removed.
+    METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES: "true",
   };
 }
 

@@ -35,6 +35,7 @@ const READ_BY_METAFLOW = [
   "ARGO_EVENTS_INTERNAL_WEBHOOK_URL",
   "ARGO_EVENTS_SERVICE_ACCOUNT",
   "ARGO_EVENTS_SENSOR_NAMESPACE",
+  "ARGO_WORKFLOWS_USE_SCHEDULES",
   "UI_URL",
   "ARGO_WORKFLOWS_UI_URL",
 ].map((k) => `METAFLOW_${k}`);
@@ -62,6 +63,16 @@ test("templates and the sensors' workflows land in the jobs namespace; sensors a
   // The sensors' account may create Workflows where the trigger puts them.
   const role = Object.values<any>(json.resource.kubernetes_role_v1).find((r) => r.metadata.name === "operate-workflow");
   expect(role.metadata.namespace).toBe(jobs);
+});
+
+// metaflow 2.19.39, metaflow/metaflow_config.py: ARGO_WORKFLOWS_USE_SCHEDULES = from_conf(..., False), and
+// metaflow_config_funcs.py (from_conf): a string value for a bool default is true unless "0", "false" or "".
+// plugins/argo/argo_client.py (schedule_workflow_template): when true, a CronWorkflow carries the list `schedules`,
+// otherwise the single `schedule` that Argo Workflows 4 no longer has (see the argo-workflows contract test).
+test("config.json turns on CronWorkflow `schedules`, as a string from_conf reads as true", () => {
+  const value = config.METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES;
+  expect(typeof value).toBe("string");
+  expect(["0", "false", ""]).not.toContain(value.toLowerCase());
 });
 
 /**
