@@ -120,16 +120,19 @@ describe("Argo Events", () => {
     expect([...JETSTREAM_VERSIONS].sort()).toEqual(["2.10.10", "2.9.16"]);
   });
 
-  test("EventBus and EventSource live in the configured jobs namespace, beside the sensors (values: constructs/argo-events.test.ts)", () => {
-    expect(resources.namespace).toBe("metaflow-jobs");
-    expect(resourcesValues.namespace).toBe("metaflow-jobs");
+  test("EventBus and EventSource live in the configured events namespace, beside the sensors (values: constructs/argo-events.test.ts)", () => {
+    expect(resources.namespace).toBe("metaflow-events");
+    expect(resourcesValues.namespace).toBe("metaflow-events");
+    const custom = synthDev((e) => (e.services = { eventsNamespace: "ml-events" })).servicesJson;
+    expect(helmRelease(custom, "metaflow-argo-events").namespace).toBe("ml-events");
+    expect(custom.output.METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE.value).toBe("ml-events");
   });
 
-  test("operate-workflow-sa exists and is the only subject of the sensors' Role", () => {
+  test("operate-workflow-sa, in the events namespace, is the only subject of the sensors' Role in the jobs namespace", () => {
     const sa = Object.values<any>(resourcesOf(json, "kubernetes_service_account_v1")).find(
       (s) => s.metadata.name === "operate-workflow-sa",
     );
-    expect(sa.metadata.namespace).toBe("metaflow-jobs");
+    expect(sa.metadata.namespace).toBe("metaflow-events");
     const binding = resourcesOf(json, "kubernetes_role_binding_v1")["argo-events_operate-workflow_binding_92936D8B"];
     expect(binding.subject).toEqual([
       {
@@ -145,6 +148,7 @@ describe("Argo Events", () => {
       verbs: ["create", "get", "list", "watch", "update", "patch"],
     });
     expect(JSON.stringify(role.rule)).not.toContain('"*"');
+    expect(role.metadata.namespace).toBe("metaflow-jobs");
   });
 
   test("every RoleBinding service-account subject is one created in this stack", () => {

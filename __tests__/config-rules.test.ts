@@ -428,6 +428,12 @@ const rows: Row[] = [
     /every GKE cluster already has/,
   ],
   [
+    "a kube- events namespace",
+    (e) => (e.services = { eventsNamespace: "kube-public" }),
+    "services.eventsNamespace",
+    /every GKE cluster already has/,
+  ],
+  [
     "a gke- namespace",
     (e) => (e.services = { argoNamespace: "gke-managed-argo" }),
     "services.argoNamespace",

@@ -63,7 +63,7 @@ const runner: Subject = { kind: "User", name: ALICE };
 const group: Subject = { kind: "Group", name: ML };
 const gsa: Subject = { kind: "User", name: GSA };
 const jobsKsa: Subject = { kind: "ServiceAccount", name: ksaRef(json, "metaflow-jobs", "metaflow") };
-const sensorSa: Subject = { kind: "ServiceAccount", name: ksaRef(json, "metaflow-jobs", "operate-workflow-sa") };
+const sensorSa: Subject = { kind: "ServiceAccount", name: ksaRef(json, "metaflow-events", "operate-workflow-sa") };
 
 const r = (namespace: string, group: string, resource: string, verb: string, name?: string): Request => ({
   namespace,
@@ -73,6 +73,7 @@ const r = (namespace: string, group: string, resource: string, verb: string, nam
   name,
 });
 const JOBS = "metaflow-jobs";
+const EVENTS = "metaflow-events";
 const SERVICES = "metaflow";
 
 /** [who, label, request, allowed?] */
@@ -93,8 +94,14 @@ const TABLE: [string, Subject, Request, boolean][] = [
   ["runner", runner, r(JOBS, "argoproj.io", "workflowtemplates", "update"), true],
   ["runner", runner, r(JOBS, "argoproj.io", "workflowtemplates", "delete"), true],
   ["runner", runner, r(JOBS, "argoproj.io", "cronworkflows", "create"), true],
-  ["runner", runner, r(JOBS, "argoproj.io", "sensors", "create"), true],
+  ["runner", runner, r(EVENTS, "argoproj.io", "sensors", "create"), true],
+  ["runner", runner, r(EVENTS, "argoproj.io", "sensors", "get"), true],
+  ["runner", runner, r(EVENTS, "argoproj.io", "sensors", "update"), true],
+  ["runner", runner, r(EVENTS, "argoproj.io", "sensors", "delete"), true],
+  ["runner", runner, r(EVENTS, "argoproj.io", "eventsources", "get"), true],
+  // a redeploy deletes the flow's sensor in the jobs namespace, where older releases put it
   ["runner", runner, r(JOBS, "argoproj.io", "sensors", "delete"), true],
+  ["runner", runner, r(JOBS, "argoproj.io", "sensors", "create"), false],
   ["runner", runner, r(JOBS, "argoproj.io", "workflows", "create"), true],
   ["runner", runner, r(JOBS, "argoproj.io", "workflows", "patch"), true],
   ["runner", runner, r(JOBS, "argoproj.io", "cronworkflows", "delete"), true],
@@ -102,12 +109,13 @@ const TABLE: [string, Subject, Request, boolean][] = [
   ["runner", runner, r(JOBS, "", "configmaps", "get", "metaflow-config"), true],
   ["runner", runner, r(SERVICES, "", "pods/portforward", "create"), true],
   ["runner", runner, r("argo", "", "pods/portforward", "create"), true],
+  ["runner", runner, r(EVENTS, "", "pods/portforward", "create"), true],
   ["runner", runner, r(SERVICES, "", "services", "get"), true],
   // Google Groups for RBAC and the Metaflow service account (its key) get the same rights
   ["group", group, r(JOBS, "batch", "jobs", "create"), true],
   ["gsa", gsa, r(JOBS, "argoproj.io", "workflowtemplates", "create"), true],
   // never: Secrets anywhere, pods in the services namespace, other ConfigMaps, the platform's own objects
-  ...[JOBS, SERVICES, "argo"].flatMap((ns) =>
+  ...[JOBS, EVENTS, SERVICES, "argo"].flatMap((ns) =>
     ["get", "list", "watch"].map((verb): [string, Subject, Request, boolean] => ["runner", runner, r(ns, "", "secrets", verb), false]),
   ),
   ["group", group, r(SERVICES, "", "secrets", "get"), false],
@@ -119,13 +127,26 @@ const TABLE: [string, Subject, Request, boolean][] = [
   ["runner", runner, r(JOBS, "", "configmaps", "get", "other"), false],
   ["runner", runner, r(JOBS, "", "serviceaccounts", "create"), false],
   ["runner", runner, r(JOBS, "rbac.authorization.k8s.io", "rolebindings", "create"), false],
-  ["runner", runner, r(JOBS, "argoproj.io", "eventbus", "delete"), false],
+  ["runner", runner, r(EVENTS, "argoproj.io", "eventbus", "delete"), false],
+  ["runner", runner, r(EVENTS, "argoproj.io", "eventsources", "update"), false],
+  // the events namespace holds the bus credentials: nothing there that runs a pod of the runner's choosing
+  ["runner", runner, r(EVENTS, "", "pods", "create"), false],
+  ["runner", runner, r(EVENTS, "batch", "jobs", "create"), false],
+  ["runner", runner, r(EVENTS, "batch", "cronjobs", "create"), false],
+  ["runner", runner, r(EVENTS, "apps", "deployments", "create"), false],
+  ["runner", runner, r(EVENTS, "", "pods/exec", "create"), false],
+  ["runner", runner, r(EVENTS, "argoproj.io", "workflows", "create"), false],
+  ["group", group, r(EVENTS, "", "pods", "create"), false],
+  ["gsa", gsa, r(EVENTS, "batch", "jobs", "create"), false],
   // the pods' own service accounts
   ["jobs KSA", jobsKsa, r(JOBS, "argoproj.io", "workflowtaskresults", "create"), true],
   ["jobs KSA", jobsKsa, r(JOBS, "", "secrets", "get"), false],
   ["jobs KSA", jobsKsa, r(JOBS, "", "pods", "create"), false],
   ["sensor", sensorSa, r(JOBS, "argoproj.io", "workflows", "create"), true],
+  ["sensor", sensorSa, r(JOBS, "argoproj.io", "workflowtemplates", "get"), true],
   ["sensor", sensorSa, r(JOBS, "", "secrets", "get"), false],
+  ["sensor", sensorSa, r(EVENTS, "", "secrets", "get"), false],
+  ["sensor", sensorSa, r(EVENTS, "argoproj.io", "workflows", "create"), false],
   ["sensor", sensorSa, r(SERVICES, "argoproj.io", "workflows", "create"), false],
 ];
 
@@ -147,11 +168,16 @@ test('with flowRunnerAccess "project" no Role names the runners (their IAM role 
   expect(JSON.stringify(resourcesOf(project, "kubernetes_role_binding_v1"))).not.toContain(ALICE);
 });
 
-test("the evaluator catches a Role that grants Secrets", () => {
+test.each([
+  [JOBS, "", "secrets", "get"],
+  [EVENTS, "", "pods", "create"],
+])("the evaluator catches a flow-runner Role in %s that grants %s%s %s", (ns, group, resource, verb) => {
   const broken = JSON.parse(JSON.stringify(json));
-  const role = Object.values<any>(broken.resource.kubernetes_role_v1).find((x) => x.metadata.name === "metaflow-flow-runner");
-  role.rule.push({ api_groups: [""], resources: ["secrets"], verbs: ["get"] });
-  expect(allowed(broken, runner, r(JOBS, "", "secrets", "get"))).toBe(true);
+  const role = Object.values<any>(broken.resource.kubernetes_role_v1).find(
+    (x) => x.metadata.name === "metaflow-flow-runner" && namespaceName(broken, x.metadata.namespace) === ns,
+  );
+  role.rule.push({ api_groups: [group], resources: [resource], verbs: [verb] });
+  expect(allowed(broken, runner, r(ns, group, resource, verb))).toBe(true);
 });
 
 describe("access settings that Kubernetes RBAC or GKE would not honour are refused", () => {

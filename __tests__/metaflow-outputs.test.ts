@@ -30,6 +30,7 @@ const EXPECTED_OUTPUT_KEYS = [
   "METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL",
   "METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT",
   "METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE",
+  "METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES",
 ];
 
 /** Keys that metaflow/metaflow_config.py reads (`from_conf("X")` reads METAFLOW_X), checked against its source. */
@@ -54,10 +55,11 @@ test("the outputs hold the values Metaflow needs", () => {
   expect(value("METAFLOW_ARGO_EVENTS_EVENT")).toBe("metaflow-event");
   expect(value("METAFLOW_ARGO_EVENTS_WEBHOOK_URL")).toBe("http://localhost:12000/metaflow-event");
   expect(value("METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL")).toBe(
-    "http://argo-events-webhook-eventsource-svc.metaflow-jobs.svc.cluster.local:12000/metaflow-event",
+    "http://argo-events-webhook-eventsource-svc.metaflow-events.svc.cluster.local:12000/metaflow-event",
   );
   expect(value("METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT")).toBe("operate-workflow-sa");
-  expect(value("METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE")).toBe("metaflow-jobs");
+  expect(value("METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE")).toBe("metaflow-events");
+  expect(value("METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES")).toBe("true");
 });
 
 test("the internal URLs point at Services of this stack, on their ports", () => {
@@ -68,15 +70,16 @@ test("the internal URLs point at Services of this stack, on their ports", () => 
   expect(svc.spec.port[0].port).toBe(Number(url.port));
 });
 
-test("the namespace and service account are the ones with Workload Identity and the EventBus", () => {
+test("the jobs namespace and service account have Workload Identity; the sensors' namespace holds the EventBus", () => {
   const ns = outputs.METAFLOW_KUBERNETES_NAMESPACE.value;
   const members = Object.values<any>(resourcesOf(json, "google_service_account_iam_member")).map((g) => g.member);
   expect(members.some((m) => m.endsWith(`[${ns}/${outputs.METAFLOW_KUBERNETES_SERVICE_ACCOUNT.value}]`))).toBe(true);
   const eventsValues = JSON.parse(
     Object.values<any>(resourcesOf(json, "helm_release")).find((r) => r.name === "metaflow-argo-events").values[0],
   );
-  expect(eventsValues.namespace).toBe(ns);
-  expect(outputs.METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE.value).toBe(ns);
+  expect(eventsValues.namespace).toBe("metaflow-events");
+  expect(outputs.METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE.value).toBe(eventsValues.namespace);
+  expect(eventsValues.namespace).not.toBe(ns);
 });
 
 test("metaflow_config is one JSON object of real Metaflow keys, agreeing with the individual outputs, with no secret", () => {
@@ -184,7 +187,7 @@ describe("END_USER_SETUP", () => {
       remote: 2746,
     });
     expect(forwards.find((f) => f.local === 12000)).toEqual({
-      namespace: "metaflow-jobs",
+      namespace: "metaflow-events",
       service: "argo-events-webhook-eventsource-svc",
       local: 12000,
       remote: 12000,

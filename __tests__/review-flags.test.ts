@@ -113,14 +113,19 @@ describe("Kubernetes RBAC rights", () => {
       "| `dev-services/flow-runner-access/jobs/binding` | `User data.terraform_remote_state.infra.outputs.metaflow_service_account_email` |",
     );
     expect(r.markdown).toContain(
-      "| ServiceAccount metaflow-jobs/operate-workflow-sa | `Role operate-workflow` | namespace metaflow-jobs |",
+      "| ServiceAccount metaflow-events/operate-workflow-sa | `Role operate-workflow` | namespace metaflow-jobs |",
+    );
+    expect(r.markdown).toMatch(
+      /\| User metaflow-dev@my-metaflow-project\.iam\.gserviceaccount\.com \| `Role metaflow-flow-runner` \| namespace metaflow-events \| create, get, list, watch, update, delete on argoproj\.io\/sensors;/,
     );
   });
 
   test("a Role that lets people read Secrets is a loud flag; for a service account, a warning", () => {
     const r = reviewDev((_, services) => {
       const roles = services.resource.kubernetes_role_v1;
-      const runner = Object.values<any>(roles).find((x) => x.metadata.name === "metaflow-flow-runner");
+      const runner = Object.values<any>(roles).find(
+        (x) => x.metadata.name === "metaflow-flow-runner" && x.metadata.namespace.includes("jobs-namespace"),
+      );
       runner.rule.push({ api_groups: [""], resources: ["secrets"], verbs: ["get"] });
       const executor = Object.values<any>(roles).find((x) => x.metadata.name === "argo-workflow-executor");
       executor.rule.push({ api_groups: ["*"], resources: ["*"], verbs: ["*"] });
@@ -230,11 +235,11 @@ describe("a stack missing from the new synth", () => {
     const r = reviewEnvironment(env, { before, againstLabel: "base.out" });
     expect(loud(r.flags)).toEqual([
       expect.stringMatching(
-        /^Change review: STACK GONE: stack dev-services is in base\.out but not in this synth: cdktf no longer plans it, so its 30 resources stay deployed without code, .* Stateful resources: dev-services\/argo-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/jobs-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/metaflow-namespace\/namespace \(kubernetes_namespace_v1\)$/,
+        /^Change review: STACK GONE: stack dev-services is in base\.out but not in this synth: cdktf no longer plans it, so its 35 resources stay deployed without code, .* Stateful resources: dev-services\/argo-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/events-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/jobs-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/metaflow-namespace\/namespace \(kubernetes_namespace_v1\)$/,
       ),
     ]);
     expect(r.markdown).toContain("#### ⛔ 1 stack no longer in this synth");
-    expect(r.markdown).toMatch(/#### `dev-services`: stack removed; 0 added, 30 removed/);
+    expect(r.markdown).toMatch(/#### `dev-services`: stack removed; 0 added, 35 removed/);
   });
 });
 

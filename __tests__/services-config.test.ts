@@ -7,6 +7,7 @@ test("defaults: pinned images and charts, client auth, the archive on", () => {
   expect(env.services).toMatchObject({
     metaflowNamespace: "metaflow",
     jobsNamespace: "metaflow-jobs",
+    eventsNamespace: "metaflow-events",
     argoNamespace: "argo",
     replicas: 1,
     argoWorkflowArchive: true,
@@ -104,6 +105,18 @@ const battery: [string, (env: any) => void, string, RegExp][] = [
     (e) => (e.services = { jobsNamespace: "argo" }),
     "services.argoNamespace",
     /must differ from services.jobsNamespace/,
+  ],
+  [
+    "the event bus in the jobs namespace",
+    (e) => (e.services = { eventsNamespace: "metaflow-jobs" }),
+    "services.eventsNamespace",
+    /must differ from services.jobsNamespace/,
+  ],
+  [
+    "the event bus in the Argo namespace",
+    (e) => (e.services = { eventsNamespace: "ml-events", argoNamespace: "ml-events" }),
+    "services.argoNamespace",
+    /must differ from services.eventsNamespace/,
   ],
   [
     "an unknown services field",

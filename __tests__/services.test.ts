@@ -191,7 +191,7 @@ describe("pod security", () => {
 
   test("namespaces enforce the baseline Pod Security level", () => {
     const namespaces = Object.values<any>(resourcesOf(json, "kubernetes_namespace_v1"));
-    expect(namespaces.map((n) => n.metadata.name).sort()).toEqual(["argo", "metaflow", "metaflow-jobs"]);
+    expect(namespaces.map((n) => n.metadata.name).sort()).toEqual(["argo", "metaflow", "metaflow-events", "metaflow-jobs"]);
     for (const n of namespaces) expect(n.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
   });
 });

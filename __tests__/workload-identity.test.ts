@@ -75,5 +75,8 @@ test("a custom jobs namespace moves the KSA, its grant and the outputs together"
   const ksa = Object.values<any>(resourcesOf(custom, "kubernetes_service_account_v1")).find((s) => s.metadata.name === "metaflow");
   expect(ksa.metadata.namespace).toBe("ml-jobs");
   expect(custom.output.METAFLOW_KUBERNETES_NAMESPACE.value).toBe("ml-jobs");
-  expect(custom.output.METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE.value).toBe("ml-jobs");
+  // The sensors stay in the events namespace; the workflows they submit go to the jobs namespace.
+  expect(custom.output.METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE.value).toBe("metaflow-events");
+  const role = Object.values<any>(resourcesOf(custom, "kubernetes_role_v1")).find((r) => r.metadata.name === "operate-workflow");
+  expect(role.metadata.namespace).toBe("ml-jobs");
 });

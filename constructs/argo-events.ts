@@ -22,8 +22,13 @@ const ARGO_EVENTS_UID = 9731;
 export interface ArgoEventsProps {
   /** Namespace of the Argo Events controller. */
   readonly namespace: NamespaceRef;
-  /** Namespace of the EventBus, the EventSource and Metaflow's sensors (Metaflow's jobs namespace). */
+  /**
+   * Namespace of the EventBus, the EventSource, Metaflow's sensors and their service account. The controller keeps the
+   * bus credentials in Secrets here: only the platform and the Argo Events controller should create pods in it.
+   */
   readonly eventsNamespace: NamespaceRef;
+  /** Namespace where the sensors submit Workflows (Metaflow's jobs namespace, where the templates are). */
+  readonly workflowNamespace: NamespaceRef;
   /** Helm repository. @default PINS.argoHelmRepository */
   readonly repository?: string;
   /** Exact argo-events chart version. @default PINS.argoEvents.chartVersion */
@@ -99,7 +104,7 @@ export class ArgoEvents extends Construct {
         jetstream: { versions: [{ version: jetstreamVersion, ...pulled(jetstream), startCommand: "/nats-server" }] },
       },
       controller: {
-        // Cluster-wide: it reconciles the EventBus and EventSource in the Metaflow namespace, not its own.
+        // Cluster-wide: it reconciles the EventBus, EventSource and sensors in the events namespace, not its own.
         rbac: { enabled: true, namespaced: false },
         replicas: 1,
         containerSecurityContext: containerSecurity,
@@ -119,7 +124,8 @@ export class ArgoEvents extends Construct {
       dependsOn: after,
     });
 
-    // The sensors Metaflow deploys run as this account and submit workflows in the same namespace.
+    // The sensors Metaflow deploys run as this account and submit workflows in the jobs namespace, where Metaflow
+    // names them (the trigger's resource carries KUBERNETES_NAMESPACE): a Role there, bound across namespaces.
     const sensorSa = new ServiceAccountV1(this, "sensor-sa", {
       metadata: metadataIn(props.eventsNamespace, this.sensorServiceAccountName),
       // Sensor pods call the Kubernetes API to create Workflows.
@@ -127,14 +133,14 @@ export class ArgoEvents extends Construct {
       dependsOn: after,
     });
     new NamespacedRole(this, "operate-workflow", {
-      namespace: this.sensorNamespace,
+      namespace: props.workflowNamespace.name,
       name: "operate-workflow",
       rules: [
         { apiGroups: ["argoproj.io"], resources: ["workflows"], verbs: ["create", "get", "list", "watch", "update", "patch"] },
         { apiGroups: ["argoproj.io"], resources: ["workflowtemplates"], verbs: ["get", "list", "watch"] },
       ],
       subjects: [{ name: sensorSa.metadata.name, namespace: sensorSa.metadata.namespace }],
-      dependsOn: [sensorSa],
+      dependsOn: createdAfter([props.workflowNamespace], [sensorSa]),
     });
 
     this.resourcesValues = {

@@ -17,14 +17,27 @@ export const FLOW_RUNNER_RULES: RoleV1Rule[] = [
   { apiGroups: [""], resources: ["pods/log"], verbs: ["get"] },
   // kill runs /sbin/killall5 in the task's pod; the WebSocket upgrade is authorized as get, or create on newer servers.
   { apiGroups: [""], resources: ["pods/exec"], verbs: ["create", "get"] },
-  // argo-workflows create replaces existing objects with PUT (update); delete removes them and old sensors.
+  // argo-workflows create replaces existing objects with PUT (update); delete removes them.
   {
     apiGroups: ["argoproj.io"],
-    resources: ["workflowtemplates", "cronworkflows", "sensors"],
+    resources: ["workflowtemplates", "cronworkflows"],
     verbs: ["create", "get", "list", "watch", "update", "delete"],
   },
+  // Sensors live in the events namespace; argo-workflows create still deletes a flow's sensor here when its template
+  // names no sensor namespace (every flow without @trigger) or names this one (deployed before the events namespace).
+  { apiGroups: ["argoproj.io"], resources: ["sensors"], verbs: ["get", "list", "watch", "delete"] },
   // trigger, suspend, resume and terminate.
   { apiGroups: ["argoproj.io"], resources: ["workflows"], verbs: ["create", "get", "list", "watch", "patch", "delete"] },
+];
+
+/**
+ * What Metaflow does in the events namespace (METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE) as the user who deploys a flow:
+ * its sensors, and reading the bus and sources for the Argo UI. No pods, Jobs or Deployments, nothing on Secrets: the
+ * namespace holds the event bus credentials.
+ */
+export const FLOW_RUNNER_EVENTS_RULES: RoleV1Rule[] = [
+  // argo-workflows create: get, then create or replace (update); delete when a flow loses its @trigger.
+  { apiGroups: ["argoproj.io"], resources: ["sensors"], verbs: ["create", "get", "list", "watch", "update", "delete"] },
   // What the Argo UI shows about the event bus and sources; creating them stays with the platform.
   { apiGroups: ["argoproj.io"], resources: ["eventbus", "eventsources"], verbs: ["get", "list", "watch"] },
 ];
@@ -37,8 +50,10 @@ export const PORT_FORWARD_RULES: RoleV1Rule[] = [
 ];
 
 export interface FlowRunnerAccessProps {
-  /** Namespace of the flows' pods, workflows and sensors. */
+  /** Namespace of the flows' pods and workflows. */
   readonly jobsNamespace: Namespace;
+  /** Namespace of the sensors, the EventBus and the EventSource. */
+  readonly eventsNamespace: Namespace;
   /** The ConfigMap of the published client configuration, in the jobs namespace. */
   readonly configMapName: string;
   /** Namespaces of the Services users port-forward to (Metaflow services, Argo Server). */
@@ -49,7 +64,8 @@ export interface FlowRunnerAccessProps {
 
 /**
  * The Kubernetes rights of the people (and the Metaflow service account) who run flows, when their IAM role only
- * lets them fetch cluster credentials: the jobs namespace, and port-forwards to the Services they use.
+ * lets them fetch cluster credentials: the jobs namespace, sensors in the events namespace, and port-forwards to the
+ * Services they use.
  */
 export class FlowRunnerAccess extends Construct {
   constructor(scope: Construct, id: string, props: FlowRunnerAccessProps) {
@@ -63,6 +79,13 @@ export class FlowRunnerAccess extends Construct {
         { apiGroups: [""], resources: ["configmaps"], resourceNames: [props.configMapName], verbs: ["get"] },
         ...PORT_FORWARD_RULES,
       ],
+      subjects: [],
+      identities: props.identities,
+    });
+    new NamespacedRole(this, "events", {
+      namespace: props.eventsNamespace.resource.metadata.name,
+      name: "metaflow-flow-runner",
+      rules: FLOW_RUNNER_EVENTS_RULES,
       subjects: [],
       identities: props.identities,
     });

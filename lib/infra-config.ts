@@ -165,9 +165,9 @@ export const IdentitySchema = z
     impersonators: z.array(rules.impersonator).default([]),
     /**
      * What flow runners (and the Metaflow service account) may do in the cluster. "namespace": fetch cluster
-     * credentials (Kubernetes Engine Cluster Viewer) and, through Kubernetes RBAC, run jobs, workflows and sensors
-     * in the jobs namespace only. "project": Kubernetes Engine Developer on the whole project, which includes
-     * reading every Secret of every cluster in it. @default "namespace"
+     * credentials (Kubernetes Engine Cluster Viewer) and, through Kubernetes RBAC, run jobs and workflows in the jobs
+     * namespace and manage sensors in the events namespace. "project": Kubernetes Engine Developer on the whole
+     * project, which includes reading every Secret of every cluster in it. @default "namespace"
      */
     flowRunnerAccess: z.enum(["namespace", "project"]).default(DEFAULTS.identity.flowRunnerAccess),
     /** Create the `metaflow_admin` custom role with the deployer's permissions. @default false */

@@ -9,7 +9,7 @@ export interface MetaflowConfigInputs {
   readonly serviceUrl: string;
   /** Metadata service as pods reach it. */
   readonly serviceInternalUrl: string;
-  /** Namespace of the flows' pods and workflows, which holds the EventBus and has Workload Identity. */
+  /** Namespace of the flows' pods and workflows (and of the workflows sensors submit), with Workload Identity. */
   readonly kubernetesNamespace: string;
   /** KSA of the flows' pods and workflows, bound to the Metaflow GSA. */
   readonly kubernetesServiceAccount: string;
@@ -26,6 +26,7 @@ export interface MetaflowConfigInputs {
   /** Webhook as pods reach it. */
   readonly internalWebhookUrl: string;
   readonly sensorServiceAccount: string;
+  /** Namespace of the sensors and the EventBus, apart from the jobs. */
   readonly sensorNamespace: string;
   /** The Metaflow UI as users reach it. */
   readonly uiUrl: string;
@@ -50,6 +51,7 @@ export const METAFLOW_OUTPUT_KEYS = [
   "METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL",
   "METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT",
   "METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE",
+  "METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES",
 ] as const;
 
 export type MetaflowOutputKey = (typeof METAFLOW_OUTPUT_KEYS)[number];
@@ -76,6 +78,8 @@ export function metaflowOutputs(
     METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL: i.internalWebhookUrl,
     METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT: i.sensorServiceAccount,
     METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE: i.sensorNamespace,
+    // CronWorkflows with the list `schedules` (Argo Workflows >= 3.6) rather than `schedule`, which Argo 4 removed.
+    METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES: "true",
   };
 }
 

@@ -120,10 +120,15 @@ export const ServicesConfigSchema = z
     /** Namespace of the Metaflow services (metadata service, UI) and their database Secret. @default "metaflow" */
     metaflowNamespace: dnsLabel.default("metaflow"),
     /**
-     * Namespace of the jobs: flows' pods (`--with kubernetes`), Argo workflows, sensors, the EventBus and the
-     * webhook EventSource. Flow runners create pods here, so it holds no Secret they may not read. @default "metaflow-jobs"
+     * Namespace of the jobs: flows' pods (`--with kubernetes`), Argo workflows and the workflows Metaflow's sensors
+     * submit. Flow runners create pods here, so it holds no Secret. @default "metaflow-jobs"
      */
     jobsNamespace: dnsLabel.default("metaflow-jobs"),
+    /**
+     * Namespace of the EventBus (whose credentials Argo Events keeps in Secrets), the webhook EventSource and
+     * Metaflow's sensors: flow runners manage sensors here but create no pod. @default "metaflow-events"
+     */
+    eventsNamespace: dnsLabel.default("metaflow-events"),
     /** Namespace of the Argo Workflows and Argo Events controllers. @default "argo" */
     argoNamespace: dnsLabel.default("argo"),
     /** Replicas of each Metaflow service; a PodDisruptionBudget is added above 1. @default 1 */
@@ -144,7 +149,7 @@ export const ServicesConfigSchema = z
   .strict()
   .superRefine((s, ctx) => {
     // Separate namespaces are the isolation: whoever can create pods in a namespace can mount its Secrets.
-    const fields = ["metaflowNamespace", "jobsNamespace", "argoNamespace"] as const;
+    const fields = ["metaflowNamespace", "jobsNamespace", "eventsNamespace", "argoNamespace"] as const;
     fields.forEach((field, i) => {
       for (const other of fields.slice(0, i)) {
         if (s[field] === s[other]) ctx.addIssue({ code: "custom", path: [field], message: `must differ from services.${other}` });

@@ -70,11 +70,13 @@ export class ServicesStack extends TerraformStack {
     new KubernetesProvider(this, "kubernetes", cluster);
     new HelmProvider(this, "helm", { kubernetes: cluster });
 
-    // Three namespaces, because whoever can create a pod in a namespace can mount its Secrets: the services and the
-    // metadata database's Secret; the jobs, where flow runners create pods; the Argo controllers and the archive's
-    // Secret. Each construct gets the namespace object: it writes the plain name and depends on the namespace.
+    // Four namespaces, because whoever can create a pod in a namespace can mount its Secrets: the services and the
+    // metadata database's Secret; the jobs, where flow runners create pods; the events, where Argo Events keeps the
+    // bus credentials and flow runners only manage sensors; the Argo controllers and the archive's Secret. Each
+    // construct gets the namespace object: it writes the plain name and depends on the namespace.
     const servicesNs = new Namespace(this, "metaflow-namespace", { name: cfg.metaflowNamespace });
     const jobsNs = new Namespace(this, "jobs-namespace", { name: cfg.jobsNamespace });
+    const eventsNs = new Namespace(this, "events-namespace", { name: cfg.eventsNamespace });
     const argoNs = new Namespace(this, "argo-namespace", { name: cfg.argoNamespace });
 
     // Each KSA that reads or writes the bucket gets its own Workload Identity binding in its own namespace.
@@ -161,7 +163,8 @@ export class ServicesStack extends TerraformStack {
     this.argoEvents = new ArgoEvents(this, "argo-events", {
       ...cfg.argoEvents,
       namespace: argoNs,
-      eventsNamespace: jobsNs,
+      eventsNamespace: eventsNs,
+      workflowNamespace: jobsNs,
       repository: cfg.argoWorkflows.repository,
       pull,
     });
@@ -172,7 +175,7 @@ export class ServicesStack extends TerraformStack {
       { what: "metadata service", namespace: servicesNs, service: this.metadata },
       { what: "Metaflow UI", namespace: servicesNs, service: this.ui.service },
       { what: "Argo Workflows UI", namespace: argoNs, service: { serviceName: workflows.serverServiceName, port: workflows.serverPort } },
-      { what: "Argo Events webhook", namespace: jobsNs, service: { serviceName: events.webhookServiceName, port: events.webhookPort } },
+      { what: "Argo Events webhook", namespace: eventsNs, service: { serviceName: events.webhookServiceName, port: events.webhookPort } },
     ];
     this.publishedConfig = addUserOutputs(this, {
       env: props.env,
@@ -187,6 +190,7 @@ export class ServicesStack extends TerraformStack {
     if (props.env.identity.flowRunnerAccess === "namespace") {
       new FlowRunnerAccess(this, "flow-runner-access", {
         jobsNamespace: jobsNs,
+        eventsNamespace: eventsNs,
         configMapName: this.publishedConfig.name,
         // The jobs namespace's Role allows port-forwards already.
         portForwardNamespaces: [...new Set(reached.map((r) => r.namespace))].filter((ns) => ns !== jobsNs),

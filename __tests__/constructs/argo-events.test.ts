@@ -7,7 +7,8 @@ function build(props: Partial<ArgoEventsProps> = {}) {
   const stack = bareStack("kubernetes", "helm");
   const events = new ArgoEvents(stack, "argo-events", {
     namespace: { name: "argo" },
-    eventsNamespace: { name: "metaflow-jobs" },
+    eventsNamespace: { name: "metaflow-events" },
+    workflowNamespace: { name: "metaflow-jobs" },
     ...props,
   });
   const { text, json } = synth(stack);
@@ -73,8 +74,8 @@ describe("ArgoEvents", () => {
   });
 
   test("the EventBus default (JetStream, three replicas) and the webhook EventSource, in the events namespace", () => {
-    expect(resources.namespace).toBe("metaflow-jobs");
-    expect(resourcesValues.namespace).toBe("metaflow-jobs");
+    expect(resources.namespace).toBe("metaflow-events");
+    expect(resourcesValues.namespace).toBe("metaflow-events");
     expect(resourcesValues.eventBus).toMatchObject({
       name: "default",
       spec: { jetstream: { version: PINS.argoEvents.jetstreamVersion, replicas: 3 } },
@@ -98,11 +99,11 @@ describe("ArgoEvents", () => {
     expect(events.resourcesValues).toEqual(resourcesValues);
   });
 
-  test("the sensors' KSA (with an API token) is the only subject of a Role that operates workflows in the events namespace", () => {
+  test("the sensors' KSA (with an API token), in the events namespace, is the only subject of a Role that operates workflows in the workflow namespace", () => {
     const sa = Object.values<any>(resourcesOf(json, "kubernetes_service_account_v1"));
     expect(sa).toEqual([
       expect.objectContaining({
-        metadata: expect.objectContaining({ name: "operate-workflow-sa", namespace: "metaflow-jobs" }),
+        metadata: expect.objectContaining({ name: "operate-workflow-sa", namespace: "metaflow-events" }),
         automount_service_account_token: true,
       }),
     ]);
@@ -123,9 +124,17 @@ describe("ArgoEvents", () => {
     expect(binding.depends_on).toEqual([addressOf(json, "kubernetes_service_account_v1")]);
   });
 
+  test("the workflow Role waits for its own namespace as well as for the sensors' KSA", () => {
+    const other = build({ workflowNamespace: { name: "metaflow-jobs", resource: { fqn: "kubernetes_namespace_v1.jobs" } } });
+    const sa = addressOf(other.json, "kubernetes_service_account_v1");
+    for (const type of ["kubernetes_role_v1", "kubernetes_role_binding_v1"]) {
+      expect(Object.values<any>(resourcesOf(other.json, type))[0].depends_on).toEqual(["kubernetes_namespace_v1.jobs", sa]);
+    }
+  });
+
   test("exposes what the Metaflow client config names", () => {
     expect(events.internalWebhookUrl).toBe(
-      "http://argo-events-webhook-eventsource-svc.metaflow-jobs.svc.cluster.local:12000/metaflow-event",
+      "http://argo-events-webhook-eventsource-svc.metaflow-events.svc.cluster.local:12000/metaflow-event",
     );
     expect([
       events.eventBusName,
@@ -133,7 +142,7 @@ describe("ArgoEvents", () => {
       events.eventName,
       events.sensorServiceAccountName,
       events.sensorNamespace,
-    ]).toEqual(["default", "argo-events-webhook", "metaflow-event", "operate-workflow-sa", "metaflow-jobs"]);
+    ]).toEqual(["default", "argo-events-webhook", "metaflow-event", "operate-workflow-sa", "metaflow-events"]);
   });
 
   test("takes another chart, tag and a JetStream version of the pins", () => {

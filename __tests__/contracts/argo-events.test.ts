@@ -1,4 +1,6 @@
 // Facts argoproj/argo-events v1.9.11 and argoproj/argo-helm argo-events-2.4.22 enforce, checked on what we synthesize.
+import * as fs from "fs";
+import * as path from "path";
 import { PINS } from "../../lib/defaults";
 import { imagePinProblem } from "../../lib/services-config";
 import { helmRelease, helmValues, synthDev, upstreamImage } from "../helpers";
@@ -64,18 +66,67 @@ test("the webhook URL Metaflow gets names the Service the controller creates, on
   expect(url.pathname).toBe(hook.endpoint);
 });
 
-// argo-events v1.9.11, docs/eventbus and the Sensor/EventSource controllers: an EventSource and the Sensors that read
-// it must be in the namespace of their EventBus.
+// argo-events v1.9.11, pkg/reconciler/sensor/controller.go and pkg/reconciler/eventsource/resource.go: a Sensor's
+// or an EventSource's EventBus is looked up by name in its own namespace ("EventBusNotFound" otherwise).
 test("the EventBus, the EventSource and Metaflow's sensors share one namespace", () => {
   expect(helmRelease(json, "metaflow-argo-events").namespace).toBe(resources.namespace);
   expect(json.output.METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE.value).toBe(resources.namespace);
 });
 
 // argo-events v1.9.11, docs/service-accounts.md: a Sensor that submits workflows runs as a service account allowed
-// to create (and for retries, get and update) Workflows in its namespace.
-test("the sensors' service account may create, get and update Workflows in the sensor namespace", () => {
+// to create (and for retries, get and update) Workflows. pkg/sensors/triggers/standard-k8s/standard-k8s.go: a k8s
+// trigger creates its resource in the namespace the resource names, the sensor's own only when it names none; Metaflow
+// names KUBERNETES_NAMESPACE (see the metaflow contract test), so the account needs the Role there.
+test("the sensors' service account may create, get and update Workflows in the jobs namespace, across namespaces", () => {
   const role = Object.values<any>(json.resource.kubernetes_role_v1).find((r) => r.metadata.name === "operate-workflow");
   const rule = role.rule.find((r: any) => r.resources.includes("workflows"));
   expect(rule.verbs).toEqual(expect.arrayContaining(["create", "get", "list", "update"]));
-  expect(role.metadata.namespace).toBe(json.output.METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE.value);
+  expect(role.metadata.namespace).toBe(json.output.METAFLOW_KUBERNETES_NAMESPACE.value);
+  const sa = Object.values<any>(json.resource.kubernetes_service_account_v1).find(
+    (x) => x.metadata.name === json.output.METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT.value,
+  );
+  expect(sa.metadata.namespace).toBe(json.output.METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE.value);
+});
+
+/** Namespaces (as names) where some Role of the stack lets its subjects create something that runs a pod. */
+function podCreatingNamespaces(): string[] {
+  const namespaces = json.resource.kubernetes_namespace_v1;
+  const name = (ns: string) => {
+    const ref = /^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/.exec(ns);
+    return ref ? namespaces[ref[1]].metadata.name : ns;
+  };
+  const runsPods = ["pods", "jobs", "cronjobs", "deployments", "statefulsets", "daemonsets", "replicasets", "jobsets", "*"];
+  return Object.values<any>(json.resource.kubernetes_role_v1)
+    .filter((role) =>
+      role.rule.some(
+        (r: any) => r.resources.some((x: string) => runsPods.includes(x)) && r.verbs.some((v: string) => ["create", "*"].includes(v)),
+      ),
+    )
+    .map((role) => name(role.metadata.namespace));
+}
+
+// argo-events v1.9.10 and v1.9.11, pkg/reconciler/eventbus/installer/jetstream.go (createSecrets): the controller keeps
+// the JetStream bus credentials, eventbus-<bus>-js-server (server auth, TLS keys, encryption key) and
+// eventbus-<bus>-js-client-auth (the user and password every EventSource and Sensor connects with), as Secrets in the
+// EventBus's namespace. Whoever may create a pod there can mount them: no Role of the stack lets anyone do that.
+test("the EventBus, whose namespace gets the bus credentials' Secrets, is in no namespace where a Role creates pods", () => {
+  expect(podCreatingNamespaces()).toContain(json.output.METAFLOW_KUBERNETES_NAMESPACE.value);
+  expect(podCreatingNamespaces()).not.toContain(resources.namespace);
+});
+
+// argo-events v1.9.10 and v1.9.11, pkg/reconciler/sensor/resource.go (buildDeployment, buildDeploymentSpec): a
+// Sensor's pod gets the Sensor's own template.volumes and service account, and every Secret the Sensor names in a
+// SecretKeySelector is mounted into it; pkg/sensors/dependencies/filter.go and transform.go run a dependency's scripts
+// in a Lua state with the standard libraries, io included (lua.NewState). Whoever may write Sensors in the bus's namespace can reach the bus credentials
+// through the controller, which RBAC cannot prevent: README must say so while flow runners may write Sensors there.
+test("README states what a hand-written Sensor can reach while flow runners may create Sensors beside the bus", () => {
+  const sensorWriters = Object.values<any>(json.resource.kubernetes_role_v1).filter(
+    (role) =>
+      role.metadata.name === "metaflow-flow-runner" &&
+      role.rule.some((r: any) => r.resources.includes("sensors") && r.verbs.includes("create")),
+  );
+  expect(sensorWriters).toHaveLength(1);
+  const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+  expect(readme).toContain("**What a Sensor can still do**");
+  expect(readme).toMatch(/mounts into the\s+sensor's pod every Secret of the namespace that the Sensor names/);
 });

@@ -60,3 +60,13 @@ test("the Argo Server is the Service END_USER_SETUP forwards to, on 2746, in cli
   expect(values.server.authModes).toEqual(["client"]);
   expect(values.server.secure).toBe(false);
 });
+
+// argo-workflows v3.7.11, pkg/apis/workflow/v1alpha1/cron_workflow_types.go: `schedules` (a list) is read "v3.6 and
+// after" and `schedule` is "Deprecated, use Schedules"; workflow/validate/validate.go refuses a CronWorkflow with both.
+// v4.0.10: cron_workflow_types.go has no `schedule` field left, and docs/deprecations.md lists "cronworkflow schedule"
+// under "Removed features". Metaflow writes `schedules` alone when METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES is true.
+test("Metaflow is told to write CronWorkflow `schedules`, which the pinned Argo reads and Argo 4 still has", () => {
+  expect(json.output.metaflow_config.value.METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES).toBe("true");
+  const [major, minor] = /^v(\d+)\.(\d+)\./.exec(values.images.tag)!.slice(1).map(Number);
+  expect(major > 3 || (major === 3 && minor >= 6)).toBe(true);
+});

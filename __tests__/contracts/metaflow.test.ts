@@ -1,6 +1,6 @@
 // Facts the Metaflow client (Netflix/metaflow 2.19.39, the release requirements/metaflow-client.txt pins) relies on,
 // checked on what we synthesize and publish.
-import { FLOW_RUNNER_RULES } from "../../constructs/flow-runner-access";
+import { FLOW_RUNNER_EVENTS_RULES, FLOW_RUNNER_RULES } from "../../constructs/flow-runner-access";
 import { metaflowClientRequirements } from "../../lib/metaflow-client";
 import { parseImageRef } from "../../lib/image-refs";
 import { CACHES, synthDev, upstreamImage } from "../helpers";
@@ -37,6 +37,7 @@ const READ_BY_METAFLOW = [
   "ARGO_EVENTS_INTERNAL_WEBHOOK_URL",
   "ARGO_EVENTS_SERVICE_ACCOUNT",
   "ARGO_EVENTS_SENSOR_NAMESPACE",
+  "ARGO_WORKFLOWS_USE_SCHEDULES",
   "UI_URL",
   "ARGO_WORKFLOWS_UI_URL",
 ].map((k) => `METAFLOW_${k}`);
@@ -79,15 +80,34 @@ test("Metaflow's default python image and other Docker Hub images come through t
 });
 
 // metaflow 2.19.39, plugins/argo/argo_workflows.py: WorkflowTemplates, CronWorkflows and Workflows go to
-// KUBERNETES_NAMESPACE and run as KUBERNETES_SERVICE_ACCOUNT; Sensors go to ARGO_EVENTS_SENSOR_NAMESPACE, run as
-// ARGO_EVENTS_SERVICE_ACCOUNT and create Workflows in KUBERNETES_NAMESPACE, on the bus ARGO_EVENTS_EVENT_BUS.
-test("templates, sensors and the sensors' workflows all land in the one jobs namespace, where their accounts are", () => {
-  const ns = config.METAFLOW_KUBERNETES_NAMESPACE;
-  expect(config.METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE).toBe(ns);
+// KUBERNETES_NAMESPACE and run as KUBERNETES_SERVICE_ACCOUNT (_compile_workflow_template, schedule, trigger).
+// Sensors go to ARGO_EVENTS_SENSOR_NAMESPACE (metaflow_config.py: defaults to KUBERNETES_NAMESPACE) and run as
+// ARGO_EVENTS_SERVICE_ACCOUNT, a name their pods look up in the sensor's own namespace (_compile_sensor:
+// service_account_name). Their trigger is a k8s "create" of a Workflow whose metadata.namespace is
+// KUBERNETES_NAMESPACE, so the Workflow lands beside its template and the jobs' KSA, not beside the sensor
+// (argo-events v1.9.10, pkg/sensors/triggers/standard-k8s/standard-k8s.go: the resource's own namespace, the
+// sensor's only when it names none).
+test("templates and the sensors' workflows land in the jobs namespace; sensors and their account in the events namespace", () => {
+  const jobs = config.METAFLOW_KUBERNETES_NAMESPACE;
+  const events = config.METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE;
+  expect(events).not.toBe(jobs);
   const sas = Object.values<any>(json.resource.kubernetes_service_account_v1);
-  for (const name of [config.METAFLOW_KUBERNETES_SERVICE_ACCOUNT, config.METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT]) {
-    expect(sas.some((sa) => sa.metadata.name === name && sa.metadata.namespace === ns)).toBe(true);
-  }
+  const sa = (name: string, ns: string) => sas.some((x) => x.metadata.name === name && x.metadata.namespace === ns);
+  expect(sa(config.METAFLOW_KUBERNETES_SERVICE_ACCOUNT, jobs)).toBe(true);
+  expect(sa(config.METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT, events)).toBe(true);
+  // The sensors' account may create Workflows where the trigger puts them.
+  const role = Object.values<any>(json.resource.kubernetes_role_v1).find((r) => r.metadata.name === "operate-workflow");
+  expect(role.metadata.namespace).toBe(jobs);
+});
+
+// metaflow 2.19.39, metaflow/metaflow_config.py: ARGO_WORKFLOWS_USE_SCHEDULES = from_conf(..., False), and
+// metaflow_config_funcs.py (from_conf): a string value for a bool default is true unless "0", "false" or "".
+// plugins/argo/argo_client.py (schedule_workflow_template): when true, a CronWorkflow carries the list `schedules`,
+// otherwise the single `schedule` that Argo Workflows 4 no longer has (see the argo-workflows contract test).
+test("config.json turns on CronWorkflow `schedules`, as a string from_conf reads as true", () => {
+  const value = config.METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES;
+  expect(typeof value).toBe("string");
+  expect(["0", "false", ""]).not.toContain(value.toLowerCase());
 });
 
 /**
@@ -109,17 +129,29 @@ const CALLS: [string, string, string][] = [
   ["jobset.x-k8s.io", "jobsets", "create"],
   ["jobset.x-k8s.io", "jobsets", "get"],
   ["jobset.x-k8s.io", "jobsets", "delete"],
-  ...["workflowtemplates", "cronworkflows", "sensors"].flatMap((r) =>
+  ...["workflowtemplates", "cronworkflows"].flatMap((r) =>
     ["get", "list", "create", "update", "delete"].map((v): [string, string, string] => ["argoproj.io", r, v]),
   ),
   ["argoproj.io", "workflows", "get"],
   ["argoproj.io", "workflows", "create"],
   ["argoproj.io", "workflows", "patch"],
+  // argo_workflows.py (cleanup_previous_sensors, delete): a flow's sensor is deleted in the namespace its template's
+  // annotation names, or in KUBERNETES_NAMESPACE when there is none (every flow without @trigger); a 404 is fine.
+  ["argoproj.io", "sensors", "delete"],
 ];
 
-test.each(CALLS)("the flow-runner Role allows %s/%s %s", (group, resource, verb) => {
-  const ok = FLOW_RUNNER_RULES.some((r) => r.apiGroups?.includes(group) && r.resources?.includes(resource) && r.verbs.includes(verb));
-  expect(ok).toBe(true);
+/** argo_client.py (register_sensor, delete_sensor) in ARGO_EVENTS_SENSOR_NAMESPACE: get, create, replace, delete. */
+const SENSOR_CALLS: [string, string, string][] = ["get", "list", "create", "update", "delete"].map((v) => ["argoproj.io", "sensors", v]);
+
+const allows = (rules: typeof FLOW_RUNNER_RULES, [group, resource, verb]: [string, string, string]) =>
+  rules.some((r) => r.apiGroups?.includes(group) && r.resources?.includes(resource) && r.verbs.includes(verb));
+
+test.each(CALLS)("the jobs namespace's flow-runner Role allows %s/%s %s", (...call) => {
+  expect(allows(FLOW_RUNNER_RULES, call)).toBe(true);
+});
+
+test.each(SENSOR_CALLS)("the events namespace's flow-runner Role allows %s/%s %s", (...call) => {
+  expect(allows(FLOW_RUNNER_EVENTS_RULES, call)).toBe(true);
 });
 
 // metaflow 2.19.39, plugins/gcp/gs_storage_client_factory.py: google.auth.default() - Application Default

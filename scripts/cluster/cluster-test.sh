@@ -12,7 +12,8 @@
 #                                scripts/cluster/options-environments.json, the config that
 #                                exercises the options: namespaces, replicas, flow runners;
 #                                stacks and kinds as the synth's manifest.json records them)
-#      CLUSTER_TEST_PLANT        plant one fault: selector|diff|verb|namespace (the run must fail)
+#      CLUSTER_TEST_PLANT        plant one fault: selector|diff|verb|namespace|events-pods|no-schedules
+#                                (the run must fail)
 #      CLUSTER_TEST_KEEP=1       keep the scratch dir (its path is printed)
 #      CLUSTER_TEST_VERBOSE=1    print every access review
 # Exit status: non-zero if any step fails. How and why: docs/validation.md.

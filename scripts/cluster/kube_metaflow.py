@@ -1,5 +1,7 @@
 """What `argo-workflows create/trigger` made, and where: WorkflowTemplates,
-Sensors and Workflows in the jobs namespace, using only what the stack made."""
+CronWorkflows and Workflows in the jobs namespace, Sensors in the events
+namespace submitting Workflows to the jobs namespace, using only what the
+stack made."""
 import json
 import sys
 import urllib.parse
@@ -53,7 +55,7 @@ def ours(path):
 
 def metaflow(path, stack, flows):
     names, _, _ = expectations(path, stack)
-    ns = names["jobs"]
+    ns, events = names["jobs"], names["events"]
     problems, seen = [], []
 
     def need(ok, what):
@@ -125,32 +127,36 @@ def metaflow(path, stack, flows):
 
     triggered = [f for f in flows if "trigger" in f]
     for flow in triggered:
-        sensor, where = find("sensors", flow, ns)
-        if not need(sensor is not None, f"Sensor {flow} is not in the jobs namespace {ns}"
+        sensor, where = find("sensors", flow, events)
+        if not need(sensor is not None, f"Sensor {flow} is not in the events namespace {events}"
                     + (f" but in {', '.join(where)}" if where else "")):
             continue
         s = sensor["spec"]
-        check_refs(s.get("template", {}), f"Sensor {ns}/{flow}", ns)
+        # The sensor's pod runs in the events namespace: its service account, the bus and the source are there.
+        check_refs(s.get("template", {}), f"Sensor {events}/{flow}", events)
         bus = s.get("eventBusName", "default")
-        need(ours(f"{ARGO}/namespaces/{ns}/eventbus/{bus}"), f"Sensor {flow} uses EventBus {ns}/{bus}, not the stack's")
+        need(ours(f"{ARGO}/namespaces/{events}/eventbus/{bus}"), f"Sensor {flow} uses EventBus {events}/{bus}, not the stack's")
         seen.append(f"eventbus {bus}")
         for dep in s.get("dependencies", []):
             es_name = dep.get("eventSourceName")
             try:
-                es = get(f"{ARGO}/namespaces/{ns}/eventsources/{es_name}")
+                es = get(f"{ARGO}/namespaces/{events}/eventsources/{es_name}")
                 need(dep.get("eventName") in es.get("spec", {}).get("webhook", {}),
                      f"Sensor {flow} waits for event {dep.get('eventName')}, not a webhook of EventSource {es_name}")
-                need(ours(f"{ARGO}/namespaces/{ns}/eventsources/{es_name}"), f"EventSource {es_name} is not ours")
+                need(ours(f"{ARGO}/namespaces/{events}/eventsources/{es_name}"), f"EventSource {es_name} is not ours")
                 seen.append(f"eventsource {es_name}/{dep.get('eventName')}")
             except ApiError:
-                need(False, f"Sensor {flow} waits on EventSource {ns}/{es_name}, which does not exist")
-        for trig in s.get("triggers", []):
-            for res in walk(trig, "resource"):
-                if isinstance(res, dict) and res.get("kind") == "Workflow":
-                    wns = res.get("metadata", {}).get("namespace", ns)
-                    need(wns == ns, f"Sensor {flow} submits Workflows to {wns}, not {ns}")
-                    ref = res.get("spec", {}).get("workflowTemplateRef", {}).get("name")
-                    need(ref in flows, f"Sensor {flow} submits a Workflow of template {ref}, not one of {flows}")
+                need(False, f"Sensor {flow} waits on EventSource {events}/{es_name}, which does not exist")
+        workflows = [res for trig in s.get("triggers", []) for res in walk(trig, "resource")
+                     if isinstance(res, dict) and res.get("kind") == "Workflow"]
+        need(workflows, f"Sensor {flow} submits no Workflow")
+        for res in workflows:
+            # argo-events creates a trigger's resource in the namespace it names, else in the sensor's.
+            wns = res.get("metadata", {}).get("namespace") or events
+            need(wns == ns, f"Sensor {flow} submits Workflows to {wns}, not to the jobs namespace {ns}")
+            ref = res.get("spec", {}).get("workflowTemplateRef", {}).get("name")
+            need(ref in flows, f"Sensor {flow} submits a Workflow of template {ref}, not one of {flows}")
+            seen.append(f"sensor workflows to {wns}")
         # `argo-workflows trigger` made a Workflow from the template.
         wfs = [w for w in get(f"{ARGO}/namespaces/{ns}/workflows")["items"]
                if w.get("spec", {}).get("workflowTemplateRef", {}).get("name") == flow]
@@ -158,9 +164,22 @@ def metaflow(path, stack, flows):
         if wfs:
             seen.append(f"workflow {wfs[0]['metadata']['name']}")
 
+    # METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES: the list `schedules`, which Argo 4 keeps, never the single `schedule`.
+    scheduled = [f for f in flows if "schedule" in f]
+    for flow in scheduled:
+        cron, where = find("cronworkflows", flow, ns)
+        if not need(cron is not None, f"CronWorkflow {flow} is not in the jobs namespace {ns}"
+                    + (f" but in {', '.join(where)}" if where else "")):
+            continue
+        spec = cron.get("spec", {})
+        need("schedule" not in spec, f"CronWorkflow {flow} has spec.schedule {spec.get('schedule')!r}, which Argo 4 removed")
+        need(isinstance(spec.get("schedules"), list) and spec["schedules"],
+             f"CronWorkflow {flow} has no spec.schedules (METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES not published?)")
+        seen.append(f"cronworkflow schedules {spec.get('schedules')}")
+
     if problems:
         for p in problems:
             print(f"  PROBLEM {p}")
         sys.exit(1)
-    print(f"  in {ns}: WorkflowTemplates {', '.join(flows)}; Sensor {', '.join(triggered)}; "
-          f"references: {', '.join(sorted(set(seen)))}")
+    print(f"  in {ns}: WorkflowTemplates {', '.join(flows)}; CronWorkflow {', '.join(scheduled)}; "
+          f"in {events}: Sensor {', '.join(triggered)}; references: {', '.join(sorted(set(seen)))}")

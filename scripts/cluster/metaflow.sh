@@ -7,8 +7,8 @@
 #    and a local OAuth token endpoint for throwaway Google credentials;
 #  - metaflow_check: as the flow runner, config.json and requirements.txt from
 #    the published ConfigMap (checked equal to what was installed), a local
-#    run with the gs datastore, argo-workflows create/trigger, and checks of
-#    what Metaflow created (kube.py metaflow).
+#    run with the gs datastore, argo-workflows create (and a redeploy) and
+#    trigger, and checks of what Metaflow created (kube.py metaflow).
 
 REQUIREMENTS=$ROOT/requirements/metaflow-client.txt
 BUCKET=metaflow-cluster-test   # the fixture's bucket_name (stack.py) is this
@@ -96,8 +96,16 @@ PY
   # The metadata service's image cannot run under kwok: metadata is local.
   mf hello_flow.py --datastore=gs run || { echo "  local run with --datastore=gs failed"; return 1; }
   echo "  hello_flow.py run --datastore=gs: OK ($(python3 "$CLUSTER_DIR/kube.py" gcs-count "$GCS_URL" "$BUCKET") objects in gs://$BUCKET)"
-  mf hello_flow.py --datastore=gs argo-workflows create || { echo "  argo-workflows create (hello) failed"; return 1; }
-  mf triggered_flow.py --datastore=gs argo-workflows create || { echo "  argo-workflows create (triggered) failed"; return 1; }
+  local flow
+  for flow in hello triggered scheduled; do
+    mf ${flow}_flow.py --datastore=gs argo-workflows create || { echo "  argo-workflows create ($flow) failed"; return 1; }
+  done
+  # A redeploy: Metaflow first deletes the flow's sensor where the template's annotation says it was (in the jobs
+  # namespace when there is none, as for a flow without @trigger), then replaces the template and the sensor.
+  for flow in hello triggered; do
+    mf ${flow}_flow.py --datastore=gs argo-workflows create || { echo "  argo-workflows create ($flow), again, failed"; return 1; }
+  done
+  echo "  argo-workflows create of hello_flow.py, triggered_flow.py (@trigger), scheduled_flow.py (@schedule); hello and triggered again"
   mf triggered_flow.py --datastore=gs argo-workflows trigger || { echo "  argo-workflows trigger failed"; return 1; }
-  python3 "$CLUSTER_DIR/kube.py" metaflow "$EXPECT" "$STACK" clustertesthelloflow clustertesttriggeredflow
+  python3 "$CLUSTER_DIR/kube.py" metaflow "$EXPECT" "$STACK" clustertesthelloflow clustertesttriggeredflow clustertestscheduledflow
 }

@@ -3,7 +3,7 @@ the cluster test catches it."""
 import re
 import sys
 
-PLANTS = ("none", "selector", "diff", "verb", "namespace")
+PLANTS = ("none", "selector", "diff", "verb", "namespace", "events-pods", "no-schedules")
 
 
 def plant(tf, what):
@@ -37,4 +37,28 @@ def plant(tf, what):
             cfg["METAFLOW_KUBERNETES_NAMESPACE"] = "default"
             done.append("output metaflow_config")
         return f"{' and '.join(done)}: METAFLOW_KUBERNETES_NAMESPACE = default"
+    if what == "events-pods":
+        # The flow runners' Role in the events namespace, where the bus credentials are, also creates pods and Jobs.
+        for role in r.get("kubernetes_role_v1", {}).values():
+            meta = role["metadata"]
+            if meta["name"] == "metaflow-flow-runner" and "events-namespace" in meta["namespace"]:
+                role["rule"].append({"api_groups": [""], "resources": ["pods"], "verbs": ["create"]})
+                role["rule"].append({"api_groups": ["batch"], "resources": ["jobs"], "verbs": ["create"]})
+                return f"Role {meta['namespace']}/{meta['name']}: create on pods and batch/jobs added"
+        sys.exit("error: no flow-runner Role in the events namespace to plant the fault in")
+    if what == "no-schedules":
+        # The published config leaves METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES out: Metaflow writes `schedule`.
+        done = []
+        key = r'\\?"METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES\\?"\s*=\s*\\?"[^"\\]*\\?"'
+        for cm in r.get("kubernetes_config_map_v1", {}).values():
+            text = cm.get("data", {}).get("config.json")
+            if text and re.search(key, text):
+                cm["data"]["config.json"] = re.sub(r",\s*" + key, "", text)
+                done.append(f"ConfigMap {cm['metadata']['name']}")
+        cfg = tf.get("output", {}).get("metaflow_config", {}).get("value")
+        if isinstance(cfg, dict) and cfg.pop("METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES", None) is not None:
+            done.append("output metaflow_config")
+        if not done:
+            sys.exit("error: the published config has no METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES to leave out")
+        return f"{' and '.join(done)}: METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES left out"
     return None
