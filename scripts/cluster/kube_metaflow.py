@@ -63,6 +63,13 @@ def metaflow(path, stack, flows):
             problems.append(what)
         return ok
 
+    def located(plural, kind, flow, obj_ns, which):
+        """The flow's object in obj_ns (the `which` namespace), or None with the problem noted."""
+        obj, where = find(plural, flow, obj_ns)
+        need(obj is not None, f"{kind} {flow} is not in the {which} namespace {obj_ns}"
+             + (f" but in {', '.join(where)}" if where else ""))
+        return obj
+
     def check_refs(obj, where, obj_ns):
         for sa in set(walk(obj, "serviceAccountName")):
             need(ours(f"/api/v1/namespaces/{obj_ns}/serviceaccounts/{sa}"),
@@ -118,18 +125,16 @@ def metaflow(path, stack, flows):
         seen.append(f"webhook {es_name}{u.path}")
 
     for flow in flows:
-        wt, where = find("workflowtemplates", flow, ns)
-        if not need(wt is not None, f"WorkflowTemplate {flow} is not in the jobs namespace {ns}"
-                    + (f" but in {', '.join(where)}" if where else "")):
+        wt = located("workflowtemplates", "WorkflowTemplate", flow, ns, "jobs")
+        if wt is None:
             continue
         check_refs(wt, f"WorkflowTemplate {ns}/{flow}", ns)
         check_images(wt, f"WorkflowTemplate {ns}/{flow}")
 
     triggered = [f for f in flows if "trigger" in f]
     for flow in triggered:
-        sensor, where = find("sensors", flow, events)
-        if not need(sensor is not None, f"Sensor {flow} is not in the events namespace {events}"
-                    + (f" but in {', '.join(where)}" if where else "")):
+        sensor = located("sensors", "Sensor", flow, events, "events")
+        if sensor is None:
             continue
         s = sensor["spec"]
         # The sensor's pod runs in the events namespace: its service account, the bus and the source are there.
@@ -167,9 +172,8 @@ def metaflow(path, stack, flows):
     # METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES: the list `schedules`, which Argo 4 keeps, never the single `schedule`.
     scheduled = [f for f in flows if "schedule" in f]
     for flow in scheduled:
-        cron, where = find("cronworkflows", flow, ns)
-        if not need(cron is not None, f"CronWorkflow {flow} is not in the jobs namespace {ns}"
-                    + (f" but in {', '.join(where)}" if where else "")):
+        cron = located("cronworkflows", "CronWorkflow", flow, ns, "jobs")
+        if cron is None:
             continue
         spec = cron.get("spec", {})
         need("schedule" not in spec, f"CronWorkflow {flow} has spec.schedule {spec.get('schedule')!r}, which Argo 4 removed")
