@@ -218,6 +218,39 @@ const rows: Row[] = [
     "",
   ],
   ["an unknown key like no valid one", (e) => (e.zzzzzzzz = 1), "zzzzzzzz", /unknown key "zzzzzzzz"$/],
+  [
+    "the state backend inside an environment",
+    (e) => (e.stateBackend = { bucket: "acme-state" }),
+    "stateBackend",
+    /unknown key "stateBackend": it belongs at the top level of the file, beside "environments"$/,
+  ],
+  [
+    "a cluster setting at the environment's level",
+    (e) => (e.machineType = "e2-standard-8"),
+    "machineType",
+    /unknown key "machineType": it belongs under "cluster" \(cluster.machineType\)$/,
+  ],
+  [
+    "an environment setting at the top level",
+    (_e, raw) => (raw.region = "europe-west1"),
+    "region",
+    /unknown key "region": it belongs in each environment \(environments.<name>.region\)$/,
+    "",
+  ],
+  // Enum values, with the valid value that differs only in case or by a slip.
+  [
+    "a release channel in lower case",
+    (e) => (e.cluster = { releaseChannel: "stable" }),
+    "cluster.releaseChannel",
+    /expected one of "RAPID"\|"REGULAR"\|"STABLE" \(did you mean "STABLE"\?\)$/,
+  ],
+  ["a misspelt cluster mode", (e) => (e.cluster = { mode: "autopilto" }), "cluster.mode", /\(did you mean "autopilot"\?\)$/],
+  [
+    "an enum value like no valid one",
+    (e) => (e.identity = { flowRunnerAccess: "everything" }),
+    "identity.flowRunnerAccess",
+    /expected one of "namespace"\|"project"$/,
+  ],
   // Settings Autopilot would ignore.
   ["machineType on Autopilot", autopilot({ machineType: "e2-standard-8" }), "cluster.machineType", /applies only to Standard clusters/],
   ["minNodes on Autopilot", autopilot({ minNodes: 2 }), "cluster.minNodes", /applies only to Standard clusters/],

@@ -27,11 +27,13 @@ export function describe({ env, field, value, rule }: Issue): string {
   return `${where} = ${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}: ${rule}`;
 }
 
-/** " (did you mean "cluster"?)" when a known word is close to `word`, else "". */
-export function didYouMean(word: string, known: string[]): string {
+/** " (did you mean "cluster"?)" when a known word is close to `word`, ignoring case, else "". */
+export function didYouMean(word: string, known: readonly string[]): string {
   if (known.length === 0) return "";
-  const best = closest(word, known);
-  return distance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean "${best}"?)` : "";
+  const lower = known.map((k) => k.toLowerCase());
+  const best = closest(word.toLowerCase(), lower);
+  const near = distance(word.toLowerCase(), best) <= Math.max(2, Math.floor(word.length / 3));
+  return near ? ` (did you mean "${known[lower.indexOf(best)]}"?)` : "";
 }
 
 type JsonSchema = { properties?: Record<string, JsonSchema>; additionalProperties?: JsonSchema | boolean; items?: JsonSchema };
@@ -57,6 +59,28 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
   return current;
 }
 
+/** Every path at which `key` is a setting, "<name>" standing for a record's key and "<n>" for a list item. */
+function placesOf(schema: JsonSchema, key: string, at: string[] = []): string[][] {
+  const here = schema.properties && key in schema.properties ? [at] : [];
+  const below = Object.entries(schema.properties ?? {}).flatMap(([name, child]) => placesOf(child, key, [...at, name]));
+  const record = typeof schema.additionalProperties === "object" ? placesOf(schema.additionalProperties, key, [...at, "<name>"]) : [];
+  const items = schema.items ? placesOf(schema.items, key, [...at, "<n>"]) : [];
+  return [...here, ...below, ...record, ...items];
+}
+
+/** ': it belongs under "cluster" (cluster.machineType)' when `key` is a setting at exactly one other place, else "". */
+function belongsElsewhere(schema: JsonSchema, key: string, path: PropertyKey[]): string {
+  const places = placesOf(schema, key);
+  if (places.length !== 1) return "";
+  const [place] = places;
+  if (place.length === 0) return ': it belongs at the top level of the file, beside "environments"';
+  const inEnvironment = place[0] === "environments" && place[1] === "<name>";
+  const section = place.slice(2).join(".");
+  if (inEnvironment && section === "") return `: it belongs in each environment (environments.<name>.${key})`;
+  if (inEnvironment && path[0] === "environments") return `: it belongs under "${section}" (${section}.${key})`;
+  return `: it belongs at ${[...place, key].join(".")}`;
+}
+
 /** Splits a zod path into the environment it belongs to and the field inside it. */
 function locate(path: PropertyKey[]): { env?: string; field: string } {
   const inEnv = path[0] === "environments" && path.length > 1;
@@ -70,13 +94,13 @@ export function zodIssueLines(error: z.ZodError, input: unknown, schema: z.ZodTy
   return error.issues.flatMap((issue) => {
     const path = issue.path;
     if (issue.code === "unrecognized_keys") {
-      jsonSchema ??= z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
-      const known = keysAt(jsonSchema, path);
+      const schemaTree = (jsonSchema ??= z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema);
+      const known = keysAt(schemaTree, path);
       return issue.keys.map((key) =>
         describe({
           ...locate([...path, key]),
           value: valueAt(input, [...path, key]),
-          rule: `unknown key "${key}"${didYouMean(key, known)}`,
+          rule: `unknown key "${key}"${belongsElsewhere(schemaTree, key, path) || didYouMean(key, known)}`,
         }),
       );
     }
@@ -87,7 +111,14 @@ export function zodIssueLines(error: z.ZodError, input: unknown, schema: z.ZodTy
       return [describe({ ...(record.length > 1 ? locate(record) : { field: record.join(".") }), value: path[path.length - 1], rule })];
     }
     const value = valueAt(input, path);
-    const rule = value === undefined && issue.code === "invalid_type" ? "missing (required)" : issue.message;
+    let rule = value === undefined && issue.code === "invalid_type" ? "missing (required)" : issue.message;
+    // An enum value off by case or a slip ("stable" for "STABLE"): name the valid one.
+    if (issue.code === "invalid_value" && typeof value === "string") {
+      rule += didYouMean(
+        value,
+        issue.values.filter((v): v is string => typeof v === "string"),
+      );
+    }
     return [describe({ ...locate(path), value, rule })];
   });
 }
