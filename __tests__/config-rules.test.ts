@@ -406,6 +406,30 @@ const rows: Row[] = [
     /one IAM member per string/,
   ],
   [
+    "a member type in the wrong case",
+    (e) => (e.identity = { flowRunners: ["Group:ml@example.com"] }),
+    "identity.flowRunners.0",
+    /member types are case-sensitive: did you mean "group:ml@example.com"\?$/,
+  ],
+  [
+    "a member without a type",
+    (e) => (e.identity = { flowRunners: ["alice@example.com"] }),
+    "identity.flowRunners.0",
+    /needs its type before the email: "user:alice@example.com" for a person, "group:alice@example.com" for a Google group$/,
+  ],
+  [
+    "a service account without its type",
+    (e) => (e.identity = { flowRunners: ["ci@p.iam.gserviceaccount.com"] }),
+    "identity.flowRunners.0",
+    /did you mean "serviceAccount:ci@p.iam.gserviceaccount.com"\?$/,
+  ],
+  [
+    "a domain flow runner with namespace access",
+    (e) => (e.identity = { flowRunners: ["domain:example.com"] }),
+    "identity.flowRunners.0",
+    /with identity.flowRunnerAccess "namespace", flow runners must be user:, group: or serviceAccount: members \(Kubernetes RBAC cannot name a domain\)/,
+  ],
+  [
     "an unknown member type",
     (e) => (e.identity = { flowRunners: ["admin:a@example.com"] }),
     "identity.flowRunners.0",
@@ -494,6 +518,16 @@ describe("bad configurations", () => {
     if (line === undefined) throw new Error(`no issue for ${where}in:\n${issues.join("\n")}`);
     expect(line).toMatch(rule);
   });
+});
+
+describe("one line per problem", () => {
+  test.each([["Group:ml@example.com"], ["alice@example.com"], ["domain:example.com"], ["principal:alice"]])(
+    "a flow runner %s gets one line",
+    (member) => {
+      const issues = issuesOf(devConfig((e) => (e.identity = { flowRunners: [member] })));
+      expect(issues.filter((i) => i.includes('field "identity.flowRunners.0"'))).toHaveLength(1);
+    },
+  );
 });
 
 describe("the configuration file", () => {

@@ -61,13 +61,14 @@ export const EnvironmentSchema = z
     }
     if (env.identity.flowRunnerAccess === "namespace") {
       env.identity.flowRunners.forEach((member, i) => {
-        // Kubernetes RBAC names users, groups and service accounts by email; it has no notion of a domain.
-        if (!/^(user|group|serviceAccount):/.test(member)) {
+        // Kubernetes RBAC names users, groups and service accounts by email; it has no notion of a domain or a pool.
+        // A member that is no valid IAM member already has its line from rules.iamMember.
+        if (!/^(user|group|serviceAccount):/.test(member) && rules.iamMember.safeParse(member).success) {
+          const what = member.startsWith("domain:") ? "a domain" : "a Workload or Workforce Identity Federation principal";
           ctx.addIssue({
             code: "custom",
             path: ["identity", "flowRunners", i],
-            message:
-              'with identity.flowRunnerAccess "namespace", flow runners must be user:, group: or serviceAccount: members (Kubernetes RBAC cannot name a domain)',
+            message: `with identity.flowRunnerAccess "namespace", flow runners must be user:, group: or serviceAccount: members (Kubernetes RBAC cannot name ${what})`,
           });
         }
       });

@@ -111,11 +111,7 @@ export const iamMember = z.string().superRefine((member, ctx) => {
   }
   if (/[\s,;]/.test(member)) return fail("must be one IAM member per string: no spaces, commas or semicolons");
   const [, kind, value] = /^(user|group|serviceAccount|domain|principal|principalSet):(.*)$/.exec(member) ?? [];
-  if (kind === undefined) {
-    return fail(
-      "must be an IAM member such as user:alice@example.com, group:ml@example.com, serviceAccount:...@....gserviceaccount.com or domain:example.com",
-    );
-  }
+  if (kind === undefined) return fail(untypedMemberRule(member));
   if (["user", "group", "serviceAccount"].includes(kind) && !email.safeParse(value).success) {
     return fail(`"${kind}:" must be followed by an email address, such as ${kind}:name@example.com`);
   }
@@ -129,6 +125,21 @@ export const iamMember = z.string().superRefine((member, ctx) => {
     return fail(`"${kind}:" must be followed by an identifier starting with //iam.googleapis.com/`);
   }
 });
+
+const MEMBER_TYPES = ["user", "group", "serviceAccount", "domain", "principal", "principalSet"];
+
+/** The one rule a member without a valid type breaks: the type in the wrong case, or missing before an email. */
+function untypedMemberRule(member: string): string {
+  const [, written, rest] = /^([A-Za-z]+):(.*)$/.exec(member) ?? [];
+  const type = MEMBER_TYPES.find((t) => t.toLowerCase() === written?.toLowerCase());
+  if (type !== undefined) return `member types are case-sensitive: did you mean "${type}:${rest}"?`;
+  if (email.safeParse(member).success) {
+    return member.endsWith(".gserviceaccount.com")
+      ? `needs its type before the email: did you mean "serviceAccount:${member}"?`
+      : `needs its type before the email: "user:${member}" for a person, "group:${member}" for a Google group`;
+  }
+  return "must be an IAM member such as user:alice@example.com, group:ml@example.com, serviceAccount:...@....gserviceaccount.com or domain:example.com";
+}
 
 /** A principal that may impersonate a service account: one identity or pool, never a whole domain. */
 export const impersonator = iamMember.refine(
