@@ -85,6 +85,14 @@ const rows: Row[] = [
     "storage.location",
     /did you mean "europe-west1"/,
   ],
+  [
+    "a bucket location that is a continent's name",
+    (e) => (e.storage = { location: "europe" }),
+    "storage.location",
+    /is not a Cloud Storage location \(did you mean "EU"\?\): a region of lib\/regions.ts.*, a predefined dual-region \(ASIA1, EUR4, EUR5, EUR7, EUR8, NAM4\) or a multi-region \(ASIA, EU, US\)$/,
+  ],
+  ["a misspelt dual-region", (e) => (e.storage = { location: "NAM5" }), "storage.location", /\(did you mean "NAM4"\?\)/],
+  ["a zone as bucket location", (e) => (e.storage = { location: "us-central1-a" }), "storage.location", /\(did you mean "us-central1"\?\)/],
   // Duplicates in lists.
   [
     "the same flow runner twice",
@@ -559,6 +567,25 @@ describe("valid edge cases", () => {
     raw.extraZones = { "us-west9": ["us-west9-b", "us-west9-a"] };
     const [env] = parseConfig(raw).environments;
     expect(env).toMatchObject({ zone: "us-west9-b", cluster: { location: "us-west9-b" } });
+  });
+
+  test("bucket locations: a region in either case, a predefined dual-region, a multi-region, written in upper case", () => {
+    const location = (l: string) => parseConfig(devConfig((e) => (e.storage = { location: l }))).environments[0].storage.location;
+    expect([location("europe-west1"), location("EUROPE-WEST1"), location("eur4"), location("EU"), location("us")]).toEqual([
+      "EUROPE-WEST1",
+      "EUROPE-WEST1",
+      "EUR4",
+      "EU",
+      "US",
+    ]);
+    const raw = devConfig((e) => (e.storage = { location: "us-west9" }));
+    raw.extraZones = { "us-west9": ["us-west9-a"] };
+    expect(parseConfig(raw).environments[0].storage.location).toBe("US-WEST9");
+  });
+
+  test("a region outside the table is reported once, on the region, when the bucket location is not set", () => {
+    const issues = issuesOf(devConfig((e) => ((e.region = "mars-north1"), delete e.zone)));
+    expect(issues.filter((i) => i.includes("storage.location"))).toEqual([]);
   });
 
   test("extraZones adds a zone to a known region", () => {

@@ -4,6 +4,7 @@ import { EnvironmentConfig, ParsedApp, ParsedEnvironment, ResourceNames } from "
 import { networkNames, nodePoolName } from "./names";
 import { didYouMean } from "./config-errors";
 import { REGION_ZONES, zonesOf } from "./regions";
+import { DUAL_REGIONS, MULTI_REGIONS, storageLocation, storageLocationNames } from "./storage-locations";
 
 /** Fills in the zone and the derived names; `issues` collects a region or zone outside the table. */
 export function resolve(name: string, env: ParsedEnvironment, extraZones: ParsedApp["extraZones"], issues: Issue[]): EnvironmentConfig {
@@ -24,14 +25,15 @@ export function resolve(name: string, env: ParsedEnvironment, extraZones: Parsed
       rule: `must be a zone of the region ${env.region}: ${zones.join(", ")} (a newer zone goes under extraZones)`,
     });
   }
-  const location = env.storage.location ?? env.region;
-  if (/^[a-z]+-[a-z]+[0-9]+$/i.test(location) && zonesOf(location.toLowerCase(), extraZones).length === 0) {
-    issues.push({
-      env: name,
-      field: "storage.location",
-      value: location,
-      rule: `is not a GCP region in lib/regions.ts${didYouMean(location.toLowerCase(), Object.keys(REGION_ZONES))}`,
-    });
+  // Unset, the bucket is in the environment's region, checked above.
+  let location = env.region.toUpperCase();
+  if (env.storage.location !== undefined) {
+    const known = storageLocation(env.storage.location, Object.keys(extraZones));
+    if (known === undefined) {
+      const rule = storageLocationRule(env.storage.location, Object.keys(extraZones));
+      issues.push({ env: name, field: "storage.location", value: env.storage.location, rule });
+    }
+    location = known ?? env.storage.location;
   }
   const base = `${env.namePrefix}-${name}`;
   const zone = env.zone ?? zones[0] ?? `${env.region}-a`;
@@ -52,7 +54,7 @@ export function resolve(name: string, env: ParsedEnvironment, extraZones: Parsed
     ...env,
     name,
     zone,
-    storage: { ...env.storage, bucketName: names.bucket, location: location.toUpperCase() },
+    storage: { ...env.storage, bucketName: names.bucket, location },
     cluster: { ...env.cluster, name: clusterName, location: env.cluster.regional ? env.region : zone, securityGroup },
     identity: { ...env.identity, serviceAccountId: names.serviceAccount, nodeServiceAccountId: names.nodeServiceAccount },
     database: { ...env.database, instanceNamePrefix: names.sqlInstancePrefix },
@@ -71,4 +73,14 @@ function defaultSecurityGroup(name: string, env: ParsedEnvironment, issues: Issu
     return undefined;
   }
   return `gke-security-groups@${domains[0]}`;
+}
+
+/** Why a bucket location is refused, with the closest location or, for a continent's name, its multi-region. */
+function storageLocationRule(location: string, extraRegions: string[]): string {
+  const continent = /^[a-z]+$/i.test(location) ? MULTI_REGIONS.find((m) => location.toUpperCase().startsWith(m)) : undefined;
+  const hint = continent ? ` (did you mean "${continent}"?)` : didYouMean(location, storageLocationNames(extraRegions));
+  return (
+    `is not a Cloud Storage location${hint}: a region of lib/regions.ts or extraZones (such as europe-west1), ` +
+    `a predefined dual-region (${DUAL_REGIONS.join(", ")}) or a multi-region (${MULTI_REGIONS.join(", ")})`
+  );
 }

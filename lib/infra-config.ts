@@ -50,11 +50,11 @@ export const StorageSchema = z
   .object({
     /** Bucket name, globally unique. @default "<project>-metaflow-<env>" */
     bucketName: rules.bucketName.optional(),
-    /** Bucket location: a region, dual-region or multi-region. @default the environment's region */
-    location: z
-      .string()
-      .regex(/^[A-Za-z]+(-[A-Za-z]+[0-9]+)?([0-9]+)?$/, "must be a Cloud Storage location such as US, EU or europe-west1")
-      .optional(),
+    /**
+     * Bucket location, in either case: a region, a predefined dual-region (EUR4, NAM4, ...) or a multi-region (US, EU,
+     * ASIA); checked against lib/storage-locations.ts. @default the environment's region
+     */
+    location: z.string().optional(),
     /** Path below the bucket where Metaflow keeps its datastore. @default "metaflow" */
     prefix: rules.objectPrefix.default(DEFAULTS.storage.prefix),
     /** Keep deleted and overwritten objects as noncurrent versions. @default true */
