@@ -93,6 +93,44 @@ const rows: Row[] = [
   ],
   ["a misspelt dual-region", (e) => (e.storage = { location: "NAM5" }), "storage.location", /\(did you mean "NAM4"\?\)/],
   ["a zone as bucket location", (e) => (e.storage = { location: "us-central1-a" }), "storage.location", /\(did you mean "us-central1"\?\)/],
+  // Machine types (lib/machine-types.ts).
+  [
+    "a misspelt machine type",
+    (e) => (e.cluster = { machineType: "e2-standrad-4" }),
+    "cluster.machineType",
+    /is not a Compute Engine machine type in lib\/machine-types.ts \(did you mean "e2-standard-4"\?\); a newer one goes under extraMachineTypes$/,
+  ],
+  [
+    "a vCPU count the series does not offer",
+    (e) => (e.cluster = { machineType: "e2-standard-6" }),
+    "cluster.machineType",
+    /: e2 \(general-purpose\) has e2-standard-<2\|4\|8\|16\|32>, e2-highmem-<2\|4\|8\|16>, e2-highcpu-<2\|4\|8\|16\|32>, e2-micro, e2-small, e2-medium, e2-custom-<vCPUs>-<MB>;/,
+  ],
+  [
+    "a machine type in upper case",
+    (e) => (e.cluster = { machineType: "N2-STANDARD-8" }),
+    "cluster.machineType",
+    /did you mean "n2-standard-8"/,
+  ],
+  [
+    "a custom type of a series without custom types",
+    (e) => (e.cluster = { machineType: "c2-custom-4-16384" }),
+    "cluster.machineType",
+    /c2 takes no custom machine types: e2, n1, n2, n2d and n4 do/,
+  ],
+  [
+    "a series newer than the table",
+    (e) => (e.cluster = { machineType: "x9-standard-4" }),
+    "cluster.machineType",
+    /is not a Compute Engine machine type in lib\/machine-types.ts, which has no series "x9"; a newer one goes under extraMachineTypes$/,
+  ],
+  [
+    "an extra machine type that is no machine type name",
+    (_e, raw) => (raw.extraMachineTypes = ["C4 standard 8"]),
+    "extraMachineTypes.0",
+    /machine type names are lowercase letters, digits and hyphens/,
+    "",
+  ],
   // Duplicates in lists.
   [
     "the same flow runner twice",
@@ -586,6 +624,27 @@ describe("valid edge cases", () => {
   test("a region outside the table is reported once, on the region, when the bucket location is not set", () => {
     const issues = issuesOf(devConfig((e) => ((e.region = "mars-north1"), delete e.zone)));
     expect(issues.filter((i) => i.includes("storage.location"))).toEqual([]);
+  });
+
+  test("machine types of the table: predefined, shared-core, custom; and a newer one through extraMachineTypes", () => {
+    const machine = (m: string, raw: any = {}) =>
+      parseConfig({ ...devConfig((e) => (e.cluster = { machineType: m })), ...raw }).environments[0].cluster.machineType;
+    for (const m of [
+      "e2-standard-4",
+      "n2d-highcpu-224",
+      "e2-micro",
+      "g1-small",
+      "custom-4-15360",
+      "n2-custom-6-24576-ext",
+      "c3-highmem-176",
+    ]) {
+      expect(machine(m)).toBe(m);
+    }
+    expect(machine("c4d-standard-8", { extraMachineTypes: ["c4d-standard-8"] })).toBe("c4d-standard-8");
+  });
+
+  test("Autopilot's unused default machine type is not checked", () => {
+    expect(() => parseConfig(devConfig(autopilot({})))).not.toThrow();
   });
 
   test("extraZones adds a zone to a known region", () => {

@@ -1,13 +1,19 @@
 // From a parsed environment to the resolved one the stacks build: the zone, the derived names, the security group.
 import { Issue } from "./config-errors";
 import { EnvironmentConfig, ParsedApp, ParsedEnvironment, ResourceNames } from "./config-schema";
+import { machineTypeRule } from "./machine-types";
 import { networkNames, nodePoolName } from "./names";
 import { didYouMean } from "./config-errors";
 import { REGION_ZONES, zonesOf } from "./regions";
 import { DUAL_REGIONS, MULTI_REGIONS, storageLocation, storageLocationNames } from "./storage-locations";
 
-/** Fills in the zone and the derived names; `issues` collects a region or zone outside the table. */
-export function resolve(name: string, env: ParsedEnvironment, extraZones: ParsedApp["extraZones"], issues: Issue[]): EnvironmentConfig {
+/** Fills in the zone and the derived names; `issues` collects a region, zone, bucket location or machine type outside the tables. */
+export function resolve(
+  name: string,
+  env: ParsedEnvironment,
+  { extraZones, extraMachineTypes }: Pick<ParsedApp, "extraZones" | "extraMachineTypes">,
+  issues: Issue[],
+): EnvironmentConfig {
   const zones = zonesOf(env.region, extraZones);
   if (zones.length === 0) {
     const known = [...Object.keys(REGION_ZONES), ...Object.keys(extraZones)];
@@ -35,6 +41,10 @@ export function resolve(name: string, env: ParsedEnvironment, extraZones: Parsed
     }
     location = known ?? env.storage.location;
   }
+  // Autopilot picks its nodes' machine types itself; the schema's default is then unused.
+  const machineRule = env.cluster.mode === "standard" ? machineTypeRule(env.cluster.machineType, extraMachineTypes) : undefined;
+  if (machineRule !== undefined)
+    issues.push({ env: name, field: "cluster.machineType", value: env.cluster.machineType, rule: machineRule });
   const base = `${env.namePrefix}-${name}`;
   const zone = env.zone ?? zones[0] ?? `${env.region}-a`;
   const securityGroup = env.cluster.securityGroup ?? defaultSecurityGroup(name, env, issues);

@@ -104,6 +104,14 @@ export const AppConfigSchema = z
           });
         }
       }),
+    /** Compute Engine machine types newer than lib/machine-types.ts, e.g. ["c4-standard-8"]. @default [] */
+    extraMachineTypes: z
+      .array(
+        z
+          .string()
+          .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, "machine type names are lowercase letters, digits and hyphens, such as c4-standard-8"),
+      )
+      .default([]),
     environments: z
       .record(
         z.string().regex(/^[a-z][a-z0-9]{0,9}$/, "environment names must be 1-10 lowercase letters or digits, starting with a letter"),

@@ -19,7 +19,7 @@ export function parseConfig(input: unknown): AppConfig {
   const issues: Issue[] = [];
   const rawEnvs = (input as { environments: Record<string, unknown> }).environments;
   const environments = Object.entries(parsed.data.environments).map(([name, env]) => {
-    const resolved = resolve(name, env, parsed.data.extraZones, issues);
+    const resolved = resolve(name, env, parsed.data, issues);
     issues.push(...environmentIssues(resolved, rawEnvs[name]));
     return resolved;
   });

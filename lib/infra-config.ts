@@ -78,11 +78,8 @@ export const ClusterSchema = z
     regional: z.boolean().default(false),
     /** GKE release channel. @default "REGULAR" */
     releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default(DEFAULTS.cluster.releaseChannel),
-    /** Node machine type. @default "e2-standard-4" */
-    machineType: z
-      .string()
-      .regex(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, "must be a Compute Engine machine type such as e2-standard-4")
-      .default(DEFAULTS.cluster.machineType),
+    /** Node machine type, one of lib/machine-types.ts or of extraMachineTypes. @default "e2-standard-4" */
+    machineType: z.string().default(DEFAULTS.cluster.machineType),
     /** Boot disk size of each node. @default 100 */
     diskSizeGb: z.number().int().min(10).max(65536).default(DEFAULTS.cluster.diskSizeGb),
     /** Smallest node count of the node pool (per zone). @default 1 */
