@@ -1,0 +1,55 @@
+// npm run bench (scripts/bench.js): each measurement is one line of progress, and a failing command ends the bench
+// with one line, the trace only under METAFLOW_GCP_DEBUG. Measured here on tiny commands, not on the app.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { CommandFailed, formatFailure, runSteps } = require("../scripts/bench.js");
+
+let scratch: string;
+beforeAll(() => (scratch = fs.mkdtempSync(path.join(os.tmpdir(), "bench-test-"))));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+/** Runs steps and returns what they logged, or the error they threw with it. */
+function run(steps: object[]): { log: string; results?: any; error?: any } {
+  let log = "";
+  try {
+    const results = runSteps(steps, { runs: 1, scratch, log: (text: string) => (log += text) });
+    return { log, results };
+  } catch (error) {
+    return { log, error };
+  }
+}
+
+const node = (code: string) => ["node", "-e", code];
+
+test("each measurement is one line, begun as it starts and ended with its time and memory", () => {
+  const { log, results } = run([{ id: "quick", what: "a quick step", cases: [{ label: "project", command: node("") }] }]);
+  expect(log.split("\n").filter(Boolean)).toEqual([
+    expect.stringMatching(/^bench 1\/2: a quick step, project \(warm-up\): node -e {2}\.\.\. \d+\.\d\d s, \d+ MB$/),
+    expect.stringMatching(/^bench 2\/2: a quick step, project \(run 1 of 1\): node -e {2}\.\.\. \d+\.\d\d s, \d+ MB$/),
+  ]);
+  expect(results.quick[0]).toEqual({ wall: expect.any(Number), rss: expect.any(Number) });
+});
+
+test("a failing command ends the bench with one line: the step, the command, its status and its last error line", () => {
+  const failing = node("console.error('loading environments.json'); console.error('invalid configuration'); process.exit(3)");
+  const { log, error } = run([{ id: "app", what: "whole default app", cases: [{ label: "project", command: failing }] }]);
+  expect(log).toMatch(/^bench 1\/2: whole default app, project \(warm-up\): node -e .* \.\.\. failed\n$/);
+  expect(error).toBeInstanceOf(CommandFailed);
+  const line = formatFailure(error);
+  expect(line).not.toContain("\n");
+  expect(line).toMatch(
+    /^bench failed: whole default app, project \(warm-up\): `node -e .*` exited with status 3: invalid configuration \(METAFLOW_GCP_DEBUG=1 shows the command's error output and the stack trace\)$/,
+  );
+  const debug = formatFailure(error, true);
+  expect(debug).toContain("loading environments.json\ninvalid configuration");
+  expect(debug).toMatch(/\n\s+at /);
+});
+
+test("any other error is one line too", () => {
+  expect(formatFailure(new Error("the bench measures with GNU time at /usr/bin/time: install it"))).toMatch(
+    /^bench failed: the bench measures with GNU time .*\(METAFLOW_GCP_DEBUG=1 shows/,
+  );
+});
