@@ -101,6 +101,25 @@ describe("END_USER_SETUP", () => {
     expect(text).toContain("gcloud auth application-default login");
   });
 
+  test("names who may run flows, and the tools for a gcloud from components or from a package manager", () => {
+    expect(text).toContain("No flow runner is configured yet: ask the platform team to add you (or your group) to identity.flowRunners");
+    const runners = synthDev((e) => (e.identity = { flowRunners: ["group:ml@acme.com", "user:ann@acme.com"] })).servicesJson.output
+      .END_USER_SETUP.value;
+    expect(runners).toContain("You must be one of the flow runners (group:ml@acme.com, user:ann@acme.com), directly or through a group:");
+    expect(text).toContain("gcloud components install gke-gcloud-auth-plugin kubectl");
+    expect(text).toContain("install the packages google-cloud-cli-gke-gcloud-auth-plugin and kubectl");
+  });
+
+  test("checks that each port-forward reaches its service, and says what a taken local port does", () => {
+    expect(text).toContain("curl -fsS http://localhost:8080/ping && echo && curl -fsS http://localhost:8083/ping");
+    expect(text).toMatch(/A local port another program holds makes its port-forward fail/);
+  });
+
+  test("says where the Argo UI takes the bearer token", () => {
+    expect(text).toContain("paste what `echo Bearer $(gcloud auth print-access-token)`");
+    expect(text).toContain("into the client authentication box");
+  });
+
   test("is keyless by default: CI uses its own identity, or impersonates the service account once someone may", () => {
     expect(text).not.toContain("metaflow_service_account_key");
     expect(text).toContain("keyless: a service account listed in identity.flowRunners");

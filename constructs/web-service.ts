@@ -46,6 +46,8 @@ export class WebService extends Construct {
   readonly serviceName: string;
   /** Port of the Service (the same as the container port). */
   readonly port: number;
+  /** The path the probes ask, which answers when the server is up. */
+  readonly probePath: string;
   /** Labels of the pods; the Service selects on `selector`, a subset of them. */
   readonly podLabels: Record<string, string>;
   readonly selector: Record<string, string>;
@@ -56,6 +58,7 @@ export class WebService extends Construct {
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
+    this.probePath = props.probePath;
     const replicas = props.replicas ?? 1;
     const portName = "http";
     // The selector is the single source of both the Service selector and the pod labels, so they cannot drift apart.

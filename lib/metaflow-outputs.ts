@@ -99,6 +99,8 @@ export interface PortForward {
   /** `svc/<name>`: always a Service, so the forward follows whichever pod is ready. */
   readonly service: string;
   readonly port: number;
+  /** A path that answers `pong` when the forward reaches the service, if it has one. */
+  readonly ping?: string;
 }
 
 export interface EndUserSetupInputs {
@@ -113,6 +115,8 @@ export interface EndUserSetupInputs {
   readonly infraStackName: string;
   /** The Metaflow service account's email. */
   readonly serviceAccountEmail: string;
+  /** Who may run flows (identity.flowRunners), named to the reader. */
+  readonly flowRunners: readonly string[];
   /** Someone may impersonate the service account (identity.impersonators). */
   readonly impersonation: boolean;
   /** The service account has a key (identity.createKey). */
@@ -133,14 +137,22 @@ export function endUserSetup(i: EndUserSetupInputs): string {
   const forwards = i.portForwards
     .map((f) => `   kubectl -n ${f.namespace} port-forward ${f.service} ${f.port}:${f.port} &   # ${f.what}`)
     .join("\n");
+  const pings = i.portForwards.filter((f) => f.ping).map((f) => `curl -fsS http://localhost:${f.port}${f.ping}`);
   const key = "~/.config/metaflow-gcp/key.json";
+  const who =
+    i.flowRunners.length > 0
+      ? `You must be one of the flow runners (${i.flowRunners.join(", ")}), directly or through a group:`
+      : "No flow runner is configured yet: ask the platform team to add you (or your group) to identity.flowRunners:";
   return [
     "Metaflow on GKE: setup for users",
     "",
-    "0. Tools: the gcloud CLI, then: gcloud components install gke-gcloud-auth-plugin kubectl; Python 3.11 or later.",
+    "0. Tools: Python 3.11 or later, the gcloud CLI, and its kubectl and GKE auth plugin:",
+    "   gcloud components install gke-gcloud-auth-plugin kubectl",
+    "   (gcloud installed with apt or dnf has no components: install the packages google-cloud-cli-gke-gcloud-auth-plugin and kubectl)",
     "",
     "1. Sign in twice: gcloud for the cluster, Application Default Credentials for the datastore (Metaflow's GCS client",
-    "   uses google.auth.default()). Needs membership of identity.flowRunners:",
+    "   uses google.auth.default()).",
+    `   ${who}`,
     "   gcloud auth login",
     "   gcloud auth application-default login",
     "   Without a personal account (CI, service users), keyless: a service account listed in identity.flowRunners (a Cloud",
@@ -173,11 +185,20 @@ export function endUserSetup(i: EndUserSetupInputs): string {
     "",
     "4. Port-forwards (keep them running while you use Metaflow):",
     forwards,
+    ...(pings.length > 0
+      ? [
+          "   Check they reach the services: each prints pong. A local port another program holds makes its port-forward fail",
+          "   (the error scrolls by in the background) and Metaflow talk to that program instead; then forward another local",
+          "   port (kubectl ... 18080:8080) and change the URL in ~/.metaflowconfig/config.json to match.",
+          `   ${pings.join(" && echo && ")}`,
+        ]
+      : []),
     "",
     "5. Use it:",
     "   python flow.py run --with kubernetes",
     "   python flow.py argo-workflows create && python flow.py argo-workflows trigger",
     `   Metaflow UI: ${i.uiUrl}    Argo UI: ${i.argoUiUrl}`,
-    "   The Argo UI runs in client auth mode: log in with `Bearer $(gcloud auth print-access-token)`.",
+    "   The Argo UI runs in client auth mode: on its login page, paste what `echo Bearer $(gcloud auth print-access-token)`",
+    "   prints into the client authentication box and press its Login button (the token lasts an hour).",
   ].join("\n");
 }

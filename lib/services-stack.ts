@@ -172,7 +172,7 @@ export class ServicesStack extends TerraformStack {
     // What users reach through `kubectl port-forward`: END_USER_SETUP lists it, and flow runners may forward to it.
     const { argoWorkflows: workflows, argoEvents: events } = this;
     const reached: ReachedService[] = [
-      { what: "metadata service", namespace: servicesNs, service: this.metadata },
+      { what: "metadata service", namespace: servicesNs, service: this.metadata.service },
       { what: "Metaflow UI", namespace: servicesNs, service: this.ui.service },
       { what: "Argo Workflows UI", namespace: argoNs, service: { serviceName: workflows.serverServiceName, port: workflows.serverPort } },
       { what: "Argo Events webhook", namespace: eventsNs, service: { serviceName: events.webhookServiceName, port: events.webhookPort } },

@@ -28,7 +28,8 @@ export interface ReachedService {
   /** What it is, as END_USER_SETUP names it. */
   readonly what: string;
   readonly namespace: Namespace;
-  readonly service: { readonly serviceName: string; readonly port: number };
+  /** `probePath`: a path that answers `pong` when the service is up (metaflow-service's /ping). */
+  readonly service: { readonly serviceName: string; readonly port: number; readonly probePath?: string };
 }
 
 /** Adds the users' outputs and the published configuration to the stack; returns the latter. */
@@ -75,6 +76,7 @@ export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): Pub
       installCommand: published.installCommand,
       serviceAccountEmail: i.infra.serviceAccountEmail,
       impersonation: i.env.identity.impersonators.length > 0,
+      flowRunners: i.env.identity.flowRunners,
       keyAllowed: i.env.identity.createKey,
       uiUrl: cfg.endpoints.ui,
       argoUiUrl: cfg.endpoints.argoServer,
@@ -83,6 +85,7 @@ export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): Pub
         namespace: r.namespace.name,
         service: `svc/${r.service.serviceName}`,
         port: r.service.port,
+        ping: r.service.probePath,
       })),
     }),
   });

@@ -17,6 +17,16 @@ test("the images are a patch release of the chart's Argo line, set for every ima
   for (const part of ["controller", "executor", "server"]) expect(values[part].image.tag).toBe(values.images.tag);
 });
 
+// argo-workflows v3.7.18, ui/src/login/login.tsx: the login page's "client authentication" box stores what is pasted,
+// as it is, in the cookie `authorization`; server/auth/gatekeeper.go (getAuthHeaders) reads that cookie as it reads an
+// Authorization header, and util/kubeconfig/kubeconfig.go takes a token only after the scheme "Bearer".
+test("END_USER_SETUP has users paste a whole Authorization value, Bearer and token, into the client authentication box", () => {
+  const text: string = json.output.END_USER_SETUP.value;
+  expect(values.server.authModes).toEqual(["client"]);
+  expect(text).toContain("`echo Bearer $(gcloud auth print-access-token)`");
+  expect(text).toContain("client authentication box");
+});
+
 // argo-workflows v3.7.18, config/config.go (PostgreSQLConfig): the archive's keys; workflow/controller/config.go and
 // util/sqldb/sqldb.go read userNameSecret/passwordSecret from the controller's own namespace. sslMode applies only
 // with ssl: true.

@@ -38,6 +38,17 @@ test("the UI backend listens on MF_UI_METADATA_PORT, serves the UI at its root a
   expect(c.readiness_probe.http_get.path).toBe("/ping");
 });
 
+// v2.5.1, services/metadata_service/api/admin.py and services/ui_backend_service/api/admin.py (ping): GET /ping
+// answers the text "pong" on both servers, which is what END_USER_SETUP tells users to expect from their forwards.
+test("END_USER_SETUP checks each Metaflow port-forward by the /ping both servers answer with pong", () => {
+  const text: string = json.output.END_USER_SETUP.value;
+  for (const name of ["metadata-service", "metaflow-ui-backend-service"]) {
+    const c = container(name);
+    expect(text).toContain(`curl -fsS http://localhost:${c.port[0].container_port}${c.readiness_probe.http_get.path}`);
+  }
+  expect(text).toContain("each prints pong");
+});
+
 // v2.5.1, Dockerfile: ARG UI_ENABLED="1", UI_VERSION="v1.3.13"; `pip install .` puts the services into the /opt/latest
 // virtualenv (FROM python:3.11.6-slim-bookworm, so lib/python3.11/site-packages), then download_ui.sh unzips the
 // metaflow-ui release into $DIR/ui, DIR being its own directory /root/services/ui_backend_service. frontend.py serves
