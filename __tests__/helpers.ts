@@ -1,4 +1,4 @@
-// Shared test helpers: synthesize the app from the shipped configuration, or a mutated copy, in memory.
+// Shared test helpers: synthesize the app from the example configuration, or a mutated copy, in memory.
 import { Testing } from "cdktf";
 import * as fs from "fs";
 import * as os from "os";
@@ -9,12 +9,18 @@ import { resourcesOf } from "./json";
 
 export { onlyResource, resourcesOf } from "./json";
 
-/** The shipped `environments.json`, parsed as raw JSON. */
+/**
+ * The example configuration the tests build from, shipped with the project. Tests never read the user's own
+ * `environments.json`, which a fork edits: `user-config.test.ts` alone checks that one.
+ */
+export const EXAMPLE_CONFIG = path.join(__dirname, "..", "examples", "environments.json");
+
+/** The example configuration, parsed as raw JSON. */
 export function defaultRawConfig(): any {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, "..", "environments.json"), "utf8"));
+  return JSON.parse(fs.readFileSync(EXAMPLE_CONFIG, "utf8"));
 }
 
-/** Builds the stacks of every environment of a raw configuration (default: the shipped one). */
+/** Builds the stacks of every environment of a raw configuration (default: the example). */
 export function buildApp(raw: any = defaultRawConfig()): { app: ReturnType<typeof Testing.app>; envs: EnvironmentStacks[] } {
   // One fixed outdir: Testing.app() would otherwise leave a temp folder per call.
   const app = Testing.app({ outdir: path.join(os.tmpdir(), "metaflow-gcp-tests") });
