@@ -14,6 +14,8 @@ const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf("--runs") + 1]) || 5;
 const skipJest = args.includes("--skip-jest");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "metaflow-gcp-bench-"));
+// The example the project ships, not the user's environments.json: the figures and budgets hold whatever a fork sets.
+const example = path.join(root, "examples", "environments.json");
 
 /** Runs a command under GNU time; returns wall seconds and peak RSS in MB. */
 function measure(command, env = {}, cwd = root) {
@@ -21,7 +23,14 @@ function measure(command, env = {}, cwd = root) {
   execFileSync("/usr/bin/time", ["-o", timeFile, "-f", "%e %M", ...command], {
     cwd,
     stdio: "ignore",
-    env: { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: path.join(scratch, "out"), TMPDIR: scratch, ...env },
+    env: {
+      ...process.env,
+      CHECKPOINT_DISABLE: "1",
+      CDKTF_OUTDIR: path.join(scratch, "out"),
+      TMPDIR: scratch,
+      METAFLOW_GCP_CONFIG: example,
+      ...env,
+    },
   });
   const [wall, kb] = fs.readFileSync(timeFile, "utf8").trim().split(/\s+/).slice(-2).map(Number);
   return { wall, rss: kb / 1024 };
@@ -71,7 +80,7 @@ const oneEnv = { METAFLOW_GCP_CONFIG: environmentsFile(1) };
 const rows = [];
 const add = (what, [project, base], budget) => rows.push({ what, project, base, budget });
 
-add("whole default app", compare([{ command: entry }, { command: baseline }]), { wall: 0.5, rss: 150, ratio: 10 });
+add("whole example app", compare([{ command: entry }, { command: baseline }]), { wall: 0.5, rss: 150, ratio: 10 });
 // The floor: Node loading cdktf and nothing else. The app entry should stay within twice of it.
 const [appAgain, bare] = compare([{ command: entry }, { command: ["node", "-e", "require('cdktf')"] }]);
 add(
