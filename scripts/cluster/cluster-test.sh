@@ -12,12 +12,12 @@
 #                                those of scripts/cluster/options-environments.json, the config that
 #                                exercises the options: namespaces, replicas, flow runners;
 #                                stacks and kinds as the synth's manifest.json records them)
-# What each stack's RBAC must grant is rbac-expectations.json, filled in with the namespaces
-# and flow runners of the stack's environment as `npm run config` resolves them.
 #      CLUSTER_TEST_PLANT        plant one fault: selector|diff|verb|namespace|events-pods|no-schedules
 #                                (the run must fail)
 #      CLUSTER_TEST_KEEP=1       keep the scratch dir (its path is printed)
 #      CLUSTER_TEST_VERBOSE=1    print every access review
+# What each stack's RBAC must grant is rbac-expectations.json, filled in with the namespaces
+# and flow runners of the stack's environment as `npm run config` resolves them.
 # Exit status: non-zero if any step fails. How and why: docs/validation.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
