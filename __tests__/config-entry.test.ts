@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { configJsonSchema } from "../lib/config";
-import { defaultRawConfig, devConfig } from "./helpers";
+import { defaultRawConfig, devConfig, EXAMPLE_CONFIG } from "./helpers";
 
 const root = path.join(__dirname, "..");
 let dir: string;
@@ -95,12 +95,14 @@ describe("the app entry on a refused configuration", () => {
 
 test("environments.schema.json is the schema generated from lib/config.ts (regenerate: npm run schema)", () => {
   expect(fs.readFileSync(path.join(root, "environments.schema.json"), "utf8")).toBe(configJsonSchema());
-  expect(defaultRawConfig().$schema).toBe("./environments.schema.json");
+  // The example names the schema for editors, by a path relative to itself.
+  expect(path.resolve(path.dirname(EXAMPLE_CONFIG), defaultRawConfig().$schema)).toBe(path.join(root, "environments.schema.json"));
 });
 
 test("npm run config prints every environment resolved, derived names included", () => {
   const out = execFileSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), "scripts/config.ts"], {
     cwd: root,
+    env: { ...process.env, METAFLOW_GCP_CONFIG: EXAMPLE_CONFIG },
     encoding: "utf8",
   });
   const [dev, prod] = JSON.parse(out).environments;

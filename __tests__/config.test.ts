@@ -11,7 +11,7 @@ function configError(raw: unknown): ConfigError {
   throw new Error("expected the configuration to be rejected");
 }
 
-describe("shipped configuration", () => {
+describe("the example configuration (examples/environments.json)", () => {
   const config = parseConfig(defaultRawConfig());
 
   test("has dev and prod", () => {

@@ -1,24 +1,54 @@
-// Shared test helpers: synthesize the app from the shipped configuration, or a mutated copy, in memory.
+// Shared test helpers: synthesize the app from the example configuration, or a mutated copy, in memory.
 import { Testing } from "cdktf";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { addEnvironments, EnvironmentStacks } from "../lib/app";
-import { ConfigError, parseConfig } from "../lib/config";
+import { ConfigError, loadConfig, parseConfig } from "../lib/config";
+import { STACK_KINDS, stackName } from "../lib/stack-names";
 import { resourcesOf } from "./json";
 
 export { onlyResource, resourcesOf } from "./json";
 
-/** The shipped `environments.json`, parsed as raw JSON. */
+/**
+ * The example configuration the tests build from, shipped with the project. Tests never read the user's own
+ * `environments.json`, which a fork edits: `user-config.test.ts` alone checks that one.
+ */
+export const EXAMPLE_CONFIG = path.join(__dirname, "..", "examples", "environments.json");
+
+/** The example configuration, parsed as raw JSON. */
 export function defaultRawConfig(): any {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, "..", "environments.json"), "utf8"));
+  return JSON.parse(fs.readFileSync(EXAMPLE_CONFIG, "utf8"));
 }
 
-/** Builds the stacks of every environment of a raw configuration (default: the shipped one). */
+/** Builds the stacks of every environment of a raw configuration (default: the example). */
 export function buildApp(raw: any = defaultRawConfig()): { app: ReturnType<typeof Testing.app>; envs: EnvironmentStacks[] } {
   // One fixed outdir: Testing.app() would otherwise leave a temp folder per call.
   const app = Testing.app({ outdir: path.join(os.tmpdir(), "metaflow-gcp-tests") });
   return { app, envs: addEnvironments(app, parseConfig(raw)) };
+}
+
+/**
+ * What the user-config test checks of a configuration file: valid under the schema and every rule (a ConfigError
+ * otherwise), and synthesized by the app. Returns the stacks written with resources, and the two stacks of every
+ * environment, which they must be.
+ */
+export function synthConfigFile(file: string): { written: string[]; expected: string[] } {
+  const config = loadConfig(file);
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "metaflow-gcp-config-file-"));
+  try {
+    const app = Testing.app({ outdir });
+    addEnvironments(app, config);
+    app.synth();
+    const written = Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")).stacks).filter(
+      (stack) =>
+        Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")).resource ?? {}).length > 0,
+    );
+    const expected = config.environments.flatMap((e) => STACK_KINDS.map((kind) => stackName(e.name, kind)));
+    return { written: written.sort(), expected: expected.sort() };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 /** The raw config with one environment, `dev`, changed by `mutate`. */

@@ -8,14 +8,16 @@
 # Env: METAFLOW_GCP_CACHE        where built tools live (default ~/.cache/metaflow-gcp)
 #      CLUSTER_TEST_SKIP_SYNTH=1 reuse an existing cdktf.out
 #      CLUSTER_TEST_STACKS       services stacks to test (default: every services stack of
-#                                environments.json, then those of
-#                                scripts/cluster/options-environments.json, the config that
+#                                environments.json, or the file METAFLOW_GCP_CONFIG names, then
+#                                those of scripts/cluster/options-environments.json, the config that
 #                                exercises the options: namespaces, replicas, flow runners;
 #                                stacks and kinds as the synth's manifest.json records them)
 #      CLUSTER_TEST_PLANT        plant one fault: selector|diff|verb|namespace|events-pods|no-schedules
 #                                (the run must fail)
 #      CLUSTER_TEST_KEEP=1       keep the scratch dir (its path is printed)
 #      CLUSTER_TEST_VERBOSE=1    print every access review
+# What each stack's RBAC must grant is rbac-expectations.json, filled in with the namespaces
+# and flow runners of the stack's environment as `npm run config` resolves them.
 # Exit status: non-zero if any step fails. How and why: docs/validation.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -81,17 +83,22 @@ tf() { # init|apply|plan|destroy args...: terraform in the stack's scratch dir, 
 # --- tools ------------------------------------------------------------------------
 toolchain() { quiet bash scripts/validate/toolchain.sh && TF=$(find_terraform) && [ -n "$TF" ]; }
 build() { bash "$CLUSTER_DIR/build.sh" 2>&1 | sed 's/^/  /'; return "${PIPESTATUS[0]}"; }
+CONFIG=${METAFLOW_GCP_CONFIG:-environments.json}
 OPTIONS_CONFIG=$CLUSTER_DIR/options-environments.json
 OPTIONS_OUT=$WORK/synth-options
+# Each synth dir's configuration, resolved (npm run config): the namespaces and flow runners of its stacks.
+declare -A SETTINGS_OF=(["$OUT"]=$WORK/settings-main.json ["$OPTIONS_OUT"]=$WORK/settings-options.json)
 services() { python3 "$CLUSTER_DIR/stack.py" services "$1"; }   # synth dir -> its services stacks
 synth() {
   if [ "${CLUSTER_TEST_SKIP_SYNTH:-}" = 1 ] && [ -f "$OUT/manifest.json" ]; then echo "  reusing $OUT"
   else quiet npm run --silent synth || return 1; fi
+  npm run --silent config >"${SETTINGS_OF[$OUT]}" 2>>"$STEP_LOG" || return 1
   # The options config, synthesized into the scratch dir.
   METAFLOW_GCP_CONFIG=$OPTIONS_CONFIG quiet npm run --silent synth -- --output "$OPTIONS_OUT" || return 1
+  METAFLOW_GCP_CONFIG=$OPTIONS_CONFIG npm run --silent config >"${SETTINGS_OF[$OPTIONS_OUT]}" 2>>"$STEP_LOG" || return 1
   local main opts
   main=$(services "$OUT") && opts=$(services "$OPTIONS_OUT") || return 1
-  echo "  ${main//$'\n'/ } from environments.json; ${opts//$'\n'/ } from $(basename "$OPTIONS_CONFIG")"
+  echo "  ${main//$'\n'/ } from $(basename "$CONFIG"); ${opts//$'\n'/ } from $(basename "$OPTIONS_CONFIG")"
 }
 step toolchain toolchain
 step build build
@@ -128,7 +135,7 @@ step fake-gcs start_fake_gcs
 # --- each services stack ------------------------------------------------------------------
 TF_TIMEOUT=900
 prepare() { # synth-dir/stack: a copy of the stack in $DIR, set up for the local cluster
-  STACK=${1##*/} DIR=$WORK/${1##*/}
+  STACK=${1##*/} DIR=$WORK/${1##*/} SETTINGS=${SETTINGS_OF[${1%/*}]}
   rm -rf "$DIR"
   python3 "$CLUSTER_DIR/stack.py" prepare "${1%/*}" "$STACK" "$DIR" \
     "${KUBE_HOST#https://}" "$KUBE_CA" "$ADMIN_TOKEN" "$BUCKET" "$PLANT" "${PINS[@]}"
@@ -157,7 +164,7 @@ res = s.get("values", {}).get("root_module", {}).get("resources", [])
 print(" ".join(sorted(r["values"]["metadata"][0]["name"] for r in res if r["type"] == "kubernetes_namespace_v1")))'
 }
 rbac() {
-  python3 "$CLUSTER_DIR/kube.py" rbac "$EXPECT" "$STACK"
+  python3 "$CLUSTER_DIR/kube.py" rbac "$EXPECT" "$SETTINGS" "$STACK"
 }
 destroy() {
   local ns rc=0

@@ -73,9 +73,10 @@ KC
 token() { openssl rand -hex 24; }
 
 # Users of the token file (token,user,uid,"groups"). The admin is in
-# system:masters; every user that rbac-expectations.json names (flow runners,
-# a member of a flow-runner group, an outsider) is an ordinary authenticated
-# user whose rights come only from the stack's RBAC objects; the control-plane
+# system:masters; every user that rbac-expectations.json names for the
+# environments of the configurations tested (flow runners, a member of a
+# flow-runner group, an outsider) is an ordinary authenticated user whose
+# rights come only from the stack's RBAC objects; the control-plane
 # components use the users the default RBAC policy grants their roles to.
 write_users() {
   ADMIN_TOKEN=$(token) KCM_TOKEN=$(token) SCHED_TOKEN=$(token)
@@ -85,12 +86,13 @@ write_users() {
     echo "$SCHED_TOKEN,system:kube-scheduler,uid-sched,"
   } >"$PKI/tokens.csv"
   local i=0 user groups t
-  : >"$PKI/users.txt"
+  # users.txt: "user token" for user_kubeconfig; the admin runs Metaflow where flow runners have no Roles.
+  echo "cluster-test-admin $ADMIN_TOKEN" >"$PKI/users.txt"
   while IFS='|' read -r user groups; do
     i=$((i + 1)); t=$(token)
     echo "$t,$user,uid-user-$i,\"$groups\"" >>"$PKI/tokens.csv"
     echo "$user $t" >>"$PKI/users.txt"
-  done < <(python3 "$CLUSTER_DIR/kube.py" users "$EXPECT")
+  done < <(python3 "$CLUSTER_DIR/kube.py" users "$EXPECT" "${SETTINGS_OF[@]}")
   chmod 600 "$PKI/tokens.csv" "$PKI/users.txt"
 }
 user_kubeconfig() { # user -> path of a kubeconfig with that user's token

@@ -8,11 +8,14 @@ with the CA in $KUBE_CA. Every wait is bounded.
   kube.py node-ready NAME           exit 0 if the node is Ready and untainted
   kube.py crds apply|delete         the test-only argoproj.io CRDs (see CRDS)
   kube.py endpoints NS...           every Service in NS... has a ready endpoint (waits up to 60 s)
-  kube.py rbac FILE [STACK]         SubjectAccessReviews for every row of FILE; exit 1 on a mismatch
-  kube.py users FILE                every user FILE names, "user|groups", for the token file
-  kube.py name FILE STACK KEY       a namespace or subject of FILE for STACK (jobs, runner, ...)
+  kube.py rbac FILE SETTINGS STACK  SubjectAccessReviews for every row of FILE that applies to STACK; exit 1 on a mismatch
+  kube.py users FILE SETTINGS...    every user FILE names for the environments of SETTINGS..., "user|groups", for the token file
+  kube.py name FILE SETTINGS STACK KEY  a namespace or subject of FILE for STACK (jobs, runner, client, ...)
   kube.py gcs-count URL BUCKET      how many objects BUCKET of the GCS emulator at URL holds
-  kube.py metaflow FILE STACK NAME...   check what `argo-workflows create/trigger` made for flows NAME...
+  kube.py metaflow FILE SETTINGS STACK NAME...   check what `argo-workflows create/trigger` made for flows NAME...
+
+FILE is rbac-expectations.json; SETTINGS, the configuration as `npm run config`
+resolves it, gives each services stack's namespaces and flow runners.
   kube.py reap SECONDS NS...        while running, force-delete pods stuck Terminating in NS...
   kube.py leftovers NS...           exit 1 if NS... or any object labelled as ours remains
   kube.py get PATH                  print the JSON at PATH
@@ -22,8 +25,10 @@ with the CA in $KUBE_CA. Every wait is bounded.
 # and kube_cleanup.py (reaper, leftovers).
 import json
 import sys
+from pathlib import Path
 
 sys.dont_write_bytecode = True  # importing the modules beside it leaves no __pycache__ in the tree
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "validate"))  # tfjson, for stack_fixture
 from expectations import name_of, users  # noqa: E402
 from kube_api import get  # noqa: E402
 from kube_cleanup import leftovers, reap  # noqa: E402
@@ -44,15 +49,15 @@ def main(argv):
     elif cmd == "endpoints":
         endpoints(args)
     elif cmd == "rbac":
-        rbac(args[0], args[1] if len(args) > 1 else None)
+        rbac(args[0], args[1], args[2])
     elif cmd == "users":
-        print("\n".join(users(args[0])))
+        print("\n".join(users(args[0], args[1:])))
     elif cmd == "name":
-        print(name_of(args[0], args[1], args[2]))
+        print(name_of(args[0], args[1], args[2], args[3]))
     elif cmd == "gcs-count":
         print(gcs_count(*args))
     elif cmd == "metaflow":
-        metaflow(args[0], args[1], args[2:])
+        metaflow(args[0], args[1], args[2], args[3:])
     elif cmd == "reap":
         reap(float(args[0]), args[1:])
     elif cmd == "leftovers":

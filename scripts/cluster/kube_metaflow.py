@@ -53,8 +53,8 @@ def ours(path):
     return labels.get(k) == v
 
 
-def metaflow(path, stack, flows):
-    names, _, _ = expectations(path, stack)
+def metaflow(path, settings, stack, flows):
+    names = expectations(path, settings, stack)[0]
     ns, events = names["jobs"], names["events"]
     problems, seen = [], []
 

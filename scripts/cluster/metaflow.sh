@@ -74,8 +74,9 @@ metaflow_check() {
   rm -rf "$MF_HOME" "$WORK/flows"; mkdir -p "$MF_HOME"
   cp -R "$CLUSTER_DIR/flows" "$WORK/flows"
   local jobs_ns runner cm
-  jobs_ns=$(python3 "$CLUSTER_DIR/kube.py" name "$EXPECT" "$STACK" jobs)
-  runner=$(python3 "$CLUSTER_DIR/kube.py" name "$EXPECT" "$STACK" runner)
+  jobs_ns=$(python3 "$CLUSTER_DIR/kube.py" name "$EXPECT" "$SETTINGS" "$STACK" jobs)
+  # A flow runner; the admin where their rights come from IAM (identity.flowRunnerAccess "project").
+  runner=$(python3 "$CLUSTER_DIR/kube.py" name "$EXPECT" "$SETTINGS" "$STACK" client)
   MF_KUBECONFIG=$(user_kubeconfig "$runner")
   # As END_USER_SETUP says: the flow runner reads the ConfigMap metaflow-config
   # with their own credentials; config.json is the client config, and
@@ -107,5 +108,5 @@ PY
   done
   echo "  argo-workflows create of hello_flow.py, triggered_flow.py (@trigger), scheduled_flow.py (@schedule); hello and triggered again"
   mf triggered_flow.py --datastore=gs argo-workflows trigger || { echo "  argo-workflows trigger failed"; return 1; }
-  python3 "$CLUSTER_DIR/kube.py" metaflow "$EXPECT" "$STACK" clustertesthelloflow clustertesttriggeredflow clustertestscheduledflow
+  python3 "$CLUSTER_DIR/kube.py" metaflow "$EXPECT" "$SETTINGS" "$STACK" clustertesthelloflow clustertesttriggeredflow clustertestscheduledflow
 }

@@ -6,10 +6,15 @@ from tfjson import load
 from tfstate import state_outputs, write_state
 
 
+PROJECT = "cluster-test-project"
+# The Metaflow service account, which the stack binds as a flow runner.
+SERVICE_ACCOUNT = f"metaflow@{PROJECT}.iam.gserviceaccount.com"
+
+
 def fixture_values(host, ca_pem, bucket):
     """Values of the infra outputs that describe the local cluster. Any other
     output gets a placeholder shaped like the real value (validate's dummy())."""
-    project = "cluster-test-project"
+    project = PROJECT
     return project, {
         "project_id": project,
         "region": "local",
@@ -21,9 +26,8 @@ def fixture_values(host, ca_pem, bucket):
         "bucket_name": bucket,
         "datastore_root": f"gs://{bucket}/metaflow",
         "sql_private_ip": "127.0.0.1",
-        # The Metaflow service account, which the stack binds as a flow runner.
-        "metaflow_service_account_email": f"metaflow@{project}.iam.gserviceaccount.com",
-        "metaflow_service_account_name": f"projects/{project}/serviceAccounts/metaflow@{project}.iam.gserviceaccount.com",
+        "metaflow_service_account_email": SERVICE_ACCOUNT,
+        "metaflow_service_account_name": f"projects/{project}/serviceAccounts/{SERVICE_ACCOUNT}",
         # The registry caches' pull paths (kwok nodes pull nothing: the images only have to be well formed).
         "image_cache_docker_hub": f"local-docker.pkg.dev/{project}/cluster-test-docker-hub",
         "image_cache_quay": f"local-docker.pkg.dev/{project}/cluster-test-quay",
