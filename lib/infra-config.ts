@@ -179,6 +179,7 @@ const githubRepository = z
 
 export const CiSchema = z
   .object({
+    /** GitHub Actions, signing in through Workload Identity Federation (no key). */
     github: z
       .object({
         /** The repository whose workflows may plan and deploy this environment, as "owner/name". */
