@@ -26,6 +26,11 @@ const PERMISSIONS_BY_RESOURCE: [string, string[]][] = [
   ["iam.serviceAccounts", ["update"]],
   // The metaflow_admin role itself, when this app manages it.
   ["iam.roles", ["create", "delete", "get", "undelete", "update"]],
+  // Keyless CI (ci): the Workload Identity pool and its GitHub provider, and the CI accounts' grants on a state bucket
+  // of this project (the provider waits on their operations by reading them, under the pool's and provider's names).
+  ["iam.workloadIdentityPools", ["create", "delete", "get", "update"]],
+  ["iam.workloadIdentityPoolProviders", ["create", "delete", "get", "update"]],
+  ["storage.buckets", ["getIamPolicy", "setIamPolicy"]],
   // The migrations Job, the PodDisruptionBudgets of replicated services, the EventBus and EventSource (custom
   // resources are "third-party objects" in GKE's IAM), and Helm following a rollout for wait and atomic rollbacks.
   ["container.jobs", ["create", "delete", "get", "getStatus", "list", "update"]],

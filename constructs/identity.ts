@@ -51,6 +51,8 @@ export class MetaflowIdentity extends Construct {
   readonly member: string;
   /** Full resource name, for service-account IAM bindings (Workload Identity). */
   readonly serviceAccountName: string;
+  /** `projects/<p>/roles/metaflow_admin`, when createAdminRole is on (a reference, so users wait for the role). */
+  readonly adminRoleName?: string;
   /** Base64 JSON key (sensitive); undefined when keys are turned off. */
   readonly privateKey?: string;
   private readonly project: string;
@@ -118,14 +120,14 @@ export class MetaflowIdentity extends Construct {
     });
 
     if (props.createAdminRole) {
-      new ProjectIamCustomRole(this, "admin-role", {
+      this.adminRoleName = new ProjectIamCustomRole(this, "admin-role", {
         project,
         roleId: "metaflow_admin",
         title: "Metaflow admin",
         description: "Permissions to deploy the Metaflow platform with metaflow-gcp",
         permissions: METAFLOW_ADMIN_PERMISSIONS,
         stage: "GA",
-      });
+      }).name;
     }
   }
 

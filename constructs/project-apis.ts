@@ -13,6 +13,9 @@ export const REQUIRED_APIS = [
   "storage.googleapis.com",
 ];
 
+/** Keyless CI: exchanging a GitHub token (Security Token Service), then acting as a service account (IAM Credentials). */
+export const CI_APIS = ["iamcredentials.googleapis.com", "sts.googleapis.com"];
+
 export interface ProjectApisProps {
   readonly project: string;
   /** APIs to enable. @default REQUIRED_APIS */

@@ -23,6 +23,15 @@ export function crossEnvironmentIssues(envs: EnvironmentConfig[], stateBucket: s
         rule: `the ${n.what} "${n.name}" is also used by environment "${owner.env}" (${owner.field}); it must be unique in ${n.scope}`,
       });
     }
+    // CI runs on fresh machines: without a shared state backend, every run would plan against empty local state.
+    if (env.ci !== undefined && stateBucket === undefined) {
+      issues.push({
+        env: env.name,
+        field: "ci",
+        value: { github: { repository: env.ci.github.repository } },
+        rule: "CI needs Terraform state it can share between runs: set stateBackend.bucket at the top level",
+      });
+    }
     if (stateBucket !== undefined && stateBucket === env.names.bucket) {
       issues.push({
         field: "stateBackend.bucket",

@@ -83,6 +83,35 @@ export function derivedNames(env: EnvironmentConfig): DerivedName[] {
       });
     }
   }
+  if (names.ci) {
+    const ci = names.ci;
+    list.push(
+      {
+        what: "Workload Identity pool id (<namePrefix>-<env>-ci)",
+        name: ci.pool,
+        rule: rules.workloadIdentityPoolId,
+        field: "namePrefix",
+        scope: inProject,
+      },
+      {
+        what: "CI deployer service account id (<namePrefix>-<env>-deploy)",
+        kind: "service account id",
+        name: ci.deployer,
+        rule: rules.serviceAccountId,
+        field: "namePrefix",
+        scope: inProject,
+      },
+      {
+        what: "CI planner service account id (<namePrefix>-<env>-plan)",
+        kind: "service account id",
+        name: ci.planner,
+        rule: rules.serviceAccountId,
+        field: "namePrefix",
+        scope: inProject,
+      },
+      { what: "custom role id", name: ci.plannerRole, rule: rules.customRoleId, field: "namePrefix", scope: inProject },
+    );
+  }
   if (names.adminRole)
     list.push({ what: "custom role id", name: names.adminRole, rule: z.string(), field: "identity.createAdminRole", scope: inProject });
   return list;

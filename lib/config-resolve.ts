@@ -58,6 +58,13 @@ export function resolve(
     sqlInstancePrefix: `${base}-pg`,
     ...networkNames(base),
     adminRole: env.identity.createAdminRole ? "metaflow_admin" : undefined,
+    ci: env.ci && {
+      pool: `${base}-ci`,
+      deployer: `${base}-deploy`,
+      planner: `${base}-plan`,
+      // Custom role ids take letters, digits, "_" and "." only.
+      plannerRole: `${base.replace(/-/g, "_")}_ci_plan`,
+    },
     imageCaches: env.imageCache.enabled ? { dockerHub: `${base}-docker-hub`, quay: `${base}-quay` } : undefined,
   };
   return {
@@ -68,6 +75,7 @@ export function resolve(
     cluster: { ...env.cluster, name: clusterName, location: env.cluster.regional ? env.region : zone, securityGroup },
     identity: { ...env.identity, serviceAccountId: names.serviceAccount, nodeServiceAccountId: names.nodeServiceAccount },
     database: { ...env.database, instanceNamePrefix: names.sqlInstancePrefix },
+    ci: env.ci && { ...env.ci, github: { ...env.ci.github, deployEnvironment: env.ci.github.deployEnvironment ?? name } },
     names,
   };
 }

@@ -1,7 +1,7 @@
 // The configuration file's schema: environments built from the infra and services slices, the state backend, and
 // the cross-field rules within one environment.
 import { z } from "zod";
-import { ClusterSchema, DatabaseSchema, IdentitySchema, ImageCacheSchema, NetworkSchema, StorageSchema } from "./infra-config";
+import { CiSchema, ClusterSchema, DatabaseSchema, IdentitySchema, ImageCacheSchema, NetworkSchema, StorageSchema } from "./infra-config";
 import * as rules from "./rules";
 import { ServicesConfigSchema } from "./services-config";
 
@@ -27,6 +27,8 @@ export const EnvironmentSchema = z
     /** Artifact Registry remote repositories caching Docker Hub and quay.io. */
     imageCache: ImageCacheSchema.prefault({}),
     services: ServicesConfigSchema.prefault({}),
+    /** Keyless CI (GitHub Actions through Workload Identity Federation): off unless set. */
+    ci: CiSchema.optional(),
   })
   .strict()
   .superRefine((env, ctx) => {
@@ -141,9 +143,15 @@ export interface ResourceNames {
   readonly nat: string;
   /** Set when identity.createAdminRole is true. */
   readonly adminRole?: string;
+  /** CI's Workload Identity pool and service accounts, set when ci is. */
+  readonly ci?: { readonly pool: string; readonly deployer: string; readonly planner: string; readonly plannerRole: string };
   /** The registry caches' repository ids, set when imageCache.enabled is true. */
   readonly imageCaches?: { readonly dockerHub: string; readonly quay: string };
 }
+
+type ParsedCi = NonNullable<ParsedEnvironment["ci"]>;
+/** The ci slice with the deploy environment filled in. */
+export type CiConfig = ParsedCi & { readonly github: ParsedCi["github"] & { readonly deployEnvironment: string } };
 
 /** One environment with every default and derived name filled in. */
 export interface EnvironmentConfig extends ParsedEnvironment {
@@ -154,6 +162,7 @@ export interface EnvironmentConfig extends ParsedEnvironment {
   readonly cluster: ParsedEnvironment["cluster"] & { name: string; location: string; securityGroup?: string };
   readonly identity: ParsedEnvironment["identity"] & { serviceAccountId: string; nodeServiceAccountId: string };
   readonly database: ParsedEnvironment["database"] & { instanceNamePrefix: string };
+  readonly ci?: CiConfig;
   readonly names: ResourceNames;
 }
 

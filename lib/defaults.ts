@@ -85,4 +85,5 @@ export const DEFAULTS = {
   identity: { flowRunnerAccess: "namespace", createKey: false },
   services: { replicas: 1, uiCacheSizeGi: 4 },
   imageCache: { enabled: true },
+  ci: { deployRef: "refs/heads/main", deployerRole: "metaflow_admin" },
 } as const;

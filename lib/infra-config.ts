@@ -171,3 +171,44 @@ export const IdentitySchema = z
     createAdminRole: z.boolean().default(false),
   })
   .strict();
+
+/** A GitHub repository as GitHub's OIDC token names it in its `repository` claim: `owner/name`. */
+const githubRepository = z
+  .string()
+  .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, 'must be a GitHub repository as "owner/name", such as "acme/ml-platform"');
+
+export const CiSchema = z
+  .object({
+    /** GitHub Actions, signing in through Workload Identity Federation (no key). */
+    github: z
+      .object({
+        /** The repository whose workflows may plan and deploy this environment, as "owner/name". */
+        repository: githubRepository,
+        /**
+         * The GitHub environment of the deploy jobs (give it required reviewers: it is the approval gate). Only its
+         * jobs, on deployRef, may act as the deployer service account. @default the environment's name
+         */
+        deployEnvironment: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,255}$/, "must be a GitHub environment name: letters, digits, '.', '_' or '-'")
+          .optional(),
+        /** The only ref a deploy job may run from. @default "refs/heads/main" */
+        deployRef: z
+          .string()
+          .regex(/^refs\/(heads|tags)\/[^\s"\\]+$/, 'must be a full Git ref such as "refs/heads/main"')
+          .default(DEFAULTS.ci.deployRef),
+      })
+      .strict(),
+    /**
+     * The deployer role granted to the deployer service account: a role id of the project, or a full role name
+     * (`projects/<p>/roles/<id>`, `organizations/<o>/roles/<id>`). @default "metaflow_admin"
+     */
+    deployerRole: z
+      .string()
+      .regex(
+        /^([A-Za-z0-9_.]{3,64}|(projects|organizations)\/[a-z0-9-]+\/roles\/[A-Za-z0-9_.]{3,64})$/,
+        "must be a custom role id such as metaflow_admin, or a full role name projects/<project>/roles/<id>",
+      )
+      .default(DEFAULTS.ci.deployerRole),
+  })
+  .strict();

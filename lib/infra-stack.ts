@@ -1,13 +1,14 @@
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { CiIdentity } from "../constructs/ci-identity";
 import { Cluster } from "../constructs/cluster";
 import { Database } from "../constructs/database";
 import { ImageCache } from "../constructs/image-cache";
 import { MetaflowIdentity } from "../constructs/identity";
 import { Network } from "../constructs/network";
-import { ProjectApis } from "../constructs/project-apis";
+import { CI_APIS, ProjectApis, REQUIRED_APIS } from "../constructs/project-apis";
 import { DatastoreBucket } from "../constructs/storage";
 import { addStateBackend } from "./backend";
 import { AppConfig, EnvironmentConfig } from "./config";
@@ -28,6 +29,8 @@ export class InfraStack extends TerraformStack {
   readonly identity: MetaflowIdentity;
   /** The registry caches, when imageCache.enabled is on. */
   readonly imageCache?: ImageCache;
+  /** Keyless CI's pool and service accounts, when ci is set. */
+  readonly ci?: CiIdentity;
 
   constructor(scope: Construct, id: string, props: InfraStackProps) {
     super(scope, id);
@@ -41,7 +44,8 @@ export class InfraStack extends TerraformStack {
     google.addOverride("default_labels", { ...appLabels(env.name), ...env.labels });
     new RandomProvider(this, "random");
 
-    const apis = env.enableApis ? new ProjectApis(this, "apis", { project }).services : [];
+    const apiList = env.ci ? [...REQUIRED_APIS, ...CI_APIS] : REQUIRED_APIS;
+    const apis = env.enableApis ? new ProjectApis(this, "apis", { project, apis: apiList }).services : [];
 
     this.network = new Network(this, "network", {
       project,
@@ -95,6 +99,33 @@ export class InfraStack extends TerraformStack {
         dependsOn: apis,
       });
       this.imageCache.grantRead("nodes", this.cluster.nodeServiceAccountMember);
+    }
+
+    const ciNames = env.names.ci;
+    if (env.ci && ciNames && props.stateBackend) {
+      const role = env.ci.deployerRole;
+      this.ci = new CiIdentity(this, "ci", {
+        project,
+        poolId: ciNames.pool,
+        repository: env.ci.github.repository,
+        deployEnvironment: env.ci.github.deployEnvironment,
+        deployRef: env.ci.github.deployRef,
+        deployerAccountId: ciNames.deployer,
+        // The role this app creates is referenced, so the grant waits for it.
+        deployerRole: role.includes("/")
+          ? role
+          : role === "metaflow_admin" && this.identity.adminRoleName
+            ? this.identity.adminRoleName
+            : `projects/${project}/roles/${role}`,
+        plannerAccountId: ciNames.planner,
+        plannerRoleId: ciNames.plannerRole,
+        stateBucket: props.stateBackend.bucket,
+        dependsOn: apis,
+      });
+      // Repository variables of the workflow (none of them secret): README, "Run it from CI".
+      new TerraformOutput(this, "ci_workload_identity_provider", { value: this.ci.providerName });
+      new TerraformOutput(this, "ci_deployer_service_account", { value: this.ci.deployerEmail });
+      new TerraformOutput(this, "ci_planner_service_account", { value: this.ci.plannerEmail });
     }
 
     const argo = this.database.argo;

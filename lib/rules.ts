@@ -188,3 +188,12 @@ export const sqlTier = z.string().superRefine((tier, ctx) => {
       `custom tier memory must be 0.9-6.5 GB per vCPU and at least 3840 MB: ${Math.ceil(min / 256) * 256}-${max} MB for ${cpus} vCPU(s), got ${mb}`,
     );
 });
+
+/** Workload Identity pool ids (google_iam_workload_identity_pool, workload_identity_pool_id). */
+export const workloadIdentityPoolId = z
+  .string()
+  .regex(/^[a-z0-9-]{4,32}$/, "Workload Identity pool ids must be 4-32 lowercase letters, digits or hyphens")
+  .refine((s) => !s.startsWith("gcp-"), 'Workload Identity pool ids must not start with "gcp-" (reserved by Google)');
+
+/** Custom role ids (google_project_iam_custom_role, role_id). */
+export const customRoleId = z.string().regex(/^[A-Za-z0-9_.]{3,64}$/, 'custom role ids must be 3-64 letters, digits, "_" or "."');

@@ -56,6 +56,13 @@ const BY_TYPE: Record<string, string[]> = {
   google_service_account: [...crud("iam.serviceAccounts"), "iam.serviceAccounts.list"],
   google_service_account_key: ["iam.serviceAccountKeys.create", "iam.serviceAccountKeys.get", "iam.serviceAccountKeys.delete"],
   google_service_account_iam_member: ["iam.serviceAccounts.getIamPolicy", "iam.serviceAccounts.setIamPolicy"],
+  // Keyless CI: IAM permissions reference, "iam.workloadIdentityPools.*" and "iam.workloadIdentityPoolProviders.*"
+  // (each REST method's page, cloud.google.com/iam/docs/reference/rest/v1/projects.locations.workloadIdentityPools,
+  // names the one it needs: create on the parent, get/patch/delete on the resource).
+  google_iam_workload_identity_pool: crud("iam.workloadIdentityPools"),
+  google_iam_workload_identity_pool_provider: crud("iam.workloadIdentityPoolProviders"),
+  // The state bucket's IAM policy (cloud.google.com/storage/docs/access-control/iam-permissions, "buckets.getIamPolicy").
+  google_storage_bucket_iam_member: ["storage.buckets.getIamPolicy", "storage.buckets.setIamPolicy"],
   random_id: [],
   random_password: [],
   "data.google_client_config": [],
@@ -92,6 +99,11 @@ const BY_TYPE: Record<string, string[]> = {
  * - `google/services/artifactregistry/artifact_registry_operation.go`: Artifact Registry's `operations/*` of the
  *   repository's location. IAM lists no operations permission for Artifact Registry
  *   (cloud.google.com/iam/docs/roles-permissions/artifactregistry); the repository's own read stands for it here.
+ * - `google/services/iambeta/iam_beta_operation.go` (QueryOp): the Workload Identity pool's and provider's create,
+ *   update and delete (`resource_iam_workload_identity_pool.go`, `resource_iam_workload_identity_pool_provider.go`,
+ *   IAMBetaOperationWaitTime) return an operation named under the pool or provider
+ *   (`projects/../workloadIdentityPools/<id>/operations/<op>`), read with a GET of that name on the IAM API. IAM lists no
+ *   operations permission of its own; the operation is read under its resource, whose `get` stands for it here.
  * Storage, IAM and Resource Manager calls here return their result directly: nothing to poll.
  */
 const POLLS: Record<string, string[]> = {
@@ -109,6 +121,9 @@ const POLLS: Record<string, string[]> = {
   google_container_node_pool: ["container.operations.get"],
   google_artifact_registry_repository: ["artifactregistry.repositories.get"],
   google_artifact_registry_repository_iam_member: [],
+  google_iam_workload_identity_pool: ["iam.workloadIdentityPools.get"],
+  google_iam_workload_identity_pool_provider: ["iam.workloadIdentityPoolProviders.get"],
+  google_storage_bucket_iam_member: [],
   google_storage_bucket: [],
   google_project_iam_member: [],
   google_project_iam_custom_role: [],
@@ -162,6 +177,10 @@ const variants = [
   synthDev((e) => {
     e.identity = { createAdminRole: true, flowRunners: ["group:ml@example.com"] };
     e.services = { replicas: 2 };
+  }),
+  synthDev((e, raw) => {
+    raw.stateBackend = { bucket: "acme-terraform-state" };
+    e.ci = { github: { repository: "acme/ml-platform" } };
   }),
   synthDev((e) => {
     delete e.zone;
