@@ -358,6 +358,45 @@ describe("npm run review (scripts/review.ts)", () => {
     expect(run("--out", after, "--against", before, "--strict").status).toBe(1);
   });
 
+  test("--config's review.acknowledge entries mark warnings acknowledged; the summary counts them apart", () => {
+    const out = synthToDir(devConfig());
+    const config = path.join(out, "config.json");
+    const acknowledge = [{ section: "Supply chain", flag: "image * is pinned by tag only*", reason: "digests come with the next release" }];
+    fs.writeFileSync(config, JSON.stringify(devConfig((e) => (e.review = { acknowledge }))));
+    // The config is written after the synth: what it changes is only what the review reads.
+    const result = run("--out", out, "--config", config, "--allow-stale");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^dev: 0 loud, 5 warnings, 11 acknowledged -> /m);
+    expect(fs.readFileSync(path.join(out, "review", "dev.md"), "utf8")).toContain("Reason: digests come with the next release");
+  });
+
+  test("a synth older than its config (a failed synth) is refused, or reviewed with a warning under --allow-stale", () => {
+    // A copy: the synth cached for the other cases stays current.
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "review-stale-"));
+    tempDirs.push(out);
+    fs.cpSync(synthToDir(devConfig()), out, { recursive: true });
+    const config = path.join(out, "stale-config.json");
+    fs.writeFileSync(config, JSON.stringify(devConfig()));
+    const past = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(path.join(out, "manifest.json"), past, past);
+    const refused = run("--out", out, "--config", config);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^review: ${out} is older than ${config} \\(changed .* UTC, synthesized .* UTC\\): the last \`npm run synth\` failed or did not run since\\. Run \`npm run synth\` again, or pass --allow-stale`,
+      ),
+    );
+    const allowed = run("--out", out, "--config", config, "--allow-stale");
+    expect(allowed.status).toBe(0);
+    expect(allowed.stderr).toMatch(/^review: WARNING .* is older than .*; reviewing it as it is \(--allow-stale\)\./);
+    // The app's sources count too: with a config older than the synth, a source newer than it is named.
+    const older = new Date(past.getTime() - 3_600_000);
+    fs.utimesSync(config, older, older);
+    expect(run("--out", out, "--config", config).stderr).toMatch(
+      /^review: \S+ is older than (main\.ts|lib\/|constructs\/|package-lock\.json)/,
+    );
+  });
+
   test("bad input exits 2 with a message", () => {
     const missing = run("--out", path.join(os.tmpdir(), "no-such-cdktf-out"));
     expect(missing.status).toBe(2);

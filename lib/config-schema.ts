@@ -2,6 +2,7 @@
 // the cross-field rules within one environment.
 import { z } from "zod";
 import { ClusterSchema, DatabaseSchema, IdentitySchema, ImageCacheSchema, NetworkSchema, StorageSchema } from "./infra-config";
+import { ReviewConfigSchema } from "./review-config";
 import * as rules from "./rules";
 import { ServicesConfigSchema } from "./services-config";
 
@@ -27,6 +28,8 @@ export const EnvironmentSchema = z
     /** Artifact Registry remote repositories caching Docker Hub and quay.io. */
     imageCache: ImageCacheSchema.prefault({}),
     services: ServicesConfigSchema.prefault({}),
+    /** What `npm run review` is told: the warnings the team accepts (`review.acknowledge`). */
+    review: ReviewConfigSchema.prefault({}),
   })
   .strict()
   .superRefine((env, ctx) => {

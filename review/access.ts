@@ -82,12 +82,12 @@ function writtenCell(...parts: (string | undefined)[]): string {
   );
 }
 
-export function accessSection({ env }: SectionContext): Section {
+export function accessSection({ env, acknowledge }: SectionContext): Section {
   const all = grants(env);
   const flags: Flag[] = [];
   const rows = all
     .map((g) => {
-      const own = grantFlags(g);
+      const own = acknowledge(grantFlags(g));
       flags.push(...own);
       const condition = g.condition ? `${g.condition.title ?? ""}: ${code(truncate(String(g.condition.expression ?? ""), 160))}` : "none";
       const ksa = ksaOf(g.member.name);
@@ -109,7 +109,7 @@ export function accessSection({ env }: SectionContext): Section {
     const notes: string[] = [];
     const where = b.annotation?.resource.path ?? b.binding?.resource.path;
     const note = (message: string) => {
-      const flag: Flag = { severity: "warn", section: TITLE, message, where };
+      const [flag] = acknowledge([{ severity: "warn", section: TITLE, message, where }]);
       flags.push(flag);
       notes.push(flagCell([flag]));
     };
@@ -145,18 +145,19 @@ export function accessSection({ env }: SectionContext): Section {
   const rbac = rbacBindings(env);
   const rbacRows = rbac.map((b) => {
     const where = b.resource.path ?? b.resource.address;
-    const own: Flag[] = /\bcluster-admin$/.test(b.role)
+    const found: Flag[] = /\bcluster-admin$/.test(b.role)
       ? [{ severity: "warn", section: TITLE, message: `cluster-admin bound to ${b.subjects}`, where }]
       : [];
     // Reading a Secret, or creating pods that mount one, is reading the database passwords.
     if (b.rights.some((r) => /\bcore\/secrets\b/.test(r) || /\*/.test(r))) {
-      own.push({
+      found.push({
         severity: b.people ? "loud" : "warn",
         section: TITLE,
         message: `${b.subjects} may read Secrets in ${b.scope} (${b.role})`,
         where,
       });
     }
+    const own = acknowledge(found);
     flags.push(...own);
     return [b.subjects, code(b.role), b.scope, b.rights.join("; ") || "—", code(where), writtenCell(b.written), flagCell(own)];
   });

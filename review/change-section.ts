@@ -85,7 +85,7 @@ function stackPart(c: StackChanges, replaced: EnvironmentChanges["replaced"]): s
 const hazardLine = (h: Hazard) =>
   `- **${h.stack}** ${code(h.path ?? h.address)}${h.type === "stack" ? "" : ` (${code(h.type)})`}: ${h.reason}`;
 
-export function changesSection({ env: after, before, againstLabel: against }: SectionContext): Section {
+export function changesSection({ env: after, before, againstLabel: against, acknowledge }: SectionContext): Section {
   if (against === undefined) {
     return {
       title: TITLE,
@@ -95,12 +95,14 @@ export function changesSection({ env: after, before, againstLabel: against }: Se
   }
   const changes = compareEnvironment(before, after, against);
   const { hazards } = changes;
-  const flags: Flag[] = hazards.map((h) => ({
-    severity: h.destroys ? "loud" : "warn",
-    section: TITLE,
-    message: h.type === "stack" ? `STACK GONE: ${h.reason}` : `${h.destroys ? "DESTROYS " : ""}${h.type}: ${h.reason}`,
-    where: h.path ?? h.address,
-  }));
+  const flags: Flag[] = acknowledge(
+    hazards.map((h) => ({
+      severity: h.destroys ? "loud" : "warn",
+      section: TITLE,
+      message: h.type === "stack" ? `STACK GONE: ${h.reason}` : `${h.destroys ? "DESTROYS " : ""}${h.type}: ${h.reason}`,
+      where: h.path ?? h.address,
+    })),
+  );
   const gone = hazards.filter((h) => h.type === "stack");
   const destroying = hazards.filter((h) => h.destroys && h.type !== "stack");
   const roots = [...changes.replaced.values()].filter((r) => !r.cause);

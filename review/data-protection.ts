@@ -81,17 +81,17 @@ function clusterRow(r: ResourceModel, flags: Flag[]): string[] {
   ];
 }
 
-export function dataProtectionSection({ env }: SectionContext): Section {
+export function dataProtectionSection({ env, acknowledge }: SectionContext): Section {
   const flags: Flag[] = [];
   const rows: string[][] = [];
   const others: string[][] = [];
   for (const stack of env.stacks) {
     for (const r of stack.resources) {
-      const own: Flag[] = [];
+      const found: Flag[] = [];
       let row: string[] | undefined;
-      if (r.type === "google_sql_database_instance") row = sqlRow(r, own);
-      else if (r.type === "google_storage_bucket") row = bucketRow(env, stack, r, own);
-      else if (r.type === "google_container_cluster") row = clusterRow(r, own);
+      if (r.type === "google_sql_database_instance") row = sqlRow(r, found);
+      else if (r.type === "google_storage_bucket") row = bucketRow(env, stack, r, found);
+      else if (r.type === "google_container_cluster") row = clusterRow(r, found);
       else if (OTHER_STATEFUL.test(r.type)) {
         const meta = first(r.body.metadata);
         const name = meta ? `${display(meta.namespace ?? "default")}/${display(meta.name)}` : display(r.body.name);
@@ -102,6 +102,7 @@ export function dataProtectionSection({ env }: SectionContext): Section {
           code(where(r)),
         ]);
       }
+      const own = acknowledge(found);
       if (row) rows.push([...row, flagCell(own)]);
       flags.push(...own);
     }

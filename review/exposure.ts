@@ -16,7 +16,7 @@ import { Section, SectionContext } from "./model";
 import { display } from "./refs";
 import { first, where } from "./shared";
 
-export function exposureSection({ env }: SectionContext): Section {
+export function exposureSection({ env, acknowledge }: SectionContext): Section {
   const findings: Finding[] = [];
   const egress: string[][] = [];
   const subnets: string[][] = [];
@@ -52,9 +52,10 @@ export function exposureSection({ env }: SectionContext): Section {
       }
     }
   }
-  const flags = findings.flatMap((f) => f.flags);
+  const marked = findings.map((f) => ({ ...f, flags: acknowledge(f.flags) }));
+  const flags = marked.flatMap((f) => f.flags);
   const firewalls = findings.some((f) => f.resource.type === "google_compute_firewall");
-  const rows = findings.map((f) => [f.what, f.reach, code(where(f.resource)), flagCell(f.flags)]);
+  const rows = marked.map((f) => [f.what, f.reach, code(where(f.resource)), flagCell(f.flags)]);
   const markdown = paragraphs(
     flagList(flags),
     table(["What", "Reachability", "Defined at", "Flags"], rows, "_Nothing found that could be reachable from outside._"),

@@ -42,7 +42,7 @@ function keyWarning(r: ResourceModel): Flag {
   };
 }
 
-export function secretsSection({ env }: SectionContext): Section {
+export function secretsSection({ env, acknowledge }: SectionContext): Section {
   const flags: Flag[] = [];
   const generated: string[][] = [];
   const uses: SecretUse[] = [];
@@ -50,16 +50,16 @@ export function secretsSection({ env }: SectionContext): Section {
   for (const stack of env.stacks) {
     for (const r of stack.resources) {
       if (!GENERATORS.test(r.type)) continue;
-      const own = r.type === "google_service_account_key" ? [keyWarning(r)] : [];
+      const own = acknowledge(r.type === "google_service_account_key" ? [keyWarning(r)] : []);
       flags.push(...own);
       generated.push([...generatorRow(stack, r), flagCell(own)]);
     }
     uses.push(...secretUses(env, stack));
     for (const o of stack.outputs) {
       const sources = secretsIn(env, stack, o.value);
-      const own: Flag[] = [];
+      const found: Flag[] = [];
       if (sources.length > 0 && !o.sensitive) {
-        own.push({
+        found.push({
           severity: "loud",
           section: TITLE,
           message: `output ${o.name} is not sensitive but carries a secret (${sources.join(", ")})`,
@@ -67,6 +67,7 @@ export function secretsSection({ env }: SectionContext): Section {
           label: "NOT SENSITIVE but carries a secret",
         });
       }
+      const own = acknowledge(found);
       flags.push(...own);
       outputs.push([
         code(stack.name),
@@ -77,10 +78,11 @@ export function secretsSection({ env }: SectionContext): Section {
         flagCell(own),
       ]);
     }
-    flags.push(...literalSecrets(stack));
+    flags.push(...acknowledge(literalSecrets(stack)));
   }
-  for (const u of uses) flags.push(...u.flags);
-  const useRows = uses.map((u) => [code(u.source), code(u.at), flagCell(u.flags)]);
+  const marked = uses.map((u) => ({ ...u, flags: acknowledge(u.flags) }));
+  for (const u of marked) flags.push(...u.flags);
+  const useRows = marked.map((u) => [code(u.source), code(u.at), flagCell(u.flags)]);
   const state = env.stacks.map((s) => `${code(s.name)}: ${describeBackend(s.backend)}`).join("; ");
   const markdown = paragraphs(
     flagList(flags),

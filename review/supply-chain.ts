@@ -103,7 +103,7 @@ function imageFlags(use: ImageUse): { pin: string; flags: Flag[] } {
   return { pin: pin.kind === "digest" ? `digest ${code(pin.detail)} (immutable)` : pin.detail, flags: [] };
 }
 
-export function supplyChainSection({ env }: SectionContext): Section {
+export function supplyChainSection({ env, acknowledge }: SectionContext): Section {
   const flags: Flag[] = [];
   // One flag per image, however many workloads run it; every row still shows its pin.
   const flagged = new Set<string>();
@@ -115,15 +115,16 @@ export function supplyChainSection({ env }: SectionContext): Section {
       // An image pulled through a registry cache names the cache's path through the infra state: shown resolved.
       const uses = written.map((use) => ({ ...use, image: resolve(env.synth, stack, use.image) }));
       for (const use of uses) {
-        const { pin, flags: own } = imageFlags(use);
+        const { pin, flags: found } = imageFlags(use);
+        const own = acknowledge(found);
         if (!flagged.has(use.image)) flags.push(...own);
         flagged.add(use.image);
         imageRows.push([code(use.image), pin, code(`${r.address} ${use.source}`), flagCell(own)]);
       }
       if (isHelmRelease(r)) {
-        const own: Flag[] = [];
+        const found: Flag[] = [];
         if (!isPinnedChartVersion(r.body.version)) {
-          own.push({
+          found.push({
             severity: "warn",
             section: TITLE,
             message: `Helm chart ${display(r.body.chart)} ${r.body.version ? `version ${display(r.body.version)} is a range` : "has no version"}: the newest matching chart is installed`,
@@ -131,8 +132,9 @@ export function supplyChainSection({ env }: SectionContext): Section {
           });
         }
         if (typeof r.body.repository === "string" && r.body.repository.startsWith("http://")) {
-          own.push({ severity: "warn", section: TITLE, message: `Helm repository ${r.body.repository} is plain HTTP`, where: where(r) });
+          found.push({ severity: "warn", section: TITLE, message: `Helm repository ${r.body.repository} is plain HTTP`, where: where(r) });
         }
+        const own = acknowledge(found);
         flags.push(...own);
         chartRows.push([
           code(display(r.body.name)),
