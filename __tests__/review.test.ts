@@ -354,6 +354,14 @@ describe("npm run review (scripts/review.ts)", () => {
     const plain = run("--out", after, "--against", before, "--env", "dev");
     expect(plain.status).toBe(0);
     expect(plain.stdout).toMatch(/LOUD \[Change review\] DESTROYS google_storage_bucket: location "US-CENTRAL1" -> "EU"/);
+    // The counts per stack, as the report's headings give them.
+    expect(plain.stdout).toContain(
+      [
+        `  changes against ${before}:`,
+        "    dev-infra: 0 added, 0 removed, 0 renamed, 1 changed (1 replaced)",
+        "    dev-services: 0 added, 0 removed, 0 renamed, 0 changed (0 replaced)",
+      ].join("\n"),
+    );
     expect(fs.readFileSync(path.join(after, "review", "dev.md"), "utf8")).toContain(`Compared with \`${before}\`.`);
     expect(run("--out", after, "--against", before, "--strict").status).toBe(1);
   });

@@ -41,14 +41,26 @@ function treeLines(env: EnvironmentModel, changes: EnvironmentChanges, r: Replac
   return [line, ...children.flatMap((c) => treeLines(env, changes, c, depth + 1, r.stack))];
 }
 
+/** A stack's replacements that follow from another's (not in its own diff). */
+function followersOf(c: StackChanges, replaced: EnvironmentChanges["replaced"]): Replacement[] {
+  const touched = new Set([...c.changed.map(({ to }) => to.address), ...c.renamed.map(({ to }) => to.address)]);
+  return [...replaced.values()].filter((r) => r.stack === c.stack && r.cause && !touched.has(r.resource.address));
+}
+
+/** "1 added, 0 removed, 0 renamed, 2 changed (1 replaced)[, 3 destroyed with what they depend on]". */
+function countsOf(c: StackChanges, replaced: EnvironmentChanges["replaced"]): string {
+  const followers = followersOf(c, replaced);
+  const replacedCount = c.changed.filter(({ to }) => replaced.has(`${c.stack} ${to.address}`)).length;
+  return (
+    `${c.added.length} added, ${c.removed.length} removed, ${c.renamed.length} renamed, ${c.changed.length} changed (${replacedCount} replaced)` +
+    (followers.length > 0 ? `, ${followers.length} destroyed with what they depend on` : "")
+  );
+}
+
 function stackPart(c: StackChanges, replaced: EnvironmentChanges["replaced"]): string {
   const isReplaced = (r: ResourceModel) => replaced.has(`${c.stack} ${r.address}`);
-  const touched = new Set([...c.changed.map(({ to }) => to.address), ...c.renamed.map(({ to }) => to.address)]);
-  const followers = [...replaced.values()].filter((r) => r.stack === c.stack && r.cause && !touched.has(r.resource.address));
-  const replacedCount = c.changed.filter(({ to }) => isReplaced(to)).length;
-  const counts =
-    `${c.added.length} added, ${c.removed.length} removed, ${c.renamed.length} renamed, ${c.changed.length} changed (${replacedCount} replaced)` +
-    (followers.length > 0 ? `, ${followers.length} destroyed with what they depend on` : "");
+  const followers = followersOf(c, replaced);
+  const counts = countsOf(c, replaced);
   const rows: string[][] = [
     ...c.added.map((r) => ["added", code(r.type), code(where(r)), ""]),
     ...c.removed.map((r) => ["removed", code(r.type), code(where(r)), STATEFUL_TYPES.test(r.type) ? "stateful" : ""]),
@@ -120,5 +132,7 @@ export function changesSection({ env: after, before, againstLabel: against, ackn
     careful.length > 0 && careful.map((h) => `- **${h.stack}** ${code(h.path ?? h.address)}: ${h.reason}`).join("\n"),
     ...changes.stacks.map((c) => stackPart(c, changes.replaced)),
   );
-  return { title: TITLE, markdown, flags };
+  const status = (c: StackChanges) => (c.status === "changed" ? "" : `stack ${c.status}; `);
+  const counts = changes.stacks.map((c) => `${c.stack}: ${status(c)}${countsOf(c, changes.replaced)}`);
+  return { title: TITLE, markdown, flags, summary: [`changes against ${against}:`, ...counts.map((c) => `  ${c}`)] };
 }

@@ -108,4 +108,6 @@ export interface Section {
   readonly title: string;
   readonly markdown: string;
   readonly flags: Flag[];
+  /** Lines for the terminal summary, under the environment's line (e.g. change counts). @default none */
+  readonly summary?: string[];
 }

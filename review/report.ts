@@ -88,6 +88,7 @@ export function summary(reviews: EnvironmentReview[], reportPath: (env: string) 
     const loud = r.flags.filter((f) => f.severity === "loud");
     const c = countFlags(r.flags);
     lines.push(`${r.env}: ${c.loud} loud, ${c.warnings} warnings, ${c.acknowledged} acknowledged -> ${reportPath(r.env)}`);
+    for (const s of r.sections) lines.push(...(s.summary ?? []).map((l) => `  ${l}`));
     for (const f of loud) lines.push(`  LOUD [${f.section}] ${f.message}${f.where ? ` (${f.where})` : ""}`);
   }
   return lines.join("\n");
