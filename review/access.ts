@@ -3,7 +3,7 @@
 import { ACCESS as TITLE, grantFlags, grants, WI_ROLE } from "./grants";
 import { code, flagCell, flagList, paragraphs, table, truncate } from "./markdown";
 import { EnvironmentModel, Flag, JsonObject, ResourceModel, Section, SectionContext, StackModel } from "./model";
-import { display, explain, findBlock, refsInString } from "./refs";
+import { display, explain, findBlock, readable, refsInString } from "./refs";
 import { principal } from "./resolve";
 import { ksaOf, workloadIdentity } from "./workload-identity";
 import { block, blocks, list } from "./shared";
@@ -72,6 +72,9 @@ function rbacBindings(env: EnvironmentModel): RbacBinding[] {
   return out;
 }
 
+/** The stack a resource belongs to. */
+const stackOf = (env: EnvironmentModel, r: ResourceModel) => env.stacks.find((s) => s.name === r.stack);
+
 /** The expressions a row was resolved from, for traceability. */
 function writtenCell(...parts: (string | undefined)[]): string {
   return (
@@ -89,7 +92,9 @@ export function accessSection({ env, acknowledge }: SectionContext): Section {
     .map((g) => {
       const own = acknowledge(grantFlags(g));
       flags.push(...own);
-      const condition = g.condition ? `${g.condition.title ?? ""}: ${code(truncate(String(g.condition.expression ?? ""), 160))}` : "none";
+      const condition = g.condition
+        ? `${g.condition.title ?? ""}: ${code(truncate(readable(stackOf(env, g.resource), g.condition.expression ?? ""), 160))}`
+        : "none";
       const ksa = ksaOf(g.member.name);
       const member = ksa && g.role === WI_ROLE ? `KSA ${code(ksa)}` : code(g.member.name);
       return [

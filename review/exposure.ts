@@ -13,7 +13,7 @@ import { helmFindings, ingressFindings, serviceFindings } from "./exposure-k8s";
 import { isHelmRelease } from "./helm";
 import { code, flagCell, flagList, paragraphs, table } from "./markdown";
 import { Section, SectionContext } from "./model";
-import { display } from "./refs";
+import { display, readable } from "./refs";
 import { first, where } from "./shared";
 
 export function exposureSection({ env, acknowledge }: SectionContext): Section {
@@ -22,7 +22,7 @@ export function exposureSection({ env, acknowledge }: SectionContext): Section {
   const subnets: string[][] = [];
   for (const stack of env.stacks) {
     for (const r of stack.resources) {
-      if (r.type === "google_sql_database_instance") findings.push(...sqlFindings(r));
+      if (r.type === "google_sql_database_instance") findings.push(...sqlFindings(stack, r));
       else if (r.type === "google_container_cluster") findings.push(...clusterFindings(r));
       else if (r.type === "google_compute_instance" || r.type === "google_compute_instance_template") findings.push(...instanceFindings(r));
       else if (r.type === "google_compute_address" || r.type === "google_compute_global_address") findings.push(...addressFindings(r));
@@ -37,7 +37,7 @@ export function exposureSection({ env, acknowledge }: SectionContext): Section {
         egress.push([
           code(display(r.body.name)),
           code(display(r.body.region)),
-          code(display(r.body.router)),
+          code(readable(stack, r.body.router)),
           display(r.body.nat_ip_allocate_option),
           display(r.body.source_subnetwork_ip_ranges_to_nat),
           log?.enable ? `on (${display(log.filter)})` : "off",

@@ -3,7 +3,7 @@ import { describeBackend } from "./inventory";
 import { literalSecrets } from "./literal-secrets";
 import { code, flagCell, flagList, paragraphs, table, truncate } from "./markdown";
 import { Flag, ResourceModel, Section, SectionContext, StackModel } from "./model";
-import { display } from "./refs";
+import { display, readable } from "./refs";
 import { SECRETS as TITLE, SecretUse, secretUses, secretsIn } from "./secret-flows";
 import { block, record } from "./shared";
 
@@ -74,7 +74,7 @@ export function secretsSection({ env, acknowledge }: SectionContext): Section {
         code(o.name),
         o.sensitive ? "yes" : "no",
         sources.length > 0 ? sources.map(code).join("<br>") : "—",
-        code(truncate(display(o.value), 90)),
+        code(truncate(readable(stack, o.value), 90)),
         flagCell(own),
       ]);
     }
