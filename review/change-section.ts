@@ -57,13 +57,25 @@ function countsOf(c: StackChanges, replaced: EnvironmentChanges["replaced"]): st
   );
 }
 
+/** "`google_sql_user` ×2, `helm_release` ×3, ..." */
+function byType(resources: ResourceModel[]): string {
+  const counts = new Map<string, number>();
+  for (const r of resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  return [...counts]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([type, n]) => `${code(type)} ×${n}`)
+    .join(", ");
+}
+
 function stackPart(c: StackChanges, replaced: EnvironmentChanges["replaced"]): string {
   const isReplaced = (r: ResourceModel) => replaced.has(`${c.stack} ${r.address}`);
   const followers = followersOf(c, replaced);
   const counts = countsOf(c, replaced);
+  // A stack that is new, or gone, as a whole is summed up by type: one row per resource says nothing more.
+  const whole = c.status === "added" ? c.added : c.status === "removed" ? c.removed : undefined;
   const rows: string[][] = [
-    ...c.added.map((r) => ["added", code(r.type), code(where(r)), ""]),
-    ...c.removed.map((r) => ["removed", code(r.type), code(where(r)), STATEFUL_TYPES.test(r.type) ? "stateful" : ""]),
+    ...(whole ? [] : c.added.map((r) => ["added", code(r.type), code(where(r)), ""])),
+    ...(whole ? [] : c.removed.map((r) => ["removed", code(r.type), code(where(r)), STATEFUL_TYPES.test(r.type) ? "stateful" : ""])),
     ...c.renamed.map(({ from, to, moved }) => [
       moved ? "moved" : "renamed (destroy + create)",
       code(to.type),
@@ -90,7 +102,8 @@ function stackPart(c: StackChanges, replaced: EnvironmentChanges["replaced"]): s
   return paragraphs(
     `#### ${code(c.stack)}: ${status}`,
     c.settings.map((s) => `- ${s}`).join("\n"),
-    table(["Change", "Type", "Resource", "Details"], rows, "_No resource changes._"),
+    whole && `Every resource is ${c.status}, by type: ${byType(whole)}.`,
+    (!whole || rows.length > 0) && table(["Change", "Type", "Resource", "Details"], rows, "_No resource changes._"),
   );
 }
 
