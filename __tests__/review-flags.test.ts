@@ -102,6 +102,19 @@ describe("review of the project-wide options", () => {
   });
 });
 
+describe("Google Groups for RBAC", () => {
+  test("a group: flow runner turns it on, and the Access section says the gke-security-groups group must exist", () => {
+    const r = reviewConfig((e) => (e.identity = { flowRunners: ["group:ml@example.com"] }));
+    expect(r.markdown).toContain(
+      "**Google Groups for RBAC** is on for GKE `metaflow-dev`: the group `gke-security-groups@example.com` must exist in your Google Workspace or Cloud Identity domain",
+    );
+    expect(r.markdown).toContain("hold as members the groups Kubernetes RBAC names (`ml@example.com`)");
+    // Not a flag: nothing in the config clears it.
+    expect(r.flags.some((f) => /gke-security-groups/.test(f.message))).toBe(false);
+    expect(reviewDev(() => undefined).markdown).not.toContain("Google Groups for RBAC");
+  });
+});
+
 describe("Kubernetes RBAC rights", () => {
   test("the flow-runner Role's rights are listed, resolved to namespace and names", () => {
     const r = reviewDev(() => undefined);

@@ -72,6 +72,26 @@ function rbacBindings(env: EnvironmentModel): RbacBinding[] {
   return out;
 }
 
+/**
+ * What Google Groups for RBAC needs outside Terraform, per cluster that turns it on: GKE reads the groups of
+ * `gke-security-groups@<domain>` and does not create it ("Configure Google Groups for RBAC", GKE documentation).
+ */
+function groupsForRbac(env: EnvironmentModel, rbac: RbacBinding[]): string | undefined {
+  const groups = [...new Set(rbac.flatMap((b) => [...b.subjects.matchAll(/\bGroup ([^,\s]+)/g)].map((m) => m[1])))];
+  const lines = env.stacks
+    .flatMap((s) => s.resources.filter((r) => r.type === "google_container_cluster"))
+    .map((r) => ({ r, group: block(r.body.authenticator_groups_config).security_group }))
+    .filter(({ group }) => typeof group === "string" && group !== "")
+    .map(
+      ({ r, group }) =>
+        `**Google Groups for RBAC** is on for GKE ${code(display(r.body.name))}: the group ${code(display(group))} must exist ` +
+        "in your Google Workspace or Cloud Identity domain before users rely on it, with View Members allowed to group members, " +
+        `and hold as members the groups Kubernetes RBAC names${groups.length > 0 ? ` (${groups.map(code).join(", ")})` : ""}. ` +
+        "GKE does not create it; until it exists, a Group subject matches nobody.",
+    );
+  return lines.length > 0 ? lines.join("\n\n") : undefined;
+}
+
 /** The stack a resource belongs to. */
 const stackOf = (env: EnvironmentModel, r: ResourceModel) => env.stacks.find((s) => s.name === r.stack);
 
@@ -178,6 +198,7 @@ export function accessSection({ env, acknowledge }: SectionContext): Section {
     roles.length > 0 && "#### Custom roles",
     roles.length > 0 && table(["Role id", "Project", "Permissions", "Stage"], roleRows),
     rbac.length > 0 && "#### Kubernetes RBAC",
+    groupsForRbac(env, rbac),
     rbac.length > 0 && table(["Subjects", "Role", "Scope", "Allows", "Defined at", "As written", "Flags"], rbacRows),
   );
   return { title: TITLE, markdown, flags };
