@@ -43,7 +43,10 @@ export function reviewEnvironment(env: EnvironmentModel, options: ReviewOptions 
   };
   const sections = SECTIONS.map((s) => s.build(context));
   // An entry that acknowledges nothing is a warning of its own, so the config does not keep dead or wrong entries.
-  const unused: Flag[] = acks.unused().map((message) => ({ severity: "warn", section: ACKNOWLEDGEMENTS, message }));
+  // Without --against the Change review raises nothing, so its entries are not unused for that.
+  const unused: Flag[] = acks
+    .unused(context.againstLabel === undefined ? ["Change review"] : [])
+    .map((message) => ({ severity: "warn", section: ACKNOWLEDGEMENTS, message }));
   const flags = [...sections.flatMap((s) => s.flags), ...unused];
   const loud = flags.filter((f) => f.severity === "loud");
   const countRow = (title: string, own: Flag[]) => {

@@ -21,7 +21,7 @@ function newest(entry: string): { file: string; mtimeMs: number } | undefined {
   return best;
 }
 
-const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
 
 /**
  * Why the synth in `dir` is stale: the first input (the config file, a source folder) changed after its manifest.json
