@@ -102,6 +102,19 @@ describe("review of the project-wide options", () => {
   });
 });
 
+describe("Google Groups for RBAC", () => {
+  test("a group: flow runner turns it on, and the Access section says the gke-security-groups group must exist", () => {
+    const r = reviewConfig((e) => (e.identity = { flowRunners: ["group:ml@example.com"] }));
+    expect(r.markdown).toContain(
+      "**Google Groups for RBAC** is on for GKE `metaflow-dev`: the group `gke-security-groups@example.com` must exist in your Google Workspace or Cloud Identity domain",
+    );
+    expect(r.markdown).toContain("hold as members the groups Kubernetes RBAC names (`ml@example.com`)");
+    // Not a flag: nothing in the config clears it.
+    expect(r.flags.some((f) => /gke-security-groups/.test(f.message))).toBe(false);
+    expect(reviewDev(() => undefined).markdown).not.toContain("Google Groups for RBAC");
+  });
+});
+
 describe("Kubernetes RBAC rights", () => {
   test("the flow-runner Role's rights are listed, resolved to namespace and names", () => {
     const r = reviewDev(() => undefined);
@@ -467,6 +480,31 @@ describe("Supply chain flags", () => {
     expect(r.flags.some((f) => f.message.includes("ghcr.io/x/ui@sha256:abc123"))).toBe(false);
   });
 
+  // argoproj/argo-helm argo-workflows-0.47.5, templates/_helpers.tpl (argo-workflows.defaultTag) and
+  // templates/controller/workflow-controller-deployment.yaml: an image without its own tag runs at `images.tag`
+  // (else the chart's appVersion); `images.tag` names no image of its own.
+  test("a chart's images.tag is the tag of its images that set none, and no image row of its own", () => {
+    const r = reviewDev((_, services) => {
+      add(services, "helm_release", "wf", {
+        name: "argo-workflows",
+        chart: "argo-workflows",
+        version: "0.47.5",
+        values: [
+          JSON.stringify({
+            images: { tag: "v3.7.18" },
+            controller: { image: { registry: "quay.io", repository: "argoproj/workflow-controller" } },
+            server: { image: { registry: "quay.io", repository: "argoproj/argocli", tag: "v3.7.17" } },
+          }),
+        ],
+      });
+    });
+    expect(r.markdown).toContain("| `quay.io/argoproj/workflow-controller:v3.7.18` | tag `v3.7.18`:");
+    expect(r.markdown).toContain("| `quay.io/argoproj/argocli:v3.7.17` | tag `v3.7.17`:");
+    expect(r.markdown).toContain("`dev-services/wf values controller.image`");
+    expect(r.markdown).not.toContain("all images of the chart");
+    expect(r.flags.some((f) => /images of the chart|images\.tag/.test(f.message))).toBe(false);
+  });
+
   test("imagePin reads registries with ports, digests and missing tags", () => {
     expect(imagePin("localhost:5000/a/b")).toEqual({ kind: "none", detail: "no tag (means latest)" });
     expect(imagePin("a/b:1.2@sha256:ff")).toEqual({ kind: "digest", detail: "sha256:ff" });
@@ -525,7 +563,7 @@ describe("Change review flags on crafted stacks", () => {
     // dropped: warnings that say so.
     expect(
       warn(r.flags).filter((f) =>
-        /^Change review: google_sql_database: instance reads google_sql_database_instance\.\w+\.name, which is replaced \(region.*deletion_policy is ABANDON/.test(
+        /^Change review: google_sql_database: instance reads dev-infra\/database\/instance\.name, which is replaced \(region.*deletion_policy is ABANDON/.test(
           f,
         ),
       ),

@@ -70,7 +70,11 @@ describe("golden report of the shipped configuration", () => {
     expect(dev).toContain("| `google` | `google` | `6.50.0` | 1 |");
     expect(dev).toMatch(/Backend: `local`: path `\.\.\/\.\.\/\.\.\/terraform\.dev-infra\.tfstate`/);
     expect(dev).toMatch(/\| `roles\/storage\.objectAdmin` \| `project my-metaflow-project` \| metaflow-datastore-only: /);
-    expect(dev).toMatch(/Cloud SQL `metaflow-dev-pg-\$\{random_id\.database_name-suffix_\w+\.hex\}` \| private IP only/);
+    // Named by construct path, not by Terraform address (which carries a hash).
+    expect(dev).toContain(
+      "| Cloud SQL `metaflow-dev-pg-${dev-infra/database/name-suffix.hex}` | private IP only on `dev-infra/network/vpc.self_link`;",
+    );
+    expect(dev).not.toMatch(/[a-z]_[0-9A-F]{8}\.(hex|name|self_link)/);
     expect(dev).toContain("| `metaflow-dev-nat` | `us-central1` |");
     expect(dev).toMatch(/\| `dev-infra` \| `metaflow_db_password` \| yes \| `random_password\.database_metaflow-password_\w+\.result` \|/);
     const prod = reviews.find((r) => r.env === "prod")!.markdown;
@@ -127,7 +131,7 @@ describe("--against between two configurations", () => {
     );
     expect(markdown).toMatch(/\| replaced \| `random_id` \| `dev-infra\/database\/name-suffix` \| `~ keepers\.generation: "1" -> "2"` \|/);
     expect(lines[0]).toMatch(
-      /^loud: DESTROYS google_sql_database_instance: name reads random_id\.database_name-suffix_\w+\.hex, which is replaced \(keepers\.generation "1" -> "2"\)/,
+      /^loud: DESTROYS google_sql_database_instance: name reads dev-infra\/database\/name-suffix\.hex, which is replaced \(keepers\.generation "1" -> "2"\)/,
     );
   });
 
@@ -157,6 +161,9 @@ describe("--against between two configurations", () => {
     const r = reviewEnvironment(prod, { before: synthOf(devConfig()), againstLabel: "old" });
     expect(r.markdown).toContain("Compared with `old` (the environment is new there).");
     expect(r.markdown).toMatch(/#### `prod-infra`: stack added; 38 added, 0 removed/);
+    // Summed up by type, not one row per new resource.
+    expect(r.markdown).toMatch(/\nEvery resource is added, by type: [^\n]*`google_sql_user` ×2, /);
+    expect(r.markdown).not.toContain("| added |");
   });
 });
 
@@ -227,7 +234,7 @@ describe("what is lost, and what goes with it", () => {
     expect(lines.filter((l) => /^warn: google_sql_database: .*deletion_policy is ABANDON/.test(l))).toHaveLength(2);
     const tree = markdown.slice(markdown.indexOf("#### What each replacement takes with it"));
     expect(tree).toMatch(
-      /\n- \*\*dev-infra\*\* `dev-infra\/database\/name-suffix` \(`random_id`\): keepers\.generation "1" -> "2": replaced\n {2}- ⛔ `dev-infra\/database\/instance` \(`google_sql_database_instance`\): name reads random_id\.database_name-suffix_\w+\.hex: Terraform replaces it too\. \*\*Data lost:\*\* the metadata database: the Cloud SQL instance and every database on it \(`argo`, `metaflow`\)/,
+      /\n- \*\*dev-infra\*\* `dev-infra\/database\/name-suffix` \(`random_id`\): keepers\.generation "1" -> "2": replaced\n {2}- ⛔ `dev-infra\/database\/instance` \(`google_sql_database_instance`\): name reads dev-infra\/database\/name-suffix\.hex: Terraform replaces it too\. \*\*Data lost:\*\* the metadata database: the Cloud SQL instance and every database on it \(`argo`, `metaflow`\)/,
     );
     for (const child of ["database/argo-database", "database/metaflow-database", "database/argo-user", "database/metaflow-user"]) {
       expect(tree).toContain(`\n    - ${child.endsWith("database") ? "⛔ " : ""}\`dev-infra/${child}\``);
@@ -256,7 +263,7 @@ describe("what is lost, and what goes with it", () => {
     );
     // The databases go with the instance even where Terraform does not plan it: the next apply recreates them.
     expect(markdown).toMatch(
-      /\n {2}- ⛔ `dev-infra\/database\/metaflow-database` \(`google_sql_database`\): instance reads google_sql_database_instance\.\w+\.name: destroyed with it\./,
+      /\n {2}- ⛔ `dev-infra\/database\/metaflow-database` \(`google_sql_database`\): instance reads dev-infra\/database\/instance\.name: destroyed with it\./,
     );
     // An IAM condition naming the instance outlives it: not listed as destroyed.
     expect(markdown).not.toMatch(/sa-cloudsql-client.*destroyed with it/);
@@ -354,8 +361,55 @@ describe("npm run review (scripts/review.ts)", () => {
     const plain = run("--out", after, "--against", before, "--env", "dev");
     expect(plain.status).toBe(0);
     expect(plain.stdout).toMatch(/LOUD \[Change review\] DESTROYS google_storage_bucket: location "US-CENTRAL1" -> "EU"/);
+    // The counts per stack, as the report's headings give them.
+    expect(plain.stdout).toContain(
+      [
+        `  changes against ${before}:`,
+        "    dev-infra: 0 added, 0 removed, 0 renamed, 1 changed (1 replaced)",
+        "    dev-services: 0 added, 0 removed, 0 renamed, 0 changed (0 replaced)",
+      ].join("\n"),
+    );
     expect(fs.readFileSync(path.join(after, "review", "dev.md"), "utf8")).toContain(`Compared with \`${before}\`.`);
     expect(run("--out", after, "--against", before, "--strict").status).toBe(1);
+  });
+
+  test("--config's review.acknowledge entries mark warnings acknowledged; the summary counts them apart", () => {
+    const out = synthToDir(devConfig());
+    const config = path.join(out, "config.json");
+    const acknowledge = [{ section: "Supply chain", flag: "image * is pinned by tag only*", reason: "digests come with the next release" }];
+    fs.writeFileSync(config, JSON.stringify(devConfig((e) => (e.review = { acknowledge }))));
+    // The config is written after the synth: what it changes is only what the review reads.
+    const result = run("--out", out, "--config", config, "--allow-stale");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^dev: 0 loud, 5 warnings, 10 acknowledged -> /m);
+    expect(fs.readFileSync(path.join(out, "review", "dev.md"), "utf8")).toContain("Reason: digests come with the next release");
+  });
+
+  test("a synth older than its config (a failed synth) is refused, or reviewed with a warning under --allow-stale", () => {
+    // A copy: the synth cached for the other cases stays current.
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "review-stale-"));
+    tempDirs.push(out);
+    fs.cpSync(synthToDir(devConfig()), out, { recursive: true });
+    const config = path.join(out, "stale-config.json");
+    fs.writeFileSync(config, JSON.stringify(devConfig()));
+    const past = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(path.join(out, "manifest.json"), past, past);
+    const refused = run("--out", out, "--config", config);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^review: ${out} is older than ${config} \\(changed .* UTC, synthesized .* UTC\\): the last \`npm run synth\` failed or did not run since\\. Run \`npm run synth\` again, or pass --allow-stale`,
+      ),
+    );
+    const allowed = run("--out", out, "--config", config, "--allow-stale");
+    expect(allowed.status).toBe(0);
+    expect(allowed.stderr).toMatch(/^review: WARNING .* is older than .*; reviewing it as it is \(--allow-stale\)\./);
+    // The app's sources count too: with a config older than the synth, a source newer than it is named.
+    const older = new Date(past.getTime() - 3_600_000);
+    fs.utimesSync(config, older, older);
+    expect(run("--out", out, "--config", config).stderr).toMatch(
+      /^review: \S+ is older than (main\.ts|lib\/|constructs\/|package-lock\.json)/,
+    );
   });
 
   test("bad input exits 2 with a message", () => {

@@ -2,6 +2,7 @@
 // the cross-field rules within one environment.
 import { z } from "zod";
 import { CiSchema, ClusterSchema, DatabaseSchema, IdentitySchema, ImageCacheSchema, NetworkSchema, StorageSchema } from "./infra-config";
+import { ReviewConfigSchema } from "./review-config";
 import * as rules from "./rules";
 import { ServicesConfigSchema } from "./services-config";
 
@@ -29,6 +30,8 @@ export const EnvironmentSchema = z
     services: ServicesConfigSchema.prefault({}),
     /** Keyless CI (GitHub Actions through Workload Identity Federation): off unless set. */
     ci: CiSchema.optional(),
+    /** What `npm run review` is told: the warnings the team accepts (`review.acknowledge`). */
+    review: ReviewConfigSchema.prefault({}),
   })
   .strict()
   .superRefine((env, ctx) => {

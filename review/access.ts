@@ -3,7 +3,7 @@
 import { ACCESS as TITLE, grantFlags, grants, WI_ROLE } from "./grants";
 import { code, flagCell, flagList, paragraphs, table, truncate } from "./markdown";
 import { EnvironmentModel, Flag, JsonObject, ResourceModel, Section, SectionContext, StackModel } from "./model";
-import { display, explain, findBlock, refsInString } from "./refs";
+import { display, explain, findBlock, readable, refsInString } from "./refs";
 import { principal } from "./resolve";
 import { ksaOf, workloadIdentity } from "./workload-identity";
 import { block, blocks, list } from "./shared";
@@ -72,6 +72,29 @@ function rbacBindings(env: EnvironmentModel): RbacBinding[] {
   return out;
 }
 
+/**
+ * What Google Groups for RBAC needs outside Terraform, per cluster that turns it on: GKE reads the groups of
+ * `gke-security-groups@<domain>` and does not create it ("Configure Google Groups for RBAC", GKE documentation).
+ */
+function groupsForRbac(env: EnvironmentModel, rbac: RbacBinding[]): string | undefined {
+  const groups = [...new Set(rbac.flatMap((b) => [...b.subjects.matchAll(/\bGroup ([^,\s]+)/g)].map((m) => m[1])))];
+  const lines = env.stacks
+    .flatMap((s) => s.resources.filter((r) => r.type === "google_container_cluster"))
+    .map((r) => ({ r, group: block(r.body.authenticator_groups_config).security_group }))
+    .filter(({ group }) => typeof group === "string" && group !== "")
+    .map(
+      ({ r, group }) =>
+        `**Google Groups for RBAC** is on for GKE ${code(display(r.body.name))}: the group ${code(display(group))} must exist ` +
+        "in your Google Workspace or Cloud Identity domain before users rely on it, with View Members allowed to group members, " +
+        `and hold as members the groups Kubernetes RBAC names${groups.length > 0 ? ` (${groups.map(code).join(", ")})` : ""}. ` +
+        "GKE does not create it; until it exists, a Group subject matches nobody.",
+    );
+  return lines.length > 0 ? lines.join("\n\n") : undefined;
+}
+
+/** The stack a resource belongs to. */
+const stackOf = (env: EnvironmentModel, r: ResourceModel) => env.stacks.find((s) => s.name === r.stack);
+
 /** The expressions a row was resolved from, for traceability. */
 function writtenCell(...parts: (string | undefined)[]): string {
   return (
@@ -82,14 +105,16 @@ function writtenCell(...parts: (string | undefined)[]): string {
   );
 }
 
-export function accessSection({ env }: SectionContext): Section {
+export function accessSection({ env, acknowledge }: SectionContext): Section {
   const all = grants(env);
   const flags: Flag[] = [];
   const rows = all
     .map((g) => {
-      const own = grantFlags(g);
+      const own = acknowledge(grantFlags(g));
       flags.push(...own);
-      const condition = g.condition ? `${g.condition.title ?? ""}: ${code(truncate(String(g.condition.expression ?? ""), 160))}` : "none";
+      const condition = g.condition
+        ? `${g.condition.title ?? ""}: ${code(truncate(readable(stackOf(env, g.resource), g.condition.expression ?? ""), 160))}`
+        : "none";
       const ksa = ksaOf(g.member.name);
       const member = ksa && g.role === WI_ROLE ? `KSA ${code(ksa)}` : code(g.member.name);
       return [
@@ -109,7 +134,7 @@ export function accessSection({ env }: SectionContext): Section {
     const notes: string[] = [];
     const where = b.annotation?.resource.path ?? b.binding?.resource.path;
     const note = (message: string) => {
-      const flag: Flag = { severity: "warn", section: TITLE, message, where };
+      const [flag] = acknowledge([{ severity: "warn", section: TITLE, message, where }]);
       flags.push(flag);
       notes.push(flagCell([flag]));
     };
@@ -145,18 +170,19 @@ export function accessSection({ env }: SectionContext): Section {
   const rbac = rbacBindings(env);
   const rbacRows = rbac.map((b) => {
     const where = b.resource.path ?? b.resource.address;
-    const own: Flag[] = /\bcluster-admin$/.test(b.role)
+    const found: Flag[] = /\bcluster-admin$/.test(b.role)
       ? [{ severity: "warn", section: TITLE, message: `cluster-admin bound to ${b.subjects}`, where }]
       : [];
     // Reading a Secret, or creating pods that mount one, is reading the database passwords.
     if (b.rights.some((r) => /\bcore\/secrets\b/.test(r) || /\*/.test(r))) {
-      own.push({
+      found.push({
         severity: b.people ? "loud" : "warn",
         section: TITLE,
         message: `${b.subjects} may read Secrets in ${b.scope} (${b.role})`,
         where,
       });
     }
+    const own = acknowledge(found);
     flags.push(...own);
     return [b.subjects, code(b.role), b.scope, b.rights.join("; ") || "—", code(where), writtenCell(b.written), flagCell(own)];
   });
@@ -172,6 +198,7 @@ export function accessSection({ env }: SectionContext): Section {
     roles.length > 0 && "#### Custom roles",
     roles.length > 0 && table(["Role id", "Project", "Permissions", "Stage"], roleRows),
     rbac.length > 0 && "#### Kubernetes RBAC",
+    groupsForRbac(env, rbac),
     rbac.length > 0 && table(["Subjects", "Role", "Scope", "Allows", "Defined at", "As written", "Flags"], rbacRows),
   );
   return { title: TITLE, markdown, flags };

@@ -41,17 +41,41 @@ function treeLines(env: EnvironmentModel, changes: EnvironmentChanges, r: Replac
   return [line, ...children.flatMap((c) => treeLines(env, changes, c, depth + 1, r.stack))];
 }
 
+/** A stack's replacements that follow from another's (not in its own diff). */
+function followersOf(c: StackChanges, replaced: EnvironmentChanges["replaced"]): Replacement[] {
+  const touched = new Set([...c.changed.map(({ to }) => to.address), ...c.renamed.map(({ to }) => to.address)]);
+  return [...replaced.values()].filter((r) => r.stack === c.stack && r.cause && !touched.has(r.resource.address));
+}
+
+/** "1 added, 0 removed, 0 renamed, 2 changed (1 replaced)[, 3 destroyed with what they depend on]". */
+function countsOf(c: StackChanges, replaced: EnvironmentChanges["replaced"]): string {
+  const followers = followersOf(c, replaced);
+  const replacedCount = c.changed.filter(({ to }) => replaced.has(`${c.stack} ${to.address}`)).length;
+  return (
+    `${c.added.length} added, ${c.removed.length} removed, ${c.renamed.length} renamed, ${c.changed.length} changed (${replacedCount} replaced)` +
+    (followers.length > 0 ? `, ${followers.length} destroyed with what they depend on` : "")
+  );
+}
+
+/** "`google_sql_user` ×2, `helm_release` ×3, ..." */
+function byType(resources: ResourceModel[]): string {
+  const counts = new Map<string, number>();
+  for (const r of resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  return [...counts]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([type, n]) => `${code(type)} ×${n}`)
+    .join(", ");
+}
+
 function stackPart(c: StackChanges, replaced: EnvironmentChanges["replaced"]): string {
   const isReplaced = (r: ResourceModel) => replaced.has(`${c.stack} ${r.address}`);
-  const touched = new Set([...c.changed.map(({ to }) => to.address), ...c.renamed.map(({ to }) => to.address)]);
-  const followers = [...replaced.values()].filter((r) => r.stack === c.stack && r.cause && !touched.has(r.resource.address));
-  const replacedCount = c.changed.filter(({ to }) => isReplaced(to)).length;
-  const counts =
-    `${c.added.length} added, ${c.removed.length} removed, ${c.renamed.length} renamed, ${c.changed.length} changed (${replacedCount} replaced)` +
-    (followers.length > 0 ? `, ${followers.length} destroyed with what they depend on` : "");
+  const followers = followersOf(c, replaced);
+  const counts = countsOf(c, replaced);
+  // A stack that is new, or gone, as a whole is summed up by type: one row per resource says nothing more.
+  const whole = c.status === "added" ? c.added : c.status === "removed" ? c.removed : undefined;
   const rows: string[][] = [
-    ...c.added.map((r) => ["added", code(r.type), code(where(r)), ""]),
-    ...c.removed.map((r) => ["removed", code(r.type), code(where(r)), STATEFUL_TYPES.test(r.type) ? "stateful" : ""]),
+    ...(whole ? [] : c.added.map((r) => ["added", code(r.type), code(where(r)), ""])),
+    ...(whole ? [] : c.removed.map((r) => ["removed", code(r.type), code(where(r)), STATEFUL_TYPES.test(r.type) ? "stateful" : ""])),
     ...c.renamed.map(({ from, to, moved }) => [
       moved ? "moved" : "renamed (destroy + create)",
       code(to.type),
@@ -78,14 +102,15 @@ function stackPart(c: StackChanges, replaced: EnvironmentChanges["replaced"]): s
   return paragraphs(
     `#### ${code(c.stack)}: ${status}`,
     c.settings.map((s) => `- ${s}`).join("\n"),
-    table(["Change", "Type", "Resource", "Details"], rows, "_No resource changes._"),
+    whole && `Every resource is ${c.status}, by type: ${byType(whole)}.`,
+    (!whole || rows.length > 0) && table(["Change", "Type", "Resource", "Details"], rows, "_No resource changes._"),
   );
 }
 
 const hazardLine = (h: Hazard) =>
   `- **${h.stack}** ${code(h.path ?? h.address)}${h.type === "stack" ? "" : ` (${code(h.type)})`}: ${h.reason}`;
 
-export function changesSection({ env: after, before, againstLabel: against }: SectionContext): Section {
+export function changesSection({ env: after, before, againstLabel: against, acknowledge }: SectionContext): Section {
   if (against === undefined) {
     return {
       title: TITLE,
@@ -95,12 +120,14 @@ export function changesSection({ env: after, before, againstLabel: against }: Se
   }
   const changes = compareEnvironment(before, after, against);
   const { hazards } = changes;
-  const flags: Flag[] = hazards.map((h) => ({
-    severity: h.destroys ? "loud" : "warn",
-    section: TITLE,
-    message: h.type === "stack" ? `STACK GONE: ${h.reason}` : `${h.destroys ? "DESTROYS " : ""}${h.type}: ${h.reason}`,
-    where: h.path ?? h.address,
-  }));
+  const flags: Flag[] = acknowledge(
+    hazards.map((h) => ({
+      severity: h.destroys ? "loud" : "warn",
+      section: TITLE,
+      message: h.type === "stack" ? `STACK GONE: ${h.reason}` : `${h.destroys ? "DESTROYS " : ""}${h.type}: ${h.reason}`,
+      where: h.path ?? h.address,
+    })),
+  );
   const gone = hazards.filter((h) => h.type === "stack");
   const destroying = hazards.filter((h) => h.destroys && h.type !== "stack");
   const roots = [...changes.replaced.values()].filter((r) => !r.cause);
@@ -118,5 +145,7 @@ export function changesSection({ env: after, before, againstLabel: against }: Se
     careful.length > 0 && careful.map((h) => `- **${h.stack}** ${code(h.path ?? h.address)}: ${h.reason}`).join("\n"),
     ...changes.stacks.map((c) => stackPart(c, changes.replaced)),
   );
-  return { title: TITLE, markdown, flags };
+  const status = (c: StackChanges) => (c.status === "changed" ? "" : `stack ${c.status}; `);
+  const counts = changes.stacks.map((c) => `${c.stack}: ${status(c)}${countsOf(c, changes.replaced)}`);
+  return { title: TITLE, markdown, flags, summary: [`changes against ${against}:`, ...counts.map((c) => `  ${c}`)] };
 }

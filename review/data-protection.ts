@@ -1,7 +1,7 @@
 // Data protection: for each resource that holds data, what stops it being lost.
 import { code, flagCell, flagList, paragraphs, table } from "./markdown";
 import { EnvironmentModel, Flag, ResourceModel, Section, SectionContext, StackModel } from "./model";
-import { display, explain } from "./refs";
+import { display, explain, readable } from "./refs";
 import { block, blocks, first, where } from "./shared";
 
 const TITLE = "Data protection";
@@ -11,7 +11,7 @@ const yesNo = (v: unknown) => (v === true ? "yes" : v === false ? "**no**" : "de
 export const OTHER_STATEFUL =
   /^(google_compute_disk|google_filestore_instance|google_redis_instance|google_bigquery_dataset|google_sql_database|kubernetes_persistent_volume_claim(_v1)?|kubernetes_persistent_volume(_v1)?|kubernetes_stateful_set(_v1)?)$/;
 
-function sqlRow(r: ResourceModel, flags: Flag[]): string[] {
+function sqlRow(stack: StackModel, r: ResourceModel, flags: Flag[]): string[] {
   const s = block(r.body.settings);
   const b = block(s.backup_configuration);
   const retained = block(b.backup_retention_settings).retained_backups;
@@ -25,7 +25,7 @@ function sqlRow(r: ResourceModel, flags: Flag[]): string[] {
   const pitr = b.point_in_time_recovery_enabled === true ? `yes, ${display(b.transaction_log_retention_days ?? 7)} days of logs` : "**no**";
   const ha = s.availability_type === "REGIONAL" ? "REGIONAL (standby in a second zone)" : "ZONAL (no standby)";
   return [
-    `Cloud SQL ${code(display(r.body.name))} (${code(display(r.body.database_version))})`,
+    `Cloud SQL ${code(readable(stack, r.body.name))} (${code(display(r.body.database_version))})`,
     `${code(display(r.body.region))}, ${ha}`,
     `Terraform: ${yesNo(tfProtect)}; API: ${yesNo(s.deletion_protection_enabled)}`,
     `backups ${backups}; PITR ${pitr}`,
@@ -81,17 +81,17 @@ function clusterRow(r: ResourceModel, flags: Flag[]): string[] {
   ];
 }
 
-export function dataProtectionSection({ env }: SectionContext): Section {
+export function dataProtectionSection({ env, acknowledge }: SectionContext): Section {
   const flags: Flag[] = [];
   const rows: string[][] = [];
   const others: string[][] = [];
   for (const stack of env.stacks) {
     for (const r of stack.resources) {
-      const own: Flag[] = [];
+      const found: Flag[] = [];
       let row: string[] | undefined;
-      if (r.type === "google_sql_database_instance") row = sqlRow(r, own);
-      else if (r.type === "google_storage_bucket") row = bucketRow(env, stack, r, own);
-      else if (r.type === "google_container_cluster") row = clusterRow(r, own);
+      if (r.type === "google_sql_database_instance") row = sqlRow(stack, r, found);
+      else if (r.type === "google_storage_bucket") row = bucketRow(env, stack, r, found);
+      else if (r.type === "google_container_cluster") row = clusterRow(r, found);
       else if (OTHER_STATEFUL.test(r.type)) {
         const meta = first(r.body.metadata);
         const name = meta ? `${display(meta.namespace ?? "default")}/${display(meta.name)}` : display(r.body.name);
@@ -102,6 +102,7 @@ export function dataProtectionSection({ env }: SectionContext): Section {
           code(where(r)),
         ]);
       }
+      const own = acknowledge(found);
       if (row) rows.push([...row, flagCell(own)]);
       flags.push(...own);
     }

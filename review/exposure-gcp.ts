@@ -2,10 +2,10 @@
 import { classifyRange, Finding, TITLE } from "./exposure-finding";
 import { code } from "./markdown";
 import { EnvironmentModel, Flag, JsonObject, ResourceModel, StackModel } from "./model";
-import { display, explain } from "./refs";
+import { display, explain, readable } from "./refs";
 import { block, blocks, first, list, where } from "./shared";
 
-export function sqlFindings(r: ResourceModel): Finding[] {
+export function sqlFindings(stack: StackModel, r: ResourceModel): Finding[] {
   const ip = block(block(r.body.settings).ip_configuration);
   // The provider's default is a public IPv4 address: only an explicit false turns it off.
   const publicIp = ip.ipv4_enabled !== false;
@@ -22,8 +22,8 @@ export function sqlFindings(r: ResourceModel): Finding[] {
   }
   const reach = publicIp
     ? `public IPv4; authorized networks: ${networks.length > 0 ? networks.map(code).join(", ") : "none (Cloud SQL connectors and Auth Proxy only)"}`
-    : `private IP only${ip.private_network ? ` on ${code(display(ip.private_network))}` : ""}; SSL mode ${code(display(ip.ssl_mode ?? "default"))}`;
-  return [{ what: `Cloud SQL ${code(display(r.body.name))}`, reach, resource: r, flags }];
+    : `private IP only${ip.private_network ? ` on ${code(readable(stack, ip.private_network))}` : ""}; SSL mode ${code(display(ip.ssl_mode ?? "default"))}`;
+  return [{ what: `Cloud SQL ${code(readable(stack, r.body.name))}`, reach, resource: r, flags }];
 }
 
 export function clusterFindings(r: ResourceModel): Finding[] {

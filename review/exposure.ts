@@ -13,16 +13,16 @@ import { helmFindings, ingressFindings, serviceFindings } from "./exposure-k8s";
 import { isHelmRelease } from "./helm";
 import { code, flagCell, flagList, paragraphs, table } from "./markdown";
 import { Section, SectionContext } from "./model";
-import { display } from "./refs";
+import { display, readable } from "./refs";
 import { first, where } from "./shared";
 
-export function exposureSection({ env }: SectionContext): Section {
+export function exposureSection({ env, acknowledge }: SectionContext): Section {
   const findings: Finding[] = [];
   const egress: string[][] = [];
   const subnets: string[][] = [];
   for (const stack of env.stacks) {
     for (const r of stack.resources) {
-      if (r.type === "google_sql_database_instance") findings.push(...sqlFindings(r));
+      if (r.type === "google_sql_database_instance") findings.push(...sqlFindings(stack, r));
       else if (r.type === "google_container_cluster") findings.push(...clusterFindings(r));
       else if (r.type === "google_compute_instance" || r.type === "google_compute_instance_template") findings.push(...instanceFindings(r));
       else if (r.type === "google_compute_address" || r.type === "google_compute_global_address") findings.push(...addressFindings(r));
@@ -37,7 +37,7 @@ export function exposureSection({ env }: SectionContext): Section {
         egress.push([
           code(display(r.body.name)),
           code(display(r.body.region)),
-          code(display(r.body.router)),
+          code(readable(stack, r.body.router)),
           display(r.body.nat_ip_allocate_option),
           display(r.body.source_subnetwork_ip_ranges_to_nat),
           log?.enable ? `on (${display(log.filter)})` : "off",
@@ -52,9 +52,10 @@ export function exposureSection({ env }: SectionContext): Section {
       }
     }
   }
-  const flags = findings.flatMap((f) => f.flags);
+  const marked = findings.map((f) => ({ ...f, flags: acknowledge(f.flags) }));
+  const flags = marked.flatMap((f) => f.flags);
   const firewalls = findings.some((f) => f.resource.type === "google_compute_firewall");
-  const rows = findings.map((f) => [f.what, f.reach, code(where(f.resource)), flagCell(f.flags)]);
+  const rows = marked.map((f) => [f.what, f.reach, code(where(f.resource)), flagCell(f.flags)]);
   const markdown = paragraphs(
     flagList(flags),
     table(["What", "Reachability", "Defined at", "Flags"], rows, "_Nothing found that could be reachable from outside._"),

@@ -20,7 +20,7 @@ export function isFloatingVersion(version: string | undefined): boolean {
   return !version || !/^=?\s*v?\d+\.\d+\.\d+(-[\w.]+)?$/.test(version.trim());
 }
 
-export function inventorySection({ env }: SectionContext): Section {
+export function inventorySection({ env, acknowledge }: SectionContext): Section {
   const flags: Flag[] = [];
   const parts: string[] = [];
   for (const stack of env.stacks) {
@@ -59,5 +59,5 @@ export function inventorySection({ env }: SectionContext): Section {
       ),
     );
   }
-  return { title: TITLE, markdown: paragraphs(`cdktf ${code(env.synth.version)}.`, ...parts), flags };
+  return { title: TITLE, markdown: paragraphs(`cdktf ${code(env.synth.version)}.`, ...parts), flags: acknowledge(flags) };
 }

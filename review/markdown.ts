@@ -28,22 +28,30 @@ export function truncate(text: string, max = 80): string {
 
 export const LOUD = "🚨 **LOUD**";
 export const WARN = "⚠️";
+export const ACKNOWLEDGED = "✔️";
 
-/** A flag as a list item. */
+/** A flag as a list item; an acknowledged warning with the team's reason. */
 export function flagLine(flag: Flag): string {
   const where = flag.where ? ` (${code(flag.where)})` : "";
+  if (flag.acknowledged !== undefined) return `- ${ACKNOWLEDGED} acknowledged: ${flag.message}${where}. Reason: ${flag.acknowledged}`;
   return `- ${flag.severity === "loud" ? LOUD : WARN} ${flag.message}${where}`;
 }
 
-/** The flags of a section as a list, loud ones first; nothing when there are none. */
+/** Loud flags first, then warnings, then acknowledged warnings. */
+const rank = (f: Flag) => (f.severity === "loud" ? 0 : f.acknowledged === undefined ? 1 : 2);
+
+/** The flags of a section as a list, loud ones first, acknowledged ones last; nothing when there are none. */
 export function flagList(flags: Flag[]): string {
-  const sorted = [...flags].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "loud" ? -1 : 1));
-  return sorted.map(flagLine).join("\n");
+  return [...flags]
+    .sort((a, b) => rank(a) - rank(b))
+    .map(flagLine)
+    .join("\n");
 }
 
 /** Short label for a flag inside a table cell. */
 export function flagCell(flags: Flag[]): string {
-  return flags.map((f) => `${f.severity === "loud" ? "🚨" : "⚠️"} ${f.label ?? f.message}`).join("; ");
+  const mark = (f: Flag) => (f.severity === "loud" ? "🚨" : f.acknowledged === undefined ? "⚠️" : `${ACKNOWLEDGED} acknowledged:`);
+  return flags.map((f) => `${mark(f)} ${f.label ?? f.message}`).join("; ");
 }
 
 /** Joins non-empty paragraphs with blank lines. */

@@ -88,6 +88,8 @@ export interface Flag {
   readonly where?: string;
   /** Short form for a table cell. @default message */
   readonly label?: string;
+  /** The reason a team gave in `review.acknowledge` for accepting this warning; never set on a loud flag. */
+  readonly acknowledged?: string;
 }
 
 /** What a section is built from: one environment and, when the review compares, the older synth's. */
@@ -97,6 +99,8 @@ export interface SectionContext {
   readonly before?: EnvironmentModel;
   /** How the older synth is named in the report; undefined when the review compares nothing. */
   readonly againstLabel?: string;
+  /** Marks the warnings the environment's `review.acknowledge` accepts; every section passes its flags through it. */
+  readonly acknowledge: (flags: Flag[]) => Flag[];
 }
 
 /** A report section: its Markdown (without the heading) and the flags it raised. */
@@ -104,4 +108,6 @@ export interface Section {
   readonly title: string;
   readonly markdown: string;
   readonly flags: Flag[];
+  /** Lines for the terminal summary, under the environment's line (e.g. change counts). @default none */
+  readonly summary?: string[];
 }

@@ -3,7 +3,7 @@
 // connects to, every object of a namespace), or, across stacks, when it reads a remote-state output that does.
 import { forcesNew } from "./force-new";
 import { EnvironmentModel, ResourceModel, StackModel } from "./model";
-import { Ref, display, findBlock, isLiteral, refsIn, refsInString, remoteOutput, walkStrings } from "./refs";
+import { Ref, display, findBlock, isLiteral, refName, refsIn, refsInString, remoteOutput, walkStrings } from "./refs";
 import { literal, sourcesOf } from "./resolve";
 import { block, blocks } from "./shared";
 
@@ -66,20 +66,23 @@ function readsReplaced(ctx: Context, stack: StackModel, r: ResourceModel): Found
         const planned = valueChanges(ctx, stack, ref);
         // An IAM condition naming a resource is text in a policy: it outlives the resource (and fits its successor).
         if (!planned && at.startsWith("condition")) continue;
-        found = { why: `${at} reads ${ref.text}`, cause: keyOf(stack.name, ref.address), planned };
+        found = { why: `${at} reads ${refName(stack, ref)}`, cause: keyOf(stack.name, ref.address), planned };
         return;
       }
       const hit = remoteOutput(ctx.after.synth, stack, ref);
       if (!hit) continue;
       const change = outputChange(ctx, hit.stack, hit.output.name, hit.output.value);
       if (change) {
-        found = { why: `${at} reads ${ref.text}, which changes (${hit.stack.name} output ${hit.output.name} ${change})`, planned: true };
+        found = {
+          why: `${at} reads ${refName(stack, ref)}, which changes (${hit.stack.name} output ${hit.output.name} ${change})`,
+          planned: true,
+        };
         return;
       }
       const inner = refsIn(hit.output.value).find((i) => ctx.replaced.has(keyOf(hit.stack.name, i.address)));
       if (inner) {
         found = {
-          why: `${at} reads ${ref.text} (= ${hit.stack.name} output ${hit.output.name}: ${inner.text})`,
+          why: `${at} reads ${refName(stack, ref)} (= ${hit.stack.name} output ${hit.output.name}: ${refName(hit.stack, inner)})`,
           cause: keyOf(hit.stack.name, inner.address),
           planned: valueChanges(ctx, hit.stack, inner),
         };

@@ -87,6 +87,33 @@ export function display(value: unknown): string {
   return String(value);
 }
 
+const pathsByStack = new WeakMap<StackModel, Map<string, string>>();
+
+/**
+ * A value for display with each reference to a resource of `stack` named by its construct path instead of its
+ * Terraform address: `metaflow-dev-pg-${dev-infra/database/name-suffix.hex}`, not `...${random_id.database_name-suffix_23C9FFA4.hex}`.
+ * The path is what the code calls it, and stays the same across releases; the address carries a hash.
+ */
+export function readable(stack: StackModel | undefined, value: unknown): string {
+  const shown = display(value);
+  if (!stack || typeof value !== "string" || !value.includes("${")) return shown;
+  let paths = pathsByStack.get(stack);
+  if (!paths) {
+    paths = new Map(stack.resources.filter((r) => r.path).map((r) => [r.address, r.path!]));
+    pathsByStack.set(stack, paths);
+  }
+  const known = paths;
+  return shown.replace(REF, (text, data: string | undefined, type: string, name: string, rest: string) => {
+    const p = data ? undefined : known.get(`${type}.${name}`);
+    return p ? `${p}${rest}` : text;
+  });
+}
+
+/** A reference named as `readable` does: `dev-infra/database/instance.name` for `google_sql_database_instance.database_instance_D7FC2283.name`. */
+export function refName(stack: StackModel | undefined, ref: Ref): string {
+  return readable(stack, `\${${ref.text}}`);
+}
+
 /** True when a string is a literal: no interpolation at all. */
 export function isLiteral(value: unknown): value is string {
   return typeof value === "string" && !value.includes("${");

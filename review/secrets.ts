@@ -3,7 +3,7 @@ import { describeBackend } from "./inventory";
 import { literalSecrets } from "./literal-secrets";
 import { code, flagCell, flagList, paragraphs, table, truncate } from "./markdown";
 import { Flag, ResourceModel, Section, SectionContext, StackModel } from "./model";
-import { display } from "./refs";
+import { display, readable } from "./refs";
 import { SECRETS as TITLE, SecretUse, secretUses, secretsIn } from "./secret-flows";
 import { block, record } from "./shared";
 
@@ -42,7 +42,7 @@ function keyWarning(r: ResourceModel): Flag {
   };
 }
 
-export function secretsSection({ env }: SectionContext): Section {
+export function secretsSection({ env, acknowledge }: SectionContext): Section {
   const flags: Flag[] = [];
   const generated: string[][] = [];
   const uses: SecretUse[] = [];
@@ -50,16 +50,16 @@ export function secretsSection({ env }: SectionContext): Section {
   for (const stack of env.stacks) {
     for (const r of stack.resources) {
       if (!GENERATORS.test(r.type)) continue;
-      const own = r.type === "google_service_account_key" ? [keyWarning(r)] : [];
+      const own = acknowledge(r.type === "google_service_account_key" ? [keyWarning(r)] : []);
       flags.push(...own);
       generated.push([...generatorRow(stack, r), flagCell(own)]);
     }
     uses.push(...secretUses(env, stack));
     for (const o of stack.outputs) {
       const sources = secretsIn(env, stack, o.value);
-      const own: Flag[] = [];
+      const found: Flag[] = [];
       if (sources.length > 0 && !o.sensitive) {
-        own.push({
+        found.push({
           severity: "loud",
           section: TITLE,
           message: `output ${o.name} is not sensitive but carries a secret (${sources.join(", ")})`,
@@ -67,20 +67,22 @@ export function secretsSection({ env }: SectionContext): Section {
           label: "NOT SENSITIVE but carries a secret",
         });
       }
+      const own = acknowledge(found);
       flags.push(...own);
       outputs.push([
         code(stack.name),
         code(o.name),
         o.sensitive ? "yes" : "no",
         sources.length > 0 ? sources.map(code).join("<br>") : "—",
-        code(truncate(display(o.value), 90)),
+        code(truncate(readable(stack, o.value), 90)),
         flagCell(own),
       ]);
     }
-    flags.push(...literalSecrets(stack));
+    flags.push(...acknowledge(literalSecrets(stack)));
   }
-  for (const u of uses) flags.push(...u.flags);
-  const useRows = uses.map((u) => [code(u.source), code(u.at), flagCell(u.flags)]);
+  const marked = uses.map((u) => ({ ...u, flags: acknowledge(u.flags) }));
+  for (const u of marked) flags.push(...u.flags);
+  const useRows = marked.map((u) => [code(u.source), code(u.at), flagCell(u.flags)]);
   const state = env.stacks.map((s) => `${code(s.name)}: ${describeBackend(s.backend)}`).join("; ");
   const markdown = paragraphs(
     flagList(flags),

@@ -51,22 +51,19 @@ function helmImages(r: ResourceModel): ImageUse[] {
   const out: ImageUse[] = [];
   const { documents, sets } = helmValues(r);
   for (const doc of documents) {
+    // A chart-wide `images.tag` is the tag of each image that sets none of its own (argo-workflows' defaultTag);
+    // it is no image itself.
+    const images = isRecord(doc) && isRecord(doc.images) ? doc.images : {};
+    const commonTag = typeof images.tag === "string" && images.tag !== "" ? images.tag : undefined;
     walkKeys(doc, (key, value, at) => {
       // `image`, and the `...Image` fields of a controller's config (Argo Events' JetStream and STAN versions).
       if ((key === "image" || /[a-z]Image$/.test(key)) && typeof value === "string")
         out.push({ image: value, source: `values ${at}`, resource: r });
       if (key === "image" && isRecord(value) && "repository" in value) {
         const repo = [value.registry, value.repository].filter((x) => x !== undefined && x !== "").join("/");
-        const ref = value.digest
-          ? `${repo}@${value.digest}`
-          : value.tag !== undefined && value.tag !== ""
-            ? `${repo}:${value.tag}`
-            : `${repo} (chart's default tag)`;
+        const tag = value.tag !== undefined && value.tag !== "" ? value.tag : commonTag;
+        const ref = value.digest ? `${repo}@${value.digest}` : tag !== undefined ? `${repo}:${tag}` : `${repo} (chart's default tag)`;
         out.push({ image: ref, source: `values ${at}`, resource: r });
-      }
-      // argo-workflows and others set one tag for all their images.
-      if (key === "images" && isRecord(value) && "tag" in value) {
-        out.push({ image: `(all images of the chart):${value.tag}`, source: `values ${at}.tag`, resource: r });
       }
     });
   }
@@ -80,7 +77,7 @@ function helmImages(r: ResourceModel): ImageUse[] {
 function imageFlags(use: ImageUse): { pin: string; flags: Flag[] } {
   // A repository with the chart's default tag is pinned by the chart version.
   if (use.image.endsWith("(chart's default tag)")) return { pin: "chart default (fixed by the chart version)", flags: [] };
-  const pin = imagePin(use.image.replace(/^\(all images of the chart\)/, "x"));
+  const pin = imagePin(use.image);
   const flag = (message: string, label: string): Flag[] => [
     { severity: "warn", section: TITLE, message, where: where(use.resource), label },
   ];
@@ -103,7 +100,7 @@ function imageFlags(use: ImageUse): { pin: string; flags: Flag[] } {
   return { pin: pin.kind === "digest" ? `digest ${code(pin.detail)} (immutable)` : pin.detail, flags: [] };
 }
 
-export function supplyChainSection({ env }: SectionContext): Section {
+export function supplyChainSection({ env, acknowledge }: SectionContext): Section {
   const flags: Flag[] = [];
   // One flag per image, however many workloads run it; every row still shows its pin.
   const flagged = new Set<string>();
@@ -115,15 +112,16 @@ export function supplyChainSection({ env }: SectionContext): Section {
       // An image pulled through a registry cache names the cache's path through the infra state: shown resolved.
       const uses = written.map((use) => ({ ...use, image: resolve(env.synth, stack, use.image) }));
       for (const use of uses) {
-        const { pin, flags: own } = imageFlags(use);
+        const { pin, flags: found } = imageFlags(use);
+        const own = acknowledge(found);
         if (!flagged.has(use.image)) flags.push(...own);
         flagged.add(use.image);
-        imageRows.push([code(use.image), pin, code(`${r.address} ${use.source}`), flagCell(own)]);
+        imageRows.push([code(use.image), pin, code(`${where(r)} ${use.source}`), flagCell(own)]);
       }
       if (isHelmRelease(r)) {
-        const own: Flag[] = [];
+        const found: Flag[] = [];
         if (!isPinnedChartVersion(r.body.version)) {
-          own.push({
+          found.push({
             severity: "warn",
             section: TITLE,
             message: `Helm chart ${display(r.body.chart)} ${r.body.version ? `version ${display(r.body.version)} is a range` : "has no version"}: the newest matching chart is installed`,
@@ -131,8 +129,9 @@ export function supplyChainSection({ env }: SectionContext): Section {
           });
         }
         if (typeof r.body.repository === "string" && r.body.repository.startsWith("http://")) {
-          own.push({ severity: "warn", section: TITLE, message: `Helm repository ${r.body.repository} is plain HTTP`, where: where(r) });
+          found.push({ severity: "warn", section: TITLE, message: `Helm repository ${r.body.repository} is plain HTTP`, where: where(r) });
         }
+        const own = acknowledge(found);
         flags.push(...own);
         chartRows.push([
           code(display(r.body.name)),
