@@ -1,7 +1,6 @@
 // The ci slice: off by default; when set, the infra stack gets the CI identity and the outputs a workflow needs, and a
 // bad value stops the synth naming the environment, the field, the value and the rule.
-import { ConfigError, parseConfig } from "../lib/config";
-import { devConfig, resourcesOf, synthDev } from "./helpers";
+import { devConfig, issuesOf, resourcesOf, synthDev } from "./helpers";
 
 const STATE = { bucket: "acme-terraform-state" };
 const withCi =
@@ -10,16 +9,6 @@ const withCi =
     if (stateBackend) raw.stateBackend = stateBackend;
     e.ci = ci;
   };
-
-function issuesOf(raw: unknown): string[] {
-  try {
-    parseConfig(raw);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected the configuration to be rejected");
-}
 
 test("off by default: no pool, no CI service account, no CI output", () => {
   const { infraJson } = synthDev();

@@ -1,19 +1,9 @@
 // The rules of lib/config-checks.ts, config-collisions.ts, config-names.ts, regions.ts, rules.ts and network-rules.ts:
 // one row per bad configuration.
-import { ConfigError, parseConfig } from "../lib/config";
+import { parseConfig } from "../lib/config";
 import { parseJson } from "../lib/config-errors";
 import { REGION_ZONES } from "../lib/regions";
-import { devConfig } from "./helpers";
-
-function issuesOf(raw: unknown): string[] {
-  try {
-    parseConfig(raw);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected the configuration to be rejected");
-}
+import { devConfig, issuesOf } from "./helpers";
 
 /** A second environment, `prod`, in dev's project: a copy of dev without its zone, then `mutate`d. */
 function withProd(mutate: (prod: any, dev: any) => void) {

@@ -59,6 +59,17 @@ export function devConfig(mutate: (env: any, raw: any) => void = () => undefined
   return raw;
 }
 
+/** The issues a configuration that must be refused is refused with; fails when it is accepted. */
+export function issuesOf(raw: unknown): string[] {
+  try {
+    parseConfig(raw);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+  throw new Error("expected the configuration to be rejected");
+}
+
 /** Synthesized Terraform JSON of a stack, as an object. */
 export function synthJson(stack: Parameters<typeof Testing.synth>[0]): any {
   return JSON.parse(Testing.synth(stack));
