@@ -122,7 +122,7 @@ export class InfraStack extends TerraformStack {
         stateBucket: props.stateBackend.bucket,
         dependsOn: apis,
       });
-      // Repository variables of the workflow (none of them secret): README, "Run it from CI".
+      // Repository variables of the workflow (none of them secret): docs/ci.md.
       new TerraformOutput(this, "ci_workload_identity_provider", { value: this.ci.providerName });
       new TerraformOutput(this, "ci_deployer_service_account", { value: this.ci.deployerEmail });
       new TerraformOutput(this, "ci_planner_service_account", { value: this.ci.plannerEmail });
