@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { configJsonSchema } from "../lib/config";
+import { settingsTable, withSettingsTable } from "../lib/config-docs";
 import { defaultRawConfig, devConfig, EXAMPLE_CONFIG } from "./helpers";
 
 const root = path.join(__dirname, "..");
@@ -97,6 +98,19 @@ test("environments.schema.json is the schema generated from lib/config.ts (regen
   expect(fs.readFileSync(path.join(root, "environments.schema.json"), "utf8")).toBe(configJsonSchema());
   // The example names the schema for editors, by a path relative to itself.
   expect(path.resolve(path.dirname(EXAMPLE_CONFIG), defaultRawConfig().$schema)).toBe(path.join(root, "environments.schema.json"));
+});
+
+test("docs/configuration.md's settings table is the one generated from the schema (regenerate: npm run schema)", () => {
+  const doc = fs.readFileSync(path.join(root, "docs", "configuration.md"), "utf8");
+  expect(doc).toBe(withSettingsTable(doc));
+});
+
+test("every row of the settings table says what the setting is: a field without .describe() is caught", () => {
+  const rows = settingsTable().split("\n").slice(2);
+  expect(rows.length).toBeGreaterThan(80);
+  for (const row of rows) expect({ row, rule: row.split(/(?<!\\)\|/)[3].trim() }).toEqual({ row, rule: expect.stringMatching(/\w/) });
+  expect(settingsTable()).toContain("| `cluster.machineType` | `e2-standard-4` |");
+  expect(settingsTable()).toContain("| `storage.bucketName` | `<project>-metaflow-<env>` |");
 });
 
 test("npm run config prints every environment resolved, derived names included", () => {

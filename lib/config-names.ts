@@ -18,7 +18,7 @@ export interface DerivedName {
   readonly kind?: string;
 }
 
-/** Every name an environment gives a GCP resource, with its limits (documented in README "Configuration"). */
+/** Every name an environment gives a GCP resource, with its limits (documented in docs/configuration.md). */
 export function derivedNames(env: EnvironmentConfig): DerivedName[] {
   const { project, region, names } = env;
   const inProject = `project ${project}`;

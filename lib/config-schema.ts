@@ -8,30 +8,49 @@ import { ServicesConfigSchema } from "./services-config";
 
 export const EnvironmentSchema = z
   .object({
-    /** GCP project id. */
-    project: rules.projectId,
-    /** Region of the network, database, bucket and a regional cluster. @default "us-central1" */
-    region: rules.region.default("us-central1"),
-    /** Zone of a zonal cluster, one of the region's zones. @default the region's first zone in lib/regions.ts */
-    zone: rules.zone.optional(),
-    /** Prefix of resource names. @default "metaflow" */
-    namePrefix: rules.namePrefix.default("metaflow"),
-    /** Labels added to every labelled resource. @default {} */
-    labels: z.record(rules.labelKey, rules.labelValue).default({}),
-    /** Enable the GCP APIs the platform needs (compute, container, sqladmin, ...). @default true */
-    enableApis: z.boolean().default(true),
-    network: NetworkSchema.prefault({}),
+    project: rules.projectId.describe("GCP project id: 6-30 lowercase letters, digits, hyphens"),
+    region: rules.region
+      .default("us-central1")
+      .describe(
+        'region of the network, database, bucket and a regional cluster: a region of `lib/regions.ts` (Google\'s "Regions and zones" table, dated in the file) or of `extraZones`',
+      ),
+    zone: rules.zone.optional().meta({
+      description:
+        "zone of a zonal cluster; one of the region's zones in the table or `extraZones`; refused with `cluster.regional: true`, which ignores it",
+      "x-default": "the region's first zone (`us-east1-b`, `europe-west1-b`, `us-central1-a`, ...)",
+    }),
+    namePrefix: rules.namePrefix
+      .default("metaflow")
+      .describe(
+        "resource names are `<namePrefix>-<env>-...`; every derived name must fit its limit, so `<namePrefix>-<env>` is at most 24 characters (the node service account `<namePrefix>-<env>-nodes` has 30)",
+      ),
+    labels: z
+      .record(rules.labelKey, rules.labelValue)
+      .default({})
+      .describe(
+        "added to every labelled resource, next to `managed-by`, `metaflow-environment` and the provider's `goog-terraform-provisioned`, whose keys are refused; at most 61 (GCP's 64 per resource less those 3); keys 1-63 lowercase or international letters, digits, `_`, `-`, starting with a letter; values 0-63 of the same",
+      ),
+    enableApis: z
+      .boolean()
+      .default(true)
+      .describe(
+        "enable the GCP APIs the platform needs: compute, container, sqladmin, servicenetworking, iam, ... (never disabled on destroy)",
+      ),
+    network: NetworkSchema.prefault({}).describe("all ranges: private (RFC 1918 or 100.64/10), host bits zero, no two overlapping"),
     database: DatabaseSchema.prefault({}),
     storage: StorageSchema.prefault({}),
     cluster: ClusterSchema.prefault({}),
     identity: IdentitySchema.prefault({}),
-    /** Artifact Registry remote repositories caching Docker Hub and quay.io. */
-    imageCache: ImageCacheSchema.prefault({}),
-    services: ServicesConfigSchema.prefault({}),
-    /** Keyless CI (GitHub Actions through Workload Identity Federation): off unless set. */
-    ci: CiSchema.optional(),
-    /** What `npm run review` is told: the warnings the team accepts (`review.acknowledge`). */
-    review: ReviewConfigSchema.prefault({}),
+    imageCache: ImageCacheSchema.prefault({}).describe(
+      "Artifact Registry remote repositories caching Docker Hub and quay.io (see docs/architecture.md#registry-caches)",
+    ),
+    services: ServicesConfigSchema.prefault({}).describe(
+      "what runs in the cluster (see docs/architecture.md#what-runs-in-the-cluster); a `*Namespace` must not be one every GKE cluster already has (`default`, `kube-*`, `gke-*`, `gmp-*`)",
+    ),
+    ci: CiSchema.optional().describe(
+      "keyless CI (GitHub Actions through Workload Identity Federation, or Cloud Build as the planner and deployer service accounts): off unless set; see docs/ci.md",
+    ),
+    review: ReviewConfigSchema.prefault({}).describe("what `npm run review` is told: the warnings the team accepts"),
   })
   .strict()
   .superRefine((env, ctx) => {
@@ -86,19 +105,24 @@ export const EnvironmentSchema = z
 /** Where Terraform keeps state: a GCS bucket shared by the team, or local files when unset. */
 export const StateBackendSchema = z
   .object({
-    /** Existing GCS bucket holding the state (versioned, uniform access). */
-    bucket: rules.bucketName,
-    /** Path prefix; each stack's state lives under `<prefix>/<stack>`. @default "metaflow-gcp" */
-    prefix: rules.objectPrefix.default("metaflow-gcp"),
+    bucket: rules.bucketName.meta({
+      description:
+        "existing GCS bucket for Terraform state (versioned, uniform access); must not be the datastore bucket of any environment (every flow may read that one, and state holds passwords and keys)",
+      "x-default": "unset: local state files",
+    }),
+    prefix: rules.objectPrefix.default("metaflow-gcp").describe("each stack's state lives under `<prefix>/<stack>`"),
   })
   .strict();
 
 export const AppConfigSchema = z
   .object({
-    /** Path or URL of the JSON Schema that gives editors completion and inline errors. */
-    $schema: z.string().optional(),
-    stateBackend: StateBackendSchema.optional(),
-    /** Zones of regions or zones newer than lib/regions.ts, e.g. { "us-west9": ["us-west9-a"] }. @default {} */
+    $schema: z
+      .string()
+      .optional()
+      .describe("path or URL of the JSON Schema, for editors (completion and inline errors); ignored by the app"),
+    stateBackend: StateBackendSchema.optional().describe(
+      "where Terraform keeps state: a GCS bucket shared by the team, or local files when unset",
+    ),
     extraZones: z
       .record(rules.region, z.array(rules.zone).min(1))
       .default({})
@@ -108,21 +132,30 @@ export const AppConfigSchema = z
             if (!zone.startsWith(`${region}-`)) ctx.addIssue({ code: "custom", path: [region, i], message: `must be a zone of ${region}` });
           });
         }
-      }),
-    /** Compute Engine machine types newer than lib/machine-types.ts, e.g. ["c4-standard-8"]. @default [] */
+      })
+      .describe(
+        'zones of a region or zone newer than the table in `lib/regions.ts`: `{ "us-west9": ["us-west9-a", "us-west9-b"] }`; each zone must be of its region; for a new region the first zone listed is the default',
+      ),
     extraMachineTypes: z
       .array(
         z
           .string()
           .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, "machine type names are lowercase letters, digits and hyphens, such as c4-standard-8"),
       )
-      .default([]),
+      .default([])
+      .describe(
+        'machine types newer than the table in `lib/machine-types.ts`, accepted as written for `cluster.machineType`: `["c4d-standard-8"]`; lowercase letters, digits and hyphens',
+      ),
     environments: z
       .record(
-        z.string().regex(/^[a-z][a-z0-9]{0,9}$/, "environment names must be 1-10 lowercase letters or digits, starting with a letter"),
+        z
+          .string()
+          .regex(/^[a-z][a-z0-9]{0,9}$/, "environment names must be 1-10 lowercase letters or digits, starting with a letter")
+          .describe("environment name: 1-10 lowercase letters or digits, starting with a letter"),
         EnvironmentSchema,
       )
-      .refine((envs) => Object.keys(envs).length > 0, "at least one environment is required"),
+      .refine((envs) => Object.keys(envs).length > 0, "at least one environment is required")
+      .describe("the environments, by name: each gets the stacks `<env>-infra` and `<env>-services`; at least one"),
   })
   .strict();
 

@@ -10,7 +10,7 @@ import { MetaflowIdentity } from "../constructs/identity";
 import { Network } from "../constructs/network";
 import { CI_APIS, ProjectApis, REQUIRED_APIS } from "../constructs/project-apis";
 import { DatastoreBucket } from "../constructs/storage";
-import { addStateBackend } from "./backend";
+import { addStateBackend, requireTerraform } from "./backend";
 import { AppConfig, EnvironmentConfig } from "./config";
 import { appLabels } from "./labels";
 import { writeInfraOutputs } from "./infra-outputs";
@@ -38,6 +38,7 @@ export class InfraStack extends TerraformStack {
     const { project, region } = env;
     const name = `${env.namePrefix}-${env.name}`;
 
+    requireTerraform(this);
     addStateBackend(this, props.stateBackend);
     const google = new GoogleProvider(this, "google", { project, region });
     // Set as an override: cdktf would rewrite the provider's map keys to snake_case ("managed-by" -> "managed_by").
@@ -122,7 +123,7 @@ export class InfraStack extends TerraformStack {
         stateBucket: props.stateBackend.bucket,
         dependsOn: apis,
       });
-      // Repository variables of the workflow (none of them secret): README, "Run it from CI".
+      // Repository variables of the workflow (none of them secret): docs/ci.md.
       new TerraformOutput(this, "ci_workload_identity_provider", { value: this.ci.providerName });
       new TerraformOutput(this, "ci_deployer_service_account", { value: this.ci.deployerEmail });
       new TerraformOutput(this, "ci_planner_service_account", { value: this.ci.plannerEmail });

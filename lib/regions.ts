@@ -1,7 +1,7 @@
 // Compute Engine regions and their zones, as data. Source: "Regions and zones", table "Available regions and
 // zones" (https://cloud.google.com/compute/docs/regions-zones), read 2026-12-01. Zones are listed in the
 // table's order; the first one is the default zone of a zonal cluster. A region or zone newer than this table
-// can be added with the config's top-level `extraZones` (see README) until the table is updated.
+// can be added with the config's top-level `extraZones` (see docs/configuration.md) until the table is updated.
 // AI zones (`<region>-ai<n><letter>`) are left out: they are not for general-purpose GKE node pools.
 export const REGION_ZONES: Readonly<Record<string, readonly string[]>> = {
   "africa-south1": ["a", "b", "c"],

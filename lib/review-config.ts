@@ -6,27 +6,30 @@ export const REVIEW_SECTIONS = ["Change review", "Inventory", "Access", "Exposur
 
 export const AcknowledgementSchema = z
   .object({
-    /** The report section that raises the warning. */
-    section: z.enum(REVIEW_SECTIONS),
-    /** The warning's text as the report prints it, whole; `*` stands for any text, e.g. an image's tag. */
+    section: z.enum(REVIEW_SECTIONS).describe("the report section that raises the warning: one of the report's sections"),
     flag: z
       .string()
       .trim()
       .min(1)
       // A pattern that starts with `*` names no kind of warning: it could take in any new one.
-      .regex(/^[^*]/, "must start with the warning's own words, not *"),
-    /** Why the team accepts it: the report prints it beside the warning. */
-    reason: z.string().trim().min(1, "must say why the warning is accepted"),
+      .regex(/^[^*]/, "must start with the warning's own words, not *")
+      .describe("the whole warning as the report prints it; `*` stands for any text, e.g. an image's tag, not first"),
+    reason: z
+      .string()
+      .trim()
+      .min(1, "must say why the warning is accepted")
+      .describe("why the team accepts it, required: the report prints it beside the warning"),
   })
   .strict();
 
 export const ReviewConfigSchema = z
   .object({
-    /**
-     * Warnings the team accepts: the report still lists each, marked acknowledged with its reason, and counts them
-     * apart. Loud flags cannot be acknowledged. @default []
-     */
-    acknowledge: z.array(AcknowledgementSchema).default([]),
+    acknowledge: z
+      .array(AcknowledgementSchema)
+      .default([])
+      .describe(
+        'warnings of `npm run review` the team accepts, each `{ "section": "Supply chain", "flag": "<the warning\'s text>", "reason": "..." }`: the report still lists each, marked acknowledged with its reason, and counts them apart; `section` one of the report\'s sections, `flag` the whole warning as the report prints it (`*` for any text, not first), `reason` required; loud flags cannot be acknowledged (see docs/review.md#acknowledged-warnings)',
+      ),
   })
   .strict();
 

@@ -49,102 +49,127 @@ function retired(message: string) {
 /** One setting per image of PINS.images, defaulting to its pin: a new image is one line there. */
 const ImagesSchema = z
   .object({
-    ...(Object.fromEntries(Object.entries(PINS.images).map(([name, pin]) => [name, pinnedImage.default(pin)])) as {
+    ...(Object.fromEntries(
+      Object.entries(PINS.images).map(([name, pin]) => [
+        name,
+        pinnedImage.default(pin).describe(`the ${name} image, pinned to a full version tag or an \`@sha256:\` digest`),
+      ]),
+    ) as {
       [name in keyof typeof PINS.images]: z.ZodDefault<typeof pinnedImage>;
     }),
-    /** Retired: the separate static UI image; the UI backend serves the UI. */
     ui: retired(
       "there is no separate UI image any more: the UI backend serves the Metaflow UI bundled in services.images.metadataService (build that image with another UI_VERSION to change it); remove this setting",
+    ).describe(
+      "retired with the separate UI Deployment: refused, with what to do instead (the UI backend serves the UI; see docs/upgrading.md#upgrading-to-the-ui-served-by-its-backend)",
     ),
   })
   .strict();
 
 const ArgoWorkflowsSchema = z
   .object({
-    /** Helm repository of the Argo charts. @default "https://argoproj.github.io/argo-helm" */
     repository: z
       .string()
       .regex(/^(https|oci):\/\/\S+$/, "must be an https:// or oci:// Helm repository")
-      .default(PINS.argoHelmRepository),
-    /** argo-workflows chart version, of the 0.47.x line (Argo v3.7; Metaflow is not tested on Argo 4). @default "0.47.5" */
-    chartVersion: chartVersion.default(PINS.argoWorkflows.chartVersion),
-    /** Tag of the controller, server and executor images: a patch release of the chart's Argo line. @default "v3.7.18" */
+      .default(PINS.argoHelmRepository)
+      .describe("Helm repository of the Argo charts: `https://` or `oci://`"),
+    chartVersion: chartVersion
+      .default(PINS.argoWorkflows.chartVersion)
+      .describe("argo-workflows chart version, exact, of the 0.47.x line (Argo v3.7; Metaflow is not tested on Argo 4)"),
     imageTag: z
       .string()
       .regex(/^v3\.7\.\d+$/, "must be an Argo Workflows v3.7.x release tag such as v3.7.18")
-      .default(PINS.argoWorkflows.imageTag),
-    /** Argo Server auth modes: "client" makes every UI/API call carry the caller's own Kubernetes token. @default ["client"] */
+      .default(PINS.argoWorkflows.imageTag)
+      .describe("tag of the controller, server and executor images: a v3.7.x patch release of the chart's Argo line"),
     authModes: z
       .array(z.enum(["client", "server", "sso"]))
       .min(1)
-      .default(["client"]),
+      .default(["client"])
+      .describe(
+        "Argo Server auth modes, no mode twice: `client` makes every UI/API call carry the caller's own Kubernetes token; `server`, `sso`",
+      ),
   })
   .strict();
 
 const ArgoEventsSchema = z
   .object({
-    /** argo-events chart version, of the 2.4.x line (Argo Events v1.9). @default "2.4.22" */
-    chartVersion: chartVersion.default(PINS.argoEvents.chartVersion),
-    /** Tag of the Argo Events images: a patch release of the chart's line. @default "v1.9.11" */
+    chartVersion: chartVersion
+      .default(PINS.argoEvents.chartVersion)
+      .describe("argo-events chart version, exact, of the 2.4.x line (Argo Events v1.9)"),
     imageTag: z
       .string()
       .regex(/^v1\.9\.\d+$/, "must be an Argo Events v1.9.x release tag such as v1.9.11 (the chart's line)")
-      .default(PINS.argoEvents.imageTag),
-    /** JetStream version of the EventBus, one the chart's values list. @default "2.10.10" */
-    jetstreamVersion: z.enum(JETSTREAM_VERSIONS).default(PINS.argoEvents.jetstreamVersion),
+      .default(PINS.argoEvents.imageTag)
+      .describe("tag of the Argo Events images: a v1.9.x patch release of the chart's line"),
+    jetstreamVersion: z
+      .enum(JETSTREAM_VERSIONS)
+      .default(PINS.argoEvents.jetstreamVersion)
+      .describe("JetStream version of the EventBus, one the chart's values list"),
   })
   .strict();
 
 const EndpointsSchema = z
   .object({
-    /** Metadata service as Metaflow users reach it (a port-forward by default). @default "http://localhost:8080" */
-    metadataService: httpUrl.default("http://localhost:8080"),
-    /**
-     * The Metaflow UI as the browser reaches it: the UI backend, which serves the UI and its API on one origin (the only
-     * origin it accepts cross-origin calls from). @default "http://localhost:8083"
-     */
-    ui: httpUrl.default("http://localhost:8083"),
-    /** Retired: the UI calls the API on the origin it is served from, services.endpoints.ui. */
+    metadataService: httpUrl
+      .default("http://localhost:8080")
+      .describe(
+        "the metadata service as Metaflow users reach it (a port-forward by default); an http(s) URL without a trailing slash, as are all endpoints",
+      ),
+    ui: httpUrl
+      .default("http://localhost:8083")
+      .describe(
+        "the Metaflow UI as the browser reaches it: the UI backend, which serves the UI and its API on one origin (the only origin it accepts cross-origin calls from)",
+      ),
     uiBackend: retired(
       "the UI backend now serves the Metaflow UI and its API on one origin: set services.endpoints.ui to the URL where users reach the UI backend (its root, without /api) and remove this setting",
+    ).describe(
+      "retired with the separate UI Deployment: refused, with what to do instead (the UI calls the API on the origin it is served from, `services.endpoints.ui`)",
     ),
-    /** The Argo Workflows UI as users reach it. @default "http://localhost:2746" */
-    argoServer: httpUrl.default("http://localhost:2746"),
-    /** The Argo Events webhook as users reach it, without the event path. @default "http://localhost:12000" */
-    argoEventsWebhook: httpUrl.default("http://localhost:12000"),
+    argoServer: httpUrl.default("http://localhost:2746").describe("the Argo Workflows UI as users reach it"),
+    argoEventsWebhook: httpUrl
+      .default("http://localhost:12000")
+      .describe("the Argo Events webhook as users reach it, without the event path"),
   })
   .strict();
 
 export const ServicesConfigSchema = z
   .object({
-    /** Namespace of the Metaflow services (metadata service, UI) and their database Secret. @default "metaflow" */
-    metaflowNamespace: dnsLabel.default("metaflow"),
-    /**
-     * Namespace of the jobs: flows' pods (`--with kubernetes`), Argo workflows and the workflows Metaflow's sensors
-     * submit. Flow runners create pods here, so it holds no Secret. @default "metaflow-jobs"
-     */
-    jobsNamespace: dnsLabel.default("metaflow-jobs"),
-    /**
-     * Namespace of the EventBus (whose credentials Argo Events keeps in Secrets), the webhook EventSource and
-     * Metaflow's sensors: flow runners manage sensors here but create no pod. @default "metaflow-events"
-     */
-    eventsNamespace: dnsLabel.default("metaflow-events"),
-    /** Namespace of the Argo Workflows and Argo Events controllers. @default "argo" */
-    argoNamespace: dnsLabel.default("argo"),
-    /** Replicas of each Metaflow service; a PodDisruptionBudget is added above 1. @default 1 */
-    replicas: z.number().int().min(1).max(10).default(DEFAULTS.services.replicas),
-    /** Size of the UI backend's scratch volume (GiB); its artifact, DAG and log cache limits derive from it. @default 4 */
-    uiCacheSizeGi: z.number().int().min(1).max(100).default(DEFAULTS.services.uiCacheSizeGi),
-    /** Keep finished workflows in an archive database on the Cloud SQL instance. @default true */
-    argoWorkflowArchive: z.boolean().default(true),
-    /** Container images, each pinned to a full version or a digest. */
-    images: ImagesSchema.prefault({}),
-    /** The Argo Workflows Helm release. */
-    argoWorkflows: ArgoWorkflowsSchema.prefault({}),
-    /** The Argo Events Helm release and its EventBus. */
-    argoEvents: ArgoEventsSchema.prefault({}),
-    /** URLs under which users reach the services; the defaults match END_USER_SETUP's port-forwards. */
-    endpoints: EndpointsSchema.prefault({}),
+    metaflowNamespace: dnsLabel
+      .default("metaflow")
+      .describe("namespace of the Metaflow services (metadata service, UI) and their database Secret; the four namespaces must differ"),
+    jobsNamespace: dnsLabel
+      .default("metaflow-jobs")
+      .describe(
+        "namespace of the jobs: flows' pods (`--with kubernetes`), Argo workflows (those sensors submit too), the ConfigMap `metaflow-config`; flow runners create pods here, so it holds no Secret",
+      ),
+    eventsNamespace: dnsLabel
+      .default("metaflow-events")
+      .describe(
+        "namespace of the EventBus and its Secrets, the webhook EventSource and Metaflow's sensors (`METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE`): flow runners manage sensors here but create no pod",
+      ),
+    argoNamespace: dnsLabel.default("argo").describe("namespace of the Argo Workflows and Argo Events controllers"),
+    replicas: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .default(DEFAULTS.services.replicas)
+      .describe("replicas of each Metaflow service, 1-10; a PodDisruptionBudget is added above 1"),
+    uiCacheSizeGi: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(DEFAULTS.services.uiCacheSizeGi)
+      .describe("UI backend scratch volume, 1-100 GiB; its artifact, DAG and log cache limits take three quarters of it"),
+    argoWorkflowArchive: z.boolean().default(true).describe("archive finished workflows in an `argo` database on Cloud SQL"),
+    images: ImagesSchema.prefault({}).describe(
+      "container images, each pinned to a full version tag or an `@sha256:` digest (floating tags are refused)",
+    ),
+    argoWorkflows: ArgoWorkflowsSchema.prefault({}).describe("the Argo Workflows Helm release"),
+    argoEvents: ArgoEventsSchema.prefault({}).describe("the Argo Events Helm release and its EventBus"),
+    endpoints: EndpointsSchema.prefault({}).describe(
+      "URLs of the services as users reach them; the defaults match END_USER_SETUP's port-forwards",
+    ),
   })
   .strict()
   .superRefine((s, ctx) => {

@@ -14,7 +14,7 @@ import { FlowRunnerAccess, googleIdentity } from "../constructs/flow-runner-acce
 import { Namespace } from "../constructs/namespace";
 import { PublishedConfig } from "../constructs/published-config";
 import { WorkloadIdentity, WorkloadIdentityBinding } from "../constructs/workload-identity";
-import { addStateBackend, remoteState } from "./backend";
+import { addStateBackend, requireTerraform, remoteState } from "./backend";
 import { ImagePull, pullThrough, registryFor } from "./image-refs";
 import { AppConfig, EnvironmentConfig } from "./config";
 import { InfraOutputs, readInfraOutputs } from "./infra-outputs";
@@ -42,6 +42,7 @@ export class ServicesStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: ServicesStackProps) {
     super(scope, id);
+    requireTerraform(this);
     addStateBackend(this, props.stateBackend);
     const cfg = props.env.services;
 

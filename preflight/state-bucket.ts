@@ -17,7 +17,7 @@ export async function checkStateBucket(ctx: PreflightContext): Promise<CheckResu
       check: CHECK,
       status: "fail",
       message: `gs://${bucket} does not exist`,
-      fix: `create it (README, Deploy to a real project, step 1): gcloud storage buckets create gs://${bucket} --uniform-bucket-level-access --public-access-prevention && gcloud storage buckets update gs://${bucket} --versioning`,
+      fix: `create it (README, Bootstrap, step 1): gcloud storage buckets create gs://${bucket} --uniform-bucket-level-access --public-access-prevention && gcloud storage buckets update gs://${bucket} --versioning`,
     };
   }
   if (response.status !== 200) {

@@ -1,9 +1,15 @@
 // `npm run schema`: writes environments.schema.json, the JSON Schema of the configuration, generated from the zod
-// schema in lib/config.ts. Editors use it through the config's "$schema" key; a test keeps the file in sync.
+// schema in lib/config.ts, and the settings table of docs/configuration.md, generated from the same schema. Editors
+// use the JSON Schema through the config's "$schema" key; tests keep both files in sync.
 import * as fs from "fs";
 import * as path from "path";
 import { configJsonSchema } from "../lib/config";
+import { withSettingsTable } from "../lib/config-docs";
 
-const file = path.join(__dirname, "..", "environments.schema.json");
-fs.writeFileSync(file, configJsonSchema());
-console.log(`wrote ${path.relative(process.cwd(), file)}`);
+const root = path.join(__dirname, "..");
+const schemaFile = path.join(root, "environments.schema.json");
+fs.writeFileSync(schemaFile, configJsonSchema());
+console.log(`wrote ${path.relative(process.cwd(), schemaFile)}`);
+const docsFile = path.join(root, "docs", "configuration.md");
+fs.writeFileSync(docsFile, withSettingsTable(fs.readFileSync(docsFile, "utf8")));
+console.log(`wrote the settings table of ${path.relative(process.cwd(), docsFile)}`);

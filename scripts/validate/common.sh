@@ -11,10 +11,10 @@ VALIDATE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
 export TF_CLI_CONFIG_FILE=$TFRC
 
-# Terraform is built from source only when no usable one (>= 1.5) is on PATH.
+# Terraform is built from source only when no usable one (>= TF_MIN, the stacks' required_version) is on PATH.
 TF_VERSION=1.11.4
 TF_MODULE=github.com/hashicorp/terraform
-TF_MIN=1.5.0
+TF_MIN=1.11.0
 
 # The provider versions the @cdktf/provider-* bindings were generated from
 # ("pinned", what cdk.tf.json's required_providers asks for), and what is built.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build, once per version, Terraform (only if none >= 1.5 is on PATH) and the
+# Build, once per version, Terraform (only if none >= TF_MIN is on PATH) and the
 # providers listed in common.sh, from the Go module proxy, into a Terraform
 # filesystem mirror in the cache; then write a CLI config that installs
 # providers from that mirror only. Safe to re-run: built binaries are kept.
