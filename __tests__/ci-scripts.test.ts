@@ -4,7 +4,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseConfig } from "../lib/config";
+import { parseConfig } from "../config";
 import { ciMatrix } from "../scripts/ci/environments";
 import { devConfig } from "./helpers";
 

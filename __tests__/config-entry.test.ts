@@ -4,8 +4,8 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { configJsonSchema } from "../lib/config";
-import { settingsTable, withSettingsTable } from "../lib/config-docs";
+import { configJsonSchema } from "../config";
+import { settingsTable, withSettingsTable } from "../config/docs";
 import { defaultRawConfig, devConfig, EXAMPLE_CONFIG } from "./helpers";
 
 const root = path.join(__dirname, "..");
@@ -22,7 +22,7 @@ beforeAll(() => {
   fs.mkdirSync(path.join(dir, "scripts"));
   for (const file of ["synth.js", "build.js", "cdktf-patches.js"])
     fs.copyFileSync(path.join(root, "scripts", file), path.join(dir, "scripts", file));
-  for (const link of ["charts", "requirements", "node_modules", "main.ts", "lib", "constructs", "package-lock.json"]) {
+  for (const link of ["charts", "requirements", "node_modules", "main.ts", "config", "stacks", "lib", "constructs", "package-lock.json"]) {
     fs.symlinkSync(path.join(root, link), path.join(dir, link));
   }
 });
@@ -94,7 +94,7 @@ describe("the app entry on a refused configuration", () => {
   });
 });
 
-test("environments.schema.json is the schema generated from lib/config.ts (regenerate: npm run schema)", () => {
+test("environments.schema.json is the schema generated from config/index.ts (regenerate: npm run schema)", () => {
   expect(fs.readFileSync(path.join(root, "environments.schema.json"), "utf8")).toBe(configJsonSchema());
   // The example names the schema for editors, by a path relative to itself.
   expect(path.resolve(path.dirname(EXAMPLE_CONFIG), defaultRawConfig().$schema)).toBe(path.join(root, "environments.schema.json"));

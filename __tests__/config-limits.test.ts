@@ -1,12 +1,12 @@
 // Valid configurations at the edges (longest names, most labels, every region's default zone): every name in the
 // synthesized JSON is held to the limit GCP, Kubernetes or Helm documents for it, written here independently of
-// lib/rules.ts so a wrong rule there cannot hide a wrong name.
+// config/rules.ts so a wrong rule there cannot hide a wrong name.
 import { Testing } from "cdktf";
 import * as os from "os";
 import * as path from "path";
-import { parseConfig } from "../lib/config";
-import { InfraStack } from "../lib/infra-stack";
-import { REGION_ZONES } from "../lib/regions";
+import { parseConfig } from "../config";
+import { InfraStack } from "../stacks/infra-stack";
+import { REGION_ZONES } from "../config/regions";
 import { buildApp, devConfig } from "./helpers";
 
 const RFC1035 = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/; // Compute Engine resource names

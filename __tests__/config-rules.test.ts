@@ -1,8 +1,8 @@
-// The rules of lib/config-checks.ts, config-collisions.ts, config-names.ts, regions.ts, rules.ts and network-rules.ts:
+// The rules of config/checks.ts, config-collisions.ts, config-names.ts, regions.ts, rules.ts and network-rules.ts:
 // one row per bad configuration.
-import { parseConfig } from "../lib/config";
-import { parseJson } from "../lib/config-errors";
-import { REGION_ZONES } from "../lib/regions";
+import { parseConfig } from "../config";
+import { parseJson } from "../config/errors";
+import { REGION_ZONES } from "../config/regions";
 import { devConfig, issuesOf } from "./helpers";
 
 /** A second environment, `prod`, in dev's project: a copy of dev without its zone, then `mutate`d. */
@@ -34,12 +34,12 @@ const networks = (n: number) => Array.from({ length: n }, (_, i) => ({ cidr: `20
 // the row names another, "" for app-level fields) and the rule its message must state.
 type Row = [string, (env: any, raw: any) => void, string, RegExp, string?];
 const rows: Row[] = [
-  // Regions and zones (lib/regions.ts).
+  // Regions and zones (config/regions.ts).
   [
     "a misspelt region",
     (e) => ((e.region = "us-cental1"), delete e.zone),
     "region",
-    /not a GCP region in lib\/regions.ts \(did you mean "us-central1"\?\)/,
+    /not a GCP region in config\/regions.ts \(did you mean "us-central1"\?\)/,
   ],
   ["a region not in the table", (e) => ((e.region = "mars-north1"), delete e.zone), "region", /not a GCP region.*extraZones/],
   [
@@ -79,16 +79,16 @@ const rows: Row[] = [
     "a bucket location that is a continent's name",
     (e) => (e.storage = { location: "europe" }),
     "storage.location",
-    /is not a Cloud Storage location \(did you mean "EU"\?\): a region of lib\/regions.ts.*, a predefined dual-region \(ASIA1, EUR4, EUR5, EUR7, EUR8, NAM4\) or a multi-region \(ASIA, EU, US\)$/,
+    /is not a Cloud Storage location \(did you mean "EU"\?\): a region of config\/regions.ts.*, a predefined dual-region \(ASIA1, EUR4, EUR5, EUR7, EUR8, NAM4\) or a multi-region \(ASIA, EU, US\)$/,
   ],
   ["a misspelt dual-region", (e) => (e.storage = { location: "NAM5" }), "storage.location", /\(did you mean "NAM4"\?\)/],
   ["a zone as bucket location", (e) => (e.storage = { location: "us-central1-a" }), "storage.location", /\(did you mean "us-central1"\?\)/],
-  // Machine types (lib/machine-types.ts).
+  // Machine types (config/machine-types.ts).
   [
     "a misspelt machine type",
     (e) => (e.cluster = { machineType: "e2-standrad-4" }),
     "cluster.machineType",
-    /is not a Compute Engine machine type in lib\/machine-types.ts \(did you mean "e2-standard-4"\?\); a newer one goes under extraMachineTypes$/,
+    /is not a Compute Engine machine type in config\/machine-types.ts \(did you mean "e2-standard-4"\?\); a newer one goes under extraMachineTypes$/,
   ],
   [
     "a vCPU count the series does not offer",
@@ -112,7 +112,7 @@ const rows: Row[] = [
     "a series newer than the table",
     (e) => (e.cluster = { machineType: "x9-standard-4" }),
     "cluster.machineType",
-    /is not a Compute Engine machine type in lib\/machine-types.ts, which has no series "x9"; a newer one goes under extraMachineTypes$/,
+    /is not a Compute Engine machine type in config\/machine-types.ts, which has no series "x9"; a newer one goes under extraMachineTypes$/,
   ],
   [
     "an extra machine type that is no machine type name",

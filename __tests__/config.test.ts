@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig } from "../lib/config";
+import { ConfigError, parseConfig } from "../config";
 import { defaultRawConfig, devConfig } from "./helpers";
 
 function configError(raw: unknown): ConfigError {

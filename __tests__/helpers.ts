@@ -3,8 +3,8 @@ import { Testing } from "cdktf";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { addEnvironments, EnvironmentStacks } from "../lib/app";
-import { ConfigError, loadConfig, parseConfig } from "../lib/config";
+import { addEnvironments, EnvironmentStacks } from "../stacks/app";
+import { ConfigError, loadConfig, parseConfig } from "../config";
 import { STACK_KINDS, stackName } from "../lib/stack-names";
 import { resourcesOf } from "./json";
 

@@ -2,7 +2,7 @@
 // exposed attributes are wired together. What each construct does with its props is in __tests__/constructs/.
 import { NODE_ROLES } from "../constructs/cluster";
 import { METAFLOW_ADMIN_PERMISSIONS } from "../constructs/admin-permissions";
-import { INFRA_OUTPUTS, SENSITIVE_INFRA_OUTPUTS } from "../lib/infra-outputs";
+import { INFRA_OUTPUTS, SENSITIVE_INFRA_OUTPUTS } from "../stacks/infra-outputs";
 import { onlyResource, resourcesOf, synthDev } from "./helpers";
 
 /** One non-default value for many infra settings at once: each must reach its construct. */

@@ -1,7 +1,7 @@
 // preflight/plan-facts.ts states what the infra stack deploys that sql.restrictPublicIp, compute.vmExternalIpAccess
 // and compute.requireShieldedVm look at; each fact is read here from the synthesized infra stack, Standard and
 // Autopilot, so a construct change that breaks one fails here rather than passing the preflight wrongly.
-import { parseConfig } from "../lib/config";
+import { parseConfig } from "../config";
 import { planFacts } from "../preflight/plan-facts";
 import { devConfig, onlyResource, synthDev } from "./helpers";
 

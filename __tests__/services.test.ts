@@ -1,6 +1,6 @@
 // The services stack as a whole: selectors, ports, probes, images, secrets and pod security across every workload.
 import { parseImageRef } from "../lib/image-refs";
-import { imagePinProblem } from "../lib/services-config";
+import { imagePinProblem } from "../config/services";
 import { allImages, CACHES, onlyResource, resourcesOf, synthDev, upstreamImage } from "./helpers";
 
 const dev = synthDev();

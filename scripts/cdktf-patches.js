@@ -7,7 +7,7 @@
 //   keeps its result per key.
 // - Cross-stack references: before writing the stacks, cdktf resolves every element of every stack once more, only to
 //   find references from one stack to another and wire them through generated outputs and remote state. This app
-//   reads the infra stack through its own named outputs (lib/infra-outputs.ts) and never references across stacks,
+//   reads the infra stack through its own named outputs (stacks/infra-outputs.ts) and never references across stacks,
 //   so that pass is dropped, and a reference across stacks fails the synth, naming both stacks.
 
 const PATCHES = [
@@ -40,7 +40,7 @@ const PATCHES = [
     line: "        // If this is a cross stack reference we will resolve to a reference within this stack.",
     replacement: [
       "        if (this.originStack && this.originStack !== resolutionStack && !this.crossStackIdentifier[stackName]) {",
-      "            throw new Error(`${stackName} references ${this.identifier} of ${this.originStack}: read another stack's values through its outputs and terraform_remote_state (lib/infra-outputs.ts), not by reference`);",
+      "            throw new Error(`${stackName} references ${this.identifier} of ${this.originStack}: read another stack's values through its outputs and terraform_remote_state (stacks/infra-outputs.ts), not by reference`);",
       "        }",
     ].join("\n"),
   },

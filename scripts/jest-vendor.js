@@ -24,7 +24,7 @@ function vendoredRequests() {
       for (const m of fs.readFileSync(entry, "utf8").matchAll(/(?:from |require\()"([^"]+)"/g)) if (VENDORED.test(m[1])) found.add(m[1]);
     }
   };
-  for (const entry of ["main.ts", "lib", "constructs", "review", "scripts", "__tests__"]) visit(path.join(root, entry));
+  for (const entry of ["main.ts", "config", "stacks", "lib", "constructs", "review", "scripts", "__tests__"]) visit(path.join(root, entry));
   return [...found].sort();
 }
 

@@ -18,7 +18,7 @@ function newestSource() {
     if (stat.isDirectory()) for (const child of fs.readdirSync(entry)) visit(path.join(entry, child));
     else if (entry.endsWith(".ts")) newest = Math.max(newest, stat.mtimeMs);
   };
-  for (const entry of ["main.ts", "lib", "constructs"]) visit(path.join(root, entry));
+  for (const entry of ["main.ts", "config", "stacks", "lib", "constructs"]) visit(path.join(root, entry));
   return newest;
 }
 

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PINS } from "../../lib/defaults";
-import { imagePinProblem } from "../../lib/services-config";
+import { imagePinProblem } from "../../config/services";
 import { helmRelease, helmValues, synthDev, upstreamImage } from "../helpers";
 
 const json = synthDev().servicesJson;

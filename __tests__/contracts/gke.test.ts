@@ -1,5 +1,5 @@
 // Facts GKE enforces, from its documentation, checked on what we synthesize.
-import { parseConfig } from "../../lib/config";
+import { parseConfig } from "../../config";
 import { devConfig } from "../helpers";
 
 // GKE documentation, "Configure Google Groups for RBAC" (cloud.google.com/kubernetes-engine/docs/how-to/google-groups-rbac,

@@ -1,8 +1,8 @@
 import { App } from "cdktf";
-import { AppConfig } from "./config";
+import { AppConfig } from "../config";
 import { InfraStack } from "./infra-stack";
 import { ServicesStack } from "./services-stack";
-import { recordStackKind, stackName } from "./stack-names";
+import { recordStackKind, stackName } from "../lib/stack-names";
 
 /** The two stacks of one environment. */
 export interface EnvironmentStacks {

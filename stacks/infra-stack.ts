@@ -11,8 +11,8 @@ import { Network } from "../constructs/network";
 import { CI_APIS, ProjectApis, REQUIRED_APIS } from "../constructs/project-apis";
 import { DatastoreBucket } from "../constructs/storage";
 import { addStateBackend, requireTerraform } from "./backend";
-import { AppConfig, EnvironmentConfig } from "./config";
-import { appLabels } from "./labels";
+import { AppConfig, EnvironmentConfig } from "../config";
+import { appLabels } from "../lib/labels";
 import { writeInfraOutputs } from "./infra-outputs";
 
 export interface InfraStackProps {

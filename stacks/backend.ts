@@ -9,9 +9,9 @@ import {
   TerraformStack,
 } from "cdktf";
 import { Construct } from "constructs";
-import { AppConfig } from "./config";
-import { PINS } from "./defaults";
-import { gcsStatePrefix, localStatePath } from "./stack-names";
+import { AppConfig } from "../config";
+import { PINS } from "../lib/defaults";
+import { gcsStatePrefix, localStatePath } from "../lib/stack-names";
 
 type StateBackend = AppConfig["stateBackend"];
 const gcsPrefix = (backend: NonNullable<StateBackend>, stackName: string) => gcsStatePrefix(backend.prefix, stackName);

@@ -1,7 +1,7 @@
 // The rules that need every environment at once.
-import type { EnvironmentConfig } from "./config";
-import { Issue } from "./config-errors";
-import { derivedNames } from "./config-names";
+import type { EnvironmentConfig } from "./environment";
+import { Issue } from "./errors";
+import { derivedNames } from "./names";
 
 /** Names two environments would both create where GCP wants them unique, and a state bucket used as a datastore. */
 export function crossEnvironmentIssues(envs: EnvironmentConfig[], stateBucket: string | undefined): Issue[] {

@@ -3,8 +3,8 @@
 // __tests__/service-images.test.ts, which fails when the stack runs an image that is not listed here. The references
 // are upstream ones: the nodes pull Docker Hub's and quay.io's through the registry caches, which only the infra apply
 // creates, and which serve what upstream serves.
-import { EnvironmentConfig } from "./config-schema";
-import { PINS } from "./defaults";
+import { EnvironmentConfig } from "../config/environment";
+import { PINS } from "../lib/defaults";
 
 /** One image and what runs it. */
 export interface ServiceImage {

@@ -1,10 +1,10 @@
 // Rules of one environment that need more than one field or the raw input: derived names and their limits,
 // settings the chosen mode would ignore, labels, IP capacity, reserved namespaces and duplicates.
-import type { EnvironmentConfig } from "./config";
-import { Issue } from "./config-errors";
-import { derivedNames } from "./config-names";
-import { appLabels, PROVIDER_LABEL_KEYS } from "./labels";
-import { SQL_NAME_SUFFIX_LENGTH } from "./names";
+import type { EnvironmentConfig } from "./environment";
+import { Issue } from "./errors";
+import { derivedNames } from "./names";
+import { appLabels, PROVIDER_LABEL_KEYS } from "../lib/labels";
+import { SQL_NAME_SUFFIX_LENGTH } from "../lib/names";
 import * as rules from "./rules";
 
 /** Settings of Standard clusters that Autopilot ignores (it manages nodes and their autoscaling itself). */

@@ -1,7 +1,7 @@
 // Every name an environment gives a GCP resource, with the rule it must meet and where it must be unique:
 // checked against GCP's limits per environment, and for collisions across environments.
 import { z } from "zod";
-import type { EnvironmentConfig } from "./config";
+import type { EnvironmentConfig } from "./environment";
 import * as rules from "./rules";
 
 /** A name the app gives a GCP resource, the rule it must meet, and the setting that changes it. */

@@ -15,8 +15,8 @@ import { Namespace } from "../constructs/namespace";
 import { PublishedConfig } from "../constructs/published-config";
 import { WorkloadIdentity, WorkloadIdentityBinding } from "../constructs/workload-identity";
 import { addStateBackend, requireTerraform, remoteState } from "./backend";
-import { ImagePull, pullThrough, registryFor } from "./image-refs";
-import { AppConfig, EnvironmentConfig } from "./config";
+import { ImagePull, pullThrough, registryFor } from "../lib/image-refs";
+import { AppConfig, EnvironmentConfig } from "../config";
 import { InfraOutputs, readInfraOutputs } from "./infra-outputs";
 import { ReachedService, addUserOutputs } from "./user-outputs";
 

@@ -1,8 +1,8 @@
 // Settings of what the infra stack builds in GCP: network, database, bucket, cluster and identity. Each rule is one
 // GCP enforces; defaults come from lib/defaults.ts.
 import { z } from "zod";
-import { MAX_AUTHORIZED_NETWORKS } from "./config-checks";
-import { DEFAULTS } from "./defaults";
+import { MAX_AUTHORIZED_NETWORKS } from "./checks";
+import { DEFAULTS } from "../lib/defaults";
 import * as rules from "./rules";
 
 export const NetworkSchema = z
@@ -87,7 +87,7 @@ export const StorageSchema = z
     }),
     location: z.string().optional().meta({
       description:
-        'a region of `lib/regions.ts` or `extraZones`, a predefined dual-region (`ASIA1`, `EUR4`, `EUR5`, `EUR7`, `EUR8`, `NAM4`) or a multi-region (`ASIA`, `EU`, `US`), from `lib/storage-locations.ts` (Google\'s "Bucket locations", dated in the file); either case, written in upper case as Cloud Storage reports it and the provider keeps it in state; `europe` gets `did you mean "EU"?`; configurable dual-regions are not offered',
+        'a region of `config/regions.ts` or `extraZones`, a predefined dual-region (`ASIA1`, `EUR4`, `EUR5`, `EUR7`, `EUR8`, `NAM4`) or a multi-region (`ASIA`, `EU`, `US`), from `config/storage-locations.ts` (Google\'s "Bucket locations", dated in the file); either case, written in upper case as Cloud Storage reports it and the provider keeps it in state; `europe` gets `did you mean "EU"?`; configurable dual-regions are not offered',
       "x-default": "the region",
     }),
     prefix: rules.objectPrefix
@@ -132,7 +132,7 @@ export const ClusterSchema = z
       .string()
       .default(DEFAULTS.cluster.machineType)
       .describe(
-        'node machine type, a machine type of `lib/machine-types.ts` (Google\'s machine family pages, dated in the file): `<series>-<standard|highmem|highcpu|...>-<vCPUs>` with the vCPU counts the series offers, the shared-core `e2-micro`/`e2-small`/`e2-medium`, `f1-micro`, `g1-small`, a custom `<series>-custom-<vCPUs>-<MB>` (`custom-<vCPUs>-<MB>` for N1) of E2, N1, N2, N2D, N4, or an accelerator-optimized type by name (`a2-highgpu-1g`, `g2-standard-8`); a near miss gets the closest type (`e2-standrad-4`: `did you mean "e2-standard-4"?`), a size the series lacks the sizes it has; a newer series goes in `extraMachineTypes`. Whether the zone offers the series is not checked (the apply fails)',
+        'node machine type, a machine type of `config/machine-types.ts` (Google\'s machine family pages, dated in the file): `<series>-<standard|highmem|highcpu|...>-<vCPUs>` with the vCPU counts the series offers, the shared-core `e2-micro`/`e2-small`/`e2-medium`, `f1-micro`, `g1-small`, a custom `<series>-custom-<vCPUs>-<MB>` (`custom-<vCPUs>-<MB>` for N1) of E2, N1, N2, N2D, N4, or an accelerator-optimized type by name (`a2-highgpu-1g`, `g2-standard-8`); a near miss gets the closest type (`e2-standrad-4`: `did you mean "e2-standard-4"?`), a size the series lacks the sizes it has; a newer series goes in `extraMachineTypes`. Whether the zone offers the series is not checked (the apply fails)',
       ),
     diskSizeGb: z
       .number()

@@ -2,7 +2,7 @@
 // last updated 2025-07-31, read 2026-12-06): a bucket's location is a region, a dual-region (predefined, or configurable
 // from two regions) or a multi-region. The stored copy of that page read here holds its opening, not its tables of
 // names: the predefined dual-regions and the multi-regions below are the names public code lists for that page; check
-// them against the page's "Available locations" when this table is updated. Regions are those of lib/regions.ts and
+// them against the page's "Available locations" when this table is updated. Regions are those of config/regions.ts and
 // the config's extraZones. A configurable dual-region needs the bucket's custom_placement_config, which the app does
 // not set.
 import { REGION_ZONES } from "./regions";

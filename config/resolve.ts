@@ -1,9 +1,9 @@
 // From a parsed environment to the resolved one the stacks build: the zone, the derived names, the security group.
-import { Issue } from "./config-errors";
-import { EnvironmentConfig, ParsedApp, ParsedEnvironment, ResourceNames } from "./config-schema";
+import { Issue } from "./errors";
+import { EnvironmentConfig, ParsedApp, ParsedEnvironment, ResourceNames } from "./environment";
 import { machineTypeRule } from "./machine-types";
-import { networkNames, nodePoolName } from "./names";
-import { didYouMean } from "./config-errors";
+import { networkNames, nodePoolName } from "../lib/names";
+import { didYouMean } from "./errors";
 import { REGION_ZONES, zonesOf } from "./regions";
 import { DUAL_REGIONS, MULTI_REGIONS, storageLocation, storageLocationNames } from "./storage-locations";
 
@@ -21,7 +21,7 @@ export function resolve(
       env: name,
       field: "region",
       value: env.region,
-      rule: `is not a GCP region in lib/regions.ts${didYouMean(env.region, known)}; for a newer region, list its zones under extraZones`,
+      rule: `is not a GCP region in config/regions.ts${didYouMean(env.region, known)}; for a newer region, list its zones under extraZones`,
     });
   } else if (env.zone !== undefined && !zones.includes(env.zone)) {
     issues.push({
@@ -98,7 +98,7 @@ function storageLocationRule(location: string, extraRegions: string[]): string {
   const continent = /^[a-z]+$/i.test(location) ? MULTI_REGIONS.find((m) => location.toUpperCase().startsWith(m)) : undefined;
   const hint = continent ? ` (did you mean "${continent}"?)` : didYouMean(location, storageLocationNames(extraRegions));
   return (
-    `is not a Cloud Storage location${hint}: a region of lib/regions.ts or extraZones (such as europe-west1), ` +
+    `is not a Cloud Storage location${hint}: a region of config/regions.ts or extraZones (such as europe-west1), ` +
     `a predefined dual-region (${DUAL_REGIONS.join(", ")}) or a multi-region (${MULTI_REGIONS.join(", ")})`
   );
 }

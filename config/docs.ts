@@ -2,7 +2,7 @@
 // description and default are written once, in the zod schema (`.describe()`, `.default()`, and `x-default` in
 // `.meta()` for a default derived from other settings), and reach both environments.schema.json and the table.
 import { z } from "zod";
-import { AppConfigSchema } from "./config-schema";
+import { AppConfigSchema } from "./environment";
 
 export const SETTINGS_BEGIN = "<!-- settings: generated from the zod schema by `npm run schema`; do not edit -->";
 export const SETTINGS_END = "<!-- /settings -->";

@@ -1,7 +1,7 @@
 // The contract between an environment's two stacks: the infra stack writes these Terraform outputs,
 // the services stack reads them from the infra stack's state.
 import { TerraformOutput, TerraformRemoteState, TerraformStack } from "cdktf";
-import { RegistryCaches } from "./image-refs";
+import { RegistryCaches } from "../lib/image-refs";
 
 /** Terraform output names of the infra stack, keyed by the attribute the services stack reads. */
 export const INFRA_OUTPUTS = {

@@ -1,6 +1,6 @@
 // Settings of what runs inside the cluster (the `<env>-services` stack).
 import { z } from "zod";
-import { DEFAULTS, JETSTREAM_VERSIONS, PINS } from "./defaults";
+import { DEFAULTS, JETSTREAM_VERSIONS, PINS } from "../lib/defaults";
 import { dnsLabel } from "./rules";
 
 /** A full version tag such as `v2.5.1` or `1.9.10`: never `latest`, never a floating `v1.3`. */

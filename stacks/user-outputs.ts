@@ -5,10 +5,10 @@ import { ArgoEvents } from "../constructs/argo-events";
 import { MetaflowMetadata } from "../constructs/metaflow-metadata";
 import { Namespace } from "../constructs/namespace";
 import { PublishedConfig } from "../constructs/published-config";
-import { EnvironmentConfig } from "./config";
+import { EnvironmentConfig } from "../config";
 import { InfraOutputs } from "./infra-outputs";
-import { metaflowClientRequirements } from "./metaflow-client";
-import { endUserSetup, metaflowConfig, metaflowOutputs } from "./metaflow-outputs";
+import { metaflowClientRequirements } from "../lib/metaflow-client";
+import { endUserSetup, metaflowConfig, metaflowOutputs } from "../lib/metaflow-outputs";
 
 export interface UserOutputsInputs {
   readonly env: EnvironmentConfig;

@@ -12,7 +12,7 @@
 // c3-standard-192-metal, x4-megamem-960-metal); the config's extraMachineTypes takes them until this table is updated.
 // Which zones offer a series is in Google's "Available regions and zones" table, not read here: a machine type its
 // zone lacks fails at apply, not at synth.
-import { didYouMean } from "./config-errors";
+import { didYouMean } from "./errors";
 
 /** One machine series: its family, its predefined types and whether it takes custom machine types. */
 export interface MachineSeries {
@@ -114,7 +114,7 @@ export function isMachineType(name: string): boolean {
 export function machineTypeRule(name: string, extra: readonly string[] = []): string | undefined {
   if (isMachineType(name) || extra.includes(name)) return undefined;
   const newer = "; a newer one goes under extraMachineTypes";
-  const notInTable = "is not a Compute Engine machine type in lib/machine-types.ts";
+  const notInTable = "is not a Compute Engine machine type in config/machine-types.ts";
   const lower = name.toLowerCase();
   if (isMachineType(lower)) return `${notInTable} (did you mean "${lower}"?)${newer}`;
   const series = /^custom-/.test(lower) ? "n1" : /^([a-z0-9]+)-/.exec(lower)?.[1];

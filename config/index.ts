@@ -2,15 +2,15 @@
 // A bad value fails here, before any stack is built, so a failed synth writes nothing.
 import * as fs from "fs";
 import { z } from "zod";
-import { environmentIssues } from "./config-checks";
-import { crossEnvironmentIssues } from "./config-collisions";
-import { ConfigError, describe, Issue, parseJson, zodIssueLines } from "./config-errors";
-import { resolve } from "./config-resolve";
-import { AppConfig, AppConfigSchema } from "./config-schema";
+import { environmentIssues } from "./checks";
+import { crossEnvironmentIssues } from "./collisions";
+import { ConfigError, describe, Issue, parseJson, zodIssueLines } from "./errors";
+import { resolve } from "./resolve";
+import { AppConfig, AppConfigSchema } from "./environment";
 
-export { ConfigError } from "./config-errors";
-export type { AppConfig, EnvironmentConfig, ResourceNames } from "./config-schema";
-export { AppConfigSchema, EnvironmentSchema } from "./config-schema";
+export { ConfigError } from "./errors";
+export type { AppConfig, EnvironmentConfig, ResourceNames } from "./environment";
+export { AppConfigSchema, EnvironmentSchema } from "./environment";
 
 /** Validates raw configuration (parsed JSON) and returns every environment fully resolved. */
 export function parseConfig(input: unknown): AppConfig {

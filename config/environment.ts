@@ -1,10 +1,10 @@
 // The configuration file's schema: environments built from the infra and services slices, the state backend, and
 // the cross-field rules within one environment.
 import { z } from "zod";
-import { CiSchema, ClusterSchema, DatabaseSchema, IdentitySchema, ImageCacheSchema, NetworkSchema, StorageSchema } from "./infra-config";
-import { ReviewConfigSchema } from "./review-config";
+import { CiSchema, ClusterSchema, DatabaseSchema, IdentitySchema, ImageCacheSchema, NetworkSchema, StorageSchema } from "./infra";
+import { ReviewConfigSchema } from "./review";
 import * as rules from "./rules";
-import { ServicesConfigSchema } from "./services-config";
+import { ServicesConfigSchema } from "./services";
 
 export const EnvironmentSchema = z
   .object({
@@ -12,7 +12,7 @@ export const EnvironmentSchema = z
     region: rules.region
       .default("us-central1")
       .describe(
-        'region of the network, database, bucket and a regional cluster: a region of `lib/regions.ts` (Google\'s "Regions and zones" table, dated in the file) or of `extraZones`',
+        'region of the network, database, bucket and a regional cluster: a region of `config/regions.ts` (Google\'s "Regions and zones" table, dated in the file) or of `extraZones`',
       ),
     zone: rules.zone.optional().meta({
       description:
@@ -134,7 +134,7 @@ export const AppConfigSchema = z
         }
       })
       .describe(
-        'zones of a region or zone newer than the table in `lib/regions.ts`: `{ "us-west9": ["us-west9-a", "us-west9-b"] }`; each zone must be of its region; for a new region the first zone listed is the default',
+        'zones of a region or zone newer than the table in `config/regions.ts`: `{ "us-west9": ["us-west9-a", "us-west9-b"] }`; each zone must be of its region; for a new region the first zone listed is the default',
       ),
     extraMachineTypes: z
       .array(
@@ -144,7 +144,7 @@ export const AppConfigSchema = z
       )
       .default([])
       .describe(
-        'machine types newer than the table in `lib/machine-types.ts`, accepted as written for `cluster.machineType`: `["c4d-standard-8"]`; lowercase letters, digits and hyphens',
+        'machine types newer than the table in `config/machine-types.ts`, accepted as written for `cluster.machineType`: `["c4d-standard-8"]`; lowercase letters, digits and hyphens',
       ),
     environments: z
       .record(
