@@ -1,6 +1,6 @@
 // Valid configurations at the edges (longest names, most labels, every region's default zone): every name in the
 // synthesized JSON is held to the limit GCP, Kubernetes or Helm documents for it, written here independently of
-// config/rules.ts so a wrong rule there cannot hide a wrong name.
+// the rules in config/ so a wrong rule there cannot hide a wrong name.
 import { Testing } from "cdktf";
 import * as os from "os";
 import * as path from "path";

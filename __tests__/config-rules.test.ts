@@ -1,5 +1,5 @@
-// The rules of config/checks.ts, config-collisions.ts, config-names.ts, regions.ts, rules.ts and network-rules.ts:
-// one row per bad configuration.
+// The rules of config/: each topic's field rules and schema (network.ts, cluster.ts, database.ts, ...), the rules
+// across topics (checks.ts), across environments (collisions.ts) and of derived names (names.ts): one row per bad configuration.
 import { parseConfig } from "../config";
 import { parseJson } from "../config/errors";
 import { REGION_ZONES } from "../config/regions";

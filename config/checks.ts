@@ -1,11 +1,13 @@
-// Rules of one environment that need more than one field or the raw input: derived names and their limits,
-// settings the chosen mode would ignore, labels, IP capacity, reserved namespaces and duplicates.
+// Rules of one environment that span topics or need the raw input: derived names and their limits, settings the
+// chosen mode would ignore, labels, IP capacity, reserved namespaces and duplicates. A rule within one topic lives
+// in that topic's file (config/network.ts, config/cluster.ts, ...).
 import type { EnvironmentConfig } from "./environment";
 import { Issue } from "./errors";
 import { derivedNames } from "./names";
 import { appLabels, PROVIDER_LABEL_KEYS } from "../lib/labels";
 import { SQL_NAME_SUFFIX_LENGTH } from "../lib/names";
-import * as rules from "./rules";
+import { MAX_LABELS } from "./environment";
+import { cidrSize, isCidr } from "./network";
 
 /** Settings of Standard clusters that Autopilot ignores (it manages nodes and their autoscaling itself). */
 const STANDARD_ONLY = ["machineType", "diskSizeGb", "minNodes", "maxNodes", "cpuLimits", "memoryLimitsGb"] as const;
@@ -16,8 +18,6 @@ const POD_ADDRESSES_PER_NODE = 256;
 const REGIONAL_NODE_ZONES = 3;
 /** GCP reserves four addresses of every subnetwork primary range (network, gateway, two at the end). */
 const SUBNET_RESERVED_ADDRESSES = 4;
-/** GKE allows up to 50 authorized networks on a cluster with a public endpoint. */
-export const MAX_AUTHORIZED_NETWORKS = 50;
 
 /** Kubernetes and GKE create these namespaces in every cluster; the app's Namespace resource would fail on them. */
 function reservedNamespace(name: string): boolean {
@@ -70,11 +70,11 @@ export function environmentIssues(env: EnvironmentConfig, input: unknown): Issue
     if (own.includes(key)) add(`labels.${key}`, env.labels[key], `is a label the app sets itself (${own.join(", ")}): choose another key`);
   }
   const labelCount = new Set([...own, ...Object.keys(env.labels)]).size;
-  if (labelCount > rules.MAX_LABELS) {
+  if (labelCount > MAX_LABELS) {
     add(
       "labels",
       `${Object.keys(env.labels).length} labels`,
-      `a resource takes at most ${rules.MAX_LABELS} labels, ${own.length} of them the app's own: use at most ${rules.MAX_LABELS - own.length}`,
+      `a resource takes at most ${MAX_LABELS} labels, ${own.length} of them the app's own: use at most ${MAX_LABELS - own.length}`,
     );
   }
 
@@ -83,18 +83,18 @@ export function environmentIssues(env: EnvironmentConfig, input: unknown): Issue
     const nodes = c.maxNodes * (c.regional ? REGIONAL_NODE_ZONES : 1);
     const perZone = c.regional ? ` in each of ${REGIONAL_NODE_ZONES} zones` : "";
     const { podsCidr, subnetCidr } = env.network;
-    if (rules.isCidr(podsCidr) && nodes * POD_ADDRESSES_PER_NODE > rules.cidrSize(podsCidr)) {
+    if (isCidr(podsCidr) && nodes * POD_ADDRESSES_PER_NODE > cidrSize(podsCidr)) {
       add(
         "network.podsCidr",
         podsCidr,
-        `holds the pods of ${rules.cidrSize(podsCidr) / POD_ADDRESSES_PER_NODE} nodes (a /24 per node at 110 pods), but cluster.maxNodes allows ${c.maxNodes}${perZone}: widen the range or lower cluster.maxNodes`,
+        `holds the pods of ${cidrSize(podsCidr) / POD_ADDRESSES_PER_NODE} nodes (a /24 per node at 110 pods), but cluster.maxNodes allows ${c.maxNodes}${perZone}: widen the range or lower cluster.maxNodes`,
       );
     }
-    if (rules.isCidr(subnetCidr) && nodes > rules.cidrSize(subnetCidr) - SUBNET_RESERVED_ADDRESSES) {
+    if (isCidr(subnetCidr) && nodes > cidrSize(subnetCidr) - SUBNET_RESERVED_ADDRESSES) {
       add(
         "network.subnetCidr",
         subnetCidr,
-        `has ${rules.cidrSize(subnetCidr) - SUBNET_RESERVED_ADDRESSES} node addresses, but cluster.maxNodes allows ${nodes} nodes`,
+        `has ${cidrSize(subnetCidr) - SUBNET_RESERVED_ADDRESSES} node addresses, but cluster.maxNodes allows ${nodes} nodes`,
       );
     }
   }

@@ -1,31 +1,75 @@
-// The configuration file's schema: environments built from the infra and services slices, the state backend, and
-// the cross-field rules within one environment.
+// The configuration file's schema: an environment's own fields and the slices of each topic, the state backend,
+// and the types of a resolved environment.
 import { z } from "zod";
-import { CiSchema, ClusterSchema, DatabaseSchema, IdentitySchema, ImageCacheSchema, NetworkSchema, StorageSchema } from "./infra";
+import { CiSchema } from "./ci";
+import { ClusterSchema } from "./cluster";
+import { DatabaseSchema } from "./database";
+import { IdentitySchema } from "./identity";
+import { ImageCacheSchema } from "./image-cache";
+import { NetworkSchema } from "./network";
+import { bucketName, objectPrefix, StorageSchema } from "./storage";
 import { ReviewConfigSchema } from "./review";
-import * as rules from "./rules";
 import { ServicesConfigSchema } from "./services";
+
+/** A GCP project id: 6-30 chars, lowercase letters, digits and hyphens, starting with a letter. */
+export const projectId = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+    "must be a GCP project id: 6-30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen",
+  );
+
+/** A GCP region such as `europe-west1`. */
+export const region = z.string().regex(/^[a-z]+-[a-z]+[0-9]+$/, "must be a GCP region such as us-central1");
+
+/** A GCP zone such as `europe-west1-b`; consistency with the region is checked by the environment schema. */
+export const zone = z.string().regex(/^[a-z]+-[a-z]+[0-9]+-[a-z]$/, "must be a GCP zone such as us-central1-a");
+
+/** A short, lowercase name that prefixes the names of the resources of an environment. */
+export const namePrefix = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/,
+    "must be 2-20 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen",
+  );
+
+// Labels (https://cloud.google.com/resource-manager/docs/labels-overview#requirements): keys 1-63 characters,
+// starting with a lowercase letter or an international character; values 0-63 characters; both only lowercase
+// letters, international characters, digits, underscores and hyphens. At most 64 labels per resource.
+export const MAX_LABELS = 64;
+export const labelKey = z
+  .string()
+  .regex(
+    /^[\p{Ll}\p{Lo}\p{Lm}][\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}_-]{0,62}$/u,
+    "label keys must be 1-63 lowercase or international letters, digits, _ or -, starting with a lowercase letter",
+  );
+export const labelValue = z
+  .string()
+  .regex(
+    /^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}_-]{0,63}$/u,
+    "label values must be at most 63 lowercase or international letters, digits, _ or -",
+  );
 
 export const EnvironmentSchema = z
   .object({
-    project: rules.projectId.describe("GCP project id: 6-30 lowercase letters, digits, hyphens"),
-    region: rules.region
+    project: projectId.describe("GCP project id: 6-30 lowercase letters, digits, hyphens"),
+    region: region
       .default("us-central1")
       .describe(
         'region of the network, database, bucket and a regional cluster: a region of `config/regions.ts` (Google\'s "Regions and zones" table, dated in the file) or of `extraZones`',
       ),
-    zone: rules.zone.optional().meta({
+    zone: zone.optional().meta({
       description:
         "zone of a zonal cluster; one of the region's zones in the table or `extraZones`; refused with `cluster.regional: true`, which ignores it",
       "x-default": "the region's first zone (`us-east1-b`, `europe-west1-b`, `us-central1-a`, ...)",
     }),
-    namePrefix: rules.namePrefix
+    namePrefix: namePrefix
       .default("metaflow")
       .describe(
         "resource names are `<namePrefix>-<env>-...`; every derived name must fit its limit, so `<namePrefix>-<env>` is at most 24 characters (the node service account `<namePrefix>-<env>-nodes` has 30)",
       ),
     labels: z
-      .record(rules.labelKey, rules.labelValue)
+      .record(labelKey, labelValue)
       .default({})
       .describe(
         "added to every labelled resource, next to `managed-by`, `metaflow-environment` and the provider's `goog-terraform-provisioned`, whose keys are refused; at most 61 (GCP's 64 per resource less those 3); keys 1-63 lowercase or international letters, digits, `_`, `-`, starting with a letter; values 0-63 of the same",
@@ -52,65 +96,17 @@ export const EnvironmentSchema = z
     ),
     review: ReviewConfigSchema.prefault({}).describe("what `npm run review` is told: the warnings the team accepts"),
   })
-  .strict()
-  .superRefine((env, ctx) => {
-    const ranges = Object.entries(env.network).filter(([, value]) => rules.isCidr(value));
-    ranges.forEach(([field, value], i) => {
-      for (const [otherField, other] of ranges.slice(0, i)) {
-        if (rules.cidrsOverlap(value, other)) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["network", field],
-            message: `must not overlap network.${otherField} (${other})`,
-          });
-        }
-      }
-    });
-    const c = env.cluster;
-    if (c.minNodes > c.maxNodes) {
-      ctx.addIssue({ code: "custom", path: ["cluster", "minNodes"], message: `must not exceed cluster.maxNodes (${c.maxNodes})` });
-    }
-    if (c.cpuLimits.min > c.cpuLimits.max) {
-      ctx.addIssue({ code: "custom", path: ["cluster", "cpuLimits", "min"], message: "must not exceed cluster.cpuLimits.max" });
-    }
-    if (c.memoryLimitsGb.min > c.memoryLimitsGb.max) {
-      ctx.addIssue({ code: "custom", path: ["cluster", "memoryLimitsGb", "min"], message: "must not exceed cluster.memoryLimitsGb.max" });
-    }
-    if (c.mode === "autopilot" && !c.regional) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["cluster", "regional"],
-        message: "Autopilot clusters are always regional: set cluster.regional to true",
-      });
-    }
-    if (env.identity.flowRunnerAccess === "namespace") {
-      env.identity.flowRunners.forEach((member, i) => {
-        // Kubernetes RBAC names users, groups and service accounts by email; it has no notion of a domain or a pool.
-        // A member that is no valid IAM member already has its line from rules.iamMember.
-        if (!/^(user|group|serviceAccount):/.test(member) && rules.iamMember.safeParse(member).success) {
-          const what = member.startsWith("domain:") ? "a domain" : "a Workload or Workforce Identity Federation principal";
-          ctx.addIssue({
-            code: "custom",
-            path: ["identity", "flowRunners", i],
-            message: `with identity.flowRunnerAccess "namespace", flow runners must be user:, group: or serviceAccount: members (Kubernetes RBAC cannot name ${what})`,
-          });
-        }
-      });
-    }
-    if (env.database.availability === "REGIONAL" && env.database.tier.match(/^db-(f1-micro|g1-small)$/)) {
-      ctx.addIssue({ code: "custom", path: ["database", "tier"], message: "shared-core tiers cannot be REGIONAL" });
-    }
-  });
+  .strict();
 
 /** Where Terraform keeps state: a GCS bucket shared by the team, or local files when unset. */
 export const StateBackendSchema = z
   .object({
-    bucket: rules.bucketName.meta({
+    bucket: bucketName.meta({
       description:
         "existing GCS bucket for Terraform state (versioned, uniform access); must not be the datastore bucket of any environment (every flow may read that one, and state holds passwords and keys)",
       "x-default": "unset: local state files",
     }),
-    prefix: rules.objectPrefix.default("metaflow-gcp").describe("each stack's state lives under `<prefix>/<stack>`"),
+    prefix: objectPrefix.default("metaflow-gcp").describe("each stack's state lives under `<prefix>/<stack>`"),
   })
   .strict();
 
@@ -124,7 +120,7 @@ export const AppConfigSchema = z
       "where Terraform keeps state: a GCS bucket shared by the team, or local files when unset",
     ),
     extraZones: z
-      .record(rules.region, z.array(rules.zone).min(1))
+      .record(region, z.array(zone).min(1))
       .default({})
       .superRefine((extra, ctx) => {
         for (const [region, zones] of Object.entries(extra)) {

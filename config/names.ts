@@ -2,7 +2,13 @@
 // checked against GCP's limits per environment, and for collisions across environments.
 import { z } from "zod";
 import type { EnvironmentConfig } from "./environment";
-import * as rules from "./rules";
+import { customRoleId, serviceAccountId } from "./identity";
+import { workloadIdentityPoolId } from "./ci";
+import { clusterName, nodePoolName } from "./cluster";
+import { sqlInstanceName } from "./database";
+import { artifactRegistryRepositoryId } from "./image-cache";
+import { rfc1035Name } from "./name-rules";
+import { bucketName } from "./storage";
 
 /** A name the app gives a GCP resource, the rule it must meet, and the setting that changes it. */
 export interface DerivedName {
@@ -24,11 +30,11 @@ export function derivedNames(env: EnvironmentConfig): DerivedName[] {
   const inProject = `project ${project}`;
   const inRegion = `project ${project}, region ${region}`;
   const list: DerivedName[] = [
-    { what: "bucket name", name: names.bucket, rule: rules.bucketName, field: "storage.bucketName", scope: "all of Cloud Storage" },
+    { what: "bucket name", name: names.bucket, rule: bucketName, field: "storage.bucketName", scope: "all of Cloud Storage" },
     {
       what: "service account id",
       name: names.serviceAccount,
-      rule: rules.serviceAccountId,
+      rule: serviceAccountId,
       field: "identity.serviceAccountId",
       scope: inProject,
     },
@@ -36,38 +42,38 @@ export function derivedNames(env: EnvironmentConfig): DerivedName[] {
       what: "node service account id (<namePrefix>-<env>-nodes)",
       kind: "service account id",
       name: names.nodeServiceAccount,
-      rule: rules.serviceAccountId,
+      rule: serviceAccountId,
       field: "namePrefix",
       scope: inProject,
     },
     {
       what: "GKE cluster name",
       name: names.cluster,
-      rule: rules.clusterName,
+      rule: clusterName,
       field: "cluster.name",
       scope: `project ${project}, location ${env.cluster.location}`,
     },
     {
       what: "Cloud SQL instance name prefix",
       name: names.sqlInstancePrefix,
-      rule: rules.sqlInstanceName,
+      rule: sqlInstanceName,
       field: "namePrefix",
       scope: inProject,
     },
-    { what: "VPC name", name: names.vpc, rule: rules.rfc1035Name, field: "namePrefix", scope: inProject },
-    { what: "subnetwork name", name: names.subnetwork, rule: rules.rfc1035Name, field: "namePrefix", scope: inRegion },
+    { what: "VPC name", name: names.vpc, rule: rfc1035Name, field: "namePrefix", scope: inProject },
+    { what: "subnetwork name", name: names.subnetwork, rule: rfc1035Name, field: "namePrefix", scope: inRegion },
     {
       what: "private service access range name",
       name: names.privateServiceAccess,
-      rule: rules.rfc1035Name,
+      rule: rfc1035Name,
       field: "namePrefix",
       scope: inProject,
     },
-    { what: "Cloud Router name", name: names.router, rule: rules.rfc1035Name, field: "namePrefix", scope: inRegion },
-    { what: "Cloud NAT name", name: names.nat, rule: rules.rfc1035Name, field: "namePrefix" },
+    { what: "Cloud Router name", name: names.router, rule: rfc1035Name, field: "namePrefix", scope: inRegion },
+    { what: "Cloud NAT name", name: names.nat, rule: rfc1035Name, field: "namePrefix" },
   ];
   if (names.nodePool)
-    list.push({ what: "GKE node pool name (<cluster.name>-pool)", name: names.nodePool, rule: rules.nodePoolName, field: "cluster.name" });
+    list.push({ what: "GKE node pool name (<cluster.name>-pool)", name: names.nodePool, rule: nodePoolName, field: "cluster.name" });
   if (names.imageCaches) {
     for (const [upstream, name] of [
       ["Docker Hub", names.imageCaches.dockerHub],
@@ -77,7 +83,7 @@ export function derivedNames(env: EnvironmentConfig): DerivedName[] {
         what: `Artifact Registry repository id (the ${upstream} cache)`,
         kind: "Artifact Registry repository id",
         name,
-        rule: rules.artifactRegistryRepositoryId,
+        rule: artifactRegistryRepositoryId,
         field: "namePrefix",
         scope: inRegion,
       });
@@ -89,7 +95,7 @@ export function derivedNames(env: EnvironmentConfig): DerivedName[] {
       {
         what: "Workload Identity pool id (<namePrefix>-<env>-ci)",
         name: ci.pool,
-        rule: rules.workloadIdentityPoolId,
+        rule: workloadIdentityPoolId,
         field: "namePrefix",
         scope: inProject,
       },
@@ -97,7 +103,7 @@ export function derivedNames(env: EnvironmentConfig): DerivedName[] {
         what: "CI deployer service account id (<namePrefix>-<env>-deploy)",
         kind: "service account id",
         name: ci.deployer,
-        rule: rules.serviceAccountId,
+        rule: serviceAccountId,
         field: "namePrefix",
         scope: inProject,
       },
@@ -105,11 +111,11 @@ export function derivedNames(env: EnvironmentConfig): DerivedName[] {
         what: "CI planner service account id (<namePrefix>-<env>-plan)",
         kind: "service account id",
         name: ci.planner,
-        rule: rules.serviceAccountId,
+        rule: serviceAccountId,
         field: "namePrefix",
         scope: inProject,
       },
-      { what: "custom role id", name: ci.plannerRole, rule: rules.customRoleId, field: "namePrefix", scope: inProject },
+      { what: "custom role id", name: ci.plannerRole, rule: customRoleId, field: "namePrefix", scope: inProject },
     );
   }
   if (names.adminRole)

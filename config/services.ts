@@ -1,7 +1,7 @@
 // Settings of what runs inside the cluster (the `<env>-services` stack).
 import { z } from "zod";
 import { DEFAULTS, JETSTREAM_VERSIONS, PINS } from "../lib/defaults";
-import { dnsLabel } from "./rules";
+import { dnsLabel } from "./name-rules";
 
 /** A full version tag such as `v2.5.1` or `1.9.10`: never `latest`, never a floating `v1.3`. */
 const FULL_VERSION_TAG = /^v?\d+\.\d+\.\d+([-.+_][A-Za-z0-9._-]+)?$/;

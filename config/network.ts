@@ -1,5 +1,4 @@
-// Network rules that Google Cloud enforces on IPv4 ranges, as zod schemas, and the range arithmetic the
-// cross-field checks use. Re-exported by rules.ts, the one import for every field rule.
+// The network: the VPC's ranges as Google Cloud takes them, and the range arithmetic the cluster's capacity needs.
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 
@@ -53,3 +52,35 @@ export function isCidr(value: unknown): value is string {
   // ipaddr.js also accepts shorthand such as "10.0.0/8"; GCP wants four dotted decimals.
   return typeof value === "string" && /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(value) && ipaddr.IPv4.isValidCIDR(value);
 }
+
+export const NetworkSchema = z
+  .object({
+    subnetCidr: cidr(8, 29, "the subnetwork range")
+      .default("10.10.0.0/20")
+      .describe(
+        "primary range of the subnetwork (GKE nodes); /8-/29; holds `maxNodes` (times 3 zones when regional) plus GCP's 4 reserved addresses",
+      ),
+    podsCidr: cidr(9, 24, "the pod range")
+      .default("10.16.0.0/14")
+      .describe(
+        "secondary range for GKE pods; /9-/24; holds a /24 per node (GKE's default at 110 pods per node) for `maxNodes` nodes per zone, in 3 zones when regional (GKE's default node locations); Standard mode only, Autopilot sizes its nodes itself",
+      ),
+    servicesCidr: cidr(16, 27, "the service range").default("10.20.0.0/20").describe("secondary range for GKE services; /16-/27"),
+    privateServiceAccessCidr: cidr(8, 24, "the private service access range")
+      .default("10.30.0.0/20")
+      .describe("range reserved for private service access (Cloud SQL's private IP); /8-/24"),
+    controlPlaneCidr: cidr(28, 28, "the control-plane range")
+      .default("172.16.0.0/28")
+      .describe("range of the GKE control plane's private endpoint; exactly /28, as GKE requires"),
+  })
+  .strict()
+  .superRefine((network, ctx) => {
+    const ranges = Object.entries(network).filter(([, value]) => isCidr(value));
+    ranges.forEach(([field, value], i) => {
+      for (const [otherField, other] of ranges.slice(0, i)) {
+        if (cidrsOverlap(value, other)) {
+          ctx.addIssue({ code: "custom", path: [field], message: `must not overlap network.${otherField} (${other})` });
+        }
+      }
+    });
+  });
