@@ -131,3 +131,16 @@ test("npm run config prints every environment resolved, derived names included",
     names: { sqlInstancePrefix: "metaflow-prod-pg" },
   });
 });
+
+test("every field of environments.schema.json has a description, for editors to show on hover", () => {
+  type Node = { description?: string; properties?: Record<string, Node>; additionalProperties?: Node | boolean; items?: Node };
+  const undescribed = (node: Node, at: string): string[] => [
+    ...Object.entries(node.properties ?? {}).flatMap(([key, child]) => [
+      ...(child.description ? [] : [`${at}${key}`]),
+      ...undescribed(child, `${at}${key}.`),
+    ]),
+    ...(typeof node.additionalProperties === "object" ? undescribed(node.additionalProperties, `${at}<name>.`) : []),
+    ...(node.items ? undescribed(node.items, `${at}[].`) : []),
+  ];
+  expect(undescribed(JSON.parse(configJsonSchema()), "")).toEqual([]);
+});

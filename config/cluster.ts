@@ -58,12 +58,18 @@ export const ClusterSchema = z
       .default(DEFAULTS.cluster.maxNodes)
       .describe("largest node count of the node pool, per zone, 1-1000"),
     cpuLimits: z
-      .object({ min: z.number().int().min(0), max: z.number().int().min(1) })
+      .object({
+        min: z.number().int().min(0).describe("lower limit on the cluster's total vCPUs for autoscaling"),
+        max: z.number().int().min(1).describe("upper limit on the cluster's total vCPUs: autoscaling adds no node beyond it"),
+      })
       .strict()
       .default(DEFAULTS.cluster.cpuLimits)
       .describe("cluster autoscaling limits on vCPUs; min <= max"),
     memoryLimitsGb: z
-      .object({ min: z.number().int().min(0), max: z.number().int().min(1) })
+      .object({
+        min: z.number().int().min(0).describe("lower limit on the cluster's total memory for autoscaling, in GB"),
+        max: z.number().int().min(1).describe("upper limit on the cluster's total memory, in GB: autoscaling adds no node beyond it"),
+      })
       .strict()
       .default(DEFAULTS.cluster.memoryLimitsGb)
       .describe("cluster autoscaling limits on memory, in GB; min <= max"),
@@ -89,11 +95,13 @@ export const ClusterSchema = z
       .array(
         z
           .object({
-            cidr: reducedCidr.refine(
-              (c) => !c.endsWith("/0"),
-              'would let any IP reach the control plane: list your networks, or leave the list empty with cluster.controlPlaneEndpoint "dns" (IAM-gated, no IP allow-list)',
-            ),
-            name: z.string().min(1),
+            cidr: reducedCidr
+              .refine(
+                (c) => !c.endsWith("/0"),
+                'would let any IP reach the control plane: list your networks, or leave the list empty with cluster.controlPlaneEndpoint "dns" (IAM-gated, no IP allow-list)',
+              )
+              .describe("an IPv4 CIDR block in reduced form (host bits zero), never `0.0.0.0/0`"),
+            name: z.string().min(1).describe("a name for the network, shown in the cluster's settings"),
           })
           .strict(),
       )

@@ -81,10 +81,12 @@ export const EnvironmentSchema = z
         "enable the GCP APIs the platform needs: compute, container, sqladmin, servicenetworking, iam, ... (never disabled on destroy)",
       ),
     network: NetworkSchema.prefault({}).describe("all ranges: private (RFC 1918 or 100.64/10), host bits zero, no two overlapping"),
-    database: DatabaseSchema.prefault({}),
-    storage: StorageSchema.prefault({}),
-    cluster: ClusterSchema.prefault({}),
-    identity: IdentitySchema.prefault({}),
+    database: DatabaseSchema.prefault({}).describe(
+      "the Cloud SQL for PostgreSQL instance of the metadata service and the Argo workflow archive, on a private IP only",
+    ),
+    storage: StorageSchema.prefault({}).describe("the Cloud Storage bucket of the Metaflow datastore"),
+    cluster: ClusterSchema.prefault({}).describe("the GKE cluster that runs the services and the flows' tasks"),
+    identity: IdentitySchema.prefault({}).describe("the Metaflow service account and who may run flows or act as it"),
     imageCache: ImageCacheSchema.prefault({}).describe(
       "Artifact Registry remote repositories caching Docker Hub and quay.io (see docs/architecture.md#registry-caches)",
     ),
