@@ -88,10 +88,10 @@ export const EnvironmentSchema = z
     cluster: ClusterSchema.prefault({}).describe("the GKE cluster that runs the services and the flows' tasks"),
     identity: IdentitySchema.prefault({}).describe("the Metaflow service account and who may run flows or act as it"),
     imageCache: ImageCacheSchema.prefault({}).describe(
-      "Artifact Registry remote repositories caching Docker Hub and quay.io (see docs/architecture.md#registry-caches)",
+      "Artifact Registry remote repositories caching Docker Hub and quay.io (see docs/platform.md#registry-caches)",
     ),
     services: ServicesConfigSchema.prefault({}).describe(
-      "what runs in the cluster (see docs/architecture.md#what-runs-in-the-cluster); a `*Namespace` must not be one every GKE cluster already has (`default`, `kube-*`, `gke-*`, `gmp-*`)",
+      "what runs in the cluster (see docs/platform.md#what-runs-in-the-cluster); a `*Namespace` must not be one every GKE cluster already has (`default`, `kube-*`, `gke-*`, `gmp-*`)",
     ),
     ci: CiSchema.optional().describe(
       "keyless CI (GitHub Actions through Workload Identity Federation, or Cloud Build as the planner and deployer service accounts): off unless set; see docs/ci.md",

@@ -118,15 +118,15 @@ test("the EventBus, whose namespace gets the bus credentials' Secrets, is in no 
 // Sensor's pod gets the Sensor's own template.volumes and service account, and every Secret the Sensor names in a
 // SecretKeySelector is mounted into it; pkg/sensors/dependencies/filter.go and transform.go run a dependency's scripts
 // in a Lua state with the standard libraries, io included (lua.NewState). Whoever may write Sensors in the bus's namespace can reach the bus credentials
-// through the controller, which RBAC cannot prevent: docs/architecture.md must say so while flow runners may write Sensors there.
-test("docs/architecture.md states what a hand-written Sensor can reach while flow runners may create Sensors beside the bus", () => {
+// through the controller, which RBAC cannot prevent: docs/platform.md must say so while flow runners may write Sensors there.
+test("docs/platform.md states what a hand-written Sensor can reach while flow runners may create Sensors beside the bus", () => {
   const sensorWriters = Object.values<any>(json.resource.kubernetes_role_v1).filter(
     (role) =>
       role.metadata.name === "metaflow-flow-runner" &&
       role.rule.some((r: any) => r.resources.includes("sensors") && r.verbs.includes("create")),
   );
   expect(sensorWriters).toHaveLength(1);
-  const readme = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "architecture.md"), "utf8");
+  const readme = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "platform.md"), "utf8");
   expect(readme).toContain("**What a Sensor can still do**");
   expect(readme).toMatch(/mounts into the\s+sensor's pod every Secret of the namespace that the Sensor names/);
 });
