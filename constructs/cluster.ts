@@ -2,7 +2,6 @@ import { ContainerCluster, ContainerClusterConfig } from "@cdktf/provider-google
 import { ContainerNodePool } from "@cdktf/provider-google/lib/container-node-pool";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { nodePoolName } from "../lib/names";
 import { DEFAULTS } from "../lib/defaults";
 import { ControlPlaneAccessProps, controlPlaneAccess, usesDnsEndpoint } from "./control-plane-access";
 import { nodeServiceAccount } from "./node-service-account";
@@ -25,6 +24,8 @@ export interface ClusterProps extends ControlPlaneAccessProps {
   readonly project: string;
   /** Cluster name. */
   readonly name: string;
+  /** Name of the node pool; a Standard cluster needs it. @default none (Autopilot has no node pool of ours) */
+  readonly nodePoolName?: string;
   /** A zone (zonal cluster) or a region (regional cluster). */
   readonly location: string;
   /** The VPC, subnetwork and secondary ranges. */
@@ -73,6 +74,7 @@ export class Cluster extends Construct {
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
     const autopilot = props.mode === "autopilot";
+    if (!autopilot && props.nodePoolName === undefined) throw new Error(`cluster ${props.name}: Standard mode needs nodePoolName`);
     this.workloadPool = `${props.project}.svc.id.goog`;
 
     const nodeSa = nodeServiceAccount(this, {
@@ -152,7 +154,7 @@ export class Cluster extends Construct {
     if (!autopilot) {
       new ContainerNodePool(this, "node-pool", {
         project: props.project,
-        name: nodePoolName(props.name),
+        name: props.nodePoolName,
         cluster: cluster.id,
         location: props.location,
         autoscaling: {

@@ -6,6 +6,7 @@ import { Password } from "@cdktf/provider-random/lib/password";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { DEFAULTS } from "../lib/defaults";
+import { SQL_NAME_SUFFIX_BYTES } from "../lib/names";
 
 export interface DatabaseProps {
   /** Project of the instance. */
@@ -71,7 +72,7 @@ export class Database extends Construct {
     // GCP keeps a deleted instance's name reserved for about a week, so the name carries a suffix
     // that changes only when `generation` is bumped.
     const suffix = new Id(this, "name-suffix", {
-      byteLength: 3,
+      byteLength: SQL_NAME_SUFFIX_BYTES,
       keepers: { generation: String(props.generation ?? DEFAULTS.database.generation) },
     });
 

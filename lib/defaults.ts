@@ -64,6 +64,9 @@ export const PINS = {
 /** JetStream versions offered, from the table above. */
 export const JETSTREAM_VERSIONS = Object.keys(PINS.jetstream) as [keyof typeof PINS.jetstream, ...(keyof typeof PINS.jetstream)[]];
 
+/** Id of the custom role `identity.createAdminRole` creates, which CI's deployer holds by default. */
+export const ADMIN_ROLE_ID = "metaflow_admin";
+
 /** Defaults shared by the schema and the constructs. */
 export const DEFAULTS = {
   database: {
@@ -90,5 +93,5 @@ export const DEFAULTS = {
   identity: { flowRunnerAccess: "namespace", createKey: false },
   services: { replicas: 1, uiCacheSizeGi: 4 },
   imageCache: { enabled: true },
-  ci: { deployRef: "refs/heads/main", deployerRole: "metaflow_admin" },
+  ci: { deployRef: "refs/heads/main", deployerRole: ADMIN_ROLE_ID },
 } as const;

@@ -35,8 +35,7 @@ export class InfraStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: InfraStackProps) {
     super(scope, id);
     const { env } = props;
-    const { project, region } = env;
-    const name = `${env.namePrefix}-${env.name}`;
+    const { project, region, names } = env;
 
     requireTerraform(this);
     addStateBackend(this, props.stateBackend);
@@ -51,46 +50,56 @@ export class InfraStack extends TerraformStack {
     this.network = new Network(this, "network", {
       project,
       region,
-      name,
       ...env.network,
+      names: {
+        vpc: names.vpc,
+        subnetwork: names.subnetwork,
+        privateServiceAccess: names.privateServiceAccess,
+        router: names.router,
+        nat: names.nat,
+      },
       dependsOn: apis,
     });
 
     this.database = new Database(this, "database", {
       project,
       region,
-      namePrefix: env.database.instanceNamePrefix,
       network: this.network,
       // The database settings carry the construct's prop names: a new one is a schema line and its use there.
       ...env.database,
+      namePrefix: names.sqlInstancePrefix,
       argoArchive: env.services.argoWorkflowArchive,
     });
 
     this.bucket = new DatastoreBucket(this, "datastore", {
       project,
       ...env.storage,
-      name: env.storage.bucketName,
+      name: names.bucket,
       dependsOn: apis,
     });
 
     this.cluster = new Cluster(this, "gke", {
       project,
       ...env.cluster,
+      name: names.cluster,
+      nodePoolName: names.nodePool,
       network: this.network,
       controlPlaneCidr: env.network.controlPlaneCidr,
-      nodeServiceAccountId: env.identity.nodeServiceAccountId,
+      nodeServiceAccountId: names.nodeServiceAccount,
       dependsOn: apis,
     });
 
     this.identity = new MetaflowIdentity(this, "identity", {
       project,
       ...env.identity,
-      bucketName: env.storage.bucketName,
+      serviceAccountId: names.serviceAccount,
+      adminRoleId: names.adminRole,
+      bucketName: names.bucket,
       sqlInstanceName: this.database.instanceName,
       dependsOn: apis,
     });
 
-    const caches = env.names.imageCaches;
+    const caches = names.imageCaches;
     if (caches) {
       this.imageCache = new ImageCache(this, "image-cache", {
         project,
@@ -102,7 +111,7 @@ export class InfraStack extends TerraformStack {
       this.imageCache.grantRead("nodes", this.cluster.nodeServiceAccountMember);
     }
 
-    const ciNames = env.names.ci;
+    const ciNames = names.ci;
     if (env.ci && ciNames && props.stateBackend) {
       const role = env.ci.deployerRole;
       this.ci = new CiIdentity(this, "ci", {
@@ -115,7 +124,7 @@ export class InfraStack extends TerraformStack {
         // The role this app creates is referenced, so the grant waits for it.
         deployerRole: role.includes("/")
           ? role
-          : role === "metaflow_admin" && this.identity.adminRoleName
+          : role === names.adminRole && this.identity.adminRoleName
             ? this.identity.adminRoleName
             : `projects/${project}/roles/${role}`,
         plannerAccountId: ciNames.planner,

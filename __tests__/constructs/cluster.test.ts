@@ -7,6 +7,7 @@ import { addressOf, bareStack, onlyResource, refTo, resolve, resourcesOf, synth 
 const PROPS: ClusterProps = {
   project: "p",
   name: "mf-test",
+  nodePoolName: "mf-test-pool",
   location: "europe-west1-b",
   network: {
     networkSelfLink: "projects/p/global/networks/vpc",
@@ -108,6 +109,11 @@ describe("Cluster, Standard mode (default)", () => {
     expect(resolve(gke, gke.endpoint)).toBe(
       refTo(json, "google_container_cluster", "control_plane_endpoints_config[0].dns_endpoint_config[0].endpoint"),
     );
+  });
+
+  test("takes the node pool's name as given, and refuses a Standard cluster without one", () => {
+    expect(pool.name).toBe("mf-test-pool");
+    expect(() => build({ nodePoolName: undefined })).toThrow("cluster mf-test: Standard mode needs nodePoolName");
   });
 
   test("exposes its name, location, CA, pool and node service account", () => {
