@@ -14,6 +14,7 @@ import { addStateBackend, requireTerraform } from "./backend";
 import { AppConfig, EnvironmentConfig } from "../config";
 import { appLabels } from "../lib/labels";
 import { writeInfraOutputs } from "./infra-outputs";
+import { bucketSettings, ciSettings, clusterSettings, databaseSettings, identitySettings, networkSettings } from "./settings";
 
 export interface InfraStackProps {
   readonly env: EnvironmentConfig;
@@ -47,54 +48,13 @@ export class InfraStack extends TerraformStack {
     const apiList = env.ci ? [...REQUIRED_APIS, ...CI_APIS] : REQUIRED_APIS;
     const apis = env.enableApis ? new ProjectApis(this, "apis", { project, apis: apiList }).services : [];
 
-    this.network = new Network(this, "network", {
-      project,
-      region,
-      ...env.network,
-      names: {
-        vpc: names.vpc,
-        subnetwork: names.subnetwork,
-        privateServiceAccess: names.privateServiceAccess,
-        router: names.router,
-        nat: names.nat,
-      },
-      dependsOn: apis,
-    });
-
-    this.database = new Database(this, "database", {
-      project,
-      region,
-      network: this.network,
-      // The database settings carry the construct's prop names: a new one is a schema line and its use there.
-      ...env.database,
-      namePrefix: names.sqlInstancePrefix,
-      argoArchive: env.services.argoWorkflowArchive,
-    });
-
-    this.bucket = new DatastoreBucket(this, "datastore", {
-      project,
-      ...env.storage,
-      name: names.bucket,
-      dependsOn: apis,
-    });
-
-    this.cluster = new Cluster(this, "gke", {
-      project,
-      ...env.cluster,
-      name: names.cluster,
-      nodePoolName: names.nodePool,
-      network: this.network,
-      controlPlaneCidr: env.network.controlPlaneCidr,
-      nodeServiceAccountId: names.nodeServiceAccount,
-      dependsOn: apis,
-    });
-
+    // The settings reach each construct through stacks/settings.ts, which the compiler checks against both sides.
+    this.network = new Network(this, "network", { ...networkSettings(env), dependsOn: apis });
+    this.database = new Database(this, "database", { ...databaseSettings(env), network: this.network });
+    this.bucket = new DatastoreBucket(this, "datastore", { ...bucketSettings(env), dependsOn: apis });
+    this.cluster = new Cluster(this, "gke", { ...clusterSettings(env), network: this.network, dependsOn: apis });
     this.identity = new MetaflowIdentity(this, "identity", {
-      project,
-      ...env.identity,
-      serviceAccountId: names.serviceAccount,
-      adminRoleId: names.adminRole,
-      bucketName: names.bucket,
+      ...identitySettings(env),
       sqlInstanceName: this.database.instanceName,
       dependsOn: apis,
     });
@@ -111,27 +71,9 @@ export class InfraStack extends TerraformStack {
       this.imageCache.grantRead("nodes", this.cluster.nodeServiceAccountMember);
     }
 
-    const ciNames = names.ci;
-    if (env.ci && ciNames && props.stateBackend) {
-      const role = env.ci.deployerRole;
-      this.ci = new CiIdentity(this, "ci", {
-        project,
-        poolId: ciNames.pool,
-        repository: env.ci.github.repository,
-        deployEnvironment: env.ci.github.deployEnvironment,
-        deployRef: env.ci.github.deployRef,
-        deployerAccountId: ciNames.deployer,
-        // The role this app creates is referenced, so the grant waits for it.
-        deployerRole: role.includes("/")
-          ? role
-          : role === names.adminRole && this.identity.adminRoleName
-            ? this.identity.adminRoleName
-            : `projects/${project}/roles/${role}`,
-        plannerAccountId: ciNames.planner,
-        plannerRoleId: ciNames.plannerRole,
-        stateBucket: props.stateBackend.bucket,
-        dependsOn: apis,
-      });
+    const ci = ciSettings(env, this.identity.adminRoleName);
+    if (ci && props.stateBackend) {
+      this.ci = new CiIdentity(this, "ci", { ...ci, stateBucket: props.stateBackend.bucket, dependsOn: apis });
       // Repository variables of the workflow (none of them secret): docs/ci.md.
       new TerraformOutput(this, "ci_workload_identity_provider", { value: this.ci.providerName });
       new TerraformOutput(this, "ci_deployer_service_account", { value: this.ci.deployerEmail });
