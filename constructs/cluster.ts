@@ -50,8 +50,6 @@ export interface ClusterProps extends ControlPlaneAccessProps {
   readonly memoryLimitsGb?: { min: number; max: number };
   /** Protects the cluster from `terraform destroy`. @default true */
   readonly deletionProtection?: boolean;
-  /** Labels of the cluster and its nodes. @default {} */
-  readonly labels?: Record<string, string>;
   /** Resources (e.g. API enablement) that must exist first. @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -104,7 +102,6 @@ export class Cluster extends Construct {
       releaseChannel: { channel: props.releaseChannel ?? DEFAULTS.cluster.releaseChannel },
       ...controlPlaneAccess(props),
       deletionProtection: props.deletionProtection ?? true,
-      resourceLabels: props.labels,
       dependsOn: [...(props.dependsOn ?? []), nodeSa],
     };
 
@@ -168,7 +165,6 @@ export class Cluster extends Construct {
           diskSizeGb: props.diskSizeGb ?? DEFAULTS.cluster.diskSizeGb,
           diskType: "pd-balanced",
           imageType: "COS_CONTAINERD",
-          labels: props.labels,
           // Pods see the GKE metadata server, so they get their KSA's identity, never the node's.
           workloadMetadataConfig: { mode: "GKE_METADATA" },
           shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },

@@ -42,8 +42,6 @@ export interface DatabaseProps {
   readonly generation?: number;
   /** Also create a database and user for the Argo Workflows archive. @default false */
   readonly argoArchive?: boolean;
-  /** Labels of the instance. @default {} */
-  readonly labels?: Record<string, string>;
 }
 
 /** Credentials of one database and its owner; the password stays in Terraform state. */
@@ -92,7 +90,6 @@ export class Database extends Construct {
         diskSize: props.diskSizeGb ?? DEFAULTS.database.diskSizeGb,
         diskAutoresize: true,
         deletionProtectionEnabled: deletionProtection,
-        userLabels: props.labels,
         ipConfiguration: {
           // No public IPv4: the database is reachable only from the VPC.
           ipv4Enabled: false,

@@ -20,8 +20,6 @@ export interface DatastoreBucketProps {
   readonly deleteAfterDays?: number;
   /** Let `terraform destroy` delete a bucket that still holds objects. @default false */
   readonly forceDestroy?: boolean;
-  /** Labels of the bucket. @default {} */
-  readonly labels?: Record<string, string>;
   /** Resources (e.g. API enablement) that must exist first. @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -59,7 +57,6 @@ export class DatastoreBucket extends Construct {
       forceDestroy: props.forceDestroy ?? false,
       versioning: { enabled: versioning },
       lifecycleRule,
-      labels: props.labels,
       dependsOn: props.dependsOn,
     });
 

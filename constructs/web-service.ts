@@ -30,10 +30,6 @@ export interface WebServiceProps {
   readonly volumes?: DeploymentV1SpecTemplateSpecVolume[];
   /** Kubernetes service account of the pods. @default "default" */
   readonly serviceAccountName?: string;
-  /** Mount a Kubernetes API token into the pods. @default false */
-  readonly automountServiceAccountToken?: boolean;
-  /** Unprivileged user id of the pods. @default 1000 */
-  readonly runAsUser?: number;
   /** Pod replicas; a PodDisruptionBudget is added above 1. @default 1 */
   readonly replicas?: number;
   /** Resources besides the namespace that must exist before the Deployment (service accounts, secrets). @default [] */
@@ -83,8 +79,8 @@ export class WebService extends Construct {
           spec: {
             serviceAccountName: props.serviceAccountName,
             // No API token unless the pod needs one: these services never call the Kubernetes API.
-            automountServiceAccountToken: props.automountServiceAccountToken ?? false,
-            securityContext: restrictedPod(props.runAsUser),
+            automountServiceAccountToken: false,
+            securityContext: restrictedPod(),
             initContainer: props.initContainers,
             container: [
               {
