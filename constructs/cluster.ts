@@ -71,7 +71,7 @@ export class Cluster extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
-    const autopilot = props.mode === "autopilot";
+    const autopilot = (props.mode ?? DEFAULTS.cluster.mode) === "autopilot";
     if (!autopilot && props.nodePoolName === undefined) throw new Error(`cluster ${props.name}: Standard mode needs nodePoolName`);
     this.workloadPool = `${props.project}.svc.id.goog`;
 
@@ -101,7 +101,7 @@ export class Cluster extends Construct {
       },
       releaseChannel: { channel: props.releaseChannel ?? DEFAULTS.cluster.releaseChannel },
       ...controlPlaneAccess(props),
-      deletionProtection: props.deletionProtection ?? true,
+      deletionProtection: props.deletionProtection ?? DEFAULTS.cluster.deletionProtection,
       dependsOn: [...(props.dependsOn ?? []), nodeSa],
     };
 

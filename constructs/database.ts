@@ -65,7 +65,7 @@ export class Database extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
-    const deletionProtection = props.deletionProtection ?? true;
+    const deletionProtection = props.deletionProtection ?? DEFAULTS.database.deletionProtection;
 
     // GCP keeps a deleted instance's name reserved for about a week, so the name carries a suffix
     // that changes only when `generation` is bumped.

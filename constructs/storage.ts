@@ -32,7 +32,7 @@ export class DatastoreBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: DatastoreBucketProps) {
     super(scope, id);
-    const versioning = props.versioning ?? true;
+    const versioning = props.versioning ?? DEFAULTS.storage.versioning;
     const lifecycleRule: StorageBucketLifecycleRule[] = [];
     if (versioning) {
       lifecycleRule.push({
@@ -54,7 +54,7 @@ export class DatastoreBucket extends Construct {
       // IAM only, no per-object ACLs, and never public.
       uniformBucketLevelAccess: true,
       publicAccessPrevention: "enforced",
-      forceDestroy: props.forceDestroy ?? false,
+      forceDestroy: props.forceDestroy ?? DEFAULTS.storage.forceDestroy,
       versioning: { enabled: versioning },
       lifecycleRule,
       dependsOn: props.dependsOn,

@@ -10,6 +10,7 @@ import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { NamespaceRef, PART_OF, createdAfter } from "./namespace";
 import { restrictedPod } from "./pod-security";
+import { DEFAULTS } from "../lib/defaults";
 
 export interface WebServiceProps {
   /** Namespace of the Deployment and its Service. */
@@ -55,7 +56,7 @@ export class WebService extends Construct {
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
     this.probePath = props.probePath;
-    const replicas = props.replicas ?? 1;
+    const replicas = props.replicas ?? DEFAULTS.services.replicas;
     const portName = "http";
     // The selector is the single source of both the Service selector and the pod labels, so they cannot drift apart.
     this.selector = { "app.kubernetes.io/name": props.name, ...PART_OF };
