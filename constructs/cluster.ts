@@ -118,7 +118,8 @@ export class Cluster extends Construct {
           initialNodeCount: 1,
           workloadIdentityConfig: { workloadPool: this.workloadPool },
           enableShieldedNodes: true,
-          // Dataplane V2 enforces Kubernetes network policies.
+          // Dataplane V2 (eBPF) enforces any Kubernetes NetworkPolicy with no Calico add-on; until one is created, and
+          // this app creates none, pods reach one another freely.
           datapathProvider: "ADVANCED_DATAPATH",
           // The short-lived default pool must not run as the Compute Engine default service account either.
           nodeConfig: {

@@ -79,7 +79,7 @@ export class WebService extends Construct {
           metadata: { labels: this.podLabels },
           spec: {
             serviceAccountName: props.serviceAccountName,
-            // No API token unless the pod needs one: these services never call the Kubernetes API.
+            // No API token: these services never call the Kubernetes API.
             automountServiceAccountToken: false,
             securityContext: restrictedPod(),
             initContainer: props.initContainers,

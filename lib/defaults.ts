@@ -29,14 +29,14 @@ export const PINS = {
     jetstreamVersion: "2.10.10",
   },
   /**
-   * The JetStream versions of the argo-events 2.4.x chart's values.yaml that this app offers, without its floating
-   * `latest`, with their images.
-   */
-  /**
    * Terraform: the stacks' required_version, and the release CI (.github/workflows, cloudbuild) and `npm run validate`
    * run (scripts/validate/common.sh builds it when none that satisfies the constraint is on PATH).
    */
   terraform: { requiredVersion: ">= 1.11.0", tested: "1.11.4" },
+  /**
+   * The JetStream versions of the argo-events 2.4.x chart's values.yaml that this app offers, without its floating
+   * `latest`, with their images.
+   */
   jetstream: {
     "2.10.10": {
       natsImage: "nats:2.10.10",
