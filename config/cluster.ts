@@ -22,7 +22,7 @@ export const ClusterSchema = z
     }),
     mode: z
       .enum(["standard", "autopilot"])
-      .default("standard")
+      .default(DEFAULTS.cluster.mode)
       .describe(
         "`standard` (node pool managed here) or `autopilot` (must be regional; `machineType`, `diskSizeGb`, `minNodes`, `maxNodes`, `cpuLimits` and `memoryLimitsGb` are refused when set, Autopilot ignores them)",
       ),
@@ -110,7 +110,7 @@ export const ClusterSchema = z
       .describe(
         "networks allowed to reach the control plane's IP endpoint (with `ip` and an empty list: any IP): at most 50 (GKE's limit), each an IPv4 CIDR in reduced form (host bits zero) with a name; no CIDR or name twice; never `0.0.0.0/0`",
       ),
-    deletionProtection: z.boolean().default(true).describe("protects the cluster from `terraform destroy`"),
+    deletionProtection: z.boolean().default(DEFAULTS.cluster.deletionProtection).describe("protects the cluster from `terraform destroy`"),
   })
   .strict()
   .superRefine((c, ctx) => {

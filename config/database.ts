@@ -70,7 +70,10 @@ export const DatabaseSchema = z
       .max(7)
       .default(DEFAULTS.database.pitrDays)
       .describe("days of write-ahead log kept for point-in-time recovery, 1-7"),
-    deletionProtection: z.boolean().default(true).describe("protects the instance from deletion by Terraform and by the Cloud SQL API"),
+    deletionProtection: z
+      .boolean()
+      .default(DEFAULTS.database.deletionProtection)
+      .describe("protects the instance from deletion by Terraform and by the Cloud SQL API"),
     generation: z
       .number()
       .int()

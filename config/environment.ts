@@ -187,15 +187,13 @@ type ParsedCi = NonNullable<ParsedEnvironment["ci"]>;
 /** The ci slice with the deploy environment filled in. */
 export type CiConfig = ParsedCi & { readonly github: ParsedCi["github"] & { readonly deployEnvironment: string } };
 
-/** One environment with every default and derived name filled in. */
+/** One environment with every default filled in; the names it gives GCP resources are in `names`, and only there. */
 export interface EnvironmentConfig extends ParsedEnvironment {
   /** The environment's name, e.g. "dev". */
   readonly name: string;
   readonly zone: string;
-  readonly storage: ParsedEnvironment["storage"] & { bucketName: string; location: string };
-  readonly cluster: ParsedEnvironment["cluster"] & { name: string; location: string; securityGroup?: string };
-  readonly identity: ParsedEnvironment["identity"] & { serviceAccountId: string; nodeServiceAccountId: string };
-  readonly database: ParsedEnvironment["database"] & { instanceNamePrefix: string };
+  readonly storage: ParsedEnvironment["storage"] & { location: string };
+  readonly cluster: ParsedEnvironment["cluster"] & { location: string; securityGroup?: string };
   readonly ci?: CiConfig;
   readonly names: ResourceNames;
 }

@@ -1,8 +1,9 @@
 // From a parsed environment to the resolved one the stacks build: the zone, the derived names, the security group.
+// Every name the app gives a GCP resource is derived here, once; the stacks hand them to the constructs.
 import { Issue } from "./errors";
 import { EnvironmentConfig, ParsedApp, ParsedEnvironment, ResourceNames } from "./environment";
 import { machineTypeRule } from "./machine-types";
-import { networkNames, nodePoolName } from "../lib/names";
+import { ADMIN_ROLE_ID } from "../lib/defaults";
 import { didYouMean } from "./errors";
 import { REGION_ZONES, zonesOf } from "./regions";
 import { DUAL_REGIONS, MULTI_REGIONS, storageLocation, storageLocationNames } from "./storage-locations";
@@ -54,10 +55,14 @@ export function resolve(
     serviceAccount: env.identity.serviceAccountId ?? base,
     nodeServiceAccount: `${base}-nodes`,
     cluster: clusterName,
-    nodePool: env.cluster.mode === "standard" ? nodePoolName(clusterName) : undefined,
+    nodePool: env.cluster.mode === "standard" ? `${clusterName}-pool` : undefined,
     sqlInstancePrefix: `${base}-pg`,
-    ...networkNames(base),
-    adminRole: env.identity.createAdminRole ? "metaflow_admin" : undefined,
+    vpc: `${base}-vpc`,
+    subnetwork: `${base}-subnet`,
+    privateServiceAccess: `${base}-psa`,
+    router: `${base}-router`,
+    nat: `${base}-nat`,
+    adminRole: env.identity.createAdminRole ? ADMIN_ROLE_ID : undefined,
     ci: env.ci && {
       pool: `${base}-ci`,
       deployer: `${base}-deploy`,
@@ -71,10 +76,8 @@ export function resolve(
     ...env,
     name,
     zone,
-    storage: { ...env.storage, bucketName: names.bucket, location },
-    cluster: { ...env.cluster, name: clusterName, location: env.cluster.regional ? env.region : zone, securityGroup },
-    identity: { ...env.identity, serviceAccountId: names.serviceAccount, nodeServiceAccountId: names.nodeServiceAccount },
-    database: { ...env.database, instanceNamePrefix: names.sqlInstancePrefix },
+    storage: { ...env.storage, location },
+    cluster: { ...env.cluster, location: env.cluster.regional ? env.region : zone, securityGroup },
     ci: env.ci && { ...env.ci, github: { ...env.ci.github, deployEnvironment: env.ci.github.deployEnvironment ?? name } },
     names,
   };

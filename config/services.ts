@@ -83,7 +83,7 @@ const ArgoWorkflowsSchema = z
     authModes: z
       .array(z.enum(["client", "server", "sso"]))
       .min(1)
-      .default(["client"])
+      .default([...DEFAULTS.services.argoWorkflows.authModes])
       .describe(
         "Argo Server auth modes, no mode twice: `client` makes every UI/API call carry the caller's own Kubernetes token; `server`, `sso`",
       ),

@@ -37,7 +37,7 @@ export const StorageSchema = z
     prefix: objectPrefix
       .default(DEFAULTS.storage.prefix)
       .describe("path below the bucket where Metaflow keeps its datastore: the datastore root is `gs://<bucket>/<prefix>`"),
-    versioning: z.boolean().default(true).describe("keep deleted and overwritten objects as noncurrent versions"),
+    versioning: z.boolean().default(DEFAULTS.storage.versioning).describe("keep deleted and overwritten objects as noncurrent versions"),
     noncurrentVersionRetentionDays: z
       .number()
       .int()
@@ -50,6 +50,6 @@ export const StorageSchema = z
       .min(1)
       .optional()
       .meta({ description: "optional age limit on all objects, in days; unset keeps them forever", "x-default": "unset" }),
-    forceDestroy: z.boolean().default(false).describe("let `destroy` delete a bucket that still holds objects"),
+    forceDestroy: z.boolean().default(DEFAULTS.storage.forceDestroy).describe("let `destroy` delete a bucket that still holds objects"),
   })
   .strict();

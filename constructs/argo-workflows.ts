@@ -2,7 +2,7 @@ import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { DbCredentials } from "./db-credentials";
-import { PINS } from "../lib/defaults";
+import { DEFAULTS, PINS } from "../lib/defaults";
 import { CONTROLLER_RESOURCES, ChartImage, chartRelease } from "./helm-values";
 import { NamespaceRef, createdAfter } from "./namespace";
 import { BoundServiceAccount, NamespacedRole } from "./namespaced-role";
@@ -101,7 +101,7 @@ export class ArgoWorkflows extends Construct {
         image: image("argoproj/argocli"),
         // Set explicitly: "client" makes every UI and API call carry the caller's own Kubernetes credentials,
         // so reaching the port gives no more rights than the caller already has.
-        authModes: props.authModes ?? ["client"],
+        authModes: props.authModes ?? DEFAULTS.services.argoWorkflows.authModes,
         // Plain HTTP inside the cluster; it is only reached through `kubectl port-forward`.
         secure: false,
         serviceType: "ClusterIP",

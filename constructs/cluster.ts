@@ -2,7 +2,6 @@ import { ContainerCluster, ContainerClusterConfig } from "@cdktf/provider-google
 import { ContainerNodePool } from "@cdktf/provider-google/lib/container-node-pool";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { nodePoolName } from "../lib/names";
 import { DEFAULTS } from "../lib/defaults";
 import { ControlPlaneAccessProps, controlPlaneAccess, usesDnsEndpoint } from "./control-plane-access";
 import { nodeServiceAccount } from "./node-service-account";
@@ -25,6 +24,8 @@ export interface ClusterProps extends ControlPlaneAccessProps {
   readonly project: string;
   /** Cluster name. */
   readonly name: string;
+  /** Name of the node pool; a Standard cluster needs it. @default none (Autopilot has no node pool of ours) */
+  readonly nodePoolName?: string;
   /** A zone (zonal cluster) or a region (regional cluster). */
   readonly location: string;
   /** The VPC, subnetwork and secondary ranges. */
@@ -49,8 +50,6 @@ export interface ClusterProps extends ControlPlaneAccessProps {
   readonly memoryLimitsGb?: { min: number; max: number };
   /** Protects the cluster from `terraform destroy`. @default true */
   readonly deletionProtection?: boolean;
-  /** Labels of the cluster and its nodes. @default {} */
-  readonly labels?: Record<string, string>;
   /** Resources (e.g. API enablement) that must exist first. @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -72,7 +71,8 @@ export class Cluster extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
-    const autopilot = props.mode === "autopilot";
+    const autopilot = (props.mode ?? DEFAULTS.cluster.mode) === "autopilot";
+    if (!autopilot && props.nodePoolName === undefined) throw new Error(`cluster ${props.name}: Standard mode needs nodePoolName`);
     this.workloadPool = `${props.project}.svc.id.goog`;
 
     const nodeSa = nodeServiceAccount(this, {
@@ -101,8 +101,7 @@ export class Cluster extends Construct {
       },
       releaseChannel: { channel: props.releaseChannel ?? DEFAULTS.cluster.releaseChannel },
       ...controlPlaneAccess(props),
-      deletionProtection: props.deletionProtection ?? true,
-      resourceLabels: props.labels,
+      deletionProtection: props.deletionProtection ?? DEFAULTS.cluster.deletionProtection,
       dependsOn: [...(props.dependsOn ?? []), nodeSa],
     };
 
@@ -119,7 +118,8 @@ export class Cluster extends Construct {
           initialNodeCount: 1,
           workloadIdentityConfig: { workloadPool: this.workloadPool },
           enableShieldedNodes: true,
-          // Dataplane V2 enforces Kubernetes network policies.
+          // Dataplane V2 (eBPF) enforces any Kubernetes NetworkPolicy with no Calico add-on; until one is created, and
+          // this app creates none, pods reach one another freely.
           datapathProvider: "ADVANCED_DATAPATH",
           // The short-lived default pool must not run as the Compute Engine default service account either.
           nodeConfig: {
@@ -152,7 +152,7 @@ export class Cluster extends Construct {
     if (!autopilot) {
       new ContainerNodePool(this, "node-pool", {
         project: props.project,
-        name: nodePoolName(props.name),
+        name: props.nodePoolName,
         cluster: cluster.id,
         location: props.location,
         autoscaling: {
@@ -166,7 +166,6 @@ export class Cluster extends Construct {
           diskSizeGb: props.diskSizeGb ?? DEFAULTS.cluster.diskSizeGb,
           diskType: "pd-balanced",
           imageType: "COS_CONTAINERD",
-          labels: props.labels,
           // Pods see the GKE metadata server, so they get their KSA's identity, never the node's.
           workloadMetadataConfig: { mode: "GKE_METADATA" },
           shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },

@@ -11,8 +11,6 @@ export interface DbMigrationsProps {
   readonly image: string;
   /** Database connection. */
   readonly db: MetaflowDbConnection;
-  /** How long Terraform waits for the migrations to finish. @default "10m" */
-  readonly timeout?: string;
 }
 
 /**
@@ -60,7 +58,8 @@ export class DbMigrations extends Construct {
         },
       },
       waitForCompletion: true,
-      timeouts: { create: props.timeout ?? "10m", update: props.timeout ?? "10m" },
+      // How long Terraform waits for the migrations before it fails the apply.
+      timeouts: { create: "10m", update: "10m" },
       dependsOn: createdAfter([props.namespace]),
     });
   }

@@ -5,6 +5,7 @@ import { MetaflowDbConnection, metaflowDbEnv, PYTHON_SERVICE_ENV } from "./metaf
 import { restrictedContainer } from "./pod-security";
 import { WebService } from "./web-service";
 import { DEFAULTS } from "../lib/defaults";
+import { metaflowEnv } from "../lib/metaflow-outputs";
 
 /**
  * Where the image keeps the UI bundle: its Dockerfile runs download_ui.sh after installing the services, which unpacks
@@ -112,10 +113,11 @@ export class MetaflowUi extends Construct {
           // The UI needs no cross-origin call; unset, the server would answer every other page in the browser with
           // `Access-Control-Allow-Origin: *`.
           { name: "ORIGIN_TO_ALLOW_CORS_FROM", value: new URL(props.publicUrl).origin },
-          { name: "METAFLOW_SERVICE_URL", value: props.metadataServiceUrl },
-          { name: "METAFLOW_DEFAULT_METADATA", value: "service" },
-          { name: "METAFLOW_DEFAULT_DATASTORE", value: "gs" },
-          { name: "METAFLOW_DATASTORE_SYSROOT_GS", value: props.datastoreRoot },
+          // The Metaflow client the backend embeds (it reads artifacts, logs and cards) takes its settings from the env.
+          metaflowEnv("METAFLOW_SERVICE_URL", props.metadataServiceUrl),
+          metaflowEnv("METAFLOW_DEFAULT_METADATA", "service"),
+          metaflowEnv("METAFLOW_DEFAULT_DATASTORE", "gs"),
+          metaflowEnv("METAFLOW_DATASTORE_SYSROOT_GS", props.datastoreRoot),
           ...Object.entries(uiCacheLimits(cacheVolumeGi)).map(([name, bytes]) => ({ name, value: String(bytes) })),
         ],
         securityContext: restrictedContainer(),

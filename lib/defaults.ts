@@ -29,14 +29,14 @@ export const PINS = {
     jetstreamVersion: "2.10.10",
   },
   /**
-   * The JetStream versions of the argo-events 2.4.x chart's values.yaml that this app offers, without its floating
-   * `latest`, with their images.
-   */
-  /**
    * Terraform: the stacks' required_version, and the release CI (.github/workflows, cloudbuild) and `npm run validate`
    * run (scripts/validate/common.sh builds it when none that satisfies the constraint is on PATH).
    */
   terraform: { requiredVersion: ">= 1.11.0", tested: "1.11.4" },
+  /**
+   * The JetStream versions of the argo-events 2.4.x chart's values.yaml that this app offers, without its floating
+   * `latest`, with their images.
+   */
   jetstream: {
     "2.10.10": {
       natsImage: "nats:2.10.10",
@@ -64,6 +64,9 @@ export const PINS = {
 /** JetStream versions offered, from the table above. */
 export const JETSTREAM_VERSIONS = Object.keys(PINS.jetstream) as [keyof typeof PINS.jetstream, ...(keyof typeof PINS.jetstream)[]];
 
+/** Id of the custom role `identity.createAdminRole` creates, which CI's deployer holds by default. */
+export const ADMIN_ROLE_ID = "metaflow_admin";
+
 /** Defaults shared by the schema and the constructs. */
 export const DEFAULTS = {
   database: {
@@ -75,8 +78,10 @@ export const DEFAULTS = {
     retainedBackups: 7,
     pitrDays: 7,
     generation: 1,
+    deletionProtection: true,
   },
   cluster: {
+    mode: "standard",
     releaseChannel: "REGULAR",
     machineType: "e2-standard-4",
     diskSizeGb: 100,
@@ -85,10 +90,11 @@ export const DEFAULTS = {
     cpuLimits: { min: 1, max: 200 },
     memoryLimitsGb: { min: 2, max: 400 },
     controlPlaneEndpoint: "dns",
+    deletionProtection: true,
   },
-  storage: { prefix: "metaflow", noncurrentVersionRetentionDays: 30 },
+  storage: { prefix: "metaflow", versioning: true, noncurrentVersionRetentionDays: 30, forceDestroy: false },
   identity: { flowRunnerAccess: "namespace", createKey: false },
-  services: { replicas: 1, uiCacheSizeGi: 4 },
+  services: { replicas: 1, uiCacheSizeGi: 4, argoWorkflows: { authModes: ["client"] } },
   imageCache: { enabled: true },
-  ci: { deployRef: "refs/heads/main", deployerRole: "metaflow_admin" },
+  ci: { deployRef: "refs/heads/main", deployerRole: ADMIN_ROLE_ID },
 } as const;

@@ -34,27 +34,45 @@ export interface MetaflowConfigInputs {
   readonly argoWorkflowsUiUrl: string;
 }
 
-/** The outputs that are also config.json keys, in the order users read them. */
-export const METAFLOW_OUTPUT_KEYS = [
-  "METAFLOW_DEFAULT_DATASTORE",
-  "METAFLOW_DATASTORE_SYSROOT_GS",
-  "METAFLOW_DEFAULT_METADATA",
-  "METAFLOW_SERVICE_URL",
-  "METAFLOW_SERVICE_INTERNAL_URL",
-  "METAFLOW_KUBERNETES_NAMESPACE",
-  "METAFLOW_KUBERNETES_SERVICE_ACCOUNT",
-  "METAFLOW_KUBERNETES_CONTAINER_REGISTRY",
-  "METAFLOW_ARGO_EVENTS_EVENT_BUS",
-  "METAFLOW_ARGO_EVENTS_EVENT_SOURCE",
-  "METAFLOW_ARGO_EVENTS_EVENT",
-  "METAFLOW_ARGO_EVENTS_WEBHOOK_URL",
-  "METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL",
-  "METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT",
-  "METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE",
-  "METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES",
-] as const;
+/**
+ * Every METAFLOW_* key the platform gives Metaflow, once, in the order users read config.json. "output": also a
+ * Terraform output of its own; "config": in config.json only (the UI links). Each is a setting the pinned client
+ * reads (`from_conf("X")` reads METAFLOW_X in metaflow/metaflow_config.py; see __tests__/contracts/metaflow.test.ts).
+ */
+export const METAFLOW_KEYS = {
+  METAFLOW_DEFAULT_DATASTORE: "output",
+  METAFLOW_DATASTORE_SYSROOT_GS: "output",
+  METAFLOW_DEFAULT_METADATA: "output",
+  METAFLOW_SERVICE_URL: "output",
+  METAFLOW_SERVICE_INTERNAL_URL: "output",
+  METAFLOW_KUBERNETES_NAMESPACE: "output",
+  METAFLOW_KUBERNETES_SERVICE_ACCOUNT: "output",
+  METAFLOW_KUBERNETES_CONTAINER_REGISTRY: "output",
+  METAFLOW_ARGO_EVENTS_EVENT_BUS: "output",
+  METAFLOW_ARGO_EVENTS_EVENT_SOURCE: "output",
+  METAFLOW_ARGO_EVENTS_EVENT: "output",
+  METAFLOW_ARGO_EVENTS_WEBHOOK_URL: "output",
+  METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL: "output",
+  METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT: "output",
+  METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE: "output",
+  METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES: "output",
+  METAFLOW_UI_URL: "config",
+  METAFLOW_ARGO_WORKFLOWS_UI_URL: "config",
+} as const;
 
-export type MetaflowOutputKey = (typeof METAFLOW_OUTPUT_KEYS)[number];
+export type MetaflowKey = keyof typeof METAFLOW_KEYS;
+export type MetaflowOutputKey = { [K in MetaflowKey]: (typeof METAFLOW_KEYS)[K] extends "output" ? K : never }[MetaflowKey];
+
+/** The keys that are also Terraform outputs, in order. */
+export const METAFLOW_OUTPUT_KEYS = (Object.keys(METAFLOW_KEYS) as MetaflowKey[]).filter(
+  (key): key is MetaflowOutputKey => METAFLOW_KEYS[key] === "output",
+);
+
+/** A Metaflow setting as a container's env var. */
+export function metaflowEnv(name: MetaflowKey, value: string) {
+  return { name, value };
+}
+
 /** Keys published only when their input is set. */
 type OptionalOutputKey = "METAFLOW_KUBERNETES_CONTAINER_REGISTRY";
 
@@ -84,7 +102,9 @@ export function metaflowOutputs(
 }
 
 /** The whole config.json: the METAFLOW_* outputs plus the UI links Metaflow prints. Holds no secret. */
-export function metaflowConfig(i: MetaflowConfigInputs): Record<string, string> {
+export function metaflowConfig(
+  i: MetaflowConfigInputs,
+): ReturnType<typeof metaflowOutputs> & Record<Exclude<MetaflowKey, MetaflowOutputKey>, string> {
   return {
     ...metaflowOutputs(i),
     METAFLOW_UI_URL: i.uiUrl,

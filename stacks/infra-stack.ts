@@ -14,6 +14,7 @@ import { addStateBackend, requireTerraform } from "./backend";
 import { AppConfig, EnvironmentConfig } from "../config";
 import { appLabels } from "../lib/labels";
 import { writeInfraOutputs } from "./infra-outputs";
+import { bucketSettings, ciSettings, clusterSettings, databaseSettings, identitySettings, networkSettings } from "./settings";
 
 export interface InfraStackProps {
   readonly env: EnvironmentConfig;
@@ -35,8 +36,7 @@ export class InfraStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: InfraStackProps) {
     super(scope, id);
     const { env } = props;
-    const { project, region } = env;
-    const name = `${env.namePrefix}-${env.name}`;
+    const { project, region, names } = env;
 
     requireTerraform(this);
     addStateBackend(this, props.stateBackend);
@@ -48,49 +48,18 @@ export class InfraStack extends TerraformStack {
     const apiList = env.ci ? [...REQUIRED_APIS, ...CI_APIS] : REQUIRED_APIS;
     const apis = env.enableApis ? new ProjectApis(this, "apis", { project, apis: apiList }).services : [];
 
-    this.network = new Network(this, "network", {
-      project,
-      region,
-      name,
-      ...env.network,
-      dependsOn: apis,
-    });
-
-    this.database = new Database(this, "database", {
-      project,
-      region,
-      namePrefix: env.database.instanceNamePrefix,
-      network: this.network,
-      // The database settings carry the construct's prop names: a new one is a schema line and its use there.
-      ...env.database,
-      argoArchive: env.services.argoWorkflowArchive,
-    });
-
-    this.bucket = new DatastoreBucket(this, "datastore", {
-      project,
-      ...env.storage,
-      name: env.storage.bucketName,
-      dependsOn: apis,
-    });
-
-    this.cluster = new Cluster(this, "gke", {
-      project,
-      ...env.cluster,
-      network: this.network,
-      controlPlaneCidr: env.network.controlPlaneCidr,
-      nodeServiceAccountId: env.identity.nodeServiceAccountId,
-      dependsOn: apis,
-    });
-
+    // The settings reach each construct through stacks/settings.ts, which the compiler checks against both sides.
+    this.network = new Network(this, "network", { ...networkSettings(env), dependsOn: apis });
+    this.database = new Database(this, "database", { ...databaseSettings(env), network: this.network });
+    this.bucket = new DatastoreBucket(this, "datastore", { ...bucketSettings(env), dependsOn: apis });
+    this.cluster = new Cluster(this, "gke", { ...clusterSettings(env), network: this.network, dependsOn: apis });
     this.identity = new MetaflowIdentity(this, "identity", {
-      project,
-      ...env.identity,
-      bucketName: env.storage.bucketName,
+      ...identitySettings(env),
       sqlInstanceName: this.database.instanceName,
       dependsOn: apis,
     });
 
-    const caches = env.names.imageCaches;
+    const caches = names.imageCaches;
     if (caches) {
       this.imageCache = new ImageCache(this, "image-cache", {
         project,
@@ -102,27 +71,9 @@ export class InfraStack extends TerraformStack {
       this.imageCache.grantRead("nodes", this.cluster.nodeServiceAccountMember);
     }
 
-    const ciNames = env.names.ci;
-    if (env.ci && ciNames && props.stateBackend) {
-      const role = env.ci.deployerRole;
-      this.ci = new CiIdentity(this, "ci", {
-        project,
-        poolId: ciNames.pool,
-        repository: env.ci.github.repository,
-        deployEnvironment: env.ci.github.deployEnvironment,
-        deployRef: env.ci.github.deployRef,
-        deployerAccountId: ciNames.deployer,
-        // The role this app creates is referenced, so the grant waits for it.
-        deployerRole: role.includes("/")
-          ? role
-          : role === "metaflow_admin" && this.identity.adminRoleName
-            ? this.identity.adminRoleName
-            : `projects/${project}/roles/${role}`,
-        plannerAccountId: ciNames.planner,
-        plannerRoleId: ciNames.plannerRole,
-        stateBucket: props.stateBackend.bucket,
-        dependsOn: apis,
-      });
+    const ci = ciSettings(env, this.identity.adminRoleName);
+    if (ci && props.stateBackend) {
+      this.ci = new CiIdentity(this, "ci", { ...ci, stateBucket: props.stateBackend.bucket, dependsOn: apis });
       // Repository variables of the workflow (none of them secret): docs/ci.md.
       new TerraformOutput(this, "ci_workload_identity_provider", { value: this.ci.providerName });
       new TerraformOutput(this, "ci_deployer_service_account", { value: this.ci.deployerEmail });

@@ -18,6 +18,7 @@ import { addStateBackend, requireTerraform, remoteState } from "./backend";
 import { ImagePull, pullThrough, registryFor } from "../lib/image-refs";
 import { AppConfig, EnvironmentConfig } from "../config";
 import { InfraOutputs, readInfraOutputs } from "./infra-outputs";
+import { argoEventsSettings, argoWorkflowsSettings } from "./settings";
 import { ReachedService, addUserOutputs } from "./user-outputs";
 
 export interface ServicesStackProps {
@@ -148,8 +149,7 @@ export class ServicesStack extends TerraformStack {
     };
 
     this.argoWorkflows = new ArgoWorkflows(this, "argo-workflows", {
-      // The release settings carry the construct's prop names: a new one is a schema line and its use there.
-      ...cfg.argoWorkflows,
+      ...argoWorkflowsSettings(props.env),
       registry: registryFor("quay.io", infra.imageCache),
       namespace: argoNs,
       workflowNamespace: jobsNs,
@@ -162,11 +162,10 @@ export class ServicesStack extends TerraformStack {
     });
 
     this.argoEvents = new ArgoEvents(this, "argo-events", {
-      ...cfg.argoEvents,
+      ...argoEventsSettings(props.env),
       namespace: argoNs,
       eventsNamespace: eventsNs,
       workflowNamespace: jobsNs,
-      repository: cfg.argoWorkflows.repository,
       pull,
     });
 

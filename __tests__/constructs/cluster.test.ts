@@ -7,6 +7,7 @@ import { addressOf, bareStack, onlyResource, refTo, resolve, resourcesOf, synth 
 const PROPS: ClusterProps = {
   project: "p",
   name: "mf-test",
+  nodePoolName: "mf-test-pool",
   location: "europe-west1-b",
   network: {
     networkSelfLink: "projects/p/global/networks/vpc",
@@ -110,6 +111,11 @@ describe("Cluster, Standard mode (default)", () => {
     );
   });
 
+  test("takes the node pool's name as given, and refuses a Standard cluster without one", () => {
+    expect(pool.name).toBe("mf-test-pool");
+    expect(() => build({ nodePoolName: undefined })).toThrow("cluster mf-test: Standard mode needs nodePoolName");
+  });
+
   test("exposes its name, location, CA, pool and node service account", () => {
     expect(resolve(gke, gke.name)).toBe(refTo(json, "google_container_cluster", "name"));
     expect(resolve(gke, gke.location)).toBe(refTo(json, "google_container_cluster", "location"));
@@ -126,7 +132,7 @@ describe("Cluster, Standard mode (default)", () => {
 });
 
 describe("Cluster, non-default settings", () => {
-  test("takes node pool bounds, machine, limits, authorized networks, labels and deletion protection off", () => {
+  test("takes node pool bounds, machine, limits, authorized networks and deletion protection off", () => {
     const { json } = build({
       location: "europe-west1",
       minNodes: 0,
@@ -138,7 +144,6 @@ describe("Cluster, non-default settings", () => {
       releaseChannel: "STABLE",
       masterAuthorizedNetworks: [{ cidr: "203.0.113.0/24", name: "office" }],
       deletionProtection: false,
-      labels: { team: "ml" },
     });
     const c = onlyResource(json, "google_container_cluster");
     const pool = onlyResource(json, "google_container_node_pool");
@@ -146,7 +151,6 @@ describe("Cluster, non-default settings", () => {
       location: "europe-west1",
       deletion_protection: false,
       release_channel: { channel: "STABLE" },
-      resource_labels: { team: "ml" },
     });
     expect(c.master_authorized_networks_config).toEqual({
       cidr_blocks: [{ cidr_block: "203.0.113.0/24", display_name: "office" }],
@@ -157,7 +161,7 @@ describe("Cluster, non-default settings", () => {
       { resource_type: "memory", minimum: 0, maximum: 256 },
     ]);
     expect(pool.autoscaling).toEqual({ min_node_count: 0, max_node_count: 20 });
-    expect(pool.node_config).toMatchObject({ machine_type: "n2-standard-8", disk_size_gb: 200, labels: { team: "ml" } });
+    expect(pool.node_config).toMatchObject({ machine_type: "n2-standard-8", disk_size_gb: 200 });
   });
 
   test('"ip" keeps the public IP endpoint: no DNS endpoint, open to any IP when no network is authorized', () => {

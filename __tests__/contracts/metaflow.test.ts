@@ -2,6 +2,7 @@
 // checked on what we synthesize and publish.
 import { FLOW_RUNNER_EVENTS_RULES, FLOW_RUNNER_RULES } from "../../constructs/flow-runner-access";
 import { metaflowClientRequirements } from "../../lib/metaflow-client";
+import { METAFLOW_KEYS } from "../../lib/metaflow-outputs";
 import { parseImageRef } from "../../lib/image-refs";
 import { CACHES, synthDev, upstreamImage } from "../helpers";
 
@@ -20,30 +21,11 @@ test("the published client is the Metaflow release these facts were read from, w
 });
 
 // metaflow 2.19.39, metaflow/metaflow_config.py: from_conf("X") reads METAFLOW_X from the environment or
-// $METAFLOW_HOME/config.json (default ~/.metaflowconfig). Each key we publish is one it reads.
-const READ_BY_METAFLOW = [
-  "DEFAULT_DATASTORE",
-  "DATASTORE_SYSROOT_GS",
-  "DEFAULT_METADATA",
-  "SERVICE_URL",
-  "SERVICE_INTERNAL_URL",
-  "KUBERNETES_NAMESPACE",
-  "KUBERNETES_SERVICE_ACCOUNT",
-  "KUBERNETES_CONTAINER_REGISTRY",
-  "ARGO_EVENTS_EVENT_BUS",
-  "ARGO_EVENTS_EVENT_SOURCE",
-  "ARGO_EVENTS_EVENT",
-  "ARGO_EVENTS_WEBHOOK_URL",
-  "ARGO_EVENTS_INTERNAL_WEBHOOK_URL",
-  "ARGO_EVENTS_SERVICE_ACCOUNT",
-  "ARGO_EVENTS_SENSOR_NAMESPACE",
-  "ARGO_WORKFLOWS_USE_SCHEDULES",
-  "UI_URL",
-  "ARGO_WORKFLOWS_UI_URL",
-].map((k) => `METAFLOW_${k}`);
-
-test("every key of config.json is one metaflow_config.py reads", () => {
-  expect(Object.keys(config).filter((k) => !READ_BY_METAFLOW.includes(k))).toEqual([]);
+// $METAFLOW_HOME/config.json (default ~/.metaflowconfig). Every key of METAFLOW_KEYS (lib/metaflow-outputs.ts) was
+// read there as one it reads: a new row, or a new Metaflow pin, means reading it again.
+test("every key of config.json is a row of METAFLOW_KEYS, a setting metaflow_config.py reads", () => {
+  expect(Object.keys(config).filter((k) => !(k in METAFLOW_KEYS))).toEqual([]);
+  for (const key of Object.keys(METAFLOW_KEYS)) expect(key).toMatch(/^METAFLOW_[A-Z0-9_]+$/);
 });
 
 /**

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Apply every <env>-services stack to a real Kubernetes API server on
-# 127.0.0.1 and run the real Metaflow client against it (issue 12).
+# 127.0.0.1 and run the real Metaflow client against it.
 #   npm run cluster-test          (= bash scripts/cluster/cluster-test.sh)
 # Steps, each printed with its time: toolchain and cluster builds (cached),
 # synth, cluster start, then per stack: prepare, init, apply, endpoints,
