@@ -20,8 +20,6 @@ export interface FlowImagesProps {
 export class FlowImages extends Construct {
   /** Push and pull path, `<region>-docker.pkg.dev/<project>/<repository>`. */
   readonly path: string;
-  /** Registry host, for `gcloud auth configure-docker`. */
-  readonly host: string;
   readonly repository: ArtifactRegistryRepository;
 
   constructor(scope: Construct, id: string, props: FlowImagesProps) {
@@ -36,8 +34,7 @@ export class FlowImages extends Construct {
       dependsOn: props.dependsOn,
     });
     const repo = this.repository;
-    this.host = `${repo.location}-docker.pkg.dev`;
-    this.path = `${this.host}/${repo.project}/${repo.repositoryId}`;
+    this.path = `${repo.location}-docker.pkg.dev/${repo.project}/${repo.repositoryId}`;
   }
 
   /** Lets `member` push and pull (Artifact Registry Writer on this repository only). */

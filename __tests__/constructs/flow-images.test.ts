@@ -20,9 +20,8 @@ describe("FlowImages", () => {
     });
   });
 
-  test("its path and host come from the repository's attributes", () => {
+  test("its path comes from the repository's attributes", () => {
     const ref = (attr: string) => refTo(json, "google_artifact_registry_repository", attr);
-    expect(resolve(stack, images.host)).toBe(`${ref("location")}-docker.pkg.dev`);
     expect(resolve(stack, images.path)).toBe(`${ref("location")}-docker.pkg.dev/${ref("project")}/${ref("repository_id")}`);
   });
 
