@@ -34,8 +34,9 @@ test("every name-scoped grant matches projects/<project number>/secrets/<prefix>
 // secretmanager.versions.access, secretVersionAdder secretmanager.versions.add (to existing secrets), admin
 // secretmanager.* (setIamPolicy and delete included); no predefined role holds secretmanager.secrets.create without admin.
 // CreateSecretRequest.parent is "the resource name of the project ... in the format projects/*" (Secret Manager API
-// reference): the create is authorized on the project, whose name no secret-name condition matches. So flow runners get
-// a custom role of that one permission, unconditioned, and nothing they create outside the prefix can hold a version.
+// reference), and reported denials of secretmanager.secrets.create name projects/<project>: the create is authorized on
+// the project, which no secret-name condition matches, and Google does not document otherwise. So flow runners get a
+// custom role of that one permission, unconditioned, and nothing they create outside the prefix can hold a version.
 test("flow runners may create secrets (a custom role of that one permission) and add versions and read under the prefix only", () => {
   const creator = roles.find((r) => r.role_id === "metaflow_dev_secret_create");
   expect(creator.permissions).toEqual([SECRET_CREATE_PERMISSION]);
