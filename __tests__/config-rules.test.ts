@@ -539,6 +539,31 @@ const rows: Row[] = [
     "imageCache.enable",
     /unknown key "enable" \(did you mean "enabled"\?\)/,
   ],
+  // Secret Manager (config/secrets.ts; overlaps across environments in config/collisions.ts).
+  ["a secret prefix with a dot", (e) => (e.secrets = { prefix: "ml.team-" }), "secrets.prefix", /letters, digits, "_" or "-"/],
+  ["a secret prefix that ends inside a word", (e) => (e.secrets = { prefix: "ml" }), "secrets.prefix", /ending in "-" or "_"/],
+  ["an empty secret prefix (every secret)", (e) => (e.secrets = { prefix: "" }), "secrets.prefix", /must be 1-254/],
+  [
+    "a secret prefix that leaves no room for a name",
+    (e) => (e.secrets = { prefix: `${"a".repeat(254)}-` }),
+    "secrets.prefix",
+    /Secret Manager ids take at most 255/,
+  ],
+  ["a misspelt secrets key", (e) => (e.secrets = { prefx: "ml-" }), "secrets.prefx", /did you mean "prefix"/],
+  [
+    "a secret prefix that covers another environment's",
+    withProd((p, d) => ((d.secrets = { prefix: "ml-" }), (p.secrets = { prefix: "ml-prod-" }))),
+    "secrets.prefix",
+    /starts with "ml-", the secret prefix of environment "dev".*could then read this environment's secrets/,
+    "prod",
+  ],
+  [
+    "one secret prefix in two environments of a project",
+    withProd((p, d) => (d.secrets = p.secrets = { prefix: "ml-" })),
+    "secrets.prefix",
+    /starts with "ml-", the secret prefix of environment "dev"/,
+    "prod",
+  ],
 ];
 
 describe("bad configurations", () => {
@@ -581,6 +606,11 @@ describe("the configuration file", () => {
 });
 
 describe("valid edge cases", () => {
+  test("one secret prefix in environments of different projects: their conditions name different project numbers", () => {
+    const raw = devConfig(withProd((p, d) => ((p.project = "other-project-1"), (d.secrets = p.secrets = { prefix: "ml-" }))));
+    expect(parseConfig(raw).environments.map((e) => e.names.secretPrefix)).toEqual(["ml-", "ml-"]);
+  });
+
   test("every region of the table defaults to its first zone", () => {
     for (const [region, letters] of Object.entries(REGION_ZONES)) {
       const [env] = parseConfig(devConfig((e) => ((e.region = region), delete e.zone))).environments;

@@ -39,6 +39,9 @@ describe("the example configuration (examples/environments.json)", () => {
       adminRole: undefined,
       ci: undefined,
       imageCaches: { dockerHub: "metaflow-dev-docker-hub", quay: "metaflow-dev-quay" },
+      flowImages: "metaflow-dev-images",
+      secretPrefix: "metaflow-dev-",
+      secretCreatorRole: "metaflow_dev_secret_create",
     });
     // Names live in `names` only: the slices keep what the user wrote.
     expect(dev.cluster.name).toBeUndefined();

@@ -30,6 +30,11 @@ const projectMode = synthDev((e) => {
   e.identity = { flowRunners: ["group:ml@example.com"], flowRunnerAccess: "project" };
 });
 const members = (json: any) => Object.values(resourcesOf(json, "google_project_iam_member")) as any[];
+/** The project grants of the Metaflow identity construct (the secrets' grants are FlowSecrets'). */
+const identityMembers = (json: any) =>
+  Object.entries<any>(resourcesOf(json, "google_project_iam_member"))
+    .filter(([name]) => name.startsWith("identity_"))
+    .map(([, m]) => m);
 /** The Terraform name of the only resource of a type whose attribute has this value. */
 const nameWhere = (json: any, type: string, key: string, value: unknown) =>
   Object.entries(resourcesOf(json, type)).find(([, r]: any) => r[key] === value)![0];
@@ -202,7 +207,7 @@ describe("GKE, as configured", () => {
     expect(roles.sort()).toEqual([...NODE_ROLES].sort());
   });
 
-  test("the nodes read images from exactly the registry caches: no Artifact Registry role on the whole project", () => {
+  test("the nodes read images from exactly the registry caches and the flows' repository: no Artifact Registry role on the whole project", () => {
     const nodeSa = nameWhere(dev.infraJson, "google_service_account", "account_id", "metaflow-dev-nodes");
     expect(NODE_ROLES.filter((r) => r.startsWith("roles/artifactregistry."))).toEqual([]);
     const grants = Object.values<any>(resourcesOf(dev.infraJson, "google_artifact_registry_repository_iam_member"));
@@ -217,7 +222,9 @@ describe("GKE, as configured", () => {
   });
 
   test("caches Docker Hub and quay.io in the environment's region and publishes their pull paths", () => {
-    const repos = Object.values<any>(resourcesOf(dev.infraJson, "google_artifact_registry_repository"));
+    const repos = Object.values<any>(resourcesOf(dev.infraJson, "google_artifact_registry_repository")).filter(
+      (r) => r.mode === "REMOTE_REPOSITORY",
+    );
     expect(repos.map((r) => [r.repository_id, r.location, r.mode, r.format])).toEqual([
       ["metaflow-dev-docker-hub", "us-central1", "REMOTE_REPOSITORY", "DOCKER"],
       ["metaflow-dev-quay", "us-central1", "REMOTE_REPOSITORY", "DOCKER"],
@@ -231,10 +238,13 @@ describe("GKE, as configured", () => {
     expect(out.image_cache_quay.value).toMatch(/\.repository_id\}$/);
   });
 
-  test("imageCache.enabled false: no repository, no grant, no cache output", () => {
+  test("imageCache.enabled false: no cache repository, no grant on one, no cache output", () => {
     const off = synthDev((e) => (e.imageCache = { enabled: false })).infraJson;
-    expect(resourcesOf(off, "google_artifact_registry_repository")).toEqual({});
-    expect(resourcesOf(off, "google_artifact_registry_repository_iam_member")).toEqual({});
+    // The flows' own repository stays.
+    expect(Object.keys(resourcesOf(off, "google_artifact_registry_repository"))).toEqual([expect.stringMatching(/^flow-images_/)]);
+    expect(Object.keys(resourcesOf(off, "google_artifact_registry_repository_iam_member"))).toEqual([
+      expect.stringMatching(/^flow-images_nodes-reader_/),
+    ]);
     expect(Object.keys(off.output).filter((o) => o.startsWith("image_cache"))).toEqual([]);
   });
 
@@ -299,7 +309,7 @@ describe("Metaflow identity, as configured", () => {
       member: "serviceAccount:ci@acme-ops.iam.gserviceaccount.com",
     });
     const roles = (member: string) =>
-      members(json)
+      identityMembers(json)
         .filter((m) => m.member === member)
         .map((m) => m.role)
         .sort();
@@ -307,7 +317,8 @@ describe("Metaflow identity, as configured", () => {
     expect(grant(json, "user:a@example.com", "roles/storage.objectAdmin").condition.expression).toContain(
       "projects/_/buckets/acme-ml-artifacts/",
     );
-    expect(onlyResource(json, "google_project_iam_custom_role").permissions).toEqual(METAFLOW_ADMIN_PERMISSIONS);
+    const adminRole = Object.values<any>(resourcesOf(json, "google_project_iam_custom_role")).find((r) => r.role_id === "metaflow_admin");
+    expect(adminRole.permissions).toEqual(METAFLOW_ADMIN_PERMISSIONS);
     expect(resourcesOf(infraJson, "google_project_iam_custom_role")).toEqual({});
     // Groups turn on Google Groups for RBAC with their domain's gke-security-groups group.
     expect(onlyResource(json, "google_container_cluster").authenticator_groups_config).toEqual({
@@ -320,7 +331,7 @@ describe("Metaflow identity, as configured", () => {
     const json = projectMode.infraJson;
     const saMember = `\${google_service_account.${nameWhere(json, "google_service_account", "account_id", "metaflow-dev")}.member}`;
     const roles = (member: string) =>
-      members(json)
+      identityMembers(json)
         .filter((m) => m.member === member)
         .map((m) => m.role)
         .sort();

@@ -40,6 +40,10 @@ test("the outputs hold the values Metaflow needs", () => {
   expect(value("METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT")).toBe("operate-workflow-sa");
   expect(value("METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE")).toBe("metaflow-events");
   expect(value("METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES")).toBe("true");
+  expect(value("METAFLOW_DEFAULT_SECRETS_BACKEND_TYPE")).toBe("gcp-secret-manager");
+  expect(value("METAFLOW_GCP_SECRET_MANAGER_PREFIX")).toBe("${data.terraform_remote_state.infra.outputs.secret_manager_prefix}");
+  // The infra stack builds the prefix from the project's number and the environment's secret id prefix.
+  expect(dev.infraJson.output.secret_manager_prefix.value).toBe("projects/${data.google_project.project.number}/secrets/metaflow-dev-");
 });
 
 test("the internal URLs point at Services of this stack, on their ports", () => {
@@ -201,7 +205,12 @@ test("README's copy of END_USER_SETUP is the dev environment's, with the infra o
   const filled = String(outputs.END_USER_SETUP.value)
     .replaceAll("${data.terraform_remote_state.infra.outputs.cluster_name}", "metaflow-dev")
     .replaceAll("${data.terraform_remote_state.infra.outputs.cluster_location}", "us-central1-a")
-    .replaceAll("${data.terraform_remote_state.infra.outputs.project_id}", "my-metaflow-project");
+    .replaceAll("${data.terraform_remote_state.infra.outputs.project_id}", "my-metaflow-project")
+    .replaceAll("${data.terraform_remote_state.infra.outputs.region}", "us-central1")
+    .replaceAll(
+      "${data.terraform_remote_state.infra.outputs.flow_image_repository}",
+      "us-central1-docker.pkg.dev/my-metaflow-project/metaflow-dev-images",
+    );
   expect(copy![1]).toBe(filled);
 });
 

@@ -597,3 +597,22 @@ describe("expression parsing", () => {
     );
   });
 });
+
+describe("Secret Manager grants", () => {
+  test("the Access section shows the flow runners' secret grants with their conditions; only the create grant is project-wide", () => {
+    const r = reviewConfig((e) => (e.identity = { flowRunners: ["group:ml@example.com"] }));
+    const rows = r.markdown.split("\n").filter((l) => l.startsWith("| `group:ml@example.com`") && /secret/.test(l));
+    const condition =
+      'metaflow-secrets-only: `resource.name.startsWith("projects/${data.google_project.project.number}/secrets/metaflow-dev-")`';
+    for (const role of ["roles/secretmanager.secretVersionAdder", "roles/secretmanager.secretAccessor"]) {
+      const row = rows.find((l) => l.includes(`\`${role}\``));
+      expect(row).toContain(condition);
+      expect(row).not.toContain("⚠️");
+    }
+    expect(warn(r.flags)).toContain(
+      "Access: projects/my-metaflow-project/roles/metaflow_dev_secret_create on the whole project without a condition, for group:ml@example.com",
+    );
+    // The custom role is listed with its one permission.
+    expect(r.markdown).toMatch(/\| `metaflow_dev_secret_create` \| `my-metaflow-project` \| 1 \| GA \|/);
+  });
+});

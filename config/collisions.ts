@@ -32,6 +32,23 @@ export function crossEnvironmentIssues(envs: EnvironmentConfig[], stateBucket: s
         rule: "CI needs Terraform state it can share between runs: set stateBackend.bucket at the top level",
       });
     }
+    // Each environment's IAM conditions grant every secret whose id starts with its prefix.
+    // An equal prefix is reported once, on the later environment.
+    const covering = envs.find(
+      (other, i) =>
+        other !== env &&
+        other.project === env.project &&
+        env.names.secretPrefix.startsWith(other.names.secretPrefix) &&
+        (other.names.secretPrefix !== env.names.secretPrefix || i < envs.indexOf(env)),
+    );
+    if (covering !== undefined) {
+      issues.push({
+        env: env.name,
+        field: "secrets.prefix",
+        value: env.names.secretPrefix,
+        rule: `starts with "${covering.names.secretPrefix}", the secret prefix of environment "${covering.name}" in the same project, whose flows could then read this environment's secrets: choose prefixes of which none starts with another`,
+      });
+    }
     if (stateBucket !== undefined && stateBucket === env.names.bucket) {
       issues.push({
         field: "stateBackend.bucket",

@@ -9,6 +9,7 @@ import { ImageCacheSchema } from "./image-cache";
 import { NetworkSchema } from "./network";
 import { bucketName, objectPrefix, StorageSchema } from "./storage";
 import { ReviewConfigSchema } from "./review";
+import { SecretsSchema } from "./secrets";
 import { ServicesConfigSchema } from "./services";
 
 /** A GCP project id: 6-30 chars, lowercase letters, digits and hyphens, starting with a letter. */
@@ -90,6 +91,7 @@ export const EnvironmentSchema = z
     imageCache: ImageCacheSchema.prefault({}).describe(
       "Artifact Registry remote repositories caching Docker Hub and quay.io (see docs/platform.md#registry-caches)",
     ),
+    secrets: SecretsSchema.prefault({}).describe("Secret Manager as Metaflow's `@secrets` backend (see docs/access.md#secrets-and-images)"),
     services: ServicesConfigSchema.prefault({}).describe(
       "what runs in the cluster (see docs/platform.md#what-runs-in-the-cluster); a `*Namespace` must not be one every GKE cluster already has (`default`, `kube-*`, `gke-*`, `gmp-*`)",
     ),
@@ -181,6 +183,12 @@ export interface ResourceNames {
   readonly ci?: { readonly pool: string; readonly deployer: string; readonly planner: string; readonly plannerRole: string };
   /** The registry caches' repository ids, set when imageCache.enabled is true. */
   readonly imageCaches?: { readonly dockerHub: string; readonly quay: string };
+  /** The Artifact Registry repository id of the flows' own images. */
+  readonly flowImages: string;
+  /** The Secret Manager secret id prefix of the environment's secrets (secrets.prefix). */
+  readonly secretPrefix: string;
+  /** The custom role that lets flow runners create secrets (created once identity.flowRunners lists someone). */
+  readonly secretCreatorRole: string;
 }
 
 type ParsedCi = NonNullable<ParsedEnvironment["ci"]>;

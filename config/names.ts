@@ -8,6 +8,7 @@ import { clusterName, nodePoolName } from "./cluster";
 import { sqlInstanceName } from "./database";
 import { artifactRegistryRepositoryId } from "./image-cache";
 import { rfc1035Name } from "./name-rules";
+import { secretIdPrefix } from "./secrets";
 import { bucketName } from "./storage";
 
 /** A name the app gives a GCP resource, the rule it must meet, and the setting that changes it. */
@@ -89,6 +90,17 @@ export function derivedNames(env: EnvironmentConfig): DerivedName[] {
       });
     }
   }
+  list.push({
+    what: "Artifact Registry repository id of the flows' images (<namePrefix>-<env>-images)",
+    kind: "Artifact Registry repository id",
+    name: names.flowImages,
+    rule: artifactRegistryRepositoryId,
+    field: "namePrefix",
+    scope: inRegion,
+  });
+  // Overlapping prefixes of one project are refused in collisions.ts: equality is only the simplest case.
+  list.push({ what: "Secret Manager secret id prefix", name: names.secretPrefix, rule: secretIdPrefix, field: "secrets.prefix" });
+  list.push({ what: "custom role id", name: names.secretCreatorRole, rule: customRoleId, field: "namePrefix", scope: inProject });
   if (names.ci) {
     const ci = names.ci;
     list.push(

@@ -71,6 +71,10 @@ export function resolve(
       plannerRole: `${base.replace(/-/g, "_")}_ci_plan`,
     },
     imageCaches: env.imageCache.enabled ? { dockerHub: `${base}-docker-hub`, quay: `${base}-quay` } : undefined,
+    flowImages: `${base}-images`,
+    // secrets.prefix: the FlowSecrets construct's conditions and, through the infra outputs, Metaflow's prefix.
+    secretPrefix: env.secrets.prefix ?? `${base}-`,
+    secretCreatorRole: `${base.replace(/-/g, "_")}_secret_create`,
   };
   return {
     ...env,

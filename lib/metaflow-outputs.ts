@@ -32,6 +32,8 @@ export interface MetaflowConfigInputs {
   readonly uiUrl: string;
   /** The Argo Workflows UI as users reach it. */
   readonly argoWorkflowsUiUrl: string;
+  /** `projects/<number>/secrets/<prefix>`, which Metaflow puts before a `@secrets` source's id. */
+  readonly secretManagerPrefix: string;
 }
 
 /**
@@ -56,6 +58,8 @@ export const METAFLOW_KEYS = {
   METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT: "output",
   METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE: "output",
   METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES: "output",
+  METAFLOW_DEFAULT_SECRETS_BACKEND_TYPE: "output",
+  METAFLOW_GCP_SECRET_MANAGER_PREFIX: "output",
   METAFLOW_UI_URL: "config",
   METAFLOW_ARGO_WORKFLOWS_UI_URL: "config",
 } as const;
@@ -98,6 +102,9 @@ export function metaflowOutputs(
     METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE: i.sensorNamespace,
     // CronWorkflows with the list `schedules` (Argo Workflows >= 3.6) rather than `schedule`, which Argo 4 removed.
     METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES: "true",
+    // @secrets sources without a "<type>." read Secret Manager, by id under the environment's prefix.
+    METAFLOW_DEFAULT_SECRETS_BACKEND_TYPE: "gcp-secret-manager",
+    METAFLOW_GCP_SECRET_MANAGER_PREFIX: i.secretManagerPrefix,
   };
 }
 
@@ -150,7 +157,18 @@ export interface EndUserSetupInputs {
   readonly uiUrl: string;
   /** The Argo Workflows UI as users reach it. */
   readonly argoUiUrl: string;
+  /** Secret id prefix of the environment's secrets (secrets.prefix). */
+  readonly secretPrefix: string;
+  /** Registry host of the flows' image repository, `<region>-docker.pkg.dev`. */
+  readonly imageRegistryHost: string;
+  /** Push path of the flows' image repository. */
+  readonly imageRepository: string;
 }
+
+/** The secret END_USER_SETUP creates and reads, by the id `@secrets` takes. */
+export const EXAMPLE_SECRET = "db-password";
+/** The image END_USER_SETUP builds and runs. */
+export const EXAMPLE_IMAGE = "my-image:1.0";
 
 /** The steps from a fresh laptop to `python flow.py run --with kubernetes` and `argo-workflows create`. */
 export function endUserSetup(i: EndUserSetupInputs): string {
@@ -159,6 +177,10 @@ export function endUserSetup(i: EndUserSetupInputs): string {
     .join("\n");
   const pings = i.portForwards.filter((f) => f.ping).map((f) => `curl -fsS http://localhost:${f.port}${f.ping}`);
   const key = "~/.config/metaflow-gcp/key.json";
+  const secret = `${i.secretPrefix}${EXAMPLE_SECRET}`;
+  // metaflow plugins/gcp/gcp_secret_manager_secrets_provider.py names the variable after the id, "-", "." and "/" as "_".
+  const envVar = EXAMPLE_SECRET.replace(/[-./]/g, "_");
+  const image = `${i.imageRepository}/${EXAMPLE_IMAGE}`;
   const who =
     i.flowRunners.length > 0
       ? `You must be one of the flow runners (${i.flowRunners.join(", ")}), directly or through a group:`
@@ -220,5 +242,19 @@ export function endUserSetup(i: EndUserSetupInputs): string {
     `   Metaflow UI: ${i.uiUrl}    Argo UI: ${i.argoUiUrl}`,
     "   The Argo UI runs in client auth mode: on its login page, paste what `echo Bearer $(gcloud auth print-access-token)`",
     "   prints into the client authentication box and press its Login button (the token lasts an hour).",
+    "",
+    `6. Secrets: @secrets reads Secret Manager secrets whose ids start with ${i.secretPrefix}; flow runners create them:`,
+    `   printf %s "$DB_PASSWORD" | gcloud secrets create ${secret} --data-file=- --project ${i.project}`,
+    `   (a new value later: ... | gcloud secrets versions add ${secret} --data-file=- --project ${i.project})`,
+    `   In the flow: @secrets(sources=["${EXAMPLE_SECRET}"]) on a step, which then reads os.environ["${envVar}"]`,
+    '   ("-", "." and "/" in the id become "_"). A step on Kubernetes reads it as the Metaflow service account; a step run',
+    "   on your machine reads it as you, with the package google-cloud-secret-manager installed.",
+    "",
+    "7. Your own images: push them to the environment's repository, then name them in @kubernetes:",
+    `   gcloud auth configure-docker ${i.imageRegistryHost}`,
+    `   docker build -t ${image} . && docker push ${image}`,
+    `   In the flow: @kubernetes(image="${image}") on a step.`,
+    "   The image needs Python 3 and pip (Metaflow installs its own packages when the step starts); the nodes pull it with",
+    "   their own service account.",
   ].join("\n");
 }

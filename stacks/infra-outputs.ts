@@ -26,6 +26,8 @@ export const INFRA_OUTPUTS = {
   serviceAccountEmail: "metaflow_service_account_email",
   serviceAccountName: "metaflow_service_account_name",
   serviceAccountKey: "metaflow_service_account_key",
+  secretManagerPrefix: "secret_manager_prefix",
+  flowImages: "flow_image_repository",
   imageCacheDockerHub: "image_cache_docker_hub",
   imageCacheQuay: "image_cache_quay",
 } as const;
@@ -92,6 +94,8 @@ export function readInfraOutputs(
     metaflowDbPassword: read("metaflowDbPassword"),
     serviceAccountEmail: read("serviceAccountEmail"),
     serviceAccountName: read("serviceAccountName"),
+    secretManagerPrefix: read("secretManagerPrefix"),
+    flowImages: read("flowImages"),
     argoDb: written.argoDb ? { name: read("argoDbName"), user: read("argoDbUser"), password: read("argoDbPassword") } : undefined,
     serviceAccountKey: written.serviceAccountKey ? read("serviceAccountKey") : undefined,
     imageCache: written.imageCache ? { dockerHub: read("imageCacheDockerHub"), quay: read("imageCacheQuay") } : undefined,

@@ -1,3 +1,4 @@
+import { DataGoogleProject } from "@cdktf/provider-google/lib/data-google-project";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
@@ -5,6 +6,8 @@ import { Construct } from "constructs";
 import { CiIdentity } from "../constructs/ci-identity";
 import { Cluster } from "../constructs/cluster";
 import { Database } from "../constructs/database";
+import { FlowImages } from "../constructs/flow-images";
+import { FlowSecrets } from "../constructs/flow-secrets";
 import { ImageCache } from "../constructs/image-cache";
 import { MetaflowIdentity } from "../constructs/identity";
 import { Network } from "../constructs/network";
@@ -14,7 +17,15 @@ import { addStateBackend, requireTerraform } from "./backend";
 import { AppConfig, EnvironmentConfig } from "../config";
 import { appLabels } from "../lib/labels";
 import { writeInfraOutputs } from "./infra-outputs";
-import { bucketSettings, ciSettings, clusterSettings, databaseSettings, identitySettings, networkSettings } from "./settings";
+import {
+  bucketSettings,
+  ciSettings,
+  clusterSettings,
+  databaseSettings,
+  identitySettings,
+  networkSettings,
+  secretsSettings,
+} from "./settings";
 
 export interface InfraStackProps {
   readonly env: EnvironmentConfig;
@@ -28,6 +39,10 @@ export class InfraStack extends TerraformStack {
   readonly bucket: DatastoreBucket;
   readonly cluster: Cluster;
   readonly identity: MetaflowIdentity;
+  /** Who may read and write the flows' secrets in Secret Manager. */
+  readonly secrets: FlowSecrets;
+  /** The repository of the flows' own images. */
+  readonly flowImages: FlowImages;
   /** The registry caches, when imageCache.enabled is on. */
   readonly imageCache?: ImageCache;
   /** Keyless CI's pool and service accounts, when ci is set. */
@@ -58,6 +73,19 @@ export class InfraStack extends TerraformStack {
       sqlInstanceName: this.database.instanceName,
       dependsOn: apis,
     });
+
+    // Secret Manager's IAM conditions name secrets by project number. Read after the APIs are on: Resource Manager's
+    // is one of them, so on a fresh project the read waits for it.
+    const projectNumber = new DataGoogleProject(this, "project", { projectId: project, dependsOn: apis }).number;
+    this.secrets = new FlowSecrets(this, "secrets", { ...secretsSettings(env), projectNumber, dependsOn: apis });
+    this.secrets.grantRead("sa", this.identity.member);
+    this.flowImages = new FlowImages(this, "flow-images", { project, location: region, repositoryId: names.flowImages, dependsOn: apis });
+    // Nodes pull with their own service account, not the pod's Workload Identity.
+    this.flowImages.grantPull("nodes", this.cluster.nodeServiceAccountMember);
+    for (const member of env.identity.flowRunners) {
+      this.secrets.grantWrite(`runner-${member}`, member);
+      this.flowImages.grantPush(`runner-${member}`, member);
+    }
 
     const caches = names.imageCaches;
     if (caches) {
@@ -101,6 +129,8 @@ export class InfraStack extends TerraformStack {
       serviceAccountEmail: this.identity.email,
       serviceAccountName: this.identity.serviceAccountName,
       serviceAccountKey: this.identity.privateKey,
+      secretManagerPrefix: this.secrets.resourcePrefix,
+      flowImages: this.flowImages.path,
       imageCache: this.imageCache && { dockerHub: this.imageCache.dockerHub, quay: this.imageCache.quay },
     });
   }

@@ -9,6 +9,7 @@ import type { ArgoWorkflowsProps } from "../constructs/argo-workflows";
 import type { CiIdentityProps } from "../constructs/ci-identity";
 import type { ClusterProps } from "../constructs/cluster";
 import type { DatabaseProps } from "../constructs/database";
+import type { FlowSecretsProps } from "../constructs/flow-secrets";
 import type { MetaflowIdentityProps } from "../constructs/identity";
 import type { NetworkProps } from "../constructs/network";
 import type { DatastoreBucketProps } from "../constructs/storage";
@@ -148,6 +149,18 @@ export function identitySettings(env: EnvironmentConfig) {
     impersonators,
     flowRunnerAccess,
   } satisfies Partial<MetaflowIdentityProps>;
+}
+
+/** The flows' secrets: their name prefix and the role that lets flow runners create secrets. */
+export function secretsSettings(env: EnvironmentConfig) {
+  // prefix is resolved into names.secretPrefix (its default derives from namePrefix and the environment).
+  const { prefix: _prefix, ...unread } = env.secrets;
+  allRead(unread);
+  return {
+    project: env.project,
+    prefix: env.names.secretPrefix,
+    creatorRoleId: env.names.secretCreatorRole,
+  } satisfies Partial<FlowSecretsProps>;
 }
 
 /** Keyless CI's pool, service accounts and roles, when ci is set; `adminRoleName` is the admin role this app creates, if any. */

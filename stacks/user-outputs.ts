@@ -52,6 +52,7 @@ export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): Pub
     sensorNamespace: ev.sensorNamespace,
     uiUrl: cfg.endpoints.ui,
     argoWorkflowsUiUrl: cfg.endpoints.argoServer,
+    secretManagerPrefix: i.infra.secretManagerPrefix,
   };
   for (const [name, value] of Object.entries(metaflowOutputs(configInputs))) new TerraformOutput(stack, name, { value });
   const config = metaflowConfig(configInputs);
@@ -80,6 +81,10 @@ export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): Pub
       keyAllowed: i.env.identity.createKey,
       uiUrl: cfg.endpoints.ui,
       argoUiUrl: cfg.endpoints.argoServer,
+      secretPrefix: i.env.names.secretPrefix,
+      // The repository is in the environment's region (stacks/infra-stack.ts).
+      imageRegistryHost: `${i.infra.region}-docker.pkg.dev`,
+      imageRepository: i.infra.flowImages,
       portForwards: i.reached.map((r) => ({
         what: r.what,
         namespace: r.namespace.name,

@@ -66,6 +66,10 @@ const BY_TYPE: Record<string, string[]> = {
   random_id: [],
   random_password: [],
   "data.google_client_config": [],
+  // v6.50.0, google/services/resourcemanager/resource_google_project.go (resourceGoogleProjectRead, which the data
+  // source runs): Resource Manager projects.get, then Cloud Billing projects.getBillingInfo, which needs
+  // resourcemanager.projects.get too (cloud.google.com/billing/docs/reference/rest/v1/projects/getBillingInfo).
+  "data.google_project": ["resourcemanager.projects.get"],
   // Reads the infra state: storage.objects.get on the state bucket, granted there, not by this project role.
   "data.terraform_remote_state": [],
   kubernetes_namespace_v1: k8s("namespaces", ["container.namespaces.getStatus"]),

@@ -4,7 +4,7 @@ import { FLOW_RUNNER_EVENTS_RULES, FLOW_RUNNER_RULES } from "../../constructs/fl
 import { metaflowClientRequirements } from "../../lib/metaflow-client";
 import { METAFLOW_KEYS } from "../../lib/metaflow-outputs";
 import { parseImageRef } from "../../lib/image-refs";
-import { CACHES, synthDev, upstreamImage } from "../helpers";
+import { CACHES, resourcesOf, synthDev, upstreamImage } from "../helpers";
 
 const json = synthDev().servicesJson;
 const config: Record<string, string> = json.output.metaflow_config.value;
@@ -150,4 +150,51 @@ test("END_USER_SETUP sets up both credentials Metaflow reads, keyless: ADC for t
     .servicesJson.output.END_USER_SETUP.value;
   expect(impersonated).toContain("gcloud auth application-default login --impersonate-service-account");
   expect(impersonated).toContain("GOOGLE_APPLICATION_CREDENTIALS (gcloud iam workload-identity-pools create-cred-config");
+});
+
+// metaflow 2.19.39, plugins/__init__.py (SECRETS_PROVIDERS_DESC) registers GcpSecretManagerSecretsProvider, whose TYPE is
+// "gcp-secret-manager" (plugins/gcp/gcp_secret_manager_secrets_provider.py); plugins/secrets/secrets_spec.py: a source
+// with no "<type>." goes to DEFAULT_SECRETS_BACKEND_TYPE, and plugins/secrets/utils.py raises when that is unset.
+// plugins/kubernetes/kubernetes.py (create_job_object, create_jobset) and plugins/argo/argo_workflows.py
+// (_container_templates) pass DEFAULT_SECRETS_BACKEND_TYPE and GCP_SECRET_MANAGER_PREFIX on to every step's pod, so
+// publishing them in config.json is all the pods need.
+test('config.json sends @secrets sources without a type to Secret Manager, so @secrets(sources=["db-password"]) works', () => {
+  expect(config.METAFLOW_DEFAULT_SECRETS_BACKEND_TYPE).toBe("gcp-secret-manager");
+  expect(config.METAFLOW_GCP_SECRET_MANAGER_PREFIX).toBe("${data.terraform_remote_state.infra.outputs.secret_manager_prefix}");
+});
+
+/**
+ * metaflow 2.19.39, plugins/gcp/gcp_secret_manager_secrets_provider.py (get_secret_as_dict): an id matching
+ * `^([\w\-]+)(/versions/[\w\-]+)?$` is read as GCP_SECRET_MANAGER_PREFIX + id, plus "/versions/latest" when it names no
+ * version: the prefix is concatenated as it is, unchecked. The variable is named after the id, "-", "." and "/" as "_".
+ */
+function metaflowSecretVersion(id: string, prefix: string): { name: string; envVar: string } {
+  const m = /^([\w-]+)(\/versions\/[\w-]+)?$/.exec(id);
+  if (!m) throw new Error(`not a simple secret id: ${id}`);
+  return { name: m[2] ? `${prefix}${id}` : `${prefix}${id}/versions/latest`, envVar: m[1].replace(/[-./]/g, "_") };
+}
+
+test("the published prefix makes every source a version name under the environment's prefix, which the service account may read", () => {
+  const number = "123456789012";
+  const infraJson = synthDev().infraJson;
+  const prefix = String(infraJson.output.secret_manager_prefix.value).replace(/\$\{data\.google_project\.project\.number\}/, number);
+  expect(prefix).toBe(`projects/${number}/secrets/metaflow-dev-`);
+  const { name, envVar } = metaflowSecretVersion("db-password", prefix);
+  // The provider's own form of a full name (project NUMBER, secret id, version), which Secret Manager serves.
+  expect(name).toMatch(/^projects\/\d+\/secrets\/([\w-]+)(\/versions\/([\w-]+))?$/);
+  expect(name).toBe(`projects/${number}/secrets/metaflow-dev-db-password/versions/latest`);
+  expect(envVar).toBe("db_password");
+  // The Metaflow service account's accessor grant covers exactly the names under the prefix.
+  const accessor = Object.values<any>(resourcesOf(infraJson, "google_project_iam_member")).find(
+    (g) => g.role === "roles/secretmanager.secretAccessor" && /identity_service-account/.test(g.member),
+  );
+  const [, covered] = /^resource\.name\.startsWith\("(.+)"\)$/.exec(accessor.condition.expression)!;
+  const filled = covered.replace(/\$\{data\.google_project\.project\.number\}/, number);
+  expect(name.startsWith(filled)).toBe(true);
+  expect(metaflowSecretVersion("db-password/versions/3", prefix).name.startsWith(filled)).toBe(true);
+  expect(`projects/${number}/secrets/metaflow-prod-db-password/versions/latest`.startsWith(filled)).toBe(false);
+  // END_USER_SETUP creates the secret the source reads, and reads it back under the provider's variable name.
+  const text: string = json.output.END_USER_SETUP.value;
+  expect(text).toContain("gcloud secrets create metaflow-dev-db-password --data-file=-");
+  expect(text).toContain(`@secrets(sources=["db-password"]) on a step, which then reads os.environ["${envVar}"]`);
 });
