@@ -52,8 +52,8 @@ argo_archive_db() { # the stack's archive database and login, in the local Postg
   pg_start || return 1
   read -r db secret ukey pkey < <(python3 -c 'import json, sys; p = json.loads(sys.argv[1]); print(p["database"], p["userNameSecret"]["name"], p["userNameSecret"]["key"], p["passwordSecret"]["key"])' "$spec")
   local argo_ns; argo_ns=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["argo-workflows"]["namespace"])' "$(argo_values)")
-  user=$(python3 "$CLUSTER_DIR/kube.py" get "/api/v1/namespaces/$argo_ns/secrets/$secret" | python3 -c 'import base64, json, sys; print(base64.b64decode(json.load(sys.stdin)["data"][sys.argv[1]]).decode())' "$ukey")
-  password=$(python3 "$CLUSTER_DIR/kube.py" get "/api/v1/namespaces/$argo_ns/secrets/$secret" | python3 -c 'import base64, json, sys; print(base64.b64decode(json.load(sys.stdin)["data"][sys.argv[1]]).decode())' "$pkey")
+  { read -r user; read -r password; } < <(python3 "$CLUSTER_DIR/kube.py" get "/api/v1/namespaces/$argo_ns/secrets/$secret" \
+    | python3 -c 'import base64, json, sys; d = json.load(sys.stdin)["data"]; [print(base64.b64decode(d[k]).decode()) for k in sys.argv[1:]]' "$ukey" "$pkey")
   setpriv --reuid postgres --regid postgres --init-groups "${PSQL[@]}" \
     -c "DROP DATABASE IF EXISTS \"$db\"" -c "DROP ROLE IF EXISTS \"$user\"" \
     -c "CREATE ROLE \"$user\" LOGIN PASSWORD '${password//\'/\'\'}'" -c "CREATE DATABASE \"$db\" OWNER \"$user\"" >>"$STEP_LOG" 2>&1 || return 1
