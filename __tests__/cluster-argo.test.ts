@@ -22,7 +22,9 @@ describe("argo_chart.py on the dev stack's chart values", () => {
     const r = helmRelease(json, name);
     return { namespace: r.namespace, values: r.values[0] };
   };
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "argo-chart-")), "values.json");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "argo-chart-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, "values.json");
   fs.writeFileSync(file, JSON.stringify({ "argo-workflows": release("argo-workflows"), "argo-events": release("argo-events") }));
   const run = (what: string) => {
     const r = spawnSync("python3", [path.join(CLUSTER, "argo_chart.py"), file, what], { encoding: "utf8" });
