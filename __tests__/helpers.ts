@@ -6,6 +6,7 @@ import * as path from "path";
 import { addEnvironments, EnvironmentStacks } from "../stacks/app";
 import { ConfigError, loadConfig, parseConfig } from "../config";
 import { STACK_KINDS, stackName } from "../lib/stack-names";
+import * as YAML from "yaml";
 import { resourcesOf } from "./json";
 
 export { onlyResource, resourcesOf } from "./json";
@@ -112,6 +113,15 @@ export function helmValues(json: any, releaseName: string): any {
   const release = Object.values(resourcesOf(json, "helm_release")).find((r: any) => r.name === releaseName) as any;
   if (!release) throw new Error(`no helm_release named ${releaseName}`);
   return JSON.parse(release.values[0]);
+}
+
+/** The Argo workflow controller's configuration, parsed from the ConfigMap the services stack owns. */
+export function controllerConfig(json: any): any {
+  const cm = Object.values<any>(resourcesOf(json, "kubernetes_config_map_v1")).find(
+    (c) => c.metadata.name === "argo-workflows-workflow-controller-configmap",
+  );
+  if (!cm) throw new Error("no ConfigMap argo-workflows-workflow-controller-configmap");
+  return YAML.parse(cm.data.config);
 }
 
 /** The helm_release with this release name. */

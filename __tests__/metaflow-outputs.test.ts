@@ -7,7 +7,7 @@ import { addEnvironments } from "../stacks/app";
 import { parseConfig } from "../config";
 import { METAFLOW_KEYS, METAFLOW_OUTPUT_KEYS } from "../lib/metaflow-outputs";
 import { metaflowClientRequirements } from "../lib/metaflow-client";
-import { devConfig, onlyResource, resourcesOf, synthDev } from "./helpers";
+import { devConfig, resourcesOf, synthDev } from "./helpers";
 
 const dev = synthDev();
 const json = dev.servicesJson;
@@ -135,7 +135,7 @@ describe("END_USER_SETUP", () => {
   });
 
   test("writes config.json and installs the tested client from the ConfigMap, with no Terraform state", () => {
-    const cm = onlyResource(json, "kubernetes_config_map_v1");
+    const cm = Object.values<any>(resourcesOf(json, "kubernetes_config_map_v1")).find((c) => c.metadata.name === "metaflow-config");
     expect(cm.metadata).toMatchObject({ name: "metaflow-config", namespace: "metaflow-jobs" });
     expect(text).toContain(
       "mkdir -p ~/.metaflowconfig && kubectl -n metaflow-jobs get configmap metaflow-config -o jsonpath='{.data.config\\.json}' > ~/.metaflowconfig/config.json",

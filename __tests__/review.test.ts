@@ -275,7 +275,7 @@ describe("what is lost, and what goes with it", () => {
       (e) => (e.zone = "us-central1-b"),
     );
     expect(markdown).toMatch(
-      /#### `dev-services`: 0 added, 0 removed, 0 renamed, 0 changed \(0 replaced\), 32 destroyed with what they depend on/,
+      /#### `dev-services`: 0 added, 0 removed, 0 renamed, 0 changed \(0 replaced\), 33 destroyed with what they depend on/,
     );
     expect(markdown).not.toContain("_No resource changes._");
     expect(markdown).toContain(

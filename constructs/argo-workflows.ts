@@ -1,10 +1,12 @@
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import * as YAML from "yaml";
 import { DbCredentials } from "./db-credentials";
 import { DEFAULTS, PINS } from "../lib/defaults";
 import { CONTROLLER_RESOURCES, ChartImage, chartRelease } from "./helm-values";
-import { NamespaceRef, createdAfter } from "./namespace";
+import { NamespaceRef, createdAfter, metadataIn } from "./namespace";
 import { BoundServiceAccount, NamespacedRole } from "./namespaced-role";
 
 /** Where the workflow archive lives: its own database and user on the Cloud SQL instance. */
@@ -48,6 +50,14 @@ export interface ArgoWorkflowsProps {
 
 const RELEASE = "argo-workflows";
 
+/** The workflow controller's configuration (argo-workflows config/config.go, Config): the keys this app sets. */
+export interface WorkflowControllerConfig {
+  readonly artifactRepository: { readonly gcs: { readonly bucket: string; readonly keyFormat: string } };
+  readonly persistence?: Record<string, unknown>;
+  readonly nodeEvents: { readonly enabled: boolean };
+  readonly workflowEvents: { readonly enabled: boolean };
+}
+
 /** Argo Workflows (controller and server) from the argoproj Helm chart, for Metaflow's `argo-workflows create`. */
 export class ArgoWorkflows extends Construct {
   readonly release: Release;
@@ -57,6 +67,10 @@ export class ArgoWorkflows extends Construct {
   readonly namespace: string;
   /** The chart values, as passed to Helm (before serialization). */
   readonly values: Record<string, unknown>;
+  /** The ConfigMap the controller and the server read (the chart's own name for it); this stack owns it. */
+  readonly controllerConfigMapName = `${RELEASE}-workflow-controller-configmap`;
+  /** The controller configuration in that ConfigMap (key `config`), before serialization. */
+  readonly controllerConfig: WorkflowControllerConfig;
 
   constructor(scope: Construct, id: string, props: ArgoWorkflowsProps) {
     super(scope, id);
@@ -81,6 +95,21 @@ export class ArgoWorkflows extends Construct {
       },
     };
 
+    // The stack owns the controller's ConfigMap rather than the chart rendering it from values: it is a typed object
+    // that plans, reviews and the cluster test see as applied, and each key equals what the chart would render.
+    this.controllerConfig = {
+      // Workflow pods write artifacts as their KSA through Workload Identity: the GCS block names no key Secret.
+      artifactRepository: { gcs: { bucket: props.bucketName, keyFormat: "argo-artifacts/{{workflow.name}}/{{pod.name}}" } },
+      ...(archive ? { persistence: archive } : {}),
+      nodeEvents: { enabled: true },
+      workflowEvents: { enabled: true },
+    };
+    const configMap = new ConfigMapV1(this, "controller-config", {
+      metadata: metadataIn(props.namespace, this.controllerConfigMapName),
+      data: { config: YAML.stringify(this.controllerConfig, { lineWidth: 0 }) },
+      dependsOn: createdAfter([props.namespace]),
+    });
+
     this.values = {
       fullnameOverride: RELEASE,
       // Every image carries an explicit tag, so a chart upgrade never silently changes what runs.
@@ -93,6 +122,9 @@ export class ArgoWorkflows extends Construct {
       controller: {
         image: image("argoproj/workflow-controller"),
         serviceAccount: { create: true, name: "argo-workflow-controller" },
+        // Ours (above): the chart passes its name to the controller and the server as --configmap.
+        configMap: { create: false, name: this.controllerConfigMapName },
+        // Still given to the chart: its controller and server ClusterRoles grant reading the archive's Secret from it.
         persistence: archive ?? {},
         resources: CONTROLLER_RESOURCES,
       },
@@ -112,15 +144,6 @@ export class ArgoWorkflows extends Construct {
         },
         resources: CONTROLLER_RESOURCES,
       },
-      // Workflow pods write artifacts as their KSA through Workload Identity: the GCS block names no key Secret.
-      artifactRepository: {
-        archiveLogs: false,
-        gcs: {
-          bucket: props.bucketName,
-          // The chart renders this with `tpl`: the escaped braces reach Argo as {{workflow.name}}/{{pod.name}}.
-          keyFormat: 'argo-artifacts/{{ "{{" }}workflow.name{{ "}}" }}/{{ "{{" }}pod.name{{ "}}" }}',
-        },
-      },
     };
 
     // What Argo's executor sidecar needs in the workflow namespace: report each step's outputs.
@@ -139,7 +162,8 @@ export class ArgoWorkflows extends Construct {
       version: props.chartVersion ?? PINS.argoWorkflows.chartVersion,
       namespace: this.namespace,
       values: this.values,
-      dependsOn: after,
+      // The controller and the server read the ConfigMap at start (the controller then watches it for changes).
+      dependsOn: [...(after ?? []), configMap],
     });
   }
 }

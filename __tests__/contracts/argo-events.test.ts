@@ -130,3 +130,15 @@ test("docs/platform.md states what a hand-written Sensor can reach while flow ru
   expect(readme).toContain("**What a Sensor can still do**");
   expect(readme).toMatch(/mounts into the\s+sensor's pod every Secret of the namespace that the Sensor names/);
 });
+
+// argo-helm argo-events-2.4.22, templates/argo-events-controller/config.yaml renders the controller's config from
+// configs.*, and the chart has no option to use an existing ConfigMap (the Deployment mounts the one it renders), so
+// the stack cannot own it as it owns the workflow controller's. The cluster test renders the same keys from our
+// values (scripts/cluster/argo_chart.py), with the values.yaml defaults of configs.jetstream.settings and
+// streamConfig, which we leave unset so the chart's own defaults apply; and, replicas being 1, the template passes
+// --leader-election=false.
+test("the Argo Events controller values leave the JetStream settings and stream config to the chart's defaults", () => {
+  expect(Object.keys(controller.configs).sort()).toEqual(["jetstream", "nats"]);
+  expect(Object.keys(controller.configs.jetstream)).toEqual(["versions"]);
+  expect(controller.controller.replicas).toBe(1);
+});
