@@ -73,7 +73,7 @@ argo_start() {
   [ ${#wf_args[@]} -gt 0 ] && [ ${#srv_args[@]} -gt 0 ] && [ ${#ev_args[@]} -gt 0 ] || return 1
 
   # The controller serves /healthz on :6060, a port its code fixes (cmd/workflow-controller/main.go), and
-  # metrics on :9090 (config default); only one cluster test runs at a time (flock, docs/validation.md).
+  # metrics on :9090 (config default); only one cluster test runs at a time (flock, docs/toolchain.md).
   ARGO_WF_LOG=$KUBE_LOGS/workflow-controller-$STACK.log
   start_bg "workflow-controller-$STACK" env LEADER_ELECTION_DISABLE=true \
     "$ARGO_WORKFLOWS_DIR/bin/workflow-controller" --kubeconfig "$PKI/admin.kubeconfig" "${wf_args[@]}"

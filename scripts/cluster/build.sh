@@ -5,7 +5,7 @@
 # Workflows controller and server (argo), and the Argo Events controller, each
 # with the CRDs of its module.
 # Each lands in $CACHE/cluster/<component>-<version>/ only when whole.
-# Safe to re-run: a built component is kept. See docs/validation.md.
+# Safe to re-run: a built component is kept. See docs/toolchain.md.
 set -euo pipefail
 # shellcheck source=scripts/cluster/common.sh
 source "$(dirname "$0")/common.sh"
