@@ -68,10 +68,10 @@ function run(file: string, args: string[], cwd: string, timeoutMs: number): Prom
     execFile(file, args, { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const output = `${stdout}${stderr}`;
       if (!error) return resolve({ ok: true, output });
-      const killed = (error as { killed?: boolean }).killed
-        ? `killed after ${Math.round(timeoutMs / 1000)} s`
-        : error.message.split("\n")[0];
-      resolve({ ok: false, output: `${killed}; last output: ${output.trim().split("\n").slice(-5).join(" | ")}` });
+      // The last lines say why (a Python exception's message, Metaflow's error); the first line of a long traceback does not.
+      const last = output.trim().split("\n").slice(-3).join(" | ");
+      const why = (error as { killed?: boolean }).killed ? `killed after ${Math.round(timeoutMs / 1000)} s` : `exit ${error.code ?? "?"}`;
+      resolve({ ok: false, output: last ? `${why}: ${last}` : why });
     });
   });
 }

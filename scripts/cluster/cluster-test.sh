@@ -4,7 +4,7 @@
 #   npm run cluster-test          (= bash scripts/cluster/cluster-test.sh)
 # Steps, each printed with its time: toolchain and cluster builds (cached),
 # synth, cluster start, then per stack: prepare, init, apply, endpoints,
-# plan (must be empty), rbac, metaflow, destroy, leftovers.
+# plan (must be empty), rbac, metaflow, verify, destroy, leftovers.
 # Env: METAFLOW_GCP_CACHE        where built tools live (default ~/.cache/metaflow-gcp)
 #      CLUSTER_TEST_SKIP_SYNTH=1 reuse an existing cdktf.out
 #      CLUSTER_TEST_STACKS       services stacks to test (default: every services stack of
@@ -182,6 +182,10 @@ destroy() {
   return $rc
 }
 leftovers() { python3 "$CLUSTER_DIR/kube.py" leftovers $LAST_NS; }
+verify() { # npm run verify as the admin, with the fixture's infra outputs; $1 = plant: also each planted fault
+  local cfg=$CONFIG; [ "$SETTINGS" != "${SETTINGS_OF[$OPTIONS_OUT]}" ] || cfg=$OPTIONS_CONFIG
+  KUBECONFIG=$PKI/admin.kubeconfig python3 "$CLUSTER_DIR/verify.py" "$cfg" "${STACK%-services}" "$DIR" "$@"
+}
 
 for src in "${SERVICES[@]}"; do
   s=${src##*/}
@@ -192,6 +196,7 @@ for src in "${SERVICES[@]}"; do
   step "plan $s" plan_empty
   step "rbac $s" rbac
   step "metaflow $s" metaflow_check
+  step "verify $s" verify $([ "$src" != "${SERVICES[0]}" ] || echo plant)
   step "destroy $s" destroy
   step "leftovers $s" leftovers
 done
