@@ -10,6 +10,8 @@ const PERMISSIONS_BY_RESOURCE: [string, string[]][] = [
   // The services stack's kubernetes and helm providers reach the cluster through GKE's DNS-based endpoint, where
   // IAM checks this on every request before the API server sees it.
   ["container.clusters", ["connect"]],
+  // `npm run verify` (CI's deploy runs it as the deployer) reads each Service's EndpointSlices.
+  ["container.endpointSlices", ["list"]],
   // The google provider waits for each long-running operation by polling it: compute operations in the scope the
   // API returns them (global, regional or zonal), private service access and API enablement through their APIs.
   ["compute.globalOperations", ["get"]],

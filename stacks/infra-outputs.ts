@@ -72,7 +72,7 @@ export function writeInfraOutputs(stack: TerraformStack, outputs: InfraOutputs):
 
 /** Reads the infra outputs from a remote state data source; the optional ones only when the settings wrote them. */
 export function readInfraOutputs(
-  state: TerraformRemoteState,
+  state: Pick<TerraformRemoteState, "getString">,
   written: { argoDb: boolean; serviceAccountKey: boolean; imageCache: boolean },
 ): InfraOutputs {
   const read = (key: InfraOutputKey) => state.getString(INFRA_OUTPUTS[key]);

@@ -8,7 +8,7 @@ import { PublishedConfig } from "../constructs/published-config";
 import { EnvironmentConfig } from "../config";
 import { InfraOutputs } from "./infra-outputs";
 import { metaflowClientRequirements } from "../lib/metaflow-client";
-import { endUserSetup, metaflowConfig, metaflowOutputs } from "../lib/metaflow-outputs";
+import { MetaflowConfigInputs, endUserSetup, metaflowConfig, metaflowOutputs } from "../lib/metaflow-outputs";
 
 export interface UserOutputsInputs {
   readonly env: EnvironmentConfig;
@@ -32,11 +32,14 @@ export interface ReachedService {
   readonly service: { readonly serviceName: string; readonly port: number; readonly probePath?: string };
 }
 
-/** Adds the users' outputs and the published configuration to the stack; returns the latter. */
-export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): PublishedConfig {
+/** The inputs of config.json, from the environment, the infra outputs and the constructs (`npm run verify` computes
+ * the published configuration with it too). */
+export function metaflowConfigInputs(
+  i: Pick<UserOutputsInputs, "env" | "infra" | "metadata" | "argoEvents" | "jobsServiceAccount">,
+): MetaflowConfigInputs {
   const cfg = i.env.services;
   const ev = i.argoEvents;
-  const configInputs = {
+  return {
     datastoreRoot: i.infra.datastoreRoot,
     serviceUrl: cfg.endpoints.metadataService,
     serviceInternalUrl: i.metadata.internalUrl,
@@ -54,6 +57,12 @@ export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): Pub
     argoWorkflowsUiUrl: cfg.endpoints.argoServer,
     secretManagerPrefix: i.infra.secretManagerPrefix,
   };
+}
+
+/** Adds the users' outputs and the published configuration to the stack; returns the latter. */
+export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): PublishedConfig {
+  const cfg = i.env.services;
+  const configInputs = metaflowConfigInputs(i);
   for (const [name, value] of Object.entries(metaflowOutputs(configInputs))) new TerraformOutput(stack, name, { value });
   const config = metaflowConfig(configInputs);
   const published = new PublishedConfig(stack, "published-config", {

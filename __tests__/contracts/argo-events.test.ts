@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PINS } from "../../lib/defaults";
 import { imagePinProblem } from "../../config/services";
+import { CHART_COMPONENTS } from "../../verify/plan";
 import { helmRelease, helmValues, synthDev, upstreamImage } from "../helpers";
 
 const json = synthDev().servicesJson;
@@ -141,4 +142,13 @@ test("the Argo Events controller values leave the JetStream settings and stream 
   expect(Object.keys(controller.configs).sort()).toEqual(["jetstream", "nats"]);
   expect(Object.keys(controller.configs.jetstream)).toEqual(["versions"]);
   expect(controller.controller.replicas).toBe(1);
+});
+
+// argo-helm argo-events-2.4.22, templates/_helpers.tpl (argo-events.labels, argo-events.selectorLabels) and
+// templates/argo-events-controller/deployment.yaml: the controller's Deployment is labelled
+// app.kubernetes.io/instance=<release> and app.kubernetes.io/component=<controller.name>, controller-manager by
+// default (values.yaml). `npm run verify` finds it by these labels.
+test("npm run verify finds the events controller by the chart's labels, whose name our values keep", () => {
+  expect(controller.controller?.name).toBeUndefined();
+  expect(CHART_COMPONENTS[helmRelease(json, "argo-events").chart]).toEqual(["controller-manager"]);
 });

@@ -1,6 +1,7 @@
 // Facts argoproj/argo-workflows v3.7.18 and argoproj/argo-helm argo-workflows-0.47.5 enforce, checked on what we
 // synthesize.
 import { PINS } from "../../lib/defaults";
+import { CHART_COMPONENTS } from "../../verify/plan";
 import { controllerConfig, helmRelease, helmValues, resourcesOf, synthDev } from "../helpers";
 
 const json = synthDev().servicesJson;
@@ -134,4 +135,14 @@ test("Metaflow is told to write CronWorkflow `schedules`, which the pinned Argo 
   expect(json.output.metaflow_config.value.METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES).toBe("true");
   const [major, minor] = /^v(\d+)\.(\d+)\./.exec(values.images.tag)!.slice(1).map(Number);
   expect(major > 3 || (major === 3 && minor >= 6)).toBe(true);
+});
+
+// argo-helm argo-workflows-0.47.5, templates/_helpers.tpl (argo-workflows.labels, argo-workflows.selectorLabels) and
+// templates/{controller/workflow-controller,server/server}-deployment.yaml: each Deployment is labelled
+// app.kubernetes.io/instance=<release> and app.kubernetes.io/component=<controller.name | server.name>, whose
+// values.yaml defaults are workflow-controller and server. `npm run verify` finds the two Deployments by these labels.
+test("npm run verify finds the controller and the server by the chart's labels, whose names our values keep", () => {
+  expect(values.controller.name).toBeUndefined();
+  expect(values.server.name).toBeUndefined();
+  expect(CHART_COMPONENTS[release.chart]).toEqual(["workflow-controller", "server"]);
 });

@@ -2,6 +2,7 @@
 // checked on what we synthesize and publish.
 import { FLOW_RUNNER_EVENTS_RULES, FLOW_RUNNER_RULES } from "../../constructs/flow-runner-access";
 import { metaflowClientRequirements } from "../../lib/metaflow-client";
+import { FLOW_ARGS } from "../../verify/flow";
 import { METAFLOW_KEYS } from "../../lib/metaflow-outputs";
 import { parseImageRef } from "../../lib/image-refs";
 import { CACHES, resourcesOf, synthDev, upstreamImage } from "../helpers";
@@ -197,4 +198,15 @@ test("the published prefix makes every source a version name under the environme
   const text: string = json.output.END_USER_SETUP.value;
   expect(text).toContain("gcloud secrets create metaflow-dev-db-password --data-file=-");
   expect(text).toContain(`@secrets(sources=["db-password"]) on a step, which then reads os.environ["${envVar}"]`);
+});
+
+// metaflow 2.19.39, metaflow/cli.py (start: --pylint/--no-pylint), metaflow/cli_components/run_cmds.py
+// (common_runner_options: --run-id-file; run: --with), metaflow/plugins/argo/argo_workflows_cli.py (create; trigger:
+// --run-id-file): the options `npm run verify --flow` passes, each writing the run's id where verify reads it.
+test("npm run verify --flow runs the hello flow with options the pinned client has", () => {
+  expect(metaflowClientRequirements()).toContain("metaflow==2.19.39\n");
+  expect(FLOW_ARGS.top).toEqual(["--no-pylint"]);
+  expect(FLOW_ARGS.run("f")).toEqual(["run", "--with", "kubernetes", "--run-id-file", "f"]);
+  expect(FLOW_ARGS.create()).toEqual(["argo-workflows", "create"]);
+  expect(FLOW_ARGS.trigger("f")).toEqual(["argo-workflows", "trigger", "--run-id-file", "f"]);
 });

@@ -6,7 +6,7 @@
 # synth, cluster start, the Argo CRDs, then per stack: prepare, init, apply,
 # endpoints, plan (must be empty), argo-start (the real Argo controllers and
 # server on the stack's configuration), rbac, metaflow, argo (what they made of
-# it), undeploy (argo-workflows delete), destroy, argo-stop, leftovers.
+# it), verify, undeploy (argo-workflows delete), destroy, argo-stop, leftovers.
 # Env: METAFLOW_GCP_CACHE        where built tools live (default ~/.cache/metaflow-gcp)
 #      CLUSTER_TEST_SKIP_SYNTH=1 reuse an existing cdktf.out
 #      CLUSTER_TEST_STACKS       services stacks to test (default: every services stack of
@@ -188,6 +188,10 @@ destroy() {
   return $rc
 }
 leftovers() { python3 "$CLUSTER_DIR/kube.py" leftovers $LAST_NS; }
+verify() { # npm run verify as the admin, with the fixture's infra outputs; $1 = plant: also each planted fault
+  local cfg=$CONFIG; [ "$SETTINGS" != "${SETTINGS_OF[$OPTIONS_OUT]}" ] || cfg=$OPTIONS_CONFIG
+  KUBECONFIG=$PKI/admin.kubeconfig python3 "$CLUSTER_DIR/verify.py" "$cfg" "${STACK%-services}" "$DIR" "$@"
+}
 
 for src in "${SERVICES[@]}"; do
   s=${src##*/}
@@ -200,6 +204,7 @@ for src in "${SERVICES[@]}"; do
   step "rbac $s" rbac
   step "metaflow $s" metaflow_check
   step "argo $s" argo_check
+  step "verify $s" verify $([ "$src" != "${SERVICES[0]}" ] || echo plant)
   step "undeploy $s" metaflow_undeploy
   step "destroy $s" destroy
   step "argo-stop $s" argo_stop
