@@ -42,6 +42,8 @@ export interface ArgoWorkflowsProps {
   readonly serverServiceAccountAnnotations?: Record<string, string>;
   /** Keep finished workflows in a PostgreSQL archive. @default undefined (no archive) */
   readonly archive?: ArgoArchiveDatabase;
+  /** Node labels the controller's and server's pods must match (the platform pool's). @default none: any node */
+  readonly nodeSelector?: Record<string, string>;
   /** Resources besides the namespaces that must exist first (the workflow KSA). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -95,6 +97,8 @@ export class ArgoWorkflows extends Construct {
         serviceAccount: { create: true, name: "argo-workflow-controller" },
         persistence: archive ?? {},
         resources: CONTROLLER_RESOURCES,
+        // Merged by Helm with the chart's own `kubernetes.io/os: linux`.
+        ...(props.nodeSelector && { nodeSelector: props.nodeSelector }),
       },
       executor: { image: image("argoproj/argoexec") },
       server: {
@@ -111,6 +115,7 @@ export class ArgoWorkflows extends Construct {
           annotations: props.serverServiceAccountAnnotations ?? {},
         },
         resources: CONTROLLER_RESOURCES,
+        ...(props.nodeSelector && { nodeSelector: props.nodeSelector }),
       },
       // Workflow pods write artifacts as their KSA through Workload Identity: the GCS block names no key Secret.
       artifactRepository: {

@@ -8,7 +8,9 @@ import { PublishedConfig } from "../constructs/published-config";
 import { EnvironmentConfig } from "../config";
 import { InfraOutputs } from "./infra-outputs";
 import { metaflowClientRequirements } from "../lib/metaflow-client";
-import { endUserSetup, metaflowConfig, metaflowOutputs } from "../lib/metaflow-outputs";
+import { StepPool, endUserSetup, metaflowConfig, metaflowOutputs } from "../lib/metaflow-outputs";
+import { stepPlacement } from "../lib/node-pools";
+import { flowPlacement } from "./settings";
 
 export interface UserOutputsInputs {
   readonly env: EnvironmentConfig;
@@ -36,6 +38,17 @@ export interface ReachedService {
 export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): PublishedConfig {
   const cfg = i.env.services;
   const ev = i.argoEvents;
+  const placement = flowPlacement(i.env);
+  const stepPools: StepPool[] = placement.pools.map((p, n) => ({
+    name: p.own,
+    machineType: i.env.cluster.nodePools[n].machineType,
+    minNodes: p.minNodes,
+    spot: p.spot,
+    accelerator: p.accelerator,
+    isDefault: p.own === placement.defaultPool,
+    placement: stepPlacement(p),
+  }));
+  const defaultPool = stepPools.find((p) => p.isDefault);
   const configInputs = {
     datastoreRoot: i.infra.datastoreRoot,
     serviceUrl: cfg.endpoints.metadataService,
@@ -52,6 +65,7 @@ export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): Pub
     sensorNamespace: ev.sensorNamespace,
     uiUrl: cfg.endpoints.ui,
     argoWorkflowsUiUrl: cfg.endpoints.argoServer,
+    defaultPlacement: defaultPool?.placement,
   };
   for (const [name, value] of Object.entries(metaflowOutputs(configInputs))) new TerraformOutput(stack, name, { value });
   const config = metaflowConfig(configInputs);
@@ -80,6 +94,7 @@ export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): Pub
       keyAllowed: i.env.identity.createKey,
       uiUrl: cfg.endpoints.ui,
       argoUiUrl: cfg.endpoints.argoServer,
+      stepPools,
       portForwards: i.reached.map((r) => ({
         what: r.what,
         namespace: r.namespace.name,
