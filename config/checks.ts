@@ -150,14 +150,21 @@ function poolsAtMost(env: EnvironmentConfig): { name: string; nodes: number; vcp
   ].map(({ name, nodes, vcpus, memoryGb }) => ({ name, nodes, vcpus, memoryGb }));
 }
 
+/** Lists of objects whose other fields may repeat, with the fields that must not: two pools may share a machine type. */
+const OWN_KEYS: [RegExp, string[]][] = [[/^cluster\.nodePools$/, ["name"]]];
+
 /** Refuses two equal entries (ignoring case) in any list, or two equal values of one field in a list of objects. */
 function duplicateIssues(env: string, value: unknown, path: string[]): Issue[] {
   if (value === null || typeof value !== "object") return [];
   if (!Array.isArray(value)) return Object.entries(value).flatMap(([key, v]) => duplicateIssues(env, v, [...path, key]));
   const issues: Issue[] = [];
-  const columns: [string[], unknown[]][] = value.every((v) => v !== null && typeof v === "object")
-    ? [...new Set(value.flatMap((v) => Object.keys(v)))].map((key) => [[key], value.map((v) => (v as Record<string, unknown>)[key])])
-    : [[[], value]];
+  const byKey = (key: string): [string[], unknown[]] => [[key], value.map((v) => (v as Record<string, unknown>)[key])];
+  const own = OWN_KEYS.find(([pattern]) => pattern.test(path.join(".")))?.[1];
+  const columns: [string[], unknown[]][] = own
+    ? own.map(byKey)
+    : value.every((v) => v !== null && typeof v === "object")
+      ? [...new Set(value.flatMap((v) => Object.keys(v)))].map(byKey)
+      : [[[], value]];
   for (const [suffix, column] of columns) {
     const seen = new Map<string, number>();
     column.forEach((v, i) => {

@@ -146,7 +146,7 @@ export const AppConfigSchema = z
         'machine types newer than the table in `config/machine-types.ts`, accepted as written for `cluster.machineType`: `["c4d-standard-8"]`; lowercase letters, digits and hyphens',
       ),
     acceleratorZones: z
-      .record(z.enum(ACCELERATOR_TYPES as [string, ...string[]]), z.array(zone).min(1))
+      .partialRecord(z.enum(ACCELERATOR_TYPES as [string, ...string[]]), z.array(zone).min(1))
       .default({})
       .describe(
         'the zones where each GPU model is offered, as checked with `gcloud compute accelerator-types list` (Google\'s "GPU regions and zones" table is not in `config/accelerators.ts`): `{ "nvidia-tesla-t4": ["us-central1-a"] }`; a GPU pool runs only in zones listed for its model',

@@ -95,7 +95,7 @@ export function nodePoolIssues(
   env: string,
   pools: readonly NodePoolConfig[],
   where: { region: string; regionZones: readonly string[]; clusterZones?: readonly string[] },
-  extra: { extraMachineTypes: readonly string[]; acceleratorZones: Readonly<Record<string, readonly string[]>> },
+  extra: { extraMachineTypes: readonly string[]; acceleratorZones: Readonly<Partial<Record<string, readonly string[]>>> },
 ): Issue[] {
   const issues: Issue[] = [];
   pools.forEach((p, i) => {

@@ -80,3 +80,12 @@ test("Metaflow is told to write CronWorkflow `schedules`, which the pinned Argo 
   const [major, minor] = /^v(\d+)\.(\d+)\./.exec(values.images.tag)!.slice(1).map(Number);
   expect(major > 3 || (major === 3 && minor >= 6)).toBe(true);
 });
+
+// argo-helm argo-workflows-0.47.5, templates/controller/workflow-controller-deployment.yaml and
+// templates/server/server-deployment.yaml: `with .Values.controller.nodeSelector` / `.Values.server.nodeSelector`
+// render the pods' nodeSelector (values.yaml defaults both to `kubernetes.io/os: linux`, which Helm merges with ours).
+test("the controller and the server run on the platform pool, through the chart's nodeSelector values", () => {
+  for (const part of ["controller", "server"]) {
+    expect(values[part].nodeSelector).toEqual({ "cloud.google.com/gke-nodepool": "metaflow-dev-pool" });
+  }
+});
