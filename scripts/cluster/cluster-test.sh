@@ -33,6 +33,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/metaflow-gcp-cluster.XXXXXX")
 source "$CLUSTER_DIR/cluster.sh"
 # shellcheck source=scripts/cluster/metaflow.sh
 source "$CLUSTER_DIR/metaflow.sh"
+# shellcheck source=scripts/cluster/pools.sh
+source "$CLUSTER_DIR/pools.sh"
 
 cleanup() {
   local rc=$?
@@ -129,6 +131,7 @@ start() {
   echo "  $KUBE_HOST: etcd $ETCD_VERSION, kube-apiserver/controller-manager/scheduler $K8S_VERSION, kwok $KWOK_VERSION (node cluster-test-node Ready)"
 }
 step start start
+step pools pool_nodes
 step crds python3 "$CLUSTER_DIR/kube.py" crds apply
 step fake-gcs start_fake_gcs
 
@@ -189,9 +192,11 @@ for src in "${SERVICES[@]}"; do
   step "init $s" init
   step "apply $s" apply
   step "endpoints $s" endpoints
+  step "placement $s" platform_placement
   step "plan $s" plan_empty
   step "rbac $s" rbac
   step "metaflow $s" metaflow_check
+  step "pool steps $s" pool_steps
   step "destroy $s" destroy
   step "leftovers $s" leftovers
 done
