@@ -408,7 +408,7 @@ describe("npm run review (scripts/review.ts)", () => {
     const older = new Date(past.getTime() - 3_600_000);
     fs.utimesSync(config, older, older);
     expect(run("--out", out, "--config", config).stderr).toMatch(
-      /^review: \S+ is older than (main\.ts|lib\/|constructs\/|package-lock\.json)/,
+      /^review: \S+ is older than (main\.ts|config\/|stacks\/|lib\/|constructs\/|package-lock\.json)/,
     );
   });
 
