@@ -81,7 +81,8 @@ const edges: [string, () => any][] = [
           labels: labels(61),
           storage: { bucketName: long("b", 63) },
           cluster: {
-            name: long("c", 35),
+            // 40 with the platform pool's suffix "-pool" and the flows pool's "-flows" less one.
+            name: long("c", 34),
             masterAuthorizedNetworks: Array.from({ length: 50 }, (_, i) => ({ cidr: `198.51.${i}.0/24`, name: `n${i}` })),
           },
           identity: {

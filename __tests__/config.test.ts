@@ -30,6 +30,7 @@ describe("the example configuration (examples/environments.json)", () => {
       nodeServiceAccount: "metaflow-dev-nodes",
       cluster: "metaflow-dev",
       nodePool: "metaflow-dev-pool",
+      nodePools: { flows: "metaflow-dev-flows" },
       sqlInstancePrefix: "metaflow-dev-pg",
       vpc: "metaflow-dev-vpc",
       subnetwork: "metaflow-dev-subnet",

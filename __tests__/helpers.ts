@@ -186,3 +186,20 @@ export function expectRefused(mutate: (env: any, raw: any) => void, field: strin
   expect(line).toBeDefined();
   expect(line).toMatch(rule);
 }
+
+/**
+ * A config mutation with the pools an ML team adds: the default `flows` pool, a Spot pool and a GPU pool (one T4 on
+ * an N1 machine), the T4's zone listed under acceleratorZones.
+ */
+export function withMlPools(e: any, raw: any): void {
+  const flows = { name: "flows", machineType: "e2-standard-4", minNodes: 0, maxNodes: 5 };
+  e.cluster = {
+    ...e.cluster,
+    nodePools: [
+      { ...flows, taints: [{ key: "metaflow-gcp/pool", value: "flows", effect: "NO_SCHEDULE" }] },
+      { ...flows, name: "spot", maxNodes: 10, spot: true },
+      { ...flows, name: "gpu", machineType: "n1-standard-4", maxNodes: 2, accelerator: { type: "nvidia-tesla-t4", count: 1 } },
+    ],
+  };
+  raw.acceleratorZones = { "nvidia-tesla-t4": [e.zone ?? "us-central1-a"] };
+}

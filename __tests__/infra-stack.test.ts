@@ -14,7 +14,15 @@ const changed = synthDev((e) => {
   e.storage = { bucketName: "acme-ml-artifacts", location: "EU", deleteAfterDays: 90, versioning: false };
   // A regional cluster takes no zone.
   delete e.zone;
-  e.cluster = { regional: true, minNodes: 0, maxNodes: 20, masterAuthorizedNetworks: [{ cidr: "203.0.113.0/24", name: "office" }] };
+  // 60 platform and 15 flows nodes at most: limits that cover them.
+  e.cluster = {
+    regional: true,
+    minNodes: 0,
+    maxNodes: 20,
+    cpuLimits: { min: 1, max: 300 },
+    memoryLimitsGb: { min: 2, max: 1200 },
+    masterAuthorizedNetworks: [{ cidr: "203.0.113.0/24", name: "office" }],
+  };
   e.identity = {
     createKey: true,
     impersonators: ["serviceAccount:ci@acme-ops.iam.gserviceaccount.com"],
@@ -198,9 +206,9 @@ describe("GKE, as configured", () => {
 
   test("runs nodes as the environment's node service account, with only the node roles", () => {
     const nodeSa = nameWhere(dev.infraJson, "google_service_account", "account_id", "metaflow-dev-nodes");
-    expect(onlyResource(dev.infraJson, "google_container_node_pool").node_config.service_account).toBe(
-      `\${google_service_account.${nodeSa}.email}`,
-    );
+    const pools = Object.values<any>(resourcesOf(dev.infraJson, "google_container_node_pool"));
+    expect(pools.map((p) => p.name)).toEqual(["metaflow-dev-pool", "metaflow-dev-flows"]);
+    for (const pool of pools) expect(pool.node_config.service_account).toBe(`\${google_service_account.${nodeSa}.email}`);
     const roles = members(dev.infraJson)
       .filter((m) => m.member === `\${google_service_account.${nodeSa}.member}`)
       .map((m) => m.role);
@@ -252,7 +260,8 @@ describe("GKE, as configured", () => {
     const c = onlyResource(changed.infraJson, "google_container_cluster");
     expect(c.location).toBe("us-central1");
     expect(c.master_authorized_networks_config.cidr_blocks).toEqual([{ cidr_block: "203.0.113.0/24", display_name: "office" }]);
-    expect(onlyResource(changed.infraJson, "google_container_node_pool").autoscaling).toEqual({ min_node_count: 0, max_node_count: 20 });
+    const platform = Object.values<any>(resourcesOf(changed.infraJson, "google_container_node_pool")).find((p) => p.name.endsWith("-pool"));
+    expect(platform.autoscaling).toEqual({ min_node_count: 0, max_node_count: 20 });
   });
 
   test("Autopilot mode from the configuration: no node pool of ours", () => {

@@ -34,11 +34,12 @@ describe.each([
       expect(facts.shieldedNodesWithSecureBoot).toBe(true);
       return;
     }
-    const pool = onlyResource(json, "google_container_node_pool");
+    const pools = Object.values<any>(json.resource.google_container_node_pool);
+    expect(pools.length).toBeGreaterThan(1);
     const secureBoot = [
       cluster.node_config.shielded_instance_config,
       cluster.cluster_autoscaling.auto_provisioning_defaults.shielded_instance_config,
-      pool.node_config.shielded_instance_config,
+      ...pools.map((pool) => pool.node_config.shielded_instance_config),
     ].every((c) => c?.enable_secure_boot === true);
     expect(facts.shieldedNodesWithSecureBoot).toBe(cluster.enable_shielded_nodes === true && secureBoot);
   });

@@ -64,7 +64,7 @@ describe("golden report of the shipped configuration", () => {
 
   test("every section is present, with the facts a reviewer looks for first", () => {
     const dev = reviews.find((r) => r.env === "dev")!.markdown;
-    for (const title of ["Change review", "Inventory", "Access", "Exposure", "Data protection", "Secrets", "Supply chain"]) {
+    for (const title of ["Change review", "Inventory", "Access", "Exposure", "Node pools", "Data protection", "Secrets", "Supply chain"]) {
       expect(dev).toContain(`\n## ${title}\n`);
     }
     expect(dev).toContain("| `google` | `google` | `6.50.0` | 1 |");
@@ -160,7 +160,7 @@ describe("--against between two configurations", () => {
     const prod = environments(after).find((e) => e.name === "prod")!;
     const r = reviewEnvironment(prod, { before: synthOf(devConfig()), againstLabel: "old" });
     expect(r.markdown).toContain("Compared with `old` (the environment is new there).");
-    expect(r.markdown).toMatch(/#### `prod-infra`: stack added; 42 added, 0 removed/);
+    expect(r.markdown).toMatch(/#### `prod-infra`: stack added; 43 added, 0 removed/);
     // Summed up by type, not one row per new resource.
     expect(r.markdown).toMatch(/\nEvery resource is added, by type: [^\n]*`google_sql_user` ×2, /);
     expect(r.markdown).not.toContain("| added |");

@@ -266,7 +266,7 @@ test.each<[string, Answer, RegExp]>([
 test("the published ConfigMap: equal passes; a changed, missing or extra key fails naming it", async () => {
   const path = "/api/v1/namespaces/metaflow-jobs/configmaps/metaflow-config";
   expect(line(await checkPublishedConfig(ctxOf(answers())))).toMatch(
-    /^pass config metaflow-jobs\/metaflow-config: 20 keys of config.json and requirements.txt/,
+    /^pass config metaflow-jobs\/metaflow-config: 22 keys of config.json and requirements.txt/,
   );
   const changed = answers((m) => {
     const data = (m.get(path)!.body as any).data;
@@ -313,6 +313,6 @@ test("an infra value neither planned nor given is left out of the comparison, an
   expect(partial.publishedConfig.unknown).toEqual({ METAFLOW_DATASTORE_SYSROOT_GS: "datastore_root" });
   const r = await checkPublishedConfig({ ...ctxOf(answers()), plan: partial });
   expect(line(r)).toMatch(
-    /^pass .*: 19 keys .*; not compared without the infra stack's outputs: METAFLOW_DATASTORE_SYSROOT_GS \(needs the infra output datastore_root\)$/,
+    /^pass .*: 21 keys .*; not compared without the infra stack's outputs: METAFLOW_DATASTORE_SYSROOT_GS \(needs the infra output datastore_root\)$/,
   );
 });

@@ -8,9 +8,20 @@ import { appLabels, PROVIDER_LABEL_KEYS } from "../lib/labels";
 import { SQL_NAME_SUFFIX_LENGTH } from "../lib/names";
 import { MAX_LABELS } from "./environment";
 import { cidrSize, isCidr } from "./network";
+import { BUILT_IN_GPUS } from "./accelerators";
+import { machineShape } from "./machine-types";
 
 /** Settings of Standard clusters that Autopilot ignores (it manages nodes and their autoscaling itself). */
-const STANDARD_ONLY = ["machineType", "diskSizeGb", "minNodes", "maxNodes", "cpuLimits", "memoryLimitsGb"] as const;
+const STANDARD_ONLY = [
+  "machineType",
+  "diskSizeGb",
+  "minNodes",
+  "maxNodes",
+  "nodePools",
+  "defaultPool",
+  "cpuLimits",
+  "memoryLimitsGb",
+] as const;
 
 /** GKE gives each node a /24 of the pod range at the default of 110 pods per node. */
 const POD_ADDRESSES_PER_NODE = 256;
@@ -78,23 +89,43 @@ export function environmentIssues(env: EnvironmentConfig, input: unknown): Issue
     );
   }
 
-  // IP capacity of a Standard cluster at its largest (Autopilot sizes nodes and pods per node itself).
+  // IP capacity and autoscaling limits of a Standard cluster at its largest: every pool at its maximum (Autopilot
+  // sizes nodes and pods per node itself).
   if (c.mode === "standard") {
-    const nodes = c.maxNodes * (c.regional ? REGIONAL_NODE_ZONES : 1);
-    const perZone = c.regional ? ` in each of ${REGIONAL_NODE_ZONES} zones` : "";
+    const pools = poolsAtMost(env);
+    const nodes = pools.reduce((sum, p) => sum + p.nodes, 0);
+    const perPool = pools.map((p) => `${p.name} ${p.nodes}`).join(" + ");
     const { podsCidr, subnetCidr } = env.network;
     if (isCidr(podsCidr) && nodes * POD_ADDRESSES_PER_NODE > cidrSize(podsCidr)) {
       add(
         "network.podsCidr",
         podsCidr,
-        `holds the pods of ${cidrSize(podsCidr) / POD_ADDRESSES_PER_NODE} nodes (a /24 per node at 110 pods), but cluster.maxNodes allows ${c.maxNodes}${perZone}: widen the range or lower cluster.maxNodes`,
+        `holds the pods of ${cidrSize(podsCidr) / POD_ADDRESSES_PER_NODE} nodes (a /24 per node at 110 pods), but the node pools allow ${nodes} at their maxima (${perPool}): widen the range or lower cluster.maxNodes or cluster.nodePools[].maxNodes`,
       );
     }
     if (isCidr(subnetCidr) && nodes > cidrSize(subnetCidr) - SUBNET_RESERVED_ADDRESSES) {
       add(
         "network.subnetCidr",
         subnetCidr,
-        `has ${cidrSize(subnetCidr) - SUBNET_RESERVED_ADDRESSES} node addresses, but cluster.maxNodes allows ${nodes} nodes`,
+        `has ${cidrSize(subnetCidr) - SUBNET_RESERVED_ADDRESSES} node addresses, but the node pools allow ${nodes} nodes (${perPool})`,
+      );
+    }
+    // GKE's autoscaling limits cap the whole cluster, every node pool counted, not only the auto-provisioned ones.
+    const vcpus = pools.reduce((sum, p) => sum + p.nodes * p.vcpus, 0);
+    if (vcpus > c.cpuLimits.max) {
+      add(
+        "cluster.cpuLimits.max",
+        c.cpuLimits.max,
+        `is below the ${vcpus} vCPUs of the node pools at their maxima (${pools.map((p) => `${p.name} ${p.nodes} x ${p.vcpus}`).join(" + ")}): the autoscaler would stop short of them; raise it to at least ${vcpus}`,
+      );
+    }
+    const known = pools.filter((p) => p.memoryGb !== undefined);
+    const memory = Math.ceil(known.reduce((sum, p) => sum + p.nodes * (p.memoryGb ?? 0), 0));
+    if (memory > c.memoryLimitsGb.max) {
+      add(
+        "cluster.memoryLimitsGb.max",
+        c.memoryLimitsGb.max,
+        `is below the ${memory} GB of memory of the node pools at their maxima (${known.map((p) => `${p.name} ${p.nodes} x ${p.memoryGb} GB`).join(" + ")}): raise it to at least ${memory}`,
       );
     }
   }
@@ -108,14 +139,32 @@ export function environmentIssues(env: EnvironmentConfig, input: unknown): Issue
   return issues;
 }
 
+/** The platform pool and each of cluster.nodePools at its largest: nodes across its zones, and each node's vCPUs and memory. */
+function poolsAtMost(env: EnvironmentConfig): { name: string; nodes: number; vcpus: number; memoryGb?: number }[] {
+  const c = env.cluster;
+  const zones = (own?: readonly string[]) => own?.length ?? (c.regional ? REGIONAL_NODE_ZONES : 1);
+  const shape = (machineType: string) => BUILT_IN_GPUS[machineType] ?? machineShape(machineType) ?? { vcpus: 0 };
+  return [
+    { name: "platform", nodes: c.maxNodes * zones(), ...shape(c.machineType) },
+    ...c.nodePools.map((p) => ({ name: p.name, nodes: p.maxNodes * zones(p.zones), ...shape(p.machineType) })),
+  ].map(({ name, nodes, vcpus, memoryGb }) => ({ name, nodes, vcpus, memoryGb }));
+}
+
+/** Lists of objects whose other fields may repeat, with the fields that must not: two pools may share a machine type. */
+const OWN_KEYS: [RegExp, string[]][] = [[/^cluster\.nodePools$/, ["name"]]];
+
 /** Refuses two equal entries (ignoring case) in any list, or two equal values of one field in a list of objects. */
 function duplicateIssues(env: string, value: unknown, path: string[]): Issue[] {
   if (value === null || typeof value !== "object") return [];
   if (!Array.isArray(value)) return Object.entries(value).flatMap(([key, v]) => duplicateIssues(env, v, [...path, key]));
   const issues: Issue[] = [];
-  const columns: [string[], unknown[]][] = value.every((v) => v !== null && typeof v === "object")
-    ? [...new Set(value.flatMap((v) => Object.keys(v)))].map((key) => [[key], value.map((v) => (v as Record<string, unknown>)[key])])
-    : [[[], value]];
+  const byKey = (key: string): [string[], unknown[]] => [[key], value.map((v) => (v as Record<string, unknown>)[key])];
+  const own = OWN_KEYS.find(([pattern]) => pattern.test(path.join(".")))?.[1];
+  const columns: [string[], unknown[]][] = own
+    ? own.map(byKey)
+    : value.every((v) => v !== null && typeof v === "object")
+      ? [...new Set(value.flatMap((v) => Object.keys(v)))].map(byKey)
+      : [[[], value]];
   for (const [suffix, column] of columns) {
     const seen = new Map<string, number>();
     column.forEach((v, i) => {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { DEFAULTS } from "../lib/defaults";
 import { rfc1035Label } from "./name-rules";
 import { reducedCidr } from "./network";
+import { NodePoolSchema } from "./node-pools";
 
 /** GKE cluster names. */
 export const clusterName = rfc1035Label("GKE cluster names", 40);
@@ -17,14 +18,14 @@ export const ClusterSchema = z
   .object({
     name: clusterName.optional().meta({
       description:
-        "GKE cluster name: 1-40 chars; at most 35 in Standard mode (the node pool `<name>-pool` has 40); unique per project and location",
+        "GKE cluster name: 1-40 chars; in Standard mode short enough for its node pools' names, `<name>-pool` and `<name>-<nodePools[].name>`, to have 40 (34 with the default `flows` pool); unique per project and location",
       "x-default": "`<namePrefix>-<env>`",
     }),
     mode: z
       .enum(["standard", "autopilot"])
       .default(DEFAULTS.cluster.mode)
       .describe(
-        "`standard` (node pool managed here) or `autopilot` (must be regional; `machineType`, `diskSizeGb`, `minNodes`, `maxNodes`, `cpuLimits` and `memoryLimitsGb` are refused when set, Autopilot ignores them)",
+        "`standard` (node pools managed here) or `autopilot` (must be regional; `machineType`, `diskSizeGb`, `minNodes`, `maxNodes`, `nodePools`, `defaultPool`, `cpuLimits` and `memoryLimitsGb` are refused when set, Autopilot ignores them; steps choose GPUs and Spot with its own node selectors, see docs/platform.md#node-pools)",
       ),
     regional: z.boolean().default(false).describe("a regional cluster, control plane and nodes in three zones, rather than a zonal one"),
     releaseChannel: z
@@ -35,7 +36,7 @@ export const ClusterSchema = z
       .string()
       .default(DEFAULTS.cluster.machineType)
       .describe(
-        'node machine type, a machine type of `config/machine-types.ts` (Google\'s machine family pages, dated in the file): `<series>-<standard|highmem|highcpu|...>-<vCPUs>` with the vCPU counts the series offers, the shared-core `e2-micro`/`e2-small`/`e2-medium`, `f1-micro`, `g1-small`, a custom `<series>-custom-<vCPUs>-<MB>` (`custom-<vCPUs>-<MB>` for N1) of E2, N1, N2, N2D, N4, or an accelerator-optimized type by name (`a2-highgpu-1g`, `g2-standard-8`); a near miss gets the closest type (`e2-standrad-4`: `did you mean "e2-standard-4"?`), a size the series lacks the sizes it has; a newer series goes in `extraMachineTypes`. Whether the zone offers the series is not checked (the apply fails)',
+        "machine type of the platform pool (`<name>-pool`, which runs the platform's own services; flows run on `nodePools`), a machine type of `config/machine-types.ts` (Google's machine family pages, dated in the file): `<series>-<standard|highmem|highcpu|...>-<vCPUs>` with the vCPU counts the series offers, the shared-core `e2-micro`/`e2-small`/`e2-medium`, `f1-micro`, `g1-small`, a custom `<series>-custom-<vCPUs>-<MB>` (`custom-<vCPUs>-<MB>` for N1) of E2, N1, N2, N2D, N4, or an accelerator-optimized type by name (`a2-highgpu-1g`, `g2-standard-8`); a near miss gets the closest type (`e2-standrad-4`: `did you mean \"e2-standard-4\"?`), a size the series lacks the sizes it has; a newer series goes in `extraMachineTypes`. Whether the zone offers the series is not checked (the apply fails)",
       ),
     diskSizeGb: z
       .number()
@@ -43,20 +44,33 @@ export const ClusterSchema = z
       .min(10)
       .max(65536)
       .default(DEFAULTS.cluster.diskSizeGb)
-      .describe("boot disk size of each node, 10-65536 GB"),
+      .describe("boot disk size of each node of the platform pool, 10-65536 GB"),
     minNodes: z
       .number()
       .int()
       .min(0)
       .default(DEFAULTS.cluster.minNodes)
-      .describe("smallest node count of the node pool, per zone; at most `cluster.maxNodes`"),
+      .describe("smallest node count of the platform pool, per zone; at most `cluster.maxNodes`"),
     maxNodes: z
       .number()
       .int()
       .min(1)
       .max(1000)
       .default(DEFAULTS.cluster.maxNodes)
-      .describe("largest node count of the node pool, per zone, 1-1000"),
+      .describe("largest node count of the platform pool, per zone, 1-1000"),
+    nodePools: z
+      .array(NodePoolSchema)
+      // A fresh copy each time: zod hands a default out as it is.
+      .default(() => JSON.parse(JSON.stringify(DEFAULTS.cluster.nodePools)))
+      .describe(
+        "the node pools flows run on, besides the platform pool: each with its name, machine type, min/max nodes per zone (min 0 scales to zero when idle), disk, Spot, GPUs, labels and taints; default: `flows`, e2-standard-4, 0-5 nodes, tainted `metaflow-gcp/pool=flows:NoSchedule` so that GKE's own pods stay off it and it can scale to zero",
+      ),
+    defaultPool: z
+      .string()
+      .default(DEFAULTS.cluster.defaultPool)
+      .describe(
+        "the pool of `nodePools` a step without a node selector of its own runs on (METAFLOW_KUBERNETES_NODE_SELECTOR and METAFLOW_KUBERNETES_TOLERATIONS); not a GPU pool; unused when `nodePools` is empty (steps then share the platform pool)",
+      ),
     cpuLimits: z
       .object({
         min: z.number().int().min(0).describe("lower limit on the cluster's total vCPUs for autoscaling"),
@@ -122,6 +136,22 @@ export const ClusterSchema = z
     }
     if (c.memoryLimitsGb.min > c.memoryLimitsGb.max) {
       ctx.addIssue({ code: "custom", path: ["memoryLimitsGb", "min"], message: "must not exceed cluster.memoryLimitsGb.max" });
+    }
+    const pool = c.nodePools.find((p) => p.name === c.defaultPool);
+    if (c.nodePools.length > 0 && pool === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["defaultPool"],
+        message: `must name a pool of cluster.nodePools (${c.nodePools.map((p) => p.name).join(", ")})`,
+      });
+    }
+    if (pool?.accelerator !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["defaultPool"],
+        message:
+          "names a GPU pool: steps that ask for no GPU would wait there forever (its nodes are tainted for GPU steps); choose a CPU pool",
+      });
     }
     if (c.mode === "autopilot" && !c.regional) {
       ctx.addIssue({ code: "custom", path: ["regional"], message: "Autopilot clusters are always regional: set cluster.regional to true" });

@@ -1,6 +1,7 @@
 // The configuration file's schema: an environment's own fields and the slices of each topic, the state backend,
 // and the types of a resolved environment.
 import { z } from "zod";
+import { ACCELERATOR_TYPES } from "./accelerators";
 import { CiSchema } from "./ci";
 import { ClusterSchema } from "./cluster";
 import { DatabaseSchema } from "./database";
@@ -146,6 +147,12 @@ export const AppConfigSchema = z
       .describe(
         'machine types newer than the table in `config/machine-types.ts`, accepted as written for `cluster.machineType`: `["c4d-standard-8"]`; lowercase letters, digits and hyphens',
       ),
+    acceleratorZones: z
+      .partialRecord(z.enum(ACCELERATOR_TYPES as [string, ...string[]]), z.array(zone).min(1))
+      .default({})
+      .describe(
+        'the zones where each GPU model is offered, as checked with `gcloud compute accelerator-types list` (Google\'s "GPU regions and zones" table is not in `config/accelerators.ts`): `{ "nvidia-tesla-t4": ["us-central1-a"] }`; a GPU pool runs only in zones listed for its model',
+      ),
     environments: z
       .record(
         z
@@ -168,8 +175,10 @@ export interface ResourceNames {
   readonly serviceAccount: string;
   readonly nodeServiceAccount: string;
   readonly cluster: string;
-  /** Undefined for Autopilot, which has no node pool of ours. */
+  /** The platform pool; undefined for Autopilot, which has no node pool of ours. */
   readonly nodePool?: string;
+  /** GKE names of cluster.nodePools (`<cluster>-<name>`), by their own name; undefined for Autopilot. */
+  readonly nodePools?: Readonly<Record<string, string>>;
   /** Before the random suffix ("-" and 6 hex digits). */
   readonly sqlInstancePrefix: string;
   readonly vpc: string;

@@ -70,7 +70,10 @@ function placesOf(schema: JsonSchema, key: string, at: string[] = []): string[][
 
 /** ': it belongs under "cluster" (cluster.machineType)' when `key` is a setting at exactly one other place, else "". */
 function belongsElsewhere(schema: JsonSchema, key: string, path: PropertyKey[]): string {
-  const places = placesOf(schema, key);
+  const all = placesOf(schema, key);
+  // A key that is also a field of list items (cluster.nodePools[].machineType) belongs at its one place outside them.
+  const outsideLists = all.filter((p) => !p.includes("<n>"));
+  const places = all.length > 1 && outsideLists.length === 1 ? outsideLists : all;
   if (places.length !== 1) return "";
   const [place] = places;
   if (place.length === 0) return ': it belongs at the top level of the file, beside "environments"';

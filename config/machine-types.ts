@@ -148,3 +148,39 @@ function seriesOffer(series: string): string {
 function listed(items: string[]): string {
   return items.length > 1 ? `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}` : items.join("");
 }
+
+/**
+ * Memory per vCPU, in GB, of the predefined types of the series whose machine family page gives one ratio per type
+ * (same sources as above): N1's standard 3.75, highmem 6.5, highcpu 0.9; E2, N2, N2D 4, 8 and 1; N4 4, 8 and 2.
+ */
+const MEMORY_PER_VCPU: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  n1: { standard: 3.75, highmem: 6.5, highcpu: 0.9 },
+  e2: { standard: 4, highmem: 8, highcpu: 1 },
+  n2: { standard: 4, highmem: 8, highcpu: 1 },
+  n2d: { standard: 4, highmem: 8, highcpu: 1 },
+  n4: { standard: 4, highmem: 8, highcpu: 2 },
+};
+/** Shared-core types: vCPUs as the autoscaler counts them, and memory in GB. */
+const SHARED_CORE: Readonly<Record<string, { vcpus: number; memoryGb: number }>> = {
+  "e2-micro": { vcpus: 2, memoryGb: 1 },
+  "e2-small": { vcpus: 2, memoryGb: 2 },
+  "e2-medium": { vcpus: 2, memoryGb: 4 },
+  "f1-micro": { vcpus: 1, memoryGb: 0.6 },
+  "g1-small": { vcpus: 1, memoryGb: 1.7 },
+};
+
+/**
+ * vCPUs and memory (GB) of a machine type, as far as its name or the tables say: vCPUs of every predefined and custom
+ * type, memory of custom types, shared-core types and the series of MEMORY_PER_VCPU. Undefined where unknown (a type
+ * named, like a2-highgpu-1g, without its vCPUs: config/accelerators.ts has those).
+ */
+export function machineShape(name: string): { vcpus: number; memoryGb?: number } | undefined {
+  const custom = /^(?:([a-z0-9]+)-)?custom-([1-9]\d*)-([1-9]\d*)(-ext)?$/.exec(name);
+  if (custom) return { vcpus: Number(custom[2]), memoryGb: Number(custom[3]) / 1024 };
+  if (SHARED_CORE[name]) return SHARED_CORE[name];
+  const predefined = /^([a-z0-9]+)-([a-z]+)-(\d+)$/.exec(name);
+  if (!predefined) return undefined;
+  const [, series, type, n] = predefined;
+  const ratio = MEMORY_PER_VCPU[series]?.[type];
+  return { vcpus: Number(n), memoryGb: ratio === undefined ? undefined : ratio * Number(n) };
+}

@@ -75,6 +75,17 @@ export function derivedNames(env: EnvironmentConfig): DerivedName[] {
   ];
   if (names.nodePool)
     list.push({ what: "GKE node pool name (<cluster.name>-pool)", name: names.nodePool, rule: nodePoolName, field: "cluster.name" });
+  env.cluster.nodePools.forEach((pool, i) => {
+    const name = names.nodePools?.[pool.name];
+    if (name !== undefined) {
+      list.push({
+        what: `GKE node pool name (<cluster.name>-${pool.name})`,
+        name,
+        rule: nodePoolName,
+        field: `cluster.nodePools.${i}.name`,
+      });
+    }
+  });
   if (names.imageCaches) {
     for (const [upstream, name] of [
       ["Docker Hub", names.imageCaches.dockerHub],

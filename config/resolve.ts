@@ -3,6 +3,7 @@
 import { Issue } from "./errors";
 import { EnvironmentConfig, ParsedApp, ParsedEnvironment, ResourceNames } from "./environment";
 import { machineTypeRule } from "./machine-types";
+import { nodePoolIssues } from "./node-pools";
 import { ADMIN_ROLE_ID } from "../lib/defaults";
 import { didYouMean } from "./errors";
 import { REGION_ZONES, zonesOf } from "./regions";
@@ -12,7 +13,7 @@ import { DUAL_REGIONS, MULTI_REGIONS, storageLocation, storageLocationNames } fr
 export function resolve(
   name: string,
   env: ParsedEnvironment,
-  { extraZones, extraMachineTypes }: Pick<ParsedApp, "extraZones" | "extraMachineTypes">,
+  { extraZones, extraMachineTypes, acceleratorZones }: Pick<ParsedApp, "extraZones" | "extraMachineTypes" | "acceleratorZones">,
   issues: Issue[],
 ): EnvironmentConfig {
   const zones = zonesOf(env.region, extraZones);
@@ -46,6 +47,12 @@ export function resolve(
   const machineRule = env.cluster.mode === "standard" ? machineTypeRule(env.cluster.machineType, extraMachineTypes) : undefined;
   if (machineRule !== undefined)
     issues.push({ env: name, field: "cluster.machineType", value: env.cluster.machineType, rule: machineRule });
+  const standard = env.cluster.mode === "standard";
+  if (standard && zones.length > 0) {
+    const clusterZones = env.cluster.regional ? undefined : [env.zone ?? zones[0]];
+    const where = { region: env.region, regionZones: zones, clusterZones };
+    issues.push(...nodePoolIssues(name, env.cluster.nodePools, where, { extraMachineTypes, acceleratorZones }));
+  }
   const base = `${env.namePrefix}-${name}`;
   const zone = env.zone ?? zones[0] ?? `${env.region}-a`;
   const securityGroup = env.cluster.securityGroup ?? defaultSecurityGroup(name, env, issues);
@@ -55,7 +62,8 @@ export function resolve(
     serviceAccount: env.identity.serviceAccountId ?? base,
     nodeServiceAccount: `${base}-nodes`,
     cluster: clusterName,
-    nodePool: env.cluster.mode === "standard" ? `${clusterName}-pool` : undefined,
+    nodePool: standard ? `${clusterName}-pool` : undefined,
+    nodePools: standard ? Object.fromEntries(env.cluster.nodePools.map((p) => [p.name, `${clusterName}-${p.name}`])) : undefined,
     sqlInstancePrefix: `${base}-pg`,
     vpc: `${base}-vpc`,
     subnetwork: `${base}-subnet`,

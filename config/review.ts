@@ -2,7 +2,16 @@
 import { z } from "zod";
 
 /** The review's section titles, as its report shows them (review/sections.ts; a test keeps the two in step). */
-export const REVIEW_SECTIONS = ["Change review", "Inventory", "Access", "Exposure", "Data protection", "Secrets", "Supply chain"] as const;
+export const REVIEW_SECTIONS = [
+  "Change review",
+  "Inventory",
+  "Access",
+  "Exposure",
+  "Node pools",
+  "Data protection",
+  "Secrets",
+  "Supply chain",
+] as const;
 
 export const AcknowledgementSchema = z
   .object({

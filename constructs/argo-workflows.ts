@@ -44,6 +44,8 @@ export interface ArgoWorkflowsProps {
   readonly serverServiceAccountAnnotations?: Record<string, string>;
   /** Keep finished workflows in a PostgreSQL archive. @default undefined (no archive) */
   readonly archive?: ArgoArchiveDatabase;
+  /** Node labels the controller's and server's pods must match (the platform pool's). @default none: any node */
+  readonly nodeSelector?: Record<string, string>;
   /** Resources besides the namespaces that must exist first (the workflow KSA). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -127,6 +129,8 @@ export class ArgoWorkflows extends Construct {
         // Still given to the chart: its controller and server ClusterRoles grant reading the archive's Secret from it.
         persistence: archive ?? {},
         resources: CONTROLLER_RESOURCES,
+        // Merged by Helm with the chart's own `kubernetes.io/os: linux`.
+        ...(props.nodeSelector && { nodeSelector: props.nodeSelector }),
       },
       executor: { image: image("argoproj/argoexec") },
       server: {
@@ -143,6 +147,7 @@ export class ArgoWorkflows extends Construct {
           annotations: props.serverServiceAccountAnnotations ?? {},
         },
         resources: CONTROLLER_RESOURCES,
+        ...(props.nodeSelector && { nodeSelector: props.nodeSelector }),
       },
     };
 

@@ -3,6 +3,7 @@ import { ContainerNodePool } from "@cdktf/provider-google/lib/container-node-poo
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { DEFAULTS } from "../lib/defaults";
+import { PoolTaint, poolTaints } from "../lib/node-pools";
 import { ControlPlaneAccessProps, controlPlaneAccess, usesDnsEndpoint } from "./control-plane-access";
 import { nodeServiceAccount } from "./node-service-account";
 
@@ -18,6 +19,27 @@ export interface ClusterNetwork {
   readonly podsRangeName: string;
   /** Name of the subnetwork's secondary range for services. */
   readonly servicesRangeName: string;
+}
+
+/** A node pool flows run on. */
+export interface NodePoolSpec {
+  /** GKE name of the pool. */
+  readonly name: string;
+  readonly machineType: string;
+  /** Autoscaling bounds, per zone; 0 lets the pool scale to zero. */
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly diskSizeGb: number;
+  /** Spot VMs; the pool gets SPOT_TAINT. */
+  readonly spot: boolean;
+  /** GPUs of each node, with GKE's driver installation; the pool gets GPU_TAINT. @default none */
+  readonly accelerator?: { readonly type: string; readonly count: number };
+  /** Zones of the pool's nodes. @default the cluster's */
+  readonly zones?: readonly string[];
+  /** Kubernetes labels of the nodes. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The pool's own taints, besides the Spot and GPU ones. */
+  readonly taints: readonly PoolTaint[];
 }
 
 export interface ClusterProps extends ControlPlaneAccessProps {
@@ -44,9 +66,11 @@ export interface ClusterProps extends ControlPlaneAccessProps {
   readonly minNodes?: number;
   /** @default 5 */
   readonly maxNodes?: number;
+  /** Node pools flows run on, besides the platform pool. @default [] */
+  readonly nodePools?: NodePoolSpec[];
   /** Cluster autoscaler limits on vCPUs. @default { min: 1, max: 200 } */
   readonly cpuLimits?: { min: number; max: number };
-  /** Cluster autoscaler limits on memory in GB. @default { min: 2, max: 400 } */
+  /** Cluster autoscaler limits on memory in GB. @default { min: 2, max: 800 } */
   readonly memoryLimitsGb?: { min: number; max: number };
   /** Protects the cluster from `terraform destroy`. @default true */
   readonly deletionProtection?: boolean;
@@ -88,6 +112,9 @@ export class Cluster extends Construct {
     };
 
     const dns = usesDnsEndpoint(props);
+    const flowPools = props.nodePools ?? [];
+    // A zonal cluster's location is a zone (us-central1-a), a regional one's a region.
+    const regional = !/-[a-z]$/.test(props.location);
     const common: ContainerClusterConfig = {
       project: props.project,
       name: props.name,
@@ -140,6 +167,9 @@ export class Cluster extends Construct {
                 minimum: (props.memoryLimitsGb ?? DEFAULTS.cluster.memoryLimitsGb).min,
                 maximum: (props.memoryLimitsGb ?? DEFAULTS.cluster.memoryLimitsGb).max,
               },
+              // A GPU model without a limit here is one the autoscaler never adds: each gets the count of the pools at
+              // their maxima (node auto-provisioning may use what the pools leave).
+              ...Object.entries(gpuLimits(flowPools, regional)).map(([resourceType, maximum]) => ({ resourceType, minimum: 0, maximum })),
             ],
             autoProvisioningDefaults: {
               ...nodeSecurity,
@@ -149,6 +179,15 @@ export class Cluster extends Construct {
           },
         });
 
+    const nodeConfig = {
+      ...nodeSecurity,
+      diskType: "pd-balanced",
+      imageType: "COS_CONTAINERD",
+      // Pods see the GKE metadata server, so they get their KSA's identity, never the node's.
+      workloadMetadataConfig: { mode: "GKE_METADATA" },
+      shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+      metadata: { "disable-legacy-endpoints": "true" },
+    };
     if (!autopilot) {
       new ContainerNodePool(this, "node-pool", {
         project: props.project,
@@ -164,14 +203,45 @@ export class Cluster extends Construct {
           ...nodeSecurity,
           machineType: props.machineType ?? DEFAULTS.cluster.machineType,
           diskSizeGb: props.diskSizeGb ?? DEFAULTS.cluster.diskSizeGb,
-          diskType: "pd-balanced",
-          imageType: "COS_CONTAINERD",
-          // Pods see the GKE metadata server, so they get their KSA's identity, never the node's.
-          workloadMetadataConfig: { mode: "GKE_METADATA" },
-          shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
-          metadata: { "disable-legacy-endpoints": "true" },
+          diskType: nodeConfig.diskType,
+          imageType: nodeConfig.imageType,
+          workloadMetadataConfig: nodeConfig.workloadMetadataConfig,
+          shieldedInstanceConfig: nodeConfig.shieldedInstanceConfig,
+          metadata: nodeConfig.metadata,
         },
       });
+      for (const pool of flowPools) {
+        new ContainerNodePool(this, `pool-${pool.name}`, {
+          project: props.project,
+          name: pool.name,
+          cluster: cluster.id,
+          location: props.location,
+          nodeLocations: pool.zones ? [...pool.zones] : undefined,
+          autoscaling: {
+            minNodeCount: pool.minNodes,
+            maxNodeCount: pool.maxNodes,
+            // ANY takes capacity in whichever zone has it, which lowers the preemption risk of Spot VMs.
+            locationPolicy: pool.spot ? "ANY" : undefined,
+          },
+          management: { autoRepair: true, autoUpgrade: true },
+          nodeConfig: {
+            ...nodeConfig,
+            machineType: pool.machineType,
+            diskSizeGb: pool.diskSizeGb,
+            spot: pool.spot || undefined,
+            guestAccelerator: pool.accelerator && [
+              {
+                type: pool.accelerator.type,
+                count: pool.accelerator.count,
+                // GKE installs the NVIDIA driver its version defaults to; no driver DaemonSet of ours.
+                gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" },
+              },
+            ],
+            labels: Object.keys(pool.labels).length > 0 ? { ...pool.labels } : undefined,
+            taint: poolTaints(pool).map((t) => ({ ...t })),
+          },
+        });
+      }
     }
 
     this.name = cluster.name;
@@ -182,3 +252,17 @@ export class Cluster extends Construct {
     this.nodeServiceAccountMember = nodeSa.member;
   }
 }
+
+/** Per GPU model, the GPUs of the pools at their maxima: count x nodes per zone x zones. */
+function gpuLimits(pools: readonly NodePoolSpec[], regional: boolean): Record<string, number> {
+  const limits: Record<string, number> = {};
+  for (const p of pools) {
+    if (!p.accelerator) continue;
+    const zones = p.zones?.length ?? (regional ? REGIONAL_NODE_ZONES : 1);
+    limits[p.accelerator.type] = (limits[p.accelerator.type] ?? 0) + p.accelerator.count * p.maxNodes * zones;
+  }
+  return limits;
+}
+
+/** GKE spreads a regional cluster's pool over three zones of the region unless its node locations are set. */
+const REGIONAL_NODE_ZONES = 3;

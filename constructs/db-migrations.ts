@@ -11,6 +11,8 @@ export interface DbMigrationsProps {
   readonly image: string;
   /** Database connection. */
   readonly db: MetaflowDbConnection;
+  /** Node labels the pods must match (the platform pool's). @default none: any node */
+  readonly nodeSelector?: Record<string, string>;
 }
 
 /**
@@ -36,6 +38,7 @@ export class DbMigrations extends Construct {
           spec: {
             restartPolicy: "Never",
             automountServiceAccountToken: false,
+            nodeSelector: props.nodeSelector,
             // The pod is root (below); the pod-level context still sets the seccomp filter and fsGroup.
             securityContext: { ...restrictedPod(), runAsNonRoot: false, runAsUser: "0", runAsGroup: "0" },
             container: [

@@ -53,6 +53,8 @@ export interface MetaflowUiProps {
   readonly publicUrl: string;
   /** Size of the UI backend's scratch volume, which holds its caches; the cache limits derive from it. @default 4 */
   readonly cacheVolumeGi?: number;
+  /** Node labels the pods must match (the platform pool's). @default none: any node */
+  readonly nodeSelector?: Record<string, string>;
   /** Replicas. @default 1 */
   readonly replicas?: number;
   /** Resources besides the namespace that must exist first (the migrations Job). @default [] */
@@ -82,6 +84,7 @@ export class MetaflowUi extends Construct {
       port: this.port,
       probePath: "/ping",
       replicas: props.replicas,
+      nodeSelector: props.nodeSelector,
       serviceAccountName: props.serviceAccountName,
       // Copies the UI bundle where the server reads it. Only this step runs as UID 0, the owner of /root, with every
       // capability dropped and a read-only root filesystem (the migrations Job reads /root the same way).

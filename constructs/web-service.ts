@@ -31,6 +31,8 @@ export interface WebServiceProps {
   readonly volumes?: DeploymentV1SpecTemplateSpecVolume[];
   /** Kubernetes service account of the pods. @default "default" */
   readonly serviceAccountName?: string;
+  /** Node labels the pods must match (the platform pool's). @default none: any node */
+  readonly nodeSelector?: Record<string, string>;
   /** Pod replicas; a PodDisruptionBudget is added above 1. @default 1 */
   readonly replicas?: number;
   /** Resources besides the namespace that must exist before the Deployment (service accounts, secrets). @default [] */
@@ -81,6 +83,7 @@ export class WebService extends Construct {
             serviceAccountName: props.serviceAccountName,
             // No API token: these services never call the Kubernetes API.
             automountServiceAccountToken: false,
+            nodeSelector: props.nodeSelector,
             securityContext: restrictedPod(),
             initContainer: props.initContainers,
             container: [

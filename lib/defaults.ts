@@ -87,8 +87,25 @@ export const DEFAULTS = {
     diskSizeGb: 100,
     minNodes: 1,
     maxNodes: 5,
+    /** The pools flows run on, besides the platform pool: one CPU pool that scales to zero when idle. */
+    nodePools: [
+      {
+        name: "flows",
+        machineType: "e2-standard-4",
+        minNodes: 0,
+        maxNodes: 5,
+        diskSizeGb: 100,
+        spot: false,
+        labels: {},
+        // GKE's own Deployments (kube-dns, metrics-server) tolerate no such taint, so they stay on the platform pool
+        // and never keep a node of this pool from scaling to zero.
+        taints: [{ key: "metaflow-gcp/pool", value: "flows", effect: "NO_SCHEDULE" }],
+      },
+    ],
+    defaultPool: "flows",
     cpuLimits: { min: 1, max: 200 },
-    memoryLimitsGb: { min: 2, max: 400 },
+    // 4 GB per vCPU of the vCPU limit, the memory of standard machine types: a lower limit stops the autoscaler first.
+    memoryLimitsGb: { min: 2, max: 800 },
     controlPlaneEndpoint: "dns",
     deletionProtection: true,
   },

@@ -1,5 +1,6 @@
 // What Metaflow users need after a deploy: the ~/.metaflowconfig/config.json values and the setup steps.
 // Every key is one that metaflow/metaflow_config.py reads (from_conf("X") reads METAFLOW_X).
+import { Toleration } from "./node-pools";
 
 /** Inputs of the Metaflow configuration, from the services stack's constructs and the infra outputs. */
 export interface MetaflowConfigInputs {
@@ -34,6 +35,11 @@ export interface MetaflowConfigInputs {
   readonly argoWorkflowsUiUrl: string;
   /** `projects/<number>/secrets/<prefix>`, which Metaflow puts before a `@secrets` source's id. */
   readonly secretManagerPrefix: string;
+  /**
+   * Where a step without a node selector of its own runs: the default pool's selector (`k=v`) and the tolerations of its
+   * taints. A step's own node_selector or tolerations replace these, they are not merged. @default unset: any node
+   */
+  readonly defaultPlacement?: { readonly nodeSelector: string; readonly tolerations: readonly Toleration[] };
 }
 
 /**
@@ -50,6 +56,8 @@ export const METAFLOW_KEYS = {
   METAFLOW_KUBERNETES_NAMESPACE: "output",
   METAFLOW_KUBERNETES_SERVICE_ACCOUNT: "output",
   METAFLOW_KUBERNETES_CONTAINER_REGISTRY: "output",
+  METAFLOW_KUBERNETES_NODE_SELECTOR: "output",
+  METAFLOW_KUBERNETES_TOLERATIONS: "output",
   METAFLOW_ARGO_EVENTS_EVENT_BUS: "output",
   METAFLOW_ARGO_EVENTS_EVENT_SOURCE: "output",
   METAFLOW_ARGO_EVENTS_EVENT: "output",
@@ -78,7 +86,7 @@ export function metaflowEnv(name: MetaflowKey, value: string) {
 }
 
 /** Keys published only when their input is set. */
-type OptionalOutputKey = "METAFLOW_KUBERNETES_CONTAINER_REGISTRY";
+type OptionalOutputKey = "METAFLOW_KUBERNETES_CONTAINER_REGISTRY" | "METAFLOW_KUBERNETES_NODE_SELECTOR" | "METAFLOW_KUBERNETES_TOLERATIONS";
 
 /** The values of the METAFLOW_* outputs. */
 export function metaflowOutputs(
@@ -93,6 +101,9 @@ export function metaflowOutputs(
     METAFLOW_KUBERNETES_NAMESPACE: i.kubernetesNamespace,
     METAFLOW_KUBERNETES_SERVICE_ACCOUNT: i.kubernetesServiceAccount,
     ...(i.containerRegistry === undefined ? {} : { METAFLOW_KUBERNETES_CONTAINER_REGISTRY: i.containerRegistry }),
+    ...(i.defaultPlacement && { METAFLOW_KUBERNETES_NODE_SELECTOR: i.defaultPlacement.nodeSelector }),
+    // A JSON list in a string: the decorator json.loads it.
+    ...(i.defaultPlacement?.tolerations.length && { METAFLOW_KUBERNETES_TOLERATIONS: JSON.stringify(i.defaultPlacement.tolerations) }),
     METAFLOW_ARGO_EVENTS_EVENT_BUS: i.eventBus,
     METAFLOW_ARGO_EVENTS_EVENT_SOURCE: i.eventSource,
     METAFLOW_ARGO_EVENTS_EVENT: i.event,
@@ -163,6 +174,58 @@ export interface EndUserSetupInputs {
   readonly imageRegistryHost: string;
   /** Push path of the flows' image repository. */
   readonly imageRepository: string;
+  /** The node pools steps run on, in the order of cluster.nodePools. @default [] (Autopilot, or no pool: any node) */
+  readonly stepPools?: readonly StepPool[];
+}
+
+/** A node pool steps run on, as END_USER_SETUP tells users about it. */
+export interface StepPool {
+  /** The pool's own name (cluster.nodePools[].name). */
+  readonly name: string;
+  readonly machineType: string;
+  /** Nodes per zone that run when nothing does. */
+  readonly minNodes: number;
+  readonly spot: boolean;
+  readonly accelerator?: { readonly type: string; readonly count: number };
+  /** Where a step without a node selector of its own runs. */
+  readonly isDefault: boolean;
+  readonly placement: { readonly nodeSelector: string; readonly tolerations: readonly Toleration[]; readonly gpu?: number };
+}
+
+/** The decorator that sends a step to a pool: nothing for the default pool; else its selector, tolerations, a GPU. */
+export function stepDecorator(pool: StepPool): string {
+  if (pool.isDefault) return "@kubernetes";
+  const { nodeSelector, tolerations, gpu } = pool.placement;
+  const args = [
+    ...(gpu === undefined ? [] : ["gpu=1"]),
+    `node_selector="${nodeSelector}"`,
+    ...(tolerations.length > 0 ? [`tolerations=${JSON.stringify(tolerations).replace(/([,:])/g, "$1 ")}`] : []),
+  ];
+  return `@kubernetes(${args.join(", ")})`;
+}
+
+/** What a pool costs when no step runs, in words. */
+export function idleCost(pool: StepPool): string {
+  return pool.minNodes === 0
+    ? "costs nothing when idle: it scales to zero"
+    : `keeps ${pool.minNodes} ${pool.machineType} node${pool.minNodes > 1 ? "s" : ""} per zone running when idle`;
+}
+
+/** One paragraph per pool: what it is, its decorator, its idle cost. */
+function poolLines(pools: readonly StepPool[]): string[] {
+  if (pools.length === 0) return [];
+  const kind = (p: StepPool) =>
+    [p.machineType, p.accelerator && `${p.accelerator.count} x ${p.accelerator.type}`, p.spot && "Spot (preempted with 30 s notice)"]
+      .filter(Boolean)
+      .join(", ");
+  return [
+    "",
+    "8. Where steps run (a step's own node_selector or tolerations replace the defaults, so each line passes all it needs):",
+    ...pools.flatMap((p) => [
+      `   ${p.name}: ${kind(p)}; ${idleCost(p)}${p.isDefault ? "; runs every step without a node selector of its own" : ""}`,
+      `     ${stepDecorator(p)}${p.accelerator ? `   # gpu up to ${p.accelerator.count}` : ""}`,
+    ]),
+  ];
 }
 
 /** The secret END_USER_SETUP creates and reads, by the id `@secrets` takes. */
@@ -256,5 +319,6 @@ export function endUserSetup(i: EndUserSetupInputs): string {
     `   In the flow: @kubernetes(image="${image}") on a step.`,
     "   The image needs Python 3 and pip (Metaflow installs its own packages when the step starts); the nodes pull it with",
     "   their own service account.",
+    ...poolLines(i.stepPools ?? []),
   ].join("\n");
 }

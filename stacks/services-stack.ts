@@ -18,7 +18,7 @@ import { addStateBackend, requireTerraform, remoteState } from "./backend";
 import { ImagePull, pullThrough, registryFor } from "../lib/image-refs";
 import { AppConfig, EnvironmentConfig } from "../config";
 import { InfraOutputs, readInfraOutputs } from "./infra-outputs";
-import { argoEventsSettings, argoWorkflowsSettings } from "./settings";
+import { argoEventsSettings, argoWorkflowsSettings, platformNodeSelector } from "./settings";
 import { ReachedService, addUserOutputs } from "./user-outputs";
 
 export interface ServicesStackProps {
@@ -59,6 +59,8 @@ export class ServicesStack extends TerraformStack {
     // Docker Hub and quay.io images come through the environment's registry caches (when on); others as written.
     const pull: ImagePull = (ref) => pullThrough(ref, infra.imageCache);
     const metaflowImage = pull(cfg.images.metadataService);
+    // The platform's pods run on the platform pool only; flows run on the other pools (END_USER_SETUP says how).
+    const nodeSelector = platformNodeSelector(props.env);
 
     new GoogleProvider(this, "google", { project: infra.project, region: infra.region });
     // A short-lived token of whoever runs Terraform, fetched in this stack: no token crosses stacks or lands in state.
@@ -113,7 +115,7 @@ export class ServicesStack extends TerraformStack {
     });
     const db = { host: infra.sqlPrivateIp, name: infra.metaflowDbName, credentials: metaflowDb };
     // Both servers read the schema: they start once the migrations are done.
-    const migrations = new DbMigrations(this, "db-migrations", { namespace: servicesNs, image: metaflowImage, db });
+    const migrations = new DbMigrations(this, "db-migrations", { namespace: servicesNs, image: metaflowImage, db, nodeSelector });
     const afterMigrations = [migrations.job];
 
     this.metadata = new MetaflowMetadata(this, "metadata", {
@@ -121,6 +123,7 @@ export class ServicesStack extends TerraformStack {
       image: metaflowImage,
       db,
       replicas: cfg.replicas,
+      nodeSelector,
       dependsOn: afterMigrations,
     });
 
@@ -134,6 +137,7 @@ export class ServicesStack extends TerraformStack {
       publicUrl: cfg.endpoints.ui,
       cacheVolumeGi: cfg.uiCacheSizeGi,
       replicas: cfg.replicas,
+      nodeSelector,
       dependsOn: afterMigrations,
     });
 
@@ -158,6 +162,7 @@ export class ServicesStack extends TerraformStack {
       serverServiceAccountName: argoServerIdentity.ksaName,
       serverServiceAccountAnnotations: argoServerIdentity.annotations,
       archive,
+      nodeSelector,
       dependsOn: [metaflowKsa],
     });
 
@@ -167,6 +172,7 @@ export class ServicesStack extends TerraformStack {
       eventsNamespace: eventsNs,
       workflowNamespace: jobsNs,
       pull,
+      nodeSelector,
     });
 
     // What users reach through `kubectl port-forward`: END_USER_SETUP lists it, and flow runners may forward to it.

@@ -13,6 +13,7 @@ import type { FlowSecretsProps } from "../constructs/flow-secrets";
 import type { MetaflowIdentityProps } from "../constructs/identity";
 import type { NetworkProps } from "../constructs/network";
 import type { DatastoreBucketProps } from "../constructs/storage";
+import { PoolPlacement, poolSelector } from "../lib/node-pools";
 
 /** Compiles only when `unread` has no key: every setting of the slice was taken by name above it. */
 function allRead(_unread: Record<string, never>): void {}
@@ -95,6 +96,9 @@ export function clusterSettings(env: EnvironmentConfig) {
     diskSizeGb,
     minNodes,
     maxNodes,
+    nodePools,
+    // defaultPool decides where steps run: the services stack's (flowPlacement).
+    defaultPool: _services,
     cpuLimits,
     memoryLimitsGb,
     controlPlaneEndpoint,
@@ -117,6 +121,8 @@ export function clusterSettings(env: EnvironmentConfig) {
     diskSizeGb,
     minNodes,
     maxNodes,
+    // Autopilot has no pools of ours (names.nodePools is unset there).
+    nodePools: env.names.nodePools && nodePools.map((p) => ({ ...p, name: env.names.nodePools![p.name] })),
     cpuLimits,
     memoryLimitsGb,
     controlPlaneEndpoint,
@@ -204,4 +210,30 @@ export function argoEventsSettings(env: EnvironmentConfig) {
   const { chartVersion, imageTag, jetstreamVersion, ...unread } = env.services.argoEvents;
   allRead(unread);
   return { repository: env.services.argoWorkflows.repository, chartVersion, imageTag, jetstreamVersion } satisfies Partial<ArgoEventsProps>;
+}
+
+/**
+ * The node selector of the platform's own pods (its services, the Argo controllers, later the JobSet controller): the
+ * platform pool. Undefined on Autopilot, which places pods itself.
+ */
+export function platformNodeSelector(env: EnvironmentConfig): Record<string, string> | undefined {
+  return env.names.nodePool === undefined ? undefined : poolSelector(env.names.nodePool);
+}
+
+/** Where steps run: every pool of cluster.nodePools by its own name, and the one a step without a selector goes to. */
+export function flowPlacement(env: EnvironmentConfig): {
+  pools: (PoolPlacement & { own: string; minNodes: number })[];
+  defaultPool?: string;
+} {
+  const names = env.names.nodePools;
+  if (names === undefined) return { pools: [] };
+  const pools = env.cluster.nodePools.map((p) => ({
+    own: p.name,
+    name: names[p.name],
+    spot: p.spot,
+    accelerator: p.accelerator,
+    taints: p.taints,
+    minNodes: p.minNodes,
+  }));
+  return { pools, defaultPool: pools.some((p) => p.own === env.cluster.defaultPool) ? env.cluster.defaultPool : undefined };
 }

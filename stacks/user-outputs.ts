@@ -8,7 +8,9 @@ import { PublishedConfig } from "../constructs/published-config";
 import { EnvironmentConfig } from "../config";
 import { InfraOutputs } from "./infra-outputs";
 import { metaflowClientRequirements } from "../lib/metaflow-client";
-import { MetaflowConfigInputs, endUserSetup, metaflowConfig, metaflowOutputs } from "../lib/metaflow-outputs";
+import { MetaflowConfigInputs, StepPool, endUserSetup, metaflowConfig, metaflowOutputs } from "../lib/metaflow-outputs";
+import { stepPlacement } from "../lib/node-pools";
+import { flowPlacement } from "./settings";
 
 export interface UserOutputsInputs {
   readonly env: EnvironmentConfig;
@@ -30,6 +32,20 @@ export interface ReachedService {
   readonly namespace: Namespace;
   /** `probePath`: a path that answers `pong` when the service is up (metaflow-service's /ping). */
   readonly service: { readonly serviceName: string; readonly port: number; readonly probePath?: string };
+}
+
+/** The node pools steps run on, as END_USER_SETUP and the default placement of config.json describe them. */
+function stepPools(env: EnvironmentConfig): StepPool[] {
+  const placement = flowPlacement(env);
+  return placement.pools.map((p, n) => ({
+    name: p.own,
+    machineType: env.cluster.nodePools[n].machineType,
+    minNodes: p.minNodes,
+    spot: p.spot,
+    accelerator: p.accelerator,
+    isDefault: p.own === placement.defaultPool,
+    placement: stepPlacement(p),
+  }));
 }
 
 /** The inputs of config.json, from the environment, the infra outputs and the constructs (`npm run verify` computes
@@ -56,6 +72,7 @@ export function metaflowConfigInputs(
     uiUrl: cfg.endpoints.ui,
     argoWorkflowsUiUrl: cfg.endpoints.argoServer,
     secretManagerPrefix: i.infra.secretManagerPrefix,
+    defaultPlacement: stepPools(i.env).find((p) => p.isDefault)?.placement,
   };
 }
 
@@ -94,6 +111,7 @@ export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): Pub
       // The repository is in the environment's region (stacks/infra-stack.ts).
       imageRegistryHost: `${i.infra.region}-docker.pkg.dev`,
       imageRepository: i.infra.flowImages,
+      stepPools: stepPools(i.env),
       portForwards: i.reached.map((r) => ({
         what: r.what,
         namespace: r.namespace.name,

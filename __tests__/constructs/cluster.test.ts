@@ -213,3 +213,69 @@ describe("Cluster, Autopilot mode", () => {
     });
   });
 });
+
+describe("Cluster, node pools for flows", () => {
+  const flows = { machineType: "e2-standard-4", minNodes: 0, maxNodes: 5, diskSizeGb: 100, labels: {}, taints: [] };
+  const { json } = build({
+    location: "europe-west1",
+    nodePools: [
+      { ...flows, name: "mf-test-flows", spot: false, taints: [{ key: "metaflow-gcp/pool", value: "flows", effect: "NO_SCHEDULE" }] },
+      { ...flows, name: "mf-test-spot", spot: true, labels: { team: "ml" } },
+      {
+        ...flows,
+        name: "mf-test-gpu",
+        machineType: "n1-standard-8",
+        maxNodes: 2,
+        spot: false,
+        accelerator: { type: "nvidia-tesla-t4", count: 2 },
+        zones: ["europe-west1-b", "europe-west1-c"],
+      },
+    ],
+  });
+  const pools = Object.fromEntries(Object.values<any>(resourcesOf(json, "google_container_node_pool")).map((p) => [p.name, p]));
+  const cluster = onlyResource(json, "google_container_cluster");
+
+  test("each pool scales between its bounds, as the nodes' service account, with the platform pool's node security", () => {
+    const platform = pools["mf-test-pool"].node_config;
+    for (const name of ["mf-test-flows", "mf-test-spot", "mf-test-gpu"]) {
+      const p = pools[name];
+      for (const key of [
+        "service_account",
+        "oauth_scopes",
+        "workload_metadata_config",
+        "shielded_instance_config",
+        "metadata",
+        "image_type",
+      ]) {
+        expect(p.node_config[key]).toEqual(platform[key]);
+      }
+      expect(p.management).toEqual({ auto_repair: true, auto_upgrade: true });
+    }
+    expect(pools["mf-test-flows"].autoscaling).toEqual({ min_node_count: 0, max_node_count: 5 });
+  });
+
+  test("a pool's own taints; Spot and GPU pools get GKE's keys, tainted so that only steps that ask land there", () => {
+    expect(pools["mf-test-flows"].node_config.taint).toEqual([{ key: "metaflow-gcp/pool", value: "flows", effect: "NO_SCHEDULE" }]);
+    expect(pools["mf-test-spot"].node_config).toMatchObject({
+      spot: true,
+      labels: { team: "ml" },
+      taint: [{ key: "cloud.google.com/gke-spot", value: "true", effect: "NO_SCHEDULE" }],
+    });
+    expect(pools["mf-test-spot"].autoscaling.location_policy).toBe("ANY");
+    expect(pools["mf-test-gpu"].node_config.taint).toEqual([{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }]);
+    expect(pools["mf-test-gpu"].node_config.spot).toBeUndefined();
+  });
+
+  test("a GPU pool attaches its GPUs with GKE's driver installation, in its own zones", () => {
+    expect(pools["mf-test-gpu"].node_config.guest_accelerator).toEqual([
+      { type: "nvidia-tesla-t4", count: 2, gpu_driver_installation_config: { gpu_driver_version: "DEFAULT" } },
+    ]);
+    expect(pools["mf-test-gpu"].node_locations).toEqual(["europe-west1-b", "europe-west1-c"]);
+    expect(pools["mf-test-flows"].node_locations).toBeUndefined();
+  });
+
+  test("autoscaling limits gain the GPU model, at the pools' maxima: 2 GPUs x 2 nodes x 2 zones", () => {
+    expect(cluster.cluster_autoscaling.resource_limits).toContainEqual({ resource_type: "nvidia-tesla-t4", minimum: 0, maximum: 8 });
+    expect(cluster.cluster_autoscaling.resource_limits).toHaveLength(3);
+  });
+});

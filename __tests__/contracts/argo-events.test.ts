@@ -152,3 +152,14 @@ test("npm run verify finds the events controller by the chart's labels, whose na
   expect(controller.controller?.name).toBeUndefined();
   expect(CHART_COMPONENTS[helmRelease(json, "argo-events").chart]).toEqual(["controller-manager"]);
 });
+
+// argo-helm argo-events-2.4.22, templates/argo-events-controller/deployment.yaml: `with .Values.controller.nodeSelector`
+// renders the controller pod's nodeSelector. argo-events v1.9.10, pkg/apis/events/v1alpha1/jetstream_eventbus.go
+// (JetStreamBus.NodeSelector) and template.go (Template.NodeSelector, an EventSource's spec.template): the
+// controller puts each on the pods it creates for the EventBus and the EventSource.
+test("the controller, the EventBus and the EventSource run on the platform pool", () => {
+  const platform = { "cloud.google.com/gke-nodepool": "metaflow-dev-pool" };
+  expect(controller.controller.nodeSelector).toEqual(platform);
+  expect(resources.eventBus.spec.jetstream.nodeSelector).toEqual(platform);
+  expect(resources.eventSource.spec.template.nodeSelector).toEqual(platform);
+});

@@ -146,3 +146,12 @@ test("npm run verify finds the controller and the server by the chart's labels, 
   expect(values.server.name).toBeUndefined();
   expect(CHART_COMPONENTS[release.chart]).toEqual(["workflow-controller", "server"]);
 });
+
+// argo-helm argo-workflows-0.47.5, templates/controller/workflow-controller-deployment.yaml and
+// templates/server/server-deployment.yaml: `with .Values.controller.nodeSelector` / `.Values.server.nodeSelector`
+// render the pods' nodeSelector (values.yaml defaults both to `kubernetes.io/os: linux`, which Helm merges with ours).
+test("the controller and the server run on the platform pool, through the chart's nodeSelector values", () => {
+  for (const part of ["controller", "server"]) {
+    expect(values[part].nodeSelector).toEqual({ "cloud.google.com/gke-nodepool": "metaflow-dev-pool" });
+  }
+});

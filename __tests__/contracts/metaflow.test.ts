@@ -5,7 +5,7 @@ import { metaflowClientRequirements } from "../../lib/metaflow-client";
 import { FLOW_ARGS } from "../../verify/flow";
 import { METAFLOW_KEYS } from "../../lib/metaflow-outputs";
 import { parseImageRef } from "../../lib/image-refs";
-import { CACHES, resourcesOf, synthDev, upstreamImage } from "../helpers";
+import { CACHES, resourcesOf, synthDev, upstreamImage, withMlPools } from "../helpers";
 
 const json = synthDev().servicesJson;
 const config: Record<string, string> = json.output.metaflow_config.value;
@@ -209,4 +209,44 @@ test("npm run verify --flow runs the hello flow with options the pinned client h
   expect(FLOW_ARGS.run("f")).toEqual(["run", "--with", "kubernetes", "--run-id-file", "f"]);
   expect(FLOW_ARGS.create()).toEqual(["argo-workflows", "create"]);
   expect(FLOW_ARGS.trigger("f")).toEqual(["argo-workflows", "trigger", "--run-id-file", "f"]);
+});
+
+/**
+ * metaflow 2.19.39, metaflow/plugins/kubernetes/kubernetes_decorator.py (init): a step whose node_selector is empty
+ * takes KUBERNETES_NODE_SELECTOR, a string split on "," into items that plugins/kubernetes/kube_utils.py
+ * (parse_kube_keyvalue_list) splits at the first "=", a value required and no key twice; a step whose tolerations are
+ * empty takes json.loads(KUBERNETES_TOLERATIONS), each a dict of V1Toleration attributes (key, operator, value,
+ * effect, toleration_seconds), which kubernetes_job.py passes as V1Toleration(**t). A step's own values replace these.
+ */
+function metaflowDefaults(cfg: Record<string, string>) {
+  const nodeSelector = Object.fromEntries(
+    cfg.METAFLOW_KUBERNETES_NODE_SELECTOR.split(",").map((item) => {
+      const at = item.indexOf("=");
+      if (at < 0) throw new Error(`no value in ${item}`);
+      return [item.slice(0, at), item.slice(at + 1)];
+    }),
+  );
+  const tolerations: Record<string, string>[] = JSON.parse(cfg.METAFLOW_KUBERNETES_TOLERATIONS);
+  return { nodeSelector, tolerations };
+}
+
+test("a step with no node selector of its own goes to the default pool, tolerating its taints, in the forms Metaflow parses", () => {
+  const { nodeSelector, tolerations } = metaflowDefaults(config);
+  expect(nodeSelector).toEqual({ "cloud.google.com/gke-nodepool": "metaflow-dev-flows" });
+  expect(tolerations).toEqual([{ key: "metaflow-gcp/pool", operator: "Equal", value: "flows", effect: "NoSchedule" }]);
+  for (const t of tolerations)
+    for (const key of Object.keys(t)) expect(["key", "operator", "value", "effect", "toleration_seconds"]).toContain(key);
+});
+
+test("END_USER_SETUP gives each pool's step the whole selector and tolerations, since a step's own replace the defaults", () => {
+  const ml = synthDev(withMlPools).servicesJson.output;
+  const text: string = ml.END_USER_SETUP.value;
+  const cfg: Record<string, string> = ml.metaflow_config.value;
+  expect(metaflowDefaults(cfg).nodeSelector).toEqual({ "cloud.google.com/gke-nodepool": "metaflow-dev-flows" });
+  expect(text).toContain(
+    '@kubernetes(node_selector="cloud.google.com/gke-nodepool=metaflow-dev-spot", tolerations=[{"key": "cloud.google.com/gke-spot", "operator": "Equal", "value": "true", "effect": "NoSchedule"}])',
+  );
+  // The GPU taint is tolerated through admission for pods that request nvidia.com/gpu (gpu=1 sets that limit).
+  expect(text).toContain('@kubernetes(gpu=1, node_selector="cloud.google.com/gke-nodepool=metaflow-dev-gpu")');
+  expect(text).toMatch(/gpu: n1-standard-4, 1 x nvidia-tesla-t4; costs nothing when idle: it scales to zero/);
 });

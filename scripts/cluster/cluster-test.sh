@@ -3,10 +3,10 @@
 # 127.0.0.1 and run the real Metaflow client against it.
 #   npm run cluster-test          (= bash scripts/cluster/cluster-test.sh)
 # Steps, each printed with its time: toolchain and cluster builds (cached),
-# synth, cluster start, the Argo CRDs, then per stack: prepare, init, apply,
+# synth, cluster start, node pools as kwok nodes, the Argo CRDs, then per stack: prepare, init, apply,
 # endpoints, plan (must be empty), argo-start (the real Argo controllers and
 # server on the stack's configuration), rbac, metaflow, argo (what they made of
-# it), verify, undeploy (argo-workflows delete), destroy, argo-stop, leftovers.
+# it), pool steps (where the scheduler puts them), verify, undeploy (argo-workflows delete), destroy, argo-stop, leftovers.
 # Env: METAFLOW_GCP_CACHE        where built tools live (default ~/.cache/metaflow-gcp)
 #      CLUSTER_TEST_SKIP_SYNTH=1 reuse an existing cdktf.out
 #      CLUSTER_TEST_STACKS       services stacks to test (default: every services stack of
@@ -38,6 +38,8 @@ source "$CLUSTER_DIR/cluster.sh"
 source "$CLUSTER_DIR/metaflow.sh"
 # shellcheck source=scripts/cluster/argo.sh
 source "$CLUSTER_DIR/argo.sh"
+# shellcheck source=scripts/cluster/pools.sh
+source "$CLUSTER_DIR/pools.sh"
 
 cleanup() {
   local rc=$?
@@ -135,6 +137,7 @@ start() {
   echo "  $KUBE_HOST: etcd $ETCD_VERSION, kube-apiserver/controller-manager/scheduler $K8S_VERSION, kwok $KWOK_VERSION (node cluster-test-node Ready)"
 }
 step start start
+step pools pool_nodes
 step crds python3 "$CLUSTER_DIR/kube.py" crds apply "$ARGO_WORKFLOWS_DIR" "$ARGO_EVENTS_DIR"
 step fake-gcs start_fake_gcs
 
@@ -199,11 +202,13 @@ for src in "${SERVICES[@]}"; do
   step "init $s" init
   step "apply $s" apply
   step "endpoints $s" endpoints
+  step "placement $s" platform_placement
   step "plan $s" plan_empty
   step "argo-start $s" argo_start
   step "rbac $s" rbac
   step "metaflow $s" metaflow_check
   step "argo $s" argo_check
+  step "pool steps $s" pool_steps
   step "verify $s" verify $([ "$src" != "${SERVICES[0]}" ] || echo plant)
   step "undeploy $s" metaflow_undeploy
   step "destroy $s" destroy
