@@ -10,6 +10,7 @@ import type { CiIdentityProps } from "../constructs/ci-identity";
 import type { ClusterProps } from "../constructs/cluster";
 import type { DatabaseProps } from "../constructs/database";
 import type { FlowSecretsProps } from "../constructs/flow-secrets";
+import type { JobSetProps } from "../constructs/jobset";
 import type { MetaflowIdentityProps } from "../constructs/identity";
 import type { NetworkProps } from "../constructs/network";
 import type { DatastoreBucketProps } from "../constructs/storage";
@@ -204,4 +205,12 @@ export function argoEventsSettings(env: EnvironmentConfig) {
   const { chartVersion, imageTag, jetstreamVersion, ...unread } = env.services.argoEvents;
   allRead(unread);
   return { repository: env.services.argoWorkflows.repository, chartVersion, imageTag, jetstreamVersion } satisfies Partial<ArgoEventsProps>;
+}
+
+/** The JobSet release's settings, or undefined when it is off. */
+export function jobsetSettings(env: EnvironmentConfig) {
+  const { enabled, repository, chartVersion, image, ...unread } = env.services.jobset;
+  allRead(unread);
+  if (!enabled) return undefined;
+  return { repository, chartVersion, image } satisfies Partial<JobSetProps>;
 }
