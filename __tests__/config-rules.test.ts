@@ -676,6 +676,24 @@ const rows: Row[] = [
     "services.argoNamespace",
     /every GKE cluster already has/,
   ],
+  [
+    "the JobSet controller in the Argo namespace",
+    (e) => (e.services = { jobsetNamespace: "argo" }),
+    "services.jobsetNamespace",
+    /must differ from services.argoNamespace/,
+  ],
+  [
+    "a JobSet image pinned by digest, which the chart cannot take",
+    (e) => (e.services = { jobset: { image: `registry.k8s.io/jobset/jobset:v0.12.0@sha256:${"a".repeat(64)}` } }),
+    "services.jobset.image",
+    /full version tag: the JobSet chart's image.repository and image.tag cannot carry a digest/,
+  ],
+  [
+    "a JobSet image on a floating tag",
+    (e) => (e.services = { jobset: { image: "registry.k8s.io/jobset/jobset:main" } }),
+    "services.jobset.image",
+    /not a full version/,
+  ],
   ["the image cache switch as a string", (e) => (e.imageCache = { enabled: "yes" }), "imageCache.enabled", /boolean/],
   [
     "a misspelt image cache key",

@@ -43,6 +43,7 @@ describe("the example configuration (examples/environments.json)", () => {
       flowImages: "metaflow-dev-images",
       secretPrefix: "metaflow-dev-",
       secretCreatorRole: "metaflow_dev_secret_create",
+      webhookFirewall: "metaflow-dev-webhooks",
     });
     // Names live in `names` only: the slices keep what the user wrote.
     expect(dev.cluster.name).toBeUndefined();

@@ -18,6 +18,7 @@ test("every pod the platform runs itself is pinned to the platform pool", () => 
   for (const [, selector] of selectors) expect(selector).toEqual(PLATFORM);
   expect(helmValues(json, "argo-workflows").controller.nodeSelector).toEqual(PLATFORM);
   expect(helmValues(json, "argo-events").controller.nodeSelector).toEqual(PLATFORM);
+  expect(helmValues(json, "jobset").controller.nodeSelector).toEqual(PLATFORM);
 });
 
 test("Autopilot places pods itself: no selector, no default pool for steps", () => {

@@ -36,7 +36,7 @@ test("an acknowledged warning stays in the report, marked with its reason, and i
     `- ✔️ acknowledged: ${CLUSTER_VIEWER} (\`dev-infra/identity/sa-container-cluster-viewer\`). Reason: flow runners fetch cluster credentials`,
   );
   expect(r.markdown).toContain("| Access | 0 | 4 | 1 |");
-  expect(summary([r], () => "dev.md")).toBe("dev: 0 loud, 14 warnings, 1 acknowledged -> dev.md");
+  expect(summary([r], () => "dev.md")).toBe("dev: 0 loud, 15 warnings, 1 acknowledged -> dev.md");
 });
 
 test("* stands for any text: one entry accepts every tag-pinned image of a registry path", () => {

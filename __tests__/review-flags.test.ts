@@ -248,11 +248,11 @@ describe("a stack missing from the new synth", () => {
     const r = reviewEnvironment(env, { before, againstLabel: "base.out" });
     expect(loud(r.flags)).toEqual([
       expect.stringMatching(
-        /^Change review: STACK GONE: stack dev-services is in base\.out but not in this synth: cdktf no longer plans it, so its 36 resources stay deployed without code, .* Stateful resources: dev-services\/argo-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/events-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/jobs-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/metaflow-namespace\/namespace \(kubernetes_namespace_v1\)$/,
+        /^Change review: STACK GONE: stack dev-services is in base\.out but not in this synth: cdktf no longer plans it, so its 40 resources stay deployed without code, .* Stateful resources: dev-services\/argo-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/events-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/jobs-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/jobset-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/metaflow-namespace\/namespace \(kubernetes_namespace_v1\)$/,
       ),
     ]);
     expect(r.markdown).toContain("#### ⛔ 1 stack no longer in this synth");
-    expect(r.markdown).toMatch(/#### `dev-services`: stack removed; 0 added, 36 removed/);
+    expect(r.markdown).toMatch(/#### `dev-services`: stack removed; 0 added, 40 removed/);
   });
 });
 

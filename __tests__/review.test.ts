@@ -160,7 +160,7 @@ describe("--against between two configurations", () => {
     const prod = environments(after).find((e) => e.name === "prod")!;
     const r = reviewEnvironment(prod, { before: synthOf(devConfig()), againstLabel: "old" });
     expect(r.markdown).toContain("Compared with `old` (the environment is new there).");
-    expect(r.markdown).toMatch(/#### `prod-infra`: stack added; 43 added, 0 removed/);
+    expect(r.markdown).toMatch(/#### `prod-infra`: stack added; 44 added, 0 removed/);
     // Summed up by type, not one row per new resource.
     expect(r.markdown).toMatch(/\nEvery resource is added, by type: [^\n]*`google_sql_user` ×2, /);
     expect(r.markdown).not.toContain("| added |");
@@ -275,7 +275,7 @@ describe("what is lost, and what goes with it", () => {
       (e) => (e.zone = "us-central1-b"),
     );
     expect(markdown).toMatch(
-      /#### `dev-services`: 0 added, 0 removed, 0 renamed, 0 changed \(0 replaced\), 33 destroyed with what they depend on/,
+      /#### `dev-services`: 0 added, 0 removed, 0 renamed, 0 changed \(0 replaced\), 37 destroyed with what they depend on/,
     );
     expect(markdown).not.toContain("_No resource changes._");
     expect(markdown).toContain(
@@ -381,7 +381,7 @@ describe("npm run review (scripts/review.ts)", () => {
     // The config is written after the synth: what it changes is only what the review reads.
     const result = run("--out", out, "--config", config, "--allow-stale");
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^dev: 0 loud, 5 warnings, 10 acknowledged -> /m);
+    expect(result.stdout).toMatch(/^dev: 0 loud, 5 warnings, 11 acknowledged -> /m);
     expect(fs.readFileSync(path.join(out, "review", "dev.md"), "utf8")).toContain("Reason: digests come with the next release");
   });
 

@@ -198,6 +198,8 @@ export interface ResourceNames {
   readonly secretPrefix: string;
   /** The custom role that lets flow runners create secrets (created once identity.flowRunners lists someone). */
   readonly secretCreatorRole: string;
+  /** The firewall rule that opens the JobSet webhook port to the control plane, set when services.jobset.enabled. */
+  readonly webhookFirewall?: string;
 }
 
 type ParsedCi = NonNullable<ParsedEnvironment["ci"]>;

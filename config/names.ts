@@ -73,6 +73,15 @@ export function derivedNames(env: EnvironmentConfig): DerivedName[] {
     { what: "Cloud Router name", name: names.router, rule: rfc1035Name, field: "namePrefix", scope: inRegion },
     { what: "Cloud NAT name", name: names.nat, rule: rfc1035Name, field: "namePrefix" },
   ];
+  if (names.webhookFirewall)
+    list.push({
+      what: "firewall rule name of the admission webhooks (<namePrefix>-<env>-webhooks)",
+      kind: "firewall rule name",
+      name: names.webhookFirewall,
+      rule: rfc1035Name,
+      field: "namePrefix",
+      scope: inProject,
+    });
   if (names.nodePool)
     list.push({ what: "GKE node pool name (<cluster.name>-pool)", name: names.nodePool, rule: nodePoolName, field: "cluster.name" });
   env.cluster.nodePools.forEach((pool, i) => {

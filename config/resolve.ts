@@ -83,6 +83,8 @@ export function resolve(
     // secrets.prefix: the FlowSecrets construct's conditions and, through the infra outputs, Metaflow's prefix.
     secretPrefix: env.secrets.prefix ?? `${base}-`,
     secretCreatorRole: `${base.replace(/-/g, "_")}_secret_create`,
+    // services.jobset.enabled: the infra stack's firewall rule for the JobSet webhooks.
+    webhookFirewall: env.services.jobset.enabled ? `${base}-webhooks` : undefined,
   };
   return {
     ...env,

@@ -107,6 +107,33 @@ const ArgoEventsSchema = z
   })
   .strict();
 
+/** The JobSet chart joins `image.repository` and `image.tag` with a colon: only a tag pins its image, never a digest. */
+const jobsetImage = pinnedImage.refine((ref) => !ref.includes("@"), {
+  message: "must be pinned by a full version tag: the JobSet chart's image.repository and image.tag cannot carry a digest",
+});
+
+const JobSetSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(DEFAULTS.services.jobset.enabled)
+      .describe(
+        "install the JobSet controller and its CRD, which @parallel, @torchrun and @metaflow_ray steps need (off: those steps fail to create their JobSet); also opens its webhook port from the control plane to the nodes",
+      ),
+    repository: z
+      .string()
+      .regex(/^(https|oci):\/\/\S+$/, "must be an https:// or oci:// Helm repository")
+      .default(PINS.jobset.repository)
+      .describe("Helm repository of the jobset chart: `oci://` (where the project publishes it) or `https://`"),
+    chartVersion: chartVersion.default(PINS.jobset.chartVersion).describe("jobset chart version, exact"),
+    image: jobsetImage
+      .default(PINS.jobset.image)
+      .describe(
+        "the JobSet controller image, pinned to a full version tag (the chart takes no digest); it must serve jobset.x-k8s.io/v1alpha2",
+      ),
+  })
+  .strict();
+
 const EndpointsSchema = z
   .object({
     metadataService: httpUrl
@@ -135,7 +162,7 @@ export const ServicesConfigSchema = z
   .object({
     metaflowNamespace: dnsLabel
       .default("metaflow")
-      .describe("namespace of the Metaflow services (metadata service, UI) and their database Secret; the four namespaces must differ"),
+      .describe("namespace of the Metaflow services (metadata service, UI) and their database Secret; the five namespaces must differ"),
     jobsNamespace: dnsLabel
       .default("metaflow-jobs")
       .describe(
@@ -147,6 +174,9 @@ export const ServicesConfigSchema = z
         "namespace of the EventBus and its Secrets, the webhook EventSource and Metaflow's sensors (`METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE`): flow runners manage sensors here but create no pod",
       ),
     argoNamespace: dnsLabel.default("argo").describe("namespace of the Argo Workflows and Argo Events controllers"),
+    jobsetNamespace: dnsLabel
+      .default(DEFAULTS.services.jobset.namespace)
+      .describe("namespace of the JobSet controller and its webhook certificate Secret (used when services.jobset.enabled)"),
     replicas: z
       .number()
       .int()
@@ -167,6 +197,7 @@ export const ServicesConfigSchema = z
     ),
     argoWorkflows: ArgoWorkflowsSchema.prefault({}).describe("the Argo Workflows Helm release"),
     argoEvents: ArgoEventsSchema.prefault({}).describe("the Argo Events Helm release and its EventBus"),
+    jobset: JobSetSchema.prefault({}).describe("the JobSet controller Helm release, for multi-node (@parallel) steps"),
     endpoints: EndpointsSchema.prefault({}).describe(
       "URLs of the services as users reach them; the defaults match END_USER_SETUP's port-forwards",
     ),
@@ -174,7 +205,7 @@ export const ServicesConfigSchema = z
   .strict()
   .superRefine((s, ctx) => {
     // Separate namespaces are the isolation: whoever can create pods in a namespace can mount its Secrets.
-    const fields = ["metaflowNamespace", "jobsNamespace", "eventsNamespace", "argoNamespace"] as const;
+    const fields = ["metaflowNamespace", "jobsNamespace", "eventsNamespace", "argoNamespace", "jobsetNamespace"] as const;
     fields.forEach((field, i) => {
       for (const other of fields.slice(0, i)) {
         if (s[field] === s[other]) ctx.addIssue({ code: "custom", path: [field], message: `must differ from services.${other}` });

@@ -58,6 +58,8 @@ export interface WorkflowControllerConfig {
   readonly persistence?: Record<string, unknown>;
   readonly nodeEvents: { readonly enabled: boolean };
   readonly workflowEvents: { readonly enabled: boolean };
+  /** Merged into every Workflow's spec, the Workflow's own values first. */
+  readonly workflowDefaults: { readonly spec: { readonly serviceAccountName: string } };
 }
 
 /** Argo Workflows (controller and server) from the argoproj Helm chart, for Metaflow's `argo-workflows create`. */
@@ -97,6 +99,10 @@ export class ArgoWorkflows extends Construct {
       },
     };
 
+    // A template without its own serviceAccountName runs as the Workflow's, then as this default: Metaflow's
+    // `resource: create` step of a @parallel step names none, and would otherwise run as the namespace's `default` KSA.
+    const workflowDefaults = { spec: { serviceAccountName: props.workflowServiceAccount.name } };
+
     // The stack owns the controller's ConfigMap rather than the chart rendering it from values: it is a typed object
     // that plans, reviews and the cluster test see as applied, and each key equals what the chart would render.
     this.controllerConfig = {
@@ -105,6 +111,7 @@ export class ArgoWorkflows extends Construct {
       ...(archive ? { persistence: archive } : {}),
       nodeEvents: { enabled: true },
       workflowEvents: { enabled: true },
+      workflowDefaults,
     };
     const configMap = new ConfigMapV1(this, "controller-config", {
       metadata: metadataIn(props.namespace, this.controllerConfigMapName),
@@ -119,13 +126,16 @@ export class ArgoWorkflows extends Construct {
       crds: { install: true, keep: true },
       singleNamespace: false,
       // The workflow KSA and its executor Role are created by this stack (see below), where they can be checked; the
-      // chart would create its own in the release namespace. Metaflow names the KSA in every workflow it submits.
+      // chart would create its own in the release namespace. Metaflow names the KSA on its step templates, and the
+      // controller's workflowDefaults (above) name it for the templates that carry none.
       workflow: { serviceAccount: { create: false }, rbac: { create: false } },
       controller: {
         image: image("argoproj/workflow-controller"),
         serviceAccount: { create: true, name: "argo-workflow-controller" },
         // Ours (above): the chart passes its name to the controller and the server as --configmap.
         configMap: { create: false, name: this.controllerConfigMapName },
+        // The value the chart would render as `workflowDefaults`; the ConfigMap above holds the same.
+        workflowDefaults,
         // Still given to the chart: its controller and server ClusterRoles grant reading the archive's Secret from it.
         persistence: archive ?? {},
         resources: CONTROLLER_RESOURCES,

@@ -29,6 +29,17 @@ export const PINS = {
     jetstreamVersion: "2.10.10",
   },
   /**
+   * kubernetes-sigs/jobset v0.12.0, the controller of the JobSets Metaflow creates for @parallel (it serves
+   * jobset.x-k8s.io/v1alpha2, Metaflow's KUBERNETES_JOBSET_GROUP/VERSION defaults). The chart is published to the OCI
+   * registry only; its git tag's values.yaml names a staging image with the floating tag `main`, so the release image
+   * the project's packaging script publishes is pinned here and set explicitly.
+   */
+  jobset: {
+    repository: "oci://registry.k8s.io/jobset/charts",
+    chartVersion: "0.12.0",
+    image: "registry.k8s.io/jobset/jobset:v0.12.0",
+  },
+  /**
    * Terraform: the stacks' required_version, and the release CI (.github/workflows, cloudbuild) and `npm run validate`
    * run (scripts/validate/common.sh builds it when none that satisfies the constraint is on PATH).
    */
@@ -63,6 +74,13 @@ export const PINS = {
 
 /** JetStream versions offered, from the table above. */
 export const JETSTREAM_VERSIONS = Object.keys(PINS.jetstream) as [keyof typeof PINS.jetstream, ...(keyof typeof PINS.jetstream)[]];
+
+/**
+ * Port the JobSet controller serves its admission webhooks on (kubernetes-sigs/jobset v0.12.0: the chart's Deployment
+ * hard-codes containerPort 9443). On private nodes GKE lets the control plane reach only 443 and 10250, so the infra
+ * stack opens this port from the control plane's range.
+ */
+export const JOBSET_WEBHOOK_PORT = 9443;
 
 /** Id of the custom role `identity.createAdminRole` creates, which CI's deployer holds by default. */
 export const ADMIN_ROLE_ID = "metaflow_admin";
@@ -111,7 +129,13 @@ export const DEFAULTS = {
   },
   storage: { prefix: "metaflow", versioning: true, noncurrentVersionRetentionDays: 30, forceDestroy: false },
   identity: { flowRunnerAccess: "namespace", createKey: false },
-  services: { replicas: 1, uiCacheSizeGi: 4, argoWorkflows: { authModes: ["client"] } },
+  services: {
+    replicas: 1,
+    uiCacheSizeGi: 4,
+    argoWorkflows: { authModes: ["client"] },
+    // On: @parallel, @torchrun and @metaflow_ray fail without it, and it costs one small controller pod.
+    jobset: { enabled: true, namespace: "jobset-system" },
+  },
   imageCache: { enabled: true },
   ci: { deployRef: "refs/heads/main", deployerRole: ADMIN_ROLE_ID },
 } as const;

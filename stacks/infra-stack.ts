@@ -13,6 +13,8 @@ import { MetaflowIdentity } from "../constructs/identity";
 import { Network } from "../constructs/network";
 import { CI_APIS, ProjectApis, REQUIRED_APIS } from "../constructs/project-apis";
 import { DatastoreBucket } from "../constructs/storage";
+import { WebhookFirewall } from "../constructs/webhook-firewall";
+import { JOBSET_WEBHOOK_PORT } from "../lib/defaults";
 import { addStateBackend, requireTerraform } from "./backend";
 import { AppConfig, EnvironmentConfig } from "../config";
 import { appLabels } from "../lib/labels";
@@ -68,6 +70,17 @@ export class InfraStack extends TerraformStack {
     this.database = new Database(this, "database", { ...databaseSettings(env), network: this.network });
     this.bucket = new DatastoreBucket(this, "datastore", { ...bucketSettings(env), dependsOn: apis });
     this.cluster = new Cluster(this, "gke", { ...clusterSettings(env), network: this.network, dependsOn: apis });
+    if (names.webhookFirewall) {
+      // The JobSet controller's admission webhooks (services stack) run on these private nodes.
+      new WebhookFirewall(this, "webhook-firewall", {
+        project,
+        name: names.webhookFirewall,
+        network: this.network.networkId,
+        controlPlaneCidr: env.network.controlPlaneCidr,
+        nodeServiceAccountEmail: this.cluster.nodeServiceAccountEmail,
+        ports: [JOBSET_WEBHOOK_PORT],
+      });
+    }
     this.identity = new MetaflowIdentity(this, "identity", {
       ...identitySettings(env),
       sqlInstanceName: this.database.instanceName,

@@ -16,7 +16,7 @@ export interface ServiceImage {
 
 /** The images of the environment's services stack, in a fixed order, one entry per distinct use. */
 export function serviceImages(env: EnvironmentConfig): ServiceImage[] {
-  const { images, argoWorkflows, argoEvents } = env.services;
+  const { images, argoWorkflows, argoEvents, jobset } = env.services;
   const jetstream = PINS.jetstream[argoEvents.jetstreamVersion];
   // The argo-workflows chart takes {registry, repository, tag}; constructs/argo-workflows.ts sets these three.
   const argo = (repository: string) => `quay.io/argoproj/${repository}:${argoWorkflows.imageTag}`;
@@ -32,5 +32,6 @@ export function serviceImages(env: EnvironmentConfig): ServiceImage[] {
     // Listed in the controller config only (it refuses to start without a STAN version); no EventBus runs them.
     { image: PINS.stan.natsStreamingImage, use: "NATS Streaming (controller config only)" },
     { image: PINS.stan.metricsExporterImage, use: "NATS Streaming metrics exporter (controller config only)" },
+    ...(jobset.enabled ? [{ image: jobset.image, use: "JobSet controller and its admission webhooks (@parallel steps)" }] : []),
   ];
 }

@@ -11,6 +11,7 @@ import { DbMigrations } from "../constructs/db-migrations";
 import { MetaflowMetadata } from "../constructs/metaflow-metadata";
 import { MetaflowUi } from "../constructs/metaflow-ui";
 import { FlowRunnerAccess, googleIdentity } from "../constructs/flow-runner-access";
+import { JobSet } from "../constructs/jobset";
 import { Namespace } from "../constructs/namespace";
 import { PublishedConfig } from "../constructs/published-config";
 import { WorkloadIdentity, WorkloadIdentityBinding } from "../constructs/workload-identity";
@@ -18,7 +19,7 @@ import { addStateBackend, requireTerraform, remoteState } from "./backend";
 import { ImagePull, pullThrough, registryFor } from "../lib/image-refs";
 import { AppConfig, EnvironmentConfig } from "../config";
 import { InfraOutputs, readInfraOutputs } from "./infra-outputs";
-import { argoEventsSettings, argoWorkflowsSettings, platformNodeSelector } from "./settings";
+import { argoEventsSettings, argoWorkflowsSettings, jobsetSettings, platformNodeSelector } from "./settings";
 import { ReachedService, addUserOutputs } from "./user-outputs";
 
 export interface ServicesStackProps {
@@ -36,6 +37,8 @@ export class ServicesStack extends TerraformStack {
   readonly ui: MetaflowUi;
   readonly argoWorkflows: ArgoWorkflows;
   readonly argoEvents: ArgoEvents;
+  /** The JobSet controller of @parallel steps, when services.jobset.enabled. */
+  readonly jobset?: JobSet;
   /** The client configuration published in the jobs namespace. */
   readonly publishedConfig: PublishedConfig;
   /** The KSA of Metaflow's pods and workflows, with Workload Identity. */
@@ -174,6 +177,20 @@ export class ServicesStack extends TerraformStack {
       pull,
       nodeSelector,
     });
+
+    const jobset = jobsetSettings(props.env);
+    if (jobset) {
+      this.jobset = new JobSet(this, "jobset", {
+        ...jobset,
+        // registry.k8s.io has no cache here: as written.
+        image: pull(jobset.image),
+        namespace: new Namespace(this, "jobset-namespace", { name: cfg.jobsetNamespace }),
+        jobsNamespace: jobsNs,
+        runnerServiceAccount: { name: metaflowKsa.metadata.name, namespace: metaflowKsa.metadata.namespace },
+        nodeSelector,
+        dependsOn: [metaflowKsa],
+      });
+    }
 
     // What users reach through `kubectl port-forward`: END_USER_SETUP lists it, and flow runners may forward to it.
     const { argoWorkflows: workflows, argoEvents: events } = this;

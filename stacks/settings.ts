@@ -10,6 +10,7 @@ import type { CiIdentityProps } from "../constructs/ci-identity";
 import type { ClusterProps } from "../constructs/cluster";
 import type { DatabaseProps } from "../constructs/database";
 import type { FlowSecretsProps } from "../constructs/flow-secrets";
+import type { JobSetProps } from "../constructs/jobset";
 import type { MetaflowIdentityProps } from "../constructs/identity";
 import type { NetworkProps } from "../constructs/network";
 import type { DatastoreBucketProps } from "../constructs/storage";
@@ -213,7 +214,7 @@ export function argoEventsSettings(env: EnvironmentConfig) {
 }
 
 /**
- * The node selector of the platform's own pods (its services, the Argo controllers, later the JobSet controller): the
+ * The node selector of the platform's own pods (its services, the Argo and JobSet controllers): the
  * platform pool. Undefined on Autopilot, which places pods itself.
  */
 export function platformNodeSelector(env: EnvironmentConfig): Record<string, string> | undefined {
@@ -236,4 +237,12 @@ export function flowPlacement(env: EnvironmentConfig): {
     minNodes: p.minNodes,
   }));
   return { pools, defaultPool: pools.some((p) => p.own === env.cluster.defaultPool) ? env.cluster.defaultPool : undefined };
+}
+
+/** The JobSet release's settings, or undefined when it is off. */
+export function jobsetSettings(env: EnvironmentConfig) {
+  const { enabled, repository, chartVersion, image, ...unread } = env.services.jobset;
+  allRead(unread);
+  if (!enabled) return undefined;
+  return { repository, chartVersion, image } satisfies Partial<JobSetProps>;
 }

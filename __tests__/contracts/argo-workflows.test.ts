@@ -66,7 +66,8 @@ const CHART_CONFIG: Row[] = [
   ["telemetryConfig", ["controller.telemetryConfig"], () => undefined],
   // toYaml of controller.persistence when it is not empty (we still pass it: the chart's ClusterRoles read it).
   ["persistence", [], (v) => (Object.keys(v.controller.persistence).length > 0 ? v.controller.persistence : undefined)],
-  ["workflowDefaults", ["controller.workflowDefaults"], () => undefined],
+  // toYaml of controller.workflowDefaults when set: the stack sets it, and the ConfigMap holds the same.
+  ["workflowDefaults", [], (v) => v.controller.workflowDefaults],
   ["sso", ["server.sso"], () => undefined], // server.sso.enabled: false
   ["synchronization", ["controller.synchronization"], () => undefined],
   ["workflowRestrictions", ["controller.workflowRestrictions"], () => undefined],
@@ -101,6 +102,32 @@ describe.each([
     expect(Object.keys(ours).filter((k) => !CHART_CONFIG.some(([key]) => key === k))).toEqual([]);
     expect(chartValues.controller.configMap).toEqual({ create: false, name: "argo-workflows-workflow-controller-configmap" });
   });
+});
+
+// argo-workflows v3.7.18, config/config.go (Config.WorkflowDefaults, json "workflowDefaults"): a Workflow merged onto
+// every Workflow the controller runs, the Workflow's own values first (workflow/controller/controller.go,
+// setWorkflowDefaults); workflow/controller/workflowpod.go gives a pod its template's serviceAccountName, else the
+// Workflow spec's. Metaflow's `resource: create` template of a @parallel step names none (Netflix/metaflow 2.19.39,
+// plugins/argo/argo_workflows.py), so without this default it runs as the jobs namespace's `default` KSA.
+test("workflows default to the jobs' KSA, the one that may create JobSets", () => {
+  const defaults = controllerConfig(json).workflowDefaults;
+  expect(Object.keys(defaults)).toEqual(["spec"]);
+  expect(Object.keys(defaults.spec)).toEqual(["serviceAccountName"]);
+  // A reference to the KSA resource: the one whose name Metaflow is told (METAFLOW_KUBERNETES_SERVICE_ACCOUNT).
+  const ksaKey = /^\$\{kubernetes_service_account_v1\.([^.]+)\.metadata\[0\]\.name\}$/.exec(defaults.spec.serviceAccountName)![1];
+  expect(resourcesOf(json, "kubernetes_service_account_v1")[ksaKey].metadata.name).toBe(
+    json.output.METAFLOW_KUBERNETES_SERVICE_ACCOUNT.value,
+  );
+  const role = Object.values<any>(resourcesOf(json, "kubernetes_role_v1")).find((r) => r.metadata.name === "metaflow-jobsets");
+  const binding = Object.values<any>(resourcesOf(json, "kubernetes_role_binding_v1")).find((r) => r.metadata.name === "metaflow-jobsets");
+  expect(role.rule.flatMap((r: any) => r.resources)).toEqual(["jobsets"]);
+  expect(binding.subject).toEqual([
+    {
+      kind: "ServiceAccount",
+      name: defaults.spec.serviceAccountName,
+      namespace: `\${kubernetes_service_account_v1.${ksaKey}.metadata[0].namespace}`,
+    },
+  ]);
 });
 
 // argo-helm argo-workflows-0.47.5, templates/controller/workflow-{sa,rb}.yaml: with workflow.serviceAccount.create
