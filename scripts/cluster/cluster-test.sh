@@ -17,7 +17,8 @@
 #                                exercises the options: namespaces, replicas, flow runners;
 #                                stacks and kinds as the synth's manifest.json records them)
 #      CLUSTER_TEST_PLANT        plant one fault: selector|diff|verb|namespace|events-pods|no-schedules|
-#                                events-config|artifact-bucket|crd-field|jobset-role|jobset-controller
+#                                events-config|artifact-bucket|crd-field|jobset-role|jobset-webhook|
+#                                jobset-controller
 #                                (the run must fail)
 #      CLUSTER_TEST_KEEP=1       keep the scratch dir (its path is printed)
 #      CLUSTER_TEST_VERBOSE=1    print every access review

@@ -98,6 +98,10 @@ jobset_check() {
     python3 "$CLUSTER_DIR/kube.py" delete "/apis/rbac.authorization.k8s.io/v1/namespaces/$jobs_ns/roles/metaflow-jobsets" || return 1
     echo "  PLANTED FAULT (jobset-role): Role $jobs_ns/metaflow-jobsets deleted before the dry run"
   fi
+  if [ "$PLANT" = jobset-webhook ]; then # the webhook configurations stay: admission must fail closed
+    jobset_kill
+    echo "  PLANTED FAULT (jobset-webhook): the JobSet controller, which serves the webhooks, stopped before the dry run"
+  fi
   # The workflow controller's ConfigMap, whose workflowDefaults name the step's service account (argo_chart.py args).
   local wf_args cm cm_ns
   mapfile -t wf_args < <(chart workflow-controller)
