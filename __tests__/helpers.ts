@@ -1,5 +1,5 @@
 // Shared test helpers: synthesize the app from the example configuration, or a mutated copy, in memory.
-import { Testing } from "cdktf";
+import { App, Testing } from "cdktf";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -46,6 +46,20 @@ export function synthConfigFile(file: string): { written: string[]; expected: st
     );
     const expected = config.environments.flatMap((e) => STACK_KINDS.map((kind) => stackName(e.name, kind)));
     return { written: written.sort(), expected: expected.sort() };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Synthesizes the whole app into a temporary folder, as `cdktf synth` does; returns each stack's JSON by name. */
+export function synthStacks(build: (app: App) => void): Record<string, any> {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "metaflow-gcp-stacks-"));
+  try {
+    const app = new App({ outdir, stackTraces: false });
+    build(app);
+    app.synth();
+    const stacks = Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")).stacks);
+    return Object.fromEntries(stacks.map((s) => [s, JSON.parse(fs.readFileSync(path.join(outdir, "stacks", s, "cdk.tf.json"), "utf8"))]));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

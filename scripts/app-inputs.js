@@ -1,7 +1,7 @@
 // What the app is built from, and whether something built from it is older: the synth entry rebuilds its bundle on
 // this rule (scripts/synth.js), and the review refuses a synth on it (scripts/review.ts). The files are the ones esbuild
 // read for the bundle (its metafile, kept beside the bundle), not a list of folders, plus the lock file that pins the
-// packages.
+// packages and the build's own settings.
 const fs = require("fs");
 const { createRequire } = require("module");
 const path = require("path");
@@ -12,8 +12,11 @@ const appBundle = (root) => path.join(root, "dist", "main.js");
 /** esbuild's record of the files a bundle was built from, kept beside it. */
 const metafileOf = (bundle) => bundle.replace(/\.js$/, ".meta.json");
 
-/** Absolute paths of `inputs` (relative to `root`, as esbuild's metafile lists them) and of the lock file. */
-const withLockFile = (root, inputs) => [...inputs.map((input) => path.join(root, input)), path.join(root, "package-lock.json")];
+/** What shapes a bundle besides its sources: the packages' pins, how it is bundled and how it is type-checked. */
+const BUILD_FILES = ["package-lock.json", "scripts/build.js", "tsconfig.json", "tsconfig.app.json"];
+
+/** Absolute paths of `inputs` (relative to `root`, as esbuild's metafile lists them) and of the build's files. */
+const withBuildFiles = (root, inputs) => [...inputs, ...BUILD_FILES].map((input) => path.join(root, input));
 
 /** The files the bundle was built from, as recorded beside it; undefined when there is no record. */
 function recordedInputs(root, bundle) {
@@ -23,7 +26,7 @@ function recordedInputs(root, bundle) {
   } catch {
     return undefined;
   }
-  return withLockFile(root, Object.keys(metafile.inputs));
+  return withBuildFiles(root, Object.keys(metafile.inputs));
 }
 
 /** The app's own files main.ts imports now (packages stand behind the lock file), found by esbuild without a bundle. */
@@ -38,7 +41,7 @@ function currentInputs(root) {
     metafile: true,
     logLevel: "silent",
   });
-  return withLockFile(root, Object.keys(metafile.inputs));
+  return withBuildFiles(root, Object.keys(metafile.inputs));
 }
 
 /** What the app's bundle in `root` was built from, or without a record (no synth yet), what it would be built from. */

@@ -8,21 +8,9 @@ const fs = require("fs");
 const path = require("path");
 
 const { appBundle, metafileOf } = require("./app-inputs.js");
-const { PATCHED_FILE, patchCdktf } = require("./cdktf-patches.js");
 
 const root = path.join(__dirname, "..");
 const mainBundle = appBundle(root);
-
-/** The rewrites of cdktf's code in cdktf-patches.js. */
-const cdktfPatches = {
-  name: "cdktf-patches",
-  setup(build) {
-    build.onLoad({ filter: PATCHED_FILE }, async (args) => {
-      const source = await require("fs").promises.readFile(args.path, "utf8");
-      return { contents: patchCdktf(source, args.path), loader: "js" };
-    });
-  },
-};
 
 /** esbuild's options for bundling `entry` into `outfile`. */
 const options = (entry, outfile) => ({
@@ -36,7 +24,6 @@ const options = (entry, outfile) => ({
   // A third less to read at every start; names stay, so METAFLOW_GCP_DEBUG's traces still say where.
   minifyWhitespace: true,
   legalComments: "none",
-  plugins: [cdktfPatches],
 });
 
 /** Bundles `entry` into `outfile` (no type-check: for the scripts, which `npm test` checks); resolves when written. */

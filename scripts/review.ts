@@ -6,8 +6,8 @@ import { ConfigError, configPath, loadConfig } from "../lib/config";
 import { environments, loadSynthDir, review, ReviewInputError, summary, writeReports } from "../review";
 import { staleness } from "../review/stale";
 
-// What the synth is built from, by the rule scripts/synth.js rebuilds its bundle on (the files esbuild read for it,
-// and the lock file): a change to one of them after the synth is a stale review.
+// What the synth is built from, by the rule scripts/synth.js rebuilds its bundle on (the files esbuild read for it, the
+// lock file, the build's settings): a change to one of them after the synth is a stale review.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { appInputs }: { appInputs(root: string): string[] } = require("./app-inputs.js");
 
