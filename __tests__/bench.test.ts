@@ -33,6 +33,19 @@ test("each measurement is one line, begun as it starts and ended with its time a
   expect(results.quick[0]).toEqual({ wall: expect.any(Number), rss: expect.any(Number) });
 });
 
+test("a case's before runs before each of its measurements, untimed", () => {
+  const marker = path.join(scratch, "before-count");
+  fs.writeFileSync(marker, "");
+  const before = () => fs.appendFileSync(marker, "x");
+  // The command fails unless before has just run: it counts the marks and removes one.
+  const command = node(
+    `const fs = require("fs"); const n = fs.readFileSync(${JSON.stringify(marker)}, "utf8").length; if (n !== 1) process.exit(9); fs.writeFileSync(${JSON.stringify(marker)}, "")`,
+  );
+  const { error, results } = run([{ id: "edited", what: "after an edit", cases: [{ label: "project", command, before }] }]);
+  expect(error).toBeUndefined();
+  expect(results.edited[0].wall).toEqual(expect.any(Number));
+});
+
 test("a failing command ends the bench with one line: the step, the command, its status and its last error line", () => {
   const failing = node("console.error('loading environments.json'); console.error('invalid configuration'); process.exit(3)");
   const { log, error } = run([{ id: "app", what: "whole default app", cases: [{ label: "project", command: failing }] }]);

@@ -1,5 +1,6 @@
 // The app's real entry (main.ts, bundled as for `cdktf synth`) on configurations that once crashed it, and the
-// configuration tools around it: `npm run config`, `npm run schema`.
+// configuration tools around it: `npm run config`, `npm run schema`. cdktf.json's entry around the bundle, which
+// type-checks and rebuilds it, is tested in synth-entry.test.ts.
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -8,35 +9,32 @@ import { configJsonSchema } from "../lib/config";
 import { settingsTable, withSettingsTable } from "../lib/config-docs";
 import { defaultRawConfig, devConfig, EXAMPLE_CONFIG } from "./helpers";
 
+/* eslint-disable @typescript-eslint/no-require-imports */
+const build = require("../scripts/build.js");
+const { copyProject } = require("../scripts/project-copy.js");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 const root = path.join(__dirname, "..");
 let dir: string;
 let bundle: string;
 
-beforeAll(() => {
-  // A copy of the project (its node_modules linked): cdktf.json's entry, scripts/synth.js, runs dist/main.js, which
-  // scripts/build.js bundles and type-checks from the copy's own sources, so a test may change one of them.
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "metaflow-gcp-entry-"));
-  const notCopied = (entry: string) => entry.startsWith(".") || ["node_modules", "dist", "cdktf.out"].includes(entry);
-  fs.cpSync(root, dir, { recursive: true, filter: (src) => src === root || !notCopied(path.relative(root, src).split(path.sep)[0]) });
-  fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"));
+beforeAll(async () => {
+  // A copy of the project (its node_modules linked), with the bundle where cdktf.json's entry runs it: beside the Helm
+  // charts and the client pins it reads at run time.
+  dir = copyProject(root, fs.mkdtempSync(path.join(os.tmpdir(), "metaflow-gcp-entry-")));
   bundle = path.join(dir, "dist", "main.js");
-  execFileSync(process.execPath, [path.join(dir, "scripts", "build.js")]);
-}, 120_000);
+  await build.bundle(path.join(dir, "main.ts"), bundle);
+}, 60_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** cdktf.json's entry in the copy, as the CLI runs it. */
-const entryCommand = (): string[] => JSON.parse(fs.readFileSync(path.join(dir, "cdktf.json"), "utf8")).app.split(" ");
-
-/** Runs the entry (default: cdktf.json's, in the copy) in a fresh folder with `config` (text) as its configuration file. */
-function synth(config: string | undefined, entry?: () => string) {
+/** Runs a bundle of the app (default: the copy's) in a fresh folder with `config` (text) as its configuration file. */
+function synth(config: string | undefined, entry = () => bundle) {
   const cwd = fs.mkdtempSync(path.join(dir, "run-"));
   const configFile = path.join(cwd, "environments.json");
   if (config !== undefined) fs.writeFileSync(configFile, config);
   const outdir = path.join(cwd, "cdktf.out");
-  const [command, ...args] = entry ? ["node", entry()] : entryCommand();
-  // From the project's folder, as the CLI runs it.
-  const run = spawnSync(command === "node" ? process.execPath : command, args, {
-    cwd: dir,
+  const run = spawnSync(process.execPath, [entry()], {
+    cwd,
     env: { ...process.env, METAFLOW_GCP_CONFIG: configFile, CDKTF_OUTDIR: outdir },
     encoding: "utf8",
   });
@@ -93,49 +91,6 @@ describe("the app entry on a refused configuration", () => {
     expect(left).toEqual(["cdktf.out"]);
     expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dev-infra", "dev-services", "prod-infra", "prod-services"]);
   });
-});
-
-describe("the app entry type-checks what it bundles", () => {
-  const file = () => path.join(dir, "constructs", "web-service.ts");
-  const builtAt = () =>
-    ["main.js", "main.meta.json", path.join("tsc", "app.tsbuildinfo")].map((f) => fs.statSync(path.join(dir, "dist", f)).mtimeMs);
-
-  test("a type error planted in a construct fails the synth with the compiler's message and writes nothing; fixed, it synthesizes", () => {
-    const source = fs.readFileSync(file(), "utf8");
-    // A number where the construct keeps a string: esbuild bundles it, only the compiler refuses it.
-    const planted = source.replace("this.probePath = props.probePath;", "this.probePath = props.port;");
-    expect(planted).not.toBe(source);
-    const before = builtAt();
-    try {
-      fs.writeFileSync(file(), planted);
-      const { status, stderr, left } = synth(JSON.stringify(defaultRawConfig()));
-      expect(status).toBe(1);
-      expect(stderr).toMatch(/^constructs\/web-service\.ts\(\d+,\d+\): error TS2322: Type 'number' is not assignable to type 'string'\./m);
-      expect(stderr).toMatch(
-        /^metaflow-gcp synth failed: the app does not type-check \(tsc -p tsconfig.app.json\); nothing was synthesized$/m,
-      );
-      expect(stderr).not.toMatch(/^\s+at /m);
-      expect(left).toEqual([]);
-      // The bundle is left as it was, older than the source, so the next synth checks again.
-      expect(builtAt()[0]).toBe(before[0]);
-      expect(fs.statSync(file()).mtimeMs).toBeGreaterThan(before[0]);
-    } finally {
-      fs.writeFileSync(file(), source);
-    }
-    const fixed = synth(JSON.stringify(defaultRawConfig()));
-    expect(fixed.stderr).toBe("");
-    expect(fixed.status).toBe(0);
-    expect(builtAt()[0]).toBeGreaterThan(before[0]);
-  }, 60_000);
-
-  test("a change of the configuration alone rebuilds and type-checks nothing", () => {
-    expect(synth(JSON.stringify(defaultRawConfig())).status).toBe(0);
-    const before = builtAt();
-    const { status, outdir } = synth(JSON.stringify(devConfig()));
-    expect(status).toBe(0);
-    expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dev-infra", "dev-services"]);
-    expect(builtAt()).toEqual(before);
-  }, 60_000);
 });
 
 test("environments.schema.json is the schema generated from lib/config.ts (regenerate: npm run schema)", () => {

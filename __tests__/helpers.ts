@@ -1,12 +1,19 @@
 // Shared test helpers: synthesize the app from the example configuration, or a mutated copy, in memory.
-import { App, Testing } from "cdktf";
+import type { App, Testing } from "cdktf";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { addEnvironments, EnvironmentStacks } from "../lib/app";
+import type { EnvironmentStacks } from "../lib/app";
 import { ConfigError, loadConfig, parseConfig } from "../lib/config";
 import { STACK_KINDS, stackName } from "../lib/stack-names";
 import { resourcesOf } from "./json";
+
+// cdktf, the provider bindings and the app's stacks load on first use, so a test of the configuration alone does not
+// load them (most of what a test file would otherwise load).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cdktf = (): typeof import("cdktf") => require("cdktf");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const stacks = (): typeof import("../lib/app") => require("../lib/app");
 
 export { onlyResource, resourcesOf } from "./json";
 
@@ -24,8 +31,8 @@ export function defaultRawConfig(): any {
 /** Builds the stacks of every environment of a raw configuration (default: the example). */
 export function buildApp(raw: any = defaultRawConfig()): { app: ReturnType<typeof Testing.app>; envs: EnvironmentStacks[] } {
   // One fixed outdir: Testing.app() would otherwise leave a temp folder per call.
-  const app = Testing.app({ outdir: path.join(os.tmpdir(), "metaflow-gcp-tests") });
-  return { app, envs: addEnvironments(app, parseConfig(raw)) };
+  const app = cdktf().Testing.app({ outdir: path.join(os.tmpdir(), "metaflow-gcp-tests") });
+  return { app, envs: stacks().addEnvironments(app, parseConfig(raw)) };
 }
 
 /**
@@ -37,8 +44,8 @@ export function synthConfigFile(file: string): { written: string[]; expected: st
   const config = loadConfig(file);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "metaflow-gcp-config-file-"));
   try {
-    const app = Testing.app({ outdir });
-    addEnvironments(app, config);
+    const app = cdktf().Testing.app({ outdir });
+    stacks().addEnvironments(app, config);
     app.synth();
     const written = Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")).stacks).filter(
       (stack) =>
@@ -55,7 +62,7 @@ export function synthConfigFile(file: string): { written: string[]; expected: st
 export function synthStacks(build: (app: App) => void): Record<string, any> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "metaflow-gcp-stacks-"));
   try {
-    const app = new App({ outdir, stackTraces: false });
+    const app = new (cdktf().App)({ outdir, stackTraces: false });
     build(app);
     app.synth();
     const stacks = Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")).stacks);
@@ -86,7 +93,7 @@ export function issuesOf(raw: unknown): string[] {
 
 /** Synthesized Terraform JSON of a stack, as an object. */
 export function synthJson(stack: Parameters<typeof Testing.synth>[0]): any {
-  return JSON.parse(Testing.synth(stack));
+  return JSON.parse(cdktf().Testing.synth(stack));
 }
 
 /** Synthesizes once, on first use: most tests read one stack of the two. */
@@ -99,8 +106,8 @@ function lazy<T>(make: () => T): () => T {
 export function synthDev(mutate?: (env: any, raw: any) => void) {
   const { envs } = buildApp(devConfig(mutate));
   const [{ infra, services }] = envs;
-  const infraSynth = lazy(() => Testing.synth(infra));
-  const servicesSynth = lazy(() => Testing.synth(services));
+  const infraSynth = lazy(() => cdktf().Testing.synth(infra));
+  const servicesSynth = lazy(() => cdktf().Testing.synth(services));
   const infraJson = lazy(() => JSON.parse(infraSynth()));
   const servicesJson = lazy(() => JSON.parse(servicesSynth()));
   return {

@@ -407,12 +407,16 @@ describe("npm run review (scripts/review.ts)", () => {
     const allowed = run("--out", out, "--config", config, "--allow-stale");
     expect(allowed.status).toBe(0);
     expect(allowed.stderr).toMatch(/^review: WARNING .* is older than .*; reviewing it as it is \(--allow-stale\)\./);
-    // The app's sources count too: with a config older than the synth, a file the app is built from, newer than it, is
-    // named (the same rule as the synth entry's, scripts/app-inputs.js).
-    const older = new Date(past.getTime() - 3_600_000);
+    // The app's sources count too (the same rule as the synth entry's, scripts/app-inputs.js): with the synth older
+    // than the newest file the app is built from, and the config older still, that file is named.
+    const inputs: string[] = appInputs(ROOT);
+    const newest = Math.max(...inputs.map((file) => fs.statSync(file).mtimeMs));
+    const synthesized = new Date(newest - 60_000);
+    const older = new Date(newest - 120_000);
+    fs.utimesSync(path.join(out, "manifest.json"), synthesized, synthesized);
     fs.utimesSync(config, older, older);
     const source = run("--out", out, "--config", config).stderr.match(/^review: \S+ is older than (\S+) /)?.[1];
-    expect(appInputs(ROOT).map((file: string) => path.relative(ROOT, file))).toContain(source);
+    expect(inputs.map((file) => path.relative(ROOT, file))).toContain(source);
   });
 
   test("bad input exits 2 with a message", () => {
