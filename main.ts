@@ -1,8 +1,8 @@
 import { App } from "cdktf";
 import * as fs from "fs";
 import * as path from "path";
-import { addEnvironments } from "./lib/app";
-import { ConfigError, loadConfig } from "./lib/config";
+import { addEnvironments } from "./stacks/app";
+import { ConfigError, loadConfig } from "./config";
 import { moveInto } from "./lib/staged-output";
 
 // Validate everything first, then synthesize into a staging folder copied to the output only once every stack

@@ -6,7 +6,7 @@ import * as YAML from "yaml";
 import { EVENTS_CHART_DIR } from "../constructs/argo-events";
 import { JETSTREAM_VERSIONS, PINS } from "../lib/defaults";
 import { pullThrough } from "../lib/image-refs";
-import { CACHES, helmRelease, helmValues, resourcesOf, synthDev, upstreamImage } from "./helpers";
+import { CACHES, controllerConfig, helmRelease, helmValues, resourcesOf, synthDev, upstreamImage } from "./helpers";
 
 const dev = synthDev();
 const json = dev.servicesJson;
@@ -37,11 +37,9 @@ describe("Argo Workflows", () => {
   });
 
   test("the artifact repository is the datastore bucket, reached through Workload Identity with no key", () => {
-    expect(values.artifactRepository.gcs.bucket).toBe(BUCKET);
-    expect(values.artifactRepository.gcs.serviceAccountKeySecret).toBeUndefined();
-    expect(JSON.stringify(values)).not.toMatch(/KeySecret|serviceAccountKey|private_key/);
-    // Helm's tpl turns the escaped braces into Argo's own {{workflow.name}} placeholders.
-    expect(values.artifactRepository.gcs.keyFormat).toBe('argo-artifacts/{{ "{{" }}workflow.name{{ "}}" }}/{{ "{{" }}pod.name{{ "}}" }}');
+    const config = controllerConfig(json);
+    expect(config.artifactRepository.gcs).toEqual({ bucket: BUCKET, keyFormat: "argo-artifacts/{{workflow.name}}/{{pod.name}}" });
+    expect(JSON.stringify(config) + JSON.stringify(values)).not.toMatch(/KeySecret|serviceAccountKey|private_key/);
   });
 
   test("the workflow archive uses its own database and a Secret in the controller's namespace", () => {
@@ -59,6 +57,7 @@ describe("Argo Workflows", () => {
         sslMode: "require",
       },
     });
+    expect(controllerConfig(json).persistence).toEqual(values.controller.persistence);
     const secret = resourcesOf(json, "kubernetes_secret_v1")["argo-db_secret_F5AD9730"];
     expect(secret.metadata.namespace).toBe(release.namespace);
   });
@@ -66,6 +65,7 @@ describe("Argo Workflows", () => {
   test("without the archive, no archive Secret and no persistence (the argo_db_* outputs do not exist then)", () => {
     const off = synthDev((e) => (e.services = { argoWorkflowArchive: false }));
     expect(helmValues(off.servicesJson, "argo-workflows").controller.persistence).toEqual({});
+    expect(controllerConfig(off.servicesJson).persistence).toBeUndefined();
     expect(off.servicesSynth).not.toContain("argo_db_");
   });
 

@@ -1,10 +1,10 @@
-// The CI scripts (scripts/ci/*.sh) the workflows call, run offline: npm, npx and gh are stand-ins on PATH that record
+// The CI scripts (scripts/ci/*.sh) the workflows call, run offline: npm, npx, gh and terraform are stand-ins on PATH that record
 // each call (with the directory it ran in and TF_CLI_ARGS_plan) and fail when a call matches FAIL_ON.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseConfig } from "../lib/config";
+import { parseConfig } from "../config";
 import { ciMatrix } from "../scripts/ci/environments";
 import { devConfig } from "./helpers";
 
@@ -17,6 +17,7 @@ if [ -n "\${FAIL_ON:-}" ] && [[ "$name $*" == *"$FAIL_ON"* ]]; then echo "$name 
 case "$name $*" in
   "npx cdktf synth --output "*) mkdir -p "$4" ;;
   "npm run review"*) mkdir -p cdktf.out/review && echo "# dev review" >cdktf.out/review/dev.md ;;
+  "terraform -chdir=cdktf.out/stacks/"*"-infra output -raw cluster_endpoint") printf gke-0123.us-central1.gke.goog ;;
 esac
 exit 0
 `;
@@ -26,7 +27,7 @@ function project(opts: { envs?: string[]; scripts?: Record<string, string> } = {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ci-scripts-"));
   const bin = path.join(dir, ".bin");
   fs.mkdirSync(bin);
-  for (const name of ["npm", "npx", "gh"]) fs.writeFileSync(path.join(bin, name), FAKE, { mode: 0o755 });
+  for (const name of ["npm", "npx", "gh", "terraform"]) fs.writeFileSync(path.join(bin, name), FAKE, { mode: 0o755 });
   for (const env of opts.envs ?? ["dev"]) {
     for (const stack of ["infra", "services"]) fs.mkdirSync(path.join(dir, "cdktf.out/stacks", `${env}-${stack}`), { recursive: true });
   }
@@ -76,20 +77,20 @@ describe("diff.sh", () => {
 });
 
 describe("deploy.sh", () => {
-  test("preflight, infra, then services; verify is skipped with a note where the version has none", () => {
+  test("preflight, infra, services, then verify through the cluster's DNS endpoint from the infra outputs", () => {
     const r = project().run("deploy.sh", ["dev"]);
     expect(r.status).toBe(0);
     expect(r.calls).toEqual([
       "npm run preflight dev",
       "npx cdktf deploy dev-infra --skip-synth --auto-approve",
       "npx cdktf deploy dev-services --skip-synth --auto-approve",
+      "terraform -chdir=cdktf.out/stacks/dev-infra output -raw cluster_endpoint",
+      "npm run verify -- dev --server https://gke-0123.us-central1.gke.goog",
     ]);
-    expect(r.stdout).toContain("deploy: no npm run verify in this version: skipped");
   });
 
-  test("npm run verify runs last where package.json has it", () => {
-    const r = project({ scripts: { verify: "node verify.js" } }).run("deploy.sh", ["dev"]);
-    expect(r.calls.at(-1)).toBe("npm run verify dev");
+  test("a failed verify fails the deploy", () => {
+    expect(project().run("deploy.sh", ["dev"], { FAIL_ON: "run verify" }).status).toBe(7);
   });
 
   test.each([

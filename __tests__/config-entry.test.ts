@@ -5,8 +5,8 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { configJsonSchema } from "../lib/config";
-import { settingsTable, withSettingsTable } from "../lib/config-docs";
+import { configJsonSchema } from "../config";
+import { settingsTable, withSettingsTable } from "../config/docs";
 import { defaultRawConfig, devConfig, EXAMPLE_CONFIG } from "./helpers";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -93,7 +93,7 @@ describe("the app entry on a refused configuration", () => {
   });
 });
 
-test("environments.schema.json is the schema generated from lib/config.ts (regenerate: npm run schema)", () => {
+test("environments.schema.json is the schema generated from config/index.ts (regenerate: npm run schema)", () => {
   expect(fs.readFileSync(path.join(root, "environments.schema.json"), "utf8")).toBe(configJsonSchema());
   // The example names the schema for editors, by a path relative to itself.
   expect(path.resolve(path.dirname(EXAMPLE_CONFIG), defaultRawConfig().$schema)).toBe(path.join(root, "environments.schema.json"));
@@ -129,4 +129,17 @@ test("npm run config prints every environment resolved, derived names included",
     cluster: { location: "us-central1", cpuLimits: { min: 1, max: 200 } },
     names: { sqlInstancePrefix: "metaflow-prod-pg" },
   });
+});
+
+test("every field of environments.schema.json has a description, for editors to show on hover", () => {
+  type Node = { description?: string; properties?: Record<string, Node>; additionalProperties?: Node | boolean; items?: Node };
+  const undescribed = (node: Node, at: string): string[] => [
+    ...Object.entries(node.properties ?? {}).flatMap(([key, child]) => [
+      ...(child.description ? [] : [`${at}${key}`]),
+      ...undescribed(child, `${at}${key}.`),
+    ]),
+    ...(typeof node.additionalProperties === "object" ? undescribed(node.additionalProperties, `${at}<name>.`) : []),
+    ...(node.items ? undescribed(node.items, `${at}[].`) : []),
+  ];
+  expect(undescribed(JSON.parse(configJsonSchema()), "")).toEqual([]);
 });

@@ -1,12 +1,12 @@
 // Valid configurations at the edges (longest names, most labels, every region's default zone): every name in the
 // synthesized JSON is held to the limit GCP, Kubernetes or Helm documents for it, written here independently of
-// lib/rules.ts so a wrong rule there cannot hide a wrong name.
+// the rules in config/ so a wrong rule there cannot hide a wrong name.
 import { Testing } from "cdktf";
 import * as os from "os";
 import * as path from "path";
-import { parseConfig } from "../lib/config";
-import { InfraStack } from "../lib/infra-stack";
-import { REGION_ZONES } from "../lib/regions";
+import { parseConfig } from "../config";
+import { InfraStack } from "../stacks/infra-stack";
+import { REGION_ZONES } from "../config/regions";
 import { buildApp, devConfig } from "./helpers";
 
 const RFC1035 = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/; // Compute Engine resource names
@@ -81,7 +81,8 @@ const edges: [string, () => any][] = [
           labels: labels(61),
           storage: { bucketName: long("b", 63) },
           cluster: {
-            name: long("c", 35),
+            // 40 with the platform pool's suffix "-pool" and the flows pool's "-flows" less one.
+            name: long("c", 34),
             masterAuthorizedNetworks: Array.from({ length: 50 }, (_, i) => ({ cidr: `198.51.${i}.0/24`, name: `n${i}` })),
           },
           identity: {

@@ -1,8 +1,8 @@
-// The rules of lib/config-checks.ts, config-collisions.ts, config-names.ts, regions.ts, rules.ts and network-rules.ts:
-// one row per bad configuration.
-import { parseConfig } from "../lib/config";
-import { parseJson } from "../lib/config-errors";
-import { REGION_ZONES } from "../lib/regions";
+// The rules of config/: each topic's field rules and schema (network.ts, cluster.ts, database.ts, ...), the rules
+// across topics (checks.ts), across environments (collisions.ts) and of derived names (names.ts): one row per bad configuration.
+import { parseConfig } from "../config";
+import { parseJson } from "../config/errors";
+import { REGION_ZONES } from "../config/regions";
 import { devConfig, issuesOf } from "./helpers";
 
 /** A second environment, `prod`, in dev's project: a copy of dev without its zone, then `mutate`d. */
@@ -27,6 +27,11 @@ const autopilot = (cluster: object) => (e: any) => {
   e.cluster = { mode: "autopilot", regional: true, ...cluster };
 };
 
+/** A CPU pool `flows`, with `fields` set. */
+const pool = (fields: object = {}) => ({ name: "flows", ...fields });
+
+/** Autoscaling limits above any table machine type's five nodes, so a machine type is checked alone. */
+const HUGE_LIMITS = { cpuLimits: { min: 1, max: 100000 }, memoryLimitsGb: { min: 1, max: 1000000 } };
 const labels = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`label-${i}`, "x"]));
 const networks = (n: number) => Array.from({ length: n }, (_, i) => ({ cidr: `203.0.${i}.0/24`, name: `net-${i}` }));
 
@@ -34,12 +39,12 @@ const networks = (n: number) => Array.from({ length: n }, (_, i) => ({ cidr: `20
 // the row names another, "" for app-level fields) and the rule its message must state.
 type Row = [string, (env: any, raw: any) => void, string, RegExp, string?];
 const rows: Row[] = [
-  // Regions and zones (lib/regions.ts).
+  // Regions and zones (config/regions.ts).
   [
     "a misspelt region",
     (e) => ((e.region = "us-cental1"), delete e.zone),
     "region",
-    /not a GCP region in lib\/regions.ts \(did you mean "us-central1"\?\)/,
+    /not a GCP region in config\/regions.ts \(did you mean "us-central1"\?\)/,
   ],
   ["a region not in the table", (e) => ((e.region = "mars-north1"), delete e.zone), "region", /not a GCP region.*extraZones/],
   [
@@ -79,16 +84,16 @@ const rows: Row[] = [
     "a bucket location that is a continent's name",
     (e) => (e.storage = { location: "europe" }),
     "storage.location",
-    /is not a Cloud Storage location \(did you mean "EU"\?\): a region of lib\/regions.ts.*, a predefined dual-region \(ASIA1, EUR4, EUR5, EUR7, EUR8, NAM4\) or a multi-region \(ASIA, EU, US\)$/,
+    /is not a Cloud Storage location \(did you mean "EU"\?\): a region of config\/regions.ts.*, a predefined dual-region \(ASIA1, EUR4, EUR5, EUR7, EUR8, NAM4\) or a multi-region \(ASIA, EU, US\)$/,
   ],
   ["a misspelt dual-region", (e) => (e.storage = { location: "NAM5" }), "storage.location", /\(did you mean "NAM4"\?\)/],
   ["a zone as bucket location", (e) => (e.storage = { location: "us-central1-a" }), "storage.location", /\(did you mean "us-central1"\?\)/],
-  // Machine types (lib/machine-types.ts).
+  // Machine types (config/machine-types.ts).
   [
     "a misspelt machine type",
     (e) => (e.cluster = { machineType: "e2-standrad-4" }),
     "cluster.machineType",
-    /is not a Compute Engine machine type in lib\/machine-types.ts \(did you mean "e2-standard-4"\?\); a newer one goes under extraMachineTypes$/,
+    /is not a Compute Engine machine type in config\/machine-types.ts \(did you mean "e2-standard-4"\?\); a newer one goes under extraMachineTypes$/,
   ],
   [
     "a vCPU count the series does not offer",
@@ -112,7 +117,7 @@ const rows: Row[] = [
     "a series newer than the table",
     (e) => (e.cluster = { machineType: "x9-standard-4" }),
     "cluster.machineType",
-    /is not a Compute Engine machine type in lib\/machine-types.ts, which has no series "x9"; a newer one goes under extraMachineTypes$/,
+    /is not a Compute Engine machine type in config\/machine-types.ts, which has no series "x9"; a newer one goes under extraMachineTypes$/,
   ],
   [
     "an extra machine type that is no machine type name",
@@ -349,24 +354,163 @@ const rows: Row[] = [
   ["less than 3840 MB", (e) => (e.database = { tier: "db-custom-1-3584" }), "database.tier", /at least 3840 MB/],
   ["more than 6.5 GB per vCPU", (e) => (e.database = { tier: "db-custom-2-13568" }), "database.tier", /3840-13312 MB for 2 vCPU/],
   ["less than 0.9 GB per vCPU", (e) => (e.database = { tier: "db-custom-16-14592" }), "database.tier", /14848-106496 MB for 16 vCPU/],
+  // Node pools (config/node-pools.ts, config/accelerators.ts, config/checks.ts).
+  [
+    "a GPU that N1 does not take, on an E2 machine",
+    (e) => (e.cluster = { nodePools: [pool(), pool({ name: "gpu", accelerator: { type: "nvidia-tesla-t4", count: 1 } })] }),
+    "cluster.nodePools.1.accelerator",
+    /nvidia-tesla-t4 attaches only to N1 machine types.*e2-standard-4 takes no GPU/,
+  ],
+  [
+    "three T4s on an N1 machine",
+    (e) =>
+      (e.cluster = {
+        nodePools: [pool(), pool({ name: "gpu", machineType: "n1-standard-8", accelerator: { type: "nvidia-tesla-t4", count: 3 } })],
+      }),
+    "cluster.nodePools.1.accelerator",
+    /attaches 1, 2, 4 at a time to an N1 VM, not 3/,
+  ],
+  [
+    "an L4 on an N1 machine",
+    (e) =>
+      (e.cluster = {
+        nodePools: [pool(), pool({ name: "gpu", machineType: "n1-standard-8", accelerator: { type: "nvidia-l4", count: 1 } })],
+      }),
+    "cluster.nodePools.1.accelerator",
+    /nvidia-l4 comes built into accelerator-optimized machine types \(such as g2-standard-4\)/,
+  ],
+  [
+    "a G2 machine with another GPU count than it has",
+    (e) =>
+      (e.cluster = {
+        nodePools: [pool(), pool({ name: "gpu", machineType: "g2-standard-24", accelerator: { type: "nvidia-l4", count: 1 } })],
+      }),
+    "cluster.nodePools.1.accelerator",
+    /g2-standard-24 has 2 nvidia-l4 built in: set accelerator to \{ "type": "nvidia-l4", "count": 2 \}/,
+  ],
+  [
+    "a GPU in a zone not listed under acceleratorZones",
+    (e, raw) => (
+      (e.cluster = {
+        nodePools: [pool(), pool({ name: "gpu", machineType: "g2-standard-4", accelerator: { type: "nvidia-l4", count: 1 } })],
+      }),
+      (raw.acceleratorZones = { "nvidia-l4": ["us-central1-b"] })
+    ),
+    "cluster.nodePools.1.accelerator.type",
+    /not listed for us-central1-a under acceleratorZones.*gcloud compute accelerator-types list --filter="zone:us-central1-a AND name:nvidia-l4"/,
+  ],
+  [
+    "a GPU pool of a regional cluster without zones",
+    (e) => (
+      delete e.zone,
+      (e.cluster = {
+        regional: true,
+        nodePools: [pool(), pool({ name: "gpu", machineType: "g2-standard-4", accelerator: { type: "nvidia-l4", count: 1 } })],
+      })
+    ),
+    "cluster.nodePools.1.zones",
+    /a GPU pool of a regional cluster must list its zones/,
+  ],
+  [
+    "a pool zone of another region",
+    (e) => (e.cluster = { nodePools: [pool({ zones: ["europe-west1-b"] })] }),
+    "cluster.nodePools.0.zones",
+    /must be a zone of the region us-central1/,
+  ],
+  [
+    "a pool's min above its max",
+    (e) => (e.cluster = { nodePools: [pool({ minNodes: 4, maxNodes: 2 })] }),
+    "cluster.nodePools.0.minNodes",
+    /must not exceed maxNodes \(2\)/,
+  ],
+  [
+    "a pool named like the platform pool's suffix",
+    (e) => (e.cluster = { nodePools: [pool({ name: "pool" })] }),
+    "cluster.nodePools.0.name",
+    /platform pool's suffix/,
+  ],
+  [
+    "a pool machine type not in the table",
+    (e) => (e.cluster = { nodePools: [pool({ machineType: "e2-standrad-4" })] }),
+    "cluster.nodePools.0.machineType",
+    /did you mean "e2-standard-4"/,
+  ],
+  [
+    "a default pool that is not a pool",
+    (e) => (e.cluster = { defaultPool: "cpu" }),
+    "cluster.defaultPool",
+    /must name a pool of cluster.nodePools \(flows\)/,
+  ],
+  [
+    "a GPU pool as the default pool",
+    (e, raw) => (
+      (e.cluster = {
+        defaultPool: "flows",
+        nodePools: [pool({ machineType: "g2-standard-4", accelerator: { type: "nvidia-l4", count: 1 } })],
+      }),
+      (raw.acceleratorZones = { "nvidia-l4": ["us-central1-a"] })
+    ),
+    "cluster.defaultPool",
+    /names a GPU pool/,
+  ],
+  ["nodePools on Autopilot", autopilot({ nodePools: [] }), "cluster.nodePools", /applies only to Standard clusters/],
+  [
+    "a pool name that makes the GKE name longer than 40",
+    (e) => (e.cluster = { name: "c".repeat(30), nodePools: [pool({ name: "a-long-pool-name" })], defaultPool: "a-long-pool-name" }),
+    "cluster.nodePools.0.name",
+    /the derived GKE node pool name \(<cluster.name>-a-long-pool-name\) "c{30}-a-long-pool-name" breaks a rule/,
+  ],
+  [
+    "a vCPU limit below the pools' maxima",
+    (e) => (e.cluster = { cpuLimits: { min: 1, max: 30 } }),
+    "cluster.cpuLimits.max",
+    /below the 40 vCPUs of the node pools at their maxima \(platform 5 x 4 \+ flows 5 x 4\).*at least 40/,
+  ],
+  [
+    "a memory limit below the pools' maxima, a GPU pool's memory counted",
+    (e, raw) => (
+      (e.cluster = {
+        memoryLimitsGb: { min: 1, max: 400 },
+        nodePools: [
+          pool(),
+          pool({ name: "gpu", machineType: "a2-highgpu-1g", maxNodes: 3, accelerator: { type: "nvidia-tesla-a100", count: 1 } }),
+        ],
+      }),
+      (raw.acceleratorZones = { "nvidia-tesla-a100": ["us-central1-a"] })
+    ),
+    "cluster.memoryLimitsGb.max",
+    /below the 415 GB of memory of the node pools at their maxima \(platform 5 x 16 GB \+ flows 5 x 16 GB \+ gpu 3 x 85 GB\)/,
+  ],
+  [
+    "a pod range too small for the pools' maxima together",
+    (e) => ((e.network = { podsCidr: "10.16.0.0/21" }), (e.cluster = { maxNodes: 3, nodePools: [pool({ maxNodes: 6 })] })),
+    "network.podsCidr",
+    /holds the pods of 8 nodes.*allow 9 at their maxima \(platform 3 \+ flows 6\)/,
+  ],
+  [
+    "two pools of one name",
+    (e) => (e.cluster = { nodePools: [pool(), pool({ machineType: "e2-standard-8" })] }),
+    "cluster.nodePools.1.name",
+    /duplicates cluster.nodePools.0.name/,
+  ],
   // IP capacity and ranges.
   [
     "a pod range too small for maxNodes",
     (e) => ((e.network = { podsCidr: "10.16.0.0/21" }), (e.cluster = { maxNodes: 10 })),
     "network.podsCidr",
-    /holds the pods of 8 nodes.*allows 10/,
+    /holds the pods of 8 nodes.*allow 15 at their maxima \(platform 10 \+ flows 5\)/,
   ],
   [
     "a pod range too small for a regional cluster",
     (e) => (delete e.zone, (e.network = { podsCidr: "10.16.0.0/20" }), (e.cluster = { regional: true, maxNodes: 10 })),
     "network.podsCidr",
-    /16 nodes.*10 in each of 3 zones/,
+    /16 nodes.*allow 45 at their maxima \(platform 30 \+ flows 15\)/,
   ],
   [
     "a node range too small for maxNodes",
     (e) => (e.network = { subnetCidr: "10.10.0.0/29" }),
     "network.subnetCidr",
-    /has 4 node addresses, but cluster.maxNodes allows 5 nodes/,
+    /has 4 node addresses, but the node pools allow 10 nodes \(platform 5 \+ flows 5\)/,
   ],
   [
     "an authorized network with host bits",
@@ -532,12 +676,55 @@ const rows: Row[] = [
     "services.argoNamespace",
     /every GKE cluster already has/,
   ],
+  [
+    "the JobSet controller in the Argo namespace",
+    (e) => (e.services = { jobsetNamespace: "argo" }),
+    "services.jobsetNamespace",
+    /must differ from services.argoNamespace/,
+  ],
+  [
+    "a JobSet image pinned by digest, which the chart cannot take",
+    (e) => (e.services = { jobset: { image: `registry.k8s.io/jobset/jobset:v0.12.0@sha256:${"a".repeat(64)}` } }),
+    "services.jobset.image",
+    /full version tag: the JobSet chart's image.repository and image.tag cannot carry a digest/,
+  ],
+  [
+    "a JobSet image on a floating tag",
+    (e) => (e.services = { jobset: { image: "registry.k8s.io/jobset/jobset:main" } }),
+    "services.jobset.image",
+    /not a full version/,
+  ],
   ["the image cache switch as a string", (e) => (e.imageCache = { enabled: "yes" }), "imageCache.enabled", /boolean/],
   [
     "a misspelt image cache key",
     (e) => (e.imageCache = { enable: false }),
     "imageCache.enable",
     /unknown key "enable" \(did you mean "enabled"\?\)/,
+  ],
+  // Secret Manager (config/secrets.ts; overlaps across environments in config/collisions.ts).
+  ["a secret prefix with a dot", (e) => (e.secrets = { prefix: "ml.team-" }), "secrets.prefix", /letters, digits, "_" or "-"/],
+  ["a secret prefix that ends inside a word", (e) => (e.secrets = { prefix: "ml" }), "secrets.prefix", /ending in "-" or "_"/],
+  ["an empty secret prefix (every secret)", (e) => (e.secrets = { prefix: "" }), "secrets.prefix", /must be 1-254/],
+  [
+    "a secret prefix that leaves no room for a name",
+    (e) => (e.secrets = { prefix: `${"a".repeat(254)}-` }),
+    "secrets.prefix",
+    /Secret Manager ids take at most 255/,
+  ],
+  ["a misspelt secrets key", (e) => (e.secrets = { prefx: "ml-" }), "secrets.prefx", /did you mean "prefix"/],
+  [
+    "a secret prefix that covers another environment's",
+    withProd((p, d) => ((d.secrets = { prefix: "ml-" }), (p.secrets = { prefix: "ml-prod-" }))),
+    "secrets.prefix",
+    /starts with "ml-", the secret prefix of environment "dev".*could then read this environment's secrets/,
+    "prod",
+  ],
+  [
+    "one secret prefix in two environments of a project",
+    withProd((p, d) => (d.secrets = p.secrets = { prefix: "ml-" })),
+    "secrets.prefix",
+    /starts with "ml-", the secret prefix of environment "dev"/,
+    "prod",
   ],
 ];
 
@@ -581,6 +768,11 @@ describe("the configuration file", () => {
 });
 
 describe("valid edge cases", () => {
+  test("one secret prefix in environments of different projects: their conditions name different project numbers", () => {
+    const raw = devConfig(withProd((p, d) => ((p.project = "other-project-1"), (d.secrets = p.secrets = { prefix: "ml-" }))));
+    expect(parseConfig(raw).environments.map((e) => e.names.secretPrefix)).toEqual(["ml-", "ml-"]);
+  });
+
   test("every region of the table defaults to its first zone", () => {
     for (const [region, letters] of Object.entries(REGION_ZONES)) {
       const [env] = parseConfig(devConfig((e) => ((e.region = region), delete e.zone))).environments;
@@ -618,7 +810,7 @@ describe("valid edge cases", () => {
 
   test("machine types of the table: predefined, shared-core, custom; and a newer one through extraMachineTypes", () => {
     const machine = (m: string, raw: any = {}) =>
-      parseConfig({ ...devConfig((e) => (e.cluster = { machineType: m })), ...raw }).environments[0].cluster.machineType;
+      parseConfig({ ...devConfig((e) => (e.cluster = { machineType: m, ...HUGE_LIMITS })), ...raw }).environments[0].cluster.machineType;
     for (const m of [
       "e2-standard-4",
       "n2d-highcpu-224",

@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig } from "../lib/config";
+import { ConfigError, parseConfig } from "../config";
 import { defaultRawConfig, devConfig } from "./helpers";
 
 function configError(raw: unknown): ConfigError {
@@ -21,14 +21,33 @@ describe("the example configuration (examples/environments.json)", () => {
   test("derives names and locations from the environment", () => {
     const dev = config.environments[0];
     expect(dev.zone).toBe("us-central1-a");
-    expect(dev.cluster).toMatchObject({ name: "metaflow-dev", location: "us-central1-a", mode: "standard" });
-    expect(dev.storage).toMatchObject({ bucketName: "my-metaflow-project-metaflow-dev", location: "US-CENTRAL1", prefix: "metaflow" });
-    expect(dev.identity).toMatchObject({
-      serviceAccountId: "metaflow-dev",
-      nodeServiceAccountId: "metaflow-dev-nodes",
-      createKey: false,
-      impersonators: [],
+    expect(dev.cluster).toMatchObject({ location: "us-central1-a", mode: "standard" });
+    expect(dev.storage).toMatchObject({ location: "US-CENTRAL1", prefix: "metaflow" });
+    expect(dev.identity).toMatchObject({ createKey: false, impersonators: [] });
+    expect(dev.names).toEqual({
+      bucket: "my-metaflow-project-metaflow-dev",
+      serviceAccount: "metaflow-dev",
+      nodeServiceAccount: "metaflow-dev-nodes",
+      cluster: "metaflow-dev",
+      nodePool: "metaflow-dev-pool",
+      nodePools: { flows: "metaflow-dev-flows" },
+      sqlInstancePrefix: "metaflow-dev-pg",
+      vpc: "metaflow-dev-vpc",
+      subnetwork: "metaflow-dev-subnet",
+      privateServiceAccess: "metaflow-dev-psa",
+      router: "metaflow-dev-router",
+      nat: "metaflow-dev-nat",
+      adminRole: undefined,
+      ci: undefined,
+      imageCaches: { dockerHub: "metaflow-dev-docker-hub", quay: "metaflow-dev-quay" },
+      flowImages: "metaflow-dev-images",
+      secretPrefix: "metaflow-dev-",
+      secretCreatorRole: "metaflow_dev_secret_create",
+      webhookFirewall: "metaflow-dev-webhooks",
     });
+    // Names live in `names` only: the slices keep what the user wrote.
+    expect(dev.cluster.name).toBeUndefined();
+    expect(dev.storage.bucketName).toBeUndefined();
     expect(dev.database).toMatchObject({ deletionProtection: true, version: "POSTGRES_16", availability: "ZONAL" });
     const prod = config.environments[1];
     expect(prod.cluster.location).toBe("us-central1");

@@ -1,6 +1,6 @@
 // Least privilege in the cluster: what each subject may do, decided by evaluating the synthesized Roles and
 // RoleBindings the way Kubernetes RBAC does (a rule allows a request when its API group, resource, name and verb match).
-import { parseConfig } from "../lib/config";
+import { parseConfig } from "../config";
 import { devConfig, expectRefused, resourcesOf, synthDev } from "./helpers";
 
 const ALICE = "alice@example.com";

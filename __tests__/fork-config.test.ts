@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError } from "../lib/config";
+import { ConfigError } from "../config";
 import { defaultRawConfig, synthConfigFile } from "./helpers";
 
 let dir: string;

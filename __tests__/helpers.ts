@@ -3,9 +3,10 @@ import type { App, Testing } from "cdktf";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { EnvironmentStacks } from "../lib/app";
-import { ConfigError, loadConfig, parseConfig } from "../lib/config";
+import type { EnvironmentStacks } from "../stacks/app";
+import { ConfigError, loadConfig, parseConfig } from "../config";
 import { STACK_KINDS, stackName } from "../lib/stack-names";
+import * as YAML from "yaml";
 import { resourcesOf } from "./json";
 
 // cdktf, the provider bindings and the app's stacks load on first use, so a test of the configuration alone does not
@@ -13,7 +14,7 @@ import { resourcesOf } from "./json";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const cdktf = (): typeof import("cdktf") => require("cdktf");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const stacks = (): typeof import("../lib/app") => require("../lib/app");
+const stacks = (): typeof import("../stacks/app") => require("../stacks/app");
 
 export { onlyResource, resourcesOf } from "./json";
 
@@ -135,6 +136,15 @@ export function helmValues(json: any, releaseName: string): any {
   return JSON.parse(release.values[0]);
 }
 
+/** The Argo workflow controller's configuration, parsed from the ConfigMap the services stack owns. */
+export function controllerConfig(json: any): any {
+  const cm = Object.values<any>(resourcesOf(json, "kubernetes_config_map_v1")).find(
+    (c) => c.metadata.name === "argo-workflows-workflow-controller-configmap",
+  );
+  if (!cm) throw new Error("no ConfigMap argo-workflows-workflow-controller-configmap");
+  return YAML.parse(cm.data.config);
+}
+
 /** The helm_release with this release name. */
 export function helmRelease(json: any, releaseName: string): any {
   const release = Object.values(resourcesOf(json, "helm_release")).find((r: any) => r.name === releaseName);
@@ -196,4 +206,21 @@ export function expectRefused(mutate: (env: any, raw: any) => void, field: strin
   const line = (error as ConfigError).issues.find((i) => i.includes(`field "${field}"`));
   expect(line).toBeDefined();
   expect(line).toMatch(rule);
+}
+
+/**
+ * A config mutation with the pools an ML team adds: the default `flows` pool, a Spot pool and a GPU pool (one T4 on
+ * an N1 machine), the T4's zone listed under acceleratorZones.
+ */
+export function withMlPools(e: any, raw: any): void {
+  const flows = { name: "flows", machineType: "e2-standard-4", minNodes: 0, maxNodes: 5 };
+  e.cluster = {
+    ...e.cluster,
+    nodePools: [
+      { ...flows, taints: [{ key: "metaflow-gcp/pool", value: "flows", effect: "NO_SCHEDULE" }] },
+      { ...flows, name: "spot", maxNodes: 10, spot: true },
+      { ...flows, name: "gpu", machineType: "n1-standard-4", maxNodes: 2, accelerator: { type: "nvidia-tesla-t4", count: 1 } },
+    ],
+  };
+  raw.acceleratorZones = { "nvidia-tesla-t4": [e.zone ?? "us-central1-a"] };
 }

@@ -2,7 +2,7 @@
 // exposed attributes are wired together. What each construct does with its props is in __tests__/constructs/.
 import { NODE_ROLES } from "../constructs/cluster";
 import { METAFLOW_ADMIN_PERMISSIONS } from "../constructs/admin-permissions";
-import { INFRA_OUTPUTS, SENSITIVE_INFRA_OUTPUTS } from "../lib/infra-outputs";
+import { INFRA_OUTPUTS, SENSITIVE_INFRA_OUTPUTS } from "../stacks/infra-outputs";
 import { onlyResource, resourcesOf, synthDev } from "./helpers";
 
 /** One non-default value for many infra settings at once: each must reach its construct. */
@@ -14,7 +14,15 @@ const changed = synthDev((e) => {
   e.storage = { bucketName: "acme-ml-artifacts", location: "EU", deleteAfterDays: 90, versioning: false };
   // A regional cluster takes no zone.
   delete e.zone;
-  e.cluster = { regional: true, minNodes: 0, maxNodes: 20, masterAuthorizedNetworks: [{ cidr: "203.0.113.0/24", name: "office" }] };
+  // 60 platform and 15 flows nodes at most: limits that cover them.
+  e.cluster = {
+    regional: true,
+    minNodes: 0,
+    maxNodes: 20,
+    cpuLimits: { min: 1, max: 300 },
+    memoryLimitsGb: { min: 2, max: 1200 },
+    masterAuthorizedNetworks: [{ cidr: "203.0.113.0/24", name: "office" }],
+  };
   e.identity = {
     createKey: true,
     impersonators: ["serviceAccount:ci@acme-ops.iam.gserviceaccount.com"],
@@ -30,6 +38,11 @@ const projectMode = synthDev((e) => {
   e.identity = { flowRunners: ["group:ml@example.com"], flowRunnerAccess: "project" };
 });
 const members = (json: any) => Object.values(resourcesOf(json, "google_project_iam_member")) as any[];
+/** The project grants of the Metaflow identity construct (the secrets' grants are FlowSecrets'). */
+const identityMembers = (json: any) =>
+  Object.entries<any>(resourcesOf(json, "google_project_iam_member"))
+    .filter(([name]) => name.startsWith("identity_"))
+    .map(([, m]) => m);
 /** The Terraform name of the only resource of a type whose attribute has this value. */
 const nameWhere = (json: any, type: string, key: string, value: unknown) =>
   Object.entries(resourcesOf(json, type)).find(([, r]: any) => r[key] === value)![0];
@@ -193,16 +206,16 @@ describe("GKE, as configured", () => {
 
   test("runs nodes as the environment's node service account, with only the node roles", () => {
     const nodeSa = nameWhere(dev.infraJson, "google_service_account", "account_id", "metaflow-dev-nodes");
-    expect(onlyResource(dev.infraJson, "google_container_node_pool").node_config.service_account).toBe(
-      `\${google_service_account.${nodeSa}.email}`,
-    );
+    const pools = Object.values<any>(resourcesOf(dev.infraJson, "google_container_node_pool"));
+    expect(pools.map((p) => p.name)).toEqual(["metaflow-dev-pool", "metaflow-dev-flows"]);
+    for (const pool of pools) expect(pool.node_config.service_account).toBe(`\${google_service_account.${nodeSa}.email}`);
     const roles = members(dev.infraJson)
       .filter((m) => m.member === `\${google_service_account.${nodeSa}.member}`)
       .map((m) => m.role);
     expect(roles.sort()).toEqual([...NODE_ROLES].sort());
   });
 
-  test("the nodes read images from exactly the registry caches: no Artifact Registry role on the whole project", () => {
+  test("the nodes read images from exactly the registry caches and the flows' repository: no Artifact Registry role on the whole project", () => {
     const nodeSa = nameWhere(dev.infraJson, "google_service_account", "account_id", "metaflow-dev-nodes");
     expect(NODE_ROLES.filter((r) => r.startsWith("roles/artifactregistry."))).toEqual([]);
     const grants = Object.values<any>(resourcesOf(dev.infraJson, "google_artifact_registry_repository_iam_member"));
@@ -217,7 +230,9 @@ describe("GKE, as configured", () => {
   });
 
   test("caches Docker Hub and quay.io in the environment's region and publishes their pull paths", () => {
-    const repos = Object.values<any>(resourcesOf(dev.infraJson, "google_artifact_registry_repository"));
+    const repos = Object.values<any>(resourcesOf(dev.infraJson, "google_artifact_registry_repository")).filter(
+      (r) => r.mode === "REMOTE_REPOSITORY",
+    );
     expect(repos.map((r) => [r.repository_id, r.location, r.mode, r.format])).toEqual([
       ["metaflow-dev-docker-hub", "us-central1", "REMOTE_REPOSITORY", "DOCKER"],
       ["metaflow-dev-quay", "us-central1", "REMOTE_REPOSITORY", "DOCKER"],
@@ -231,10 +246,13 @@ describe("GKE, as configured", () => {
     expect(out.image_cache_quay.value).toMatch(/\.repository_id\}$/);
   });
 
-  test("imageCache.enabled false: no repository, no grant, no cache output", () => {
+  test("imageCache.enabled false: no cache repository, no grant on one, no cache output", () => {
     const off = synthDev((e) => (e.imageCache = { enabled: false })).infraJson;
-    expect(resourcesOf(off, "google_artifact_registry_repository")).toEqual({});
-    expect(resourcesOf(off, "google_artifact_registry_repository_iam_member")).toEqual({});
+    // The flows' own repository stays.
+    expect(Object.keys(resourcesOf(off, "google_artifact_registry_repository"))).toEqual([expect.stringMatching(/^flow-images_/)]);
+    expect(Object.keys(resourcesOf(off, "google_artifact_registry_repository_iam_member"))).toEqual([
+      expect.stringMatching(/^flow-images_nodes-reader_/),
+    ]);
     expect(Object.keys(off.output).filter((o) => o.startsWith("image_cache"))).toEqual([]);
   });
 
@@ -242,7 +260,8 @@ describe("GKE, as configured", () => {
     const c = onlyResource(changed.infraJson, "google_container_cluster");
     expect(c.location).toBe("us-central1");
     expect(c.master_authorized_networks_config.cidr_blocks).toEqual([{ cidr_block: "203.0.113.0/24", display_name: "office" }]);
-    expect(onlyResource(changed.infraJson, "google_container_node_pool").autoscaling).toEqual({ min_node_count: 0, max_node_count: 20 });
+    const platform = Object.values<any>(resourcesOf(changed.infraJson, "google_container_node_pool")).find((p) => p.name.endsWith("-pool"));
+    expect(platform.autoscaling).toEqual({ min_node_count: 0, max_node_count: 20 });
   });
 
   test("Autopilot mode from the configuration: no node pool of ours", () => {
@@ -299,7 +318,7 @@ describe("Metaflow identity, as configured", () => {
       member: "serviceAccount:ci@acme-ops.iam.gserviceaccount.com",
     });
     const roles = (member: string) =>
-      members(json)
+      identityMembers(json)
         .filter((m) => m.member === member)
         .map((m) => m.role)
         .sort();
@@ -307,7 +326,8 @@ describe("Metaflow identity, as configured", () => {
     expect(grant(json, "user:a@example.com", "roles/storage.objectAdmin").condition.expression).toContain(
       "projects/_/buckets/acme-ml-artifacts/",
     );
-    expect(onlyResource(json, "google_project_iam_custom_role").permissions).toEqual(METAFLOW_ADMIN_PERMISSIONS);
+    const adminRole = Object.values<any>(resourcesOf(json, "google_project_iam_custom_role")).find((r) => r.role_id === "metaflow_admin");
+    expect(adminRole.permissions).toEqual(METAFLOW_ADMIN_PERMISSIONS);
     expect(resourcesOf(infraJson, "google_project_iam_custom_role")).toEqual({});
     // Groups turn on Google Groups for RBAC with their domain's gke-security-groups group.
     expect(onlyResource(json, "google_container_cluster").authenticator_groups_config).toEqual({
@@ -320,7 +340,7 @@ describe("Metaflow identity, as configured", () => {
     const json = projectMode.infraJson;
     const saMember = `\${google_service_account.${nameWhere(json, "google_service_account", "account_id", "metaflow-dev")}.member}`;
     const roles = (member: string) =>
-      members(json)
+      identityMembers(json)
         .filter((m) => m.member === member)
         .map((m) => m.role)
         .sort();

@@ -1,6 +1,6 @@
-// The machine type table (lib/machine-types.ts) against the code that reads machine type names elsewhere.
+// The machine type table (config/machine-types.ts) against the code that reads machine type names elsewhere.
 import { DEFAULTS } from "../lib/defaults";
-import { isMachineType, MACHINE_SERIES, machineTypeNames } from "../lib/machine-types";
+import { isMachineType, MACHINE_SERIES, machineTypeNames } from "../config/machine-types";
 import { machineVcpus } from "../preflight/quotas";
 
 test("the default machine type is in the table", () => {

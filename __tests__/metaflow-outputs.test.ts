@@ -3,42 +3,22 @@ import { App } from "cdktf";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { addEnvironments } from "../lib/app";
-import { parseConfig } from "../lib/config";
-import { METAFLOW_OUTPUT_KEYS } from "../lib/metaflow-outputs";
+import { addEnvironments } from "../stacks/app";
+import { parseConfig } from "../config";
+import { METAFLOW_KEYS, METAFLOW_OUTPUT_KEYS } from "../lib/metaflow-outputs";
 import { metaflowClientRequirements } from "../lib/metaflow-client";
-import { devConfig, onlyResource, resourcesOf, synthDev } from "./helpers";
+import { devConfig, resourcesOf, synthDev } from "./helpers";
 
 const dev = synthDev();
 const json = dev.servicesJson;
 const outputs: Record<string, any> = json.output;
 
-/** The output names the spec asks for, in order. */
-const EXPECTED_OUTPUT_KEYS = [
-  "METAFLOW_DEFAULT_DATASTORE",
-  "METAFLOW_DATASTORE_SYSROOT_GS",
-  "METAFLOW_DEFAULT_METADATA",
-  "METAFLOW_SERVICE_URL",
-  "METAFLOW_SERVICE_INTERNAL_URL",
-  "METAFLOW_KUBERNETES_NAMESPACE",
-  "METAFLOW_KUBERNETES_SERVICE_ACCOUNT",
-  "METAFLOW_KUBERNETES_CONTAINER_REGISTRY",
-  "METAFLOW_ARGO_EVENTS_EVENT_BUS",
-  "METAFLOW_ARGO_EVENTS_EVENT_SOURCE",
-  "METAFLOW_ARGO_EVENTS_EVENT",
-  "METAFLOW_ARGO_EVENTS_WEBHOOK_URL",
-  "METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL",
-  "METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT",
-  "METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE",
-  "METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES",
-];
-
-/** Keys that metaflow/metaflow_config.py reads (`from_conf("X")` reads METAFLOW_X), checked against its source. */
-const METAFLOW_CONFIG_KEYS = new Set([...EXPECTED_OUTPUT_KEYS, "METAFLOW_UI_URL", "METAFLOW_ARGO_WORKFLOWS_UI_URL"]);
-
 test("the outputs are exactly the METAFLOW_* keys, metaflow_config and END_USER_SETUP", () => {
   expect(Object.keys(outputs).sort()).toEqual([...METAFLOW_OUTPUT_KEYS, "END_USER_SETUP", "metaflow_config"].sort());
-  expect([...METAFLOW_OUTPUT_KEYS]).toEqual(EXPECTED_OUTPUT_KEYS);
+  // Every key of the table but the UI links, which config.json alone carries.
+  expect(METAFLOW_OUTPUT_KEYS).toEqual(
+    Object.keys(METAFLOW_KEYS).filter((k) => !["METAFLOW_UI_URL", "METAFLOW_ARGO_WORKFLOWS_UI_URL"].includes(k)),
+  );
 });
 
 test("the outputs hold the values Metaflow needs", () => {
@@ -60,6 +40,10 @@ test("the outputs hold the values Metaflow needs", () => {
   expect(value("METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT")).toBe("operate-workflow-sa");
   expect(value("METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE")).toBe("metaflow-events");
   expect(value("METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES")).toBe("true");
+  expect(value("METAFLOW_DEFAULT_SECRETS_BACKEND_TYPE")).toBe("gcp-secret-manager");
+  expect(value("METAFLOW_GCP_SECRET_MANAGER_PREFIX")).toBe("${data.terraform_remote_state.infra.outputs.secret_manager_prefix}");
+  // The infra stack builds the prefix from the project's number and the environment's secret id prefix.
+  expect(dev.infraJson.output.secret_manager_prefix.value).toBe("projects/${data.google_project.project.number}/secrets/metaflow-dev-");
 });
 
 test("the internal URLs point at Services of this stack, on their ports", () => {
@@ -82,9 +66,9 @@ test("the jobs namespace and service account have Workload Identity; the sensors
   expect(eventsValues.namespace).not.toBe(ns);
 });
 
-test("metaflow_config is one JSON object of real Metaflow keys, agreeing with the individual outputs, with no secret", () => {
+test("metaflow_config is one JSON object of the table's Metaflow keys, agreeing with the individual outputs, with no secret", () => {
   const config = JSON.parse(JSON.stringify(outputs.metaflow_config.value));
-  for (const key of Object.keys(config)) expect(METAFLOW_CONFIG_KEYS.has(key)).toBe(true);
+  expect(Object.keys(config).sort()).toEqual(Object.keys(METAFLOW_KEYS).sort());
   for (const key of METAFLOW_OUTPUT_KEYS) expect(config[key]).toBe(outputs[key].value);
   expect(config.METAFLOW_UI_URL).toBe("http://localhost:8083");
   expect(config.METAFLOW_ARGO_WORKFLOWS_UI_URL).toBe("http://localhost:2746");
@@ -151,7 +135,7 @@ describe("END_USER_SETUP", () => {
   });
 
   test("writes config.json and installs the tested client from the ConfigMap, with no Terraform state", () => {
-    const cm = onlyResource(json, "kubernetes_config_map_v1");
+    const cm = Object.values<any>(resourcesOf(json, "kubernetes_config_map_v1")).find((c) => c.metadata.name === "metaflow-config");
     expect(cm.metadata).toMatchObject({ name: "metaflow-config", namespace: "metaflow-jobs" });
     expect(text).toContain(
       "mkdir -p ~/.metaflowconfig && kubectl -n metaflow-jobs get configmap metaflow-config -o jsonpath='{.data.config\\.json}' > ~/.metaflowconfig/config.json",
@@ -221,7 +205,12 @@ test("README's copy of END_USER_SETUP is the dev environment's, with the infra o
   const filled = String(outputs.END_USER_SETUP.value)
     .replaceAll("${data.terraform_remote_state.infra.outputs.cluster_name}", "metaflow-dev")
     .replaceAll("${data.terraform_remote_state.infra.outputs.cluster_location}", "us-central1-a")
-    .replaceAll("${data.terraform_remote_state.infra.outputs.project_id}", "my-metaflow-project");
+    .replaceAll("${data.terraform_remote_state.infra.outputs.project_id}", "my-metaflow-project")
+    .replaceAll("${data.terraform_remote_state.infra.outputs.region}", "us-central1")
+    .replaceAll(
+      "${data.terraform_remote_state.infra.outputs.flow_image_repository}",
+      "us-central1-docker.pkg.dev/my-metaflow-project/metaflow-dev-images",
+    );
   expect(copy![1]).toBe(filled);
 });
 

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { METAFLOW_ADMIN_PERMISSIONS } from "../constructs/admin-permissions";
-import { parseConfig } from "../lib/config";
+import { parseConfig } from "../config";
 import { ACCESS_TOKEN, FakeApis, passingState } from "./preflight/fake-apis";
 import { devConfig } from "./helpers";
 

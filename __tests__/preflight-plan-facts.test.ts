@@ -1,7 +1,7 @@
 // preflight/plan-facts.ts states what the infra stack deploys that sql.restrictPublicIp, compute.vmExternalIpAccess
 // and compute.requireShieldedVm look at; each fact is read here from the synthesized infra stack, Standard and
 // Autopilot, so a construct change that breaks one fails here rather than passing the preflight wrongly.
-import { parseConfig } from "../lib/config";
+import { parseConfig } from "../config";
 import { planFacts } from "../preflight/plan-facts";
 import { devConfig, onlyResource, synthDev } from "./helpers";
 
@@ -34,11 +34,12 @@ describe.each([
       expect(facts.shieldedNodesWithSecureBoot).toBe(true);
       return;
     }
-    const pool = onlyResource(json, "google_container_node_pool");
+    const pools = Object.values<any>(json.resource.google_container_node_pool);
+    expect(pools.length).toBeGreaterThan(1);
     const secureBoot = [
       cluster.node_config.shielded_instance_config,
       cluster.cluster_autoscaling.auto_provisioning_defaults.shielded_instance_config,
-      pool.node_config.shielded_instance_config,
+      ...pools.map((pool) => pool.node_config.shielded_instance_config),
     ].every((c) => c?.enable_secure_boot === true);
     expect(facts.shieldedNodesWithSecureBoot).toBe(cluster.enable_shielded_nodes === true && secureBoot);
   });

@@ -1,8 +1,8 @@
 // The preflight's checks, each on its pass and its fail path, against a local server on 127.0.0.1 answering as
 // Google's APIs and the registries do (fake-apis.ts). Credentials: an auth client holding a fixed access token.
 import { METAFLOW_ADMIN_PERMISSIONS } from "../constructs/admin-permissions";
-import { AppConfig, parseConfig } from "../lib/config";
-import { serviceImages } from "../lib/service-images";
+import { AppConfig, parseConfig } from "../config";
+import { serviceImages } from "../stacks/service-images";
 import { CheckResult, formatResult, runPreflight, summary } from "../preflight";
 import { checkShieldedVm, checkSqlPublicIp, checkVmExternalIp } from "../preflight/org-policies";
 import { planFacts } from "../preflight/plan-facts";

@@ -3,9 +3,9 @@ import { App } from "cdktf";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { addEnvironments } from "../lib/app";
-import { ConfigError, parseConfig } from "../lib/config";
-import { REVIEW_SECTIONS } from "../lib/review-config";
+import { addEnvironments } from "../stacks/app";
+import { ConfigError, parseConfig } from "../config";
+import { REVIEW_SECTIONS } from "../config/review";
 import { loadSynthDir, reviewEnvironment, SECTIONS, summary } from "../review";
 import { environments } from "../review/load";
 import { devConfig } from "./helpers";
@@ -36,7 +36,7 @@ test("an acknowledged warning stays in the report, marked with its reason, and i
     `- ✔️ acknowledged: ${CLUSTER_VIEWER} (\`dev-infra/identity/sa-container-cluster-viewer\`). Reason: flow runners fetch cluster credentials`,
   );
   expect(r.markdown).toContain("| Access | 0 | 4 | 1 |");
-  expect(summary([r], () => "dev.md")).toBe("dev: 0 loud, 14 warnings, 1 acknowledged -> dev.md");
+  expect(summary([r], () => "dev.md")).toBe("dev: 0 loud, 15 warnings, 1 acknowledged -> dev.md");
 });
 
 test("* stands for any text: one entry accepts every tag-pinned image of a registry path", () => {

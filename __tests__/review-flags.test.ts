@@ -3,8 +3,8 @@ import { App } from "cdktf";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { addEnvironments } from "../lib/app";
-import { parseConfig } from "../lib/config";
+import { addEnvironments } from "../stacks/app";
+import { parseConfig } from "../config";
 import { loadSynthDir, reviewEnvironment } from "../review";
 import { imagePin } from "../review/supply-chain";
 import { environments, synthFromJson } from "../review/load";
@@ -248,11 +248,11 @@ describe("a stack missing from the new synth", () => {
     const r = reviewEnvironment(env, { before, againstLabel: "base.out" });
     expect(loud(r.flags)).toEqual([
       expect.stringMatching(
-        /^Change review: STACK GONE: stack dev-services is in base\.out but not in this synth: cdktf no longer plans it, so its 35 resources stay deployed without code, .* Stateful resources: dev-services\/argo-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/events-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/jobs-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/metaflow-namespace\/namespace \(kubernetes_namespace_v1\)$/,
+        /^Change review: STACK GONE: stack dev-services is in base\.out but not in this synth: cdktf no longer plans it, so its 40 resources stay deployed without code, .* Stateful resources: dev-services\/argo-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/events-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/jobs-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/jobset-namespace\/namespace \(kubernetes_namespace_v1\), dev-services\/metaflow-namespace\/namespace \(kubernetes_namespace_v1\)$/,
       ),
     ]);
     expect(r.markdown).toContain("#### ⛔ 1 stack no longer in this synth");
-    expect(r.markdown).toMatch(/#### `dev-services`: stack removed; 0 added, 35 removed/);
+    expect(r.markdown).toMatch(/#### `dev-services`: stack removed; 0 added, 40 removed/);
   });
 });
 
@@ -595,5 +595,24 @@ describe("expression parsing", () => {
     expect(["existingSecret", "passwordSecret", "secretKeyRef", "automount_service_account_token", "tokenTtl"].some(isSecretKey)).toBe(
       false,
     );
+  });
+});
+
+describe("Secret Manager grants", () => {
+  test("the Access section shows the flow runners' secret grants with their conditions; only the create grant is project-wide", () => {
+    const r = reviewConfig((e) => (e.identity = { flowRunners: ["group:ml@example.com"] }));
+    const rows = r.markdown.split("\n").filter((l) => l.startsWith("| `group:ml@example.com`") && /secret/.test(l));
+    const condition =
+      'metaflow-secrets-only: `resource.name.startsWith("projects/${data.google_project.project.number}/secrets/metaflow-dev-")`';
+    for (const role of ["roles/secretmanager.secretVersionAdder", "roles/secretmanager.secretAccessor"]) {
+      const row = rows.find((l) => l.includes(`\`${role}\``));
+      expect(row).toContain(condition);
+      expect(row).not.toContain("⚠️");
+    }
+    expect(warn(r.flags)).toContain(
+      "Access: projects/my-metaflow-project/roles/metaflow_dev_secret_create on the whole project without a condition, for group:ml@example.com",
+    );
+    // The custom role is listed with its one permission.
+    expect(r.markdown).toMatch(/\| `metaflow_dev_secret_create` \| `my-metaflow-project` \| 1 \| GA \|/);
   });
 });

@@ -5,8 +5,8 @@ import { App } from "cdktf";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { addEnvironments } from "../lib/app";
-import { parseConfig } from "../lib/config";
+import { addEnvironments } from "../stacks/app";
+import { parseConfig } from "../config";
 import { environments, loadSynthDir, review, reviewEnvironment, SECTIONS } from "../review";
 import { SynthModel } from "../review/model";
 import { defaultRawConfig, devConfig } from "./helpers";
@@ -67,7 +67,7 @@ describe("golden report of the shipped configuration", () => {
 
   test("every section is present, with the facts a reviewer looks for first", () => {
     const dev = reviews.find((r) => r.env === "dev")!.markdown;
-    for (const title of ["Change review", "Inventory", "Access", "Exposure", "Data protection", "Secrets", "Supply chain"]) {
+    for (const title of ["Change review", "Inventory", "Access", "Exposure", "Node pools", "Data protection", "Secrets", "Supply chain"]) {
       expect(dev).toContain(`\n## ${title}\n`);
     }
     expect(dev).toContain("| `google` | `google` | `6.50.0` | 1 |");
@@ -163,7 +163,7 @@ describe("--against between two configurations", () => {
     const prod = environments(after).find((e) => e.name === "prod")!;
     const r = reviewEnvironment(prod, { before: synthOf(devConfig()), againstLabel: "old" });
     expect(r.markdown).toContain("Compared with `old` (the environment is new there).");
-    expect(r.markdown).toMatch(/#### `prod-infra`: stack added; 38 added, 0 removed/);
+    expect(r.markdown).toMatch(/#### `prod-infra`: stack added; 44 added, 0 removed/);
     // Summed up by type, not one row per new resource.
     expect(r.markdown).toMatch(/\nEvery resource is added, by type: [^\n]*`google_sql_user` ×2, /);
     expect(r.markdown).not.toContain("| added |");
@@ -278,7 +278,7 @@ describe("what is lost, and what goes with it", () => {
       (e) => (e.zone = "us-central1-b"),
     );
     expect(markdown).toMatch(
-      /#### `dev-services`: 0 added, 0 removed, 0 renamed, 0 changed \(0 replaced\), 32 destroyed with what they depend on/,
+      /#### `dev-services`: 0 added, 0 removed, 0 renamed, 0 changed \(0 replaced\), 37 destroyed with what they depend on/,
     );
     expect(markdown).not.toContain("_No resource changes._");
     expect(markdown).toContain(
@@ -384,7 +384,7 @@ describe("npm run review (scripts/review.ts)", () => {
     // The config is written after the synth: what it changes is only what the review reads.
     const result = run("--out", out, "--config", config, "--allow-stale");
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^dev: 0 loud, 5 warnings, 10 acknowledged -> /m);
+    expect(result.stdout).toMatch(/^dev: 0 loud, 5 warnings, 11 acknowledged -> /m);
     expect(fs.readFileSync(path.join(out, "review", "dev.md"), "utf8")).toContain("Reason: digests come with the next release");
   });
 

@@ -1,9 +1,9 @@
-// lib/service-images.ts lists what the preflight resolves in the registries: it must be exactly the set of images the
+// stacks/service-images.ts lists what the preflight resolves in the registries: it must be exactly the set of images the
 // synthesized services stack runs (container images of Deployments and Jobs, and every image in the Helm values,
 // where the argoproj charts split a reference into registry, repository and tag).
-import { parseConfig } from "../lib/config";
+import { parseConfig } from "../config";
 import { parseImageRef } from "../lib/image-refs";
-import { serviceImages } from "../lib/service-images";
+import { serviceImages } from "../stacks/service-images";
 import { allImages, devConfig, synthDev, upstreamImage } from "./helpers";
 
 /** A reference with its registry and Docker Hub's library/ spelt out, as the caches' paths are read back. */

@@ -1,5 +1,5 @@
 // The services settings: defaults, and the bad-input battery (mutation -> field and rule in the message).
-import { parseConfig } from "../lib/config";
+import { parseConfig } from "../config";
 import { devConfig, expectRefused } from "./helpers";
 
 test("defaults: pinned images and charts, client auth, the archive on", () => {

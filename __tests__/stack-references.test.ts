@@ -3,8 +3,8 @@
 // wire the two through outputs and remote state of its own, named by construct paths, unreviewed and renamed whenever a
 // construct moves. Checked on every stack cdktf writes (the whole app synthesized, as `cdktf synth` does) for the
 // example and for configurations that turn options on.
-import { addEnvironments } from "../lib/app";
-import { parseConfig } from "../lib/config";
+import { addEnvironments } from "../stacks/app";
+import { parseConfig } from "../config";
 import { defaultRawConfig, devConfig, synthStacks } from "./helpers";
 import { foreignReferences } from "./json";
 

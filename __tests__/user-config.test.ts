@@ -1,7 +1,7 @@
 // The user's own configuration, whatever it holds: environments.json, or the file $METAFLOW_GCP_CONFIG names. This is
 // the one test that reads it; every other test builds from the example (examples/environments.json), so a fork that
 // sets its projects and adds environments keeps the suite green, and the suite keeps testing the example.
-import { configPath, loadConfig } from "../lib/config";
+import { configPath, loadConfig } from "../config";
 import { synthConfigFile } from "./helpers";
 
 const file = configPath();

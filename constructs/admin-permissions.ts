@@ -10,6 +10,8 @@ const PERMISSIONS_BY_RESOURCE: [string, string[]][] = [
   // The services stack's kubernetes and helm providers reach the cluster through GKE's DNS-based endpoint, where
   // IAM checks this on every request before the API server sees it.
   ["container.clusters", ["connect"]],
+  // `npm run verify` (CI's deploy runs it as the deployer) reads each Service's EndpointSlices.
+  ["container.endpointSlices", ["list"]],
   // The google provider waits for each long-running operation by polling it: compute operations in the scope the
   // API returns them (global, regional or zonal), private service access and API enablement through their APIs.
   ["compute.globalOperations", ["get"]],
@@ -75,6 +77,7 @@ const PERMISSIONS_BY_RESOURCE: [string, string[]][] = [
   ],
   ["cloudsql.sslCerts", ["create", "delete", "get", "list"]],
   ["cloudsql.users", ["create", "delete", "get", "list", "update"]],
+  ["compute.firewalls", ["create", "delete", "get", "update"]],
   ["compute.globalAddresses", ["createInternal", "deleteInternal", "get"]],
   ["compute.instanceGroupManagers", ["get"]],
   ["compute.networks", ["create", "delete", "get", "removePeering", "updatePolicy", "use"]],
@@ -88,6 +91,7 @@ const PERMISSIONS_BY_RESOURCE: [string, string[]][] = [
     "container.deployments",
     ["create", "delete", "get", "getScale", "getStatus", "list", "rollback", "update", "updateScale", "updateStatus"],
   ],
+  ["container.mutatingWebhookConfigurations", ["create", "delete", "get", "list", "update"]],
   ["container.namespaces", ["create", "delete", "finalize", "get", "getStatus", "list", "update", "updateStatus"]],
   ["container.operations", ["get"]],
   ["container.priorityClasses", ["create", "delete", "get", "list", "update"]],
@@ -96,6 +100,7 @@ const PERMISSIONS_BY_RESOURCE: [string, string[]][] = [
   ["container.secrets", ["create", "delete", "get", "list", "update"]],
   ["container.serviceAccounts", ["create", "createToken", "delete", "get", "list", "update"]],
   ["container.services", ["create", "delete", "get", "getStatus", "list", "proxy", "update", "updateStatus"]],
+  ["container.validatingWebhookConfigurations", ["create", "delete", "get", "list", "update"]],
   ["edgecontainer.clusters", ["create"]],
   ["iam.serviceAccountKeys", ["create", "get"]],
   ["iam.serviceAccounts", ["actAs", "create", "delete", "get", "getIamPolicy", "list", "setIamPolicy"]],

@@ -41,6 +41,8 @@ export interface ArgoEventsProps {
   readonly pull?: ImagePull;
   /** Directory of the local chart with the EventBus and EventSource. @default EVENTS_CHART_DIR */
   readonly chartDir?: string;
+  /** Node labels the controller's, the EventBus's and the EventSource's pods must match (the platform pool's). @default none: any node */
+  readonly nodeSelector?: Record<string, string>;
   /** Resources besides the namespaces that must exist first. @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -109,6 +111,7 @@ export class ArgoEvents extends Construct {
         replicas: 1,
         containerSecurityContext: containerSecurity,
         resources: CONTROLLER_RESOURCES,
+        ...(props.nodeSelector && { nodeSelector: props.nodeSelector }),
       },
       // The validating admission webhook is off: it would need its own TLS setup and is optional.
       webhook: { enabled: false },
@@ -154,6 +157,7 @@ export class ArgoEvents extends Construct {
             replicas: 3,
             securityContext: podSecurity,
             containerTemplate: { resources: CONTROLLER_RESOURCES },
+            ...(props.nodeSelector && { nodeSelector: props.nodeSelector }),
           },
         },
       },
@@ -163,6 +167,7 @@ export class ArgoEvents extends Construct {
           eventBusName: this.eventBusName,
           template: {
             securityContext: podSecurity,
+            ...(props.nodeSelector && { nodeSelector: props.nodeSelector }),
             container: {
               securityContext: containerSecurity,
               resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },

@@ -1,10 +1,12 @@
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import * as YAML from "yaml";
 import { DbCredentials } from "./db-credentials";
-import { PINS } from "../lib/defaults";
+import { DEFAULTS, PINS } from "../lib/defaults";
 import { CONTROLLER_RESOURCES, ChartImage, chartRelease } from "./helm-values";
-import { NamespaceRef, createdAfter } from "./namespace";
+import { NamespaceRef, createdAfter, metadataIn } from "./namespace";
 import { BoundServiceAccount, NamespacedRole } from "./namespaced-role";
 
 /** Where the workflow archive lives: its own database and user on the Cloud SQL instance. */
@@ -42,11 +44,23 @@ export interface ArgoWorkflowsProps {
   readonly serverServiceAccountAnnotations?: Record<string, string>;
   /** Keep finished workflows in a PostgreSQL archive. @default undefined (no archive) */
   readonly archive?: ArgoArchiveDatabase;
+  /** Node labels the controller's and server's pods must match (the platform pool's). @default none: any node */
+  readonly nodeSelector?: Record<string, string>;
   /** Resources besides the namespaces that must exist first (the workflow KSA). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
 
 const RELEASE = "argo-workflows";
+
+/** The workflow controller's configuration (argo-workflows config/config.go, Config): the keys this app sets. */
+export interface WorkflowControllerConfig {
+  readonly artifactRepository: { readonly gcs: { readonly bucket: string; readonly keyFormat: string } };
+  readonly persistence?: Record<string, unknown>;
+  readonly nodeEvents: { readonly enabled: boolean };
+  readonly workflowEvents: { readonly enabled: boolean };
+  /** Merged into every Workflow's spec, the Workflow's own values first. */
+  readonly workflowDefaults: { readonly spec: { readonly serviceAccountName: string } };
+}
 
 /** Argo Workflows (controller and server) from the argoproj Helm chart, for Metaflow's `argo-workflows create`. */
 export class ArgoWorkflows extends Construct {
@@ -57,6 +71,10 @@ export class ArgoWorkflows extends Construct {
   readonly namespace: string;
   /** The chart values, as passed to Helm (before serialization). */
   readonly values: Record<string, unknown>;
+  /** The ConfigMap the controller and the server read (the chart's own name for it); this stack owns it. */
+  readonly controllerConfigMapName = `${RELEASE}-workflow-controller-configmap`;
+  /** The controller configuration in that ConfigMap (key `config`), before serialization. */
+  readonly controllerConfig: WorkflowControllerConfig;
 
   constructor(scope: Construct, id: string, props: ArgoWorkflowsProps) {
     super(scope, id);
@@ -81,6 +99,26 @@ export class ArgoWorkflows extends Construct {
       },
     };
 
+    // A template without its own serviceAccountName runs as the Workflow's, then as this default: Metaflow's
+    // `resource: create` step of a @parallel step names none, and would otherwise run as the namespace's `default` KSA.
+    const workflowDefaults = { spec: { serviceAccountName: props.workflowServiceAccount.name } };
+
+    // The stack owns the controller's ConfigMap rather than the chart rendering it from values: it is a typed object
+    // that plans, reviews and the cluster test see as applied, and each key equals what the chart would render.
+    this.controllerConfig = {
+      // Workflow pods write artifacts as their KSA through Workload Identity: the GCS block names no key Secret.
+      artifactRepository: { gcs: { bucket: props.bucketName, keyFormat: "argo-artifacts/{{workflow.name}}/{{pod.name}}" } },
+      ...(archive ? { persistence: archive } : {}),
+      nodeEvents: { enabled: true },
+      workflowEvents: { enabled: true },
+      workflowDefaults,
+    };
+    const configMap = new ConfigMapV1(this, "controller-config", {
+      metadata: metadataIn(props.namespace, this.controllerConfigMapName),
+      data: { config: YAML.stringify(this.controllerConfig, { lineWidth: 0 }) },
+      dependsOn: createdAfter([props.namespace]),
+    });
+
     this.values = {
       fullnameOverride: RELEASE,
       // Every image carries an explicit tag, so a chart upgrade never silently changes what runs.
@@ -88,20 +126,28 @@ export class ArgoWorkflows extends Construct {
       crds: { install: true, keep: true },
       singleNamespace: false,
       // The workflow KSA and its executor Role are created by this stack (see below), where they can be checked; the
-      // chart would create its own in the release namespace. Metaflow names the KSA in every workflow it submits.
+      // chart would create its own in the release namespace. Metaflow names the KSA on its step templates, and the
+      // controller's workflowDefaults (above) name it for the templates that carry none.
       workflow: { serviceAccount: { create: false }, rbac: { create: false } },
       controller: {
         image: image("argoproj/workflow-controller"),
         serviceAccount: { create: true, name: "argo-workflow-controller" },
+        // Ours (above): the chart passes its name to the controller and the server as --configmap.
+        configMap: { create: false, name: this.controllerConfigMapName },
+        // The value the chart would render as `workflowDefaults`; the ConfigMap above holds the same.
+        workflowDefaults,
+        // Still given to the chart: its controller and server ClusterRoles grant reading the archive's Secret from it.
         persistence: archive ?? {},
         resources: CONTROLLER_RESOURCES,
+        // Merged by Helm with the chart's own `kubernetes.io/os: linux`.
+        ...(props.nodeSelector && { nodeSelector: props.nodeSelector }),
       },
       executor: { image: image("argoproj/argoexec") },
       server: {
         image: image("argoproj/argocli"),
         // Set explicitly: "client" makes every UI and API call carry the caller's own Kubernetes credentials,
         // so reaching the port gives no more rights than the caller already has.
-        authModes: props.authModes ?? ["client"],
+        authModes: props.authModes ?? DEFAULTS.services.argoWorkflows.authModes,
         // Plain HTTP inside the cluster; it is only reached through `kubectl port-forward`.
         secure: false,
         serviceType: "ClusterIP",
@@ -111,15 +157,7 @@ export class ArgoWorkflows extends Construct {
           annotations: props.serverServiceAccountAnnotations ?? {},
         },
         resources: CONTROLLER_RESOURCES,
-      },
-      // Workflow pods write artifacts as their KSA through Workload Identity: the GCS block names no key Secret.
-      artifactRepository: {
-        archiveLogs: false,
-        gcs: {
-          bucket: props.bucketName,
-          // The chart renders this with `tpl`: the escaped braces reach Argo as {{workflow.name}}/{{pod.name}}.
-          keyFormat: 'argo-artifacts/{{ "{{" }}workflow.name{{ "}}" }}/{{ "{{" }}pod.name{{ "}}" }}',
-        },
+        ...(props.nodeSelector && { nodeSelector: props.nodeSelector }),
       },
     };
 
@@ -139,7 +177,8 @@ export class ArgoWorkflows extends Construct {
       version: props.chartVersion ?? PINS.argoWorkflows.chartVersion,
       namespace: this.namespace,
       values: this.values,
-      dependsOn: after,
+      // The controller and the server read the ConfigMap at start (the controller then watches it for changes).
+      dependsOn: [...(after ?? []), configMap],
     });
   }
 }

@@ -2,8 +2,8 @@ import { ContainerCluster, ContainerClusterConfig } from "@cdktf/provider-google
 import { ContainerNodePool } from "@cdktf/provider-google/lib/container-node-pool";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { nodePoolName } from "../lib/names";
 import { DEFAULTS } from "../lib/defaults";
+import { PoolTaint, poolTaints } from "../lib/node-pools";
 import { ControlPlaneAccessProps, controlPlaneAccess, usesDnsEndpoint } from "./control-plane-access";
 import { nodeServiceAccount } from "./node-service-account";
 
@@ -21,10 +21,33 @@ export interface ClusterNetwork {
   readonly servicesRangeName: string;
 }
 
+/** A node pool flows run on. */
+export interface NodePoolSpec {
+  /** GKE name of the pool. */
+  readonly name: string;
+  readonly machineType: string;
+  /** Autoscaling bounds, per zone; 0 lets the pool scale to zero. */
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly diskSizeGb: number;
+  /** Spot VMs; the pool gets SPOT_TAINT. */
+  readonly spot: boolean;
+  /** GPUs of each node, with GKE's driver installation; the pool gets GPU_TAINT. @default none */
+  readonly accelerator?: { readonly type: string; readonly count: number };
+  /** Zones of the pool's nodes. @default the cluster's */
+  readonly zones?: readonly string[];
+  /** Kubernetes labels of the nodes. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The pool's own taints, besides the Spot and GPU ones. */
+  readonly taints: readonly PoolTaint[];
+}
+
 export interface ClusterProps extends ControlPlaneAccessProps {
   readonly project: string;
   /** Cluster name. */
   readonly name: string;
+  /** Name of the node pool; a Standard cluster needs it. @default none (Autopilot has no node pool of ours) */
+  readonly nodePoolName?: string;
   /** A zone (zonal cluster) or a region (regional cluster). */
   readonly location: string;
   /** The VPC, subnetwork and secondary ranges. */
@@ -43,14 +66,14 @@ export interface ClusterProps extends ControlPlaneAccessProps {
   readonly minNodes?: number;
   /** @default 5 */
   readonly maxNodes?: number;
+  /** Node pools flows run on, besides the platform pool. @default [] */
+  readonly nodePools?: NodePoolSpec[];
   /** Cluster autoscaler limits on vCPUs. @default { min: 1, max: 200 } */
   readonly cpuLimits?: { min: number; max: number };
-  /** Cluster autoscaler limits on memory in GB. @default { min: 2, max: 400 } */
+  /** Cluster autoscaler limits on memory in GB. @default { min: 2, max: 800 } */
   readonly memoryLimitsGb?: { min: number; max: number };
   /** Protects the cluster from `terraform destroy`. @default true */
   readonly deletionProtection?: boolean;
-  /** Labels of the cluster and its nodes. @default {} */
-  readonly labels?: Record<string, string>;
   /** Resources (e.g. API enablement) that must exist first. @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -72,7 +95,8 @@ export class Cluster extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
-    const autopilot = props.mode === "autopilot";
+    const autopilot = (props.mode ?? DEFAULTS.cluster.mode) === "autopilot";
+    if (!autopilot && props.nodePoolName === undefined) throw new Error(`cluster ${props.name}: Standard mode needs nodePoolName`);
     this.workloadPool = `${props.project}.svc.id.goog`;
 
     const nodeSa = nodeServiceAccount(this, {
@@ -88,6 +112,9 @@ export class Cluster extends Construct {
     };
 
     const dns = usesDnsEndpoint(props);
+    const flowPools = props.nodePools ?? [];
+    // A zonal cluster's location is a zone (us-central1-a), a regional one's a region.
+    const regional = !/-[a-z]$/.test(props.location);
     const common: ContainerClusterConfig = {
       project: props.project,
       name: props.name,
@@ -101,8 +128,7 @@ export class Cluster extends Construct {
       },
       releaseChannel: { channel: props.releaseChannel ?? DEFAULTS.cluster.releaseChannel },
       ...controlPlaneAccess(props),
-      deletionProtection: props.deletionProtection ?? true,
-      resourceLabels: props.labels,
+      deletionProtection: props.deletionProtection ?? DEFAULTS.cluster.deletionProtection,
       dependsOn: [...(props.dependsOn ?? []), nodeSa],
     };
 
@@ -119,7 +145,8 @@ export class Cluster extends Construct {
           initialNodeCount: 1,
           workloadIdentityConfig: { workloadPool: this.workloadPool },
           enableShieldedNodes: true,
-          // Dataplane V2 enforces Kubernetes network policies.
+          // Dataplane V2 (eBPF) enforces any Kubernetes NetworkPolicy with no Calico add-on; until one is created, and
+          // this app creates none, pods reach one another freely.
           datapathProvider: "ADVANCED_DATAPATH",
           // The short-lived default pool must not run as the Compute Engine default service account either.
           nodeConfig: {
@@ -140,6 +167,9 @@ export class Cluster extends Construct {
                 minimum: (props.memoryLimitsGb ?? DEFAULTS.cluster.memoryLimitsGb).min,
                 maximum: (props.memoryLimitsGb ?? DEFAULTS.cluster.memoryLimitsGb).max,
               },
+              // A GPU model without a limit here is one the autoscaler never adds: each gets the count of the pools at
+              // their maxima (node auto-provisioning may use what the pools leave).
+              ...Object.entries(gpuLimits(flowPools, regional)).map(([resourceType, maximum]) => ({ resourceType, minimum: 0, maximum })),
             ],
             autoProvisioningDefaults: {
               ...nodeSecurity,
@@ -149,10 +179,19 @@ export class Cluster extends Construct {
           },
         });
 
+    const nodeConfig = {
+      ...nodeSecurity,
+      diskType: "pd-balanced",
+      imageType: "COS_CONTAINERD",
+      // Pods see the GKE metadata server, so they get their KSA's identity, never the node's.
+      workloadMetadataConfig: { mode: "GKE_METADATA" },
+      shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+      metadata: { "disable-legacy-endpoints": "true" },
+    };
     if (!autopilot) {
       new ContainerNodePool(this, "node-pool", {
         project: props.project,
-        name: nodePoolName(props.name),
+        name: props.nodePoolName,
         cluster: cluster.id,
         location: props.location,
         autoscaling: {
@@ -164,15 +203,45 @@ export class Cluster extends Construct {
           ...nodeSecurity,
           machineType: props.machineType ?? DEFAULTS.cluster.machineType,
           diskSizeGb: props.diskSizeGb ?? DEFAULTS.cluster.diskSizeGb,
-          diskType: "pd-balanced",
-          imageType: "COS_CONTAINERD",
-          labels: props.labels,
-          // Pods see the GKE metadata server, so they get their KSA's identity, never the node's.
-          workloadMetadataConfig: { mode: "GKE_METADATA" },
-          shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
-          metadata: { "disable-legacy-endpoints": "true" },
+          diskType: nodeConfig.diskType,
+          imageType: nodeConfig.imageType,
+          workloadMetadataConfig: nodeConfig.workloadMetadataConfig,
+          shieldedInstanceConfig: nodeConfig.shieldedInstanceConfig,
+          metadata: nodeConfig.metadata,
         },
       });
+      for (const pool of flowPools) {
+        new ContainerNodePool(this, `pool-${pool.name}`, {
+          project: props.project,
+          name: pool.name,
+          cluster: cluster.id,
+          location: props.location,
+          nodeLocations: pool.zones ? [...pool.zones] : undefined,
+          autoscaling: {
+            minNodeCount: pool.minNodes,
+            maxNodeCount: pool.maxNodes,
+            // ANY takes capacity in whichever zone has it, which lowers the preemption risk of Spot VMs.
+            locationPolicy: pool.spot ? "ANY" : undefined,
+          },
+          management: { autoRepair: true, autoUpgrade: true },
+          nodeConfig: {
+            ...nodeConfig,
+            machineType: pool.machineType,
+            diskSizeGb: pool.diskSizeGb,
+            spot: pool.spot || undefined,
+            guestAccelerator: pool.accelerator && [
+              {
+                type: pool.accelerator.type,
+                count: pool.accelerator.count,
+                // GKE installs the NVIDIA driver its version defaults to; no driver DaemonSet of ours.
+                gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" },
+              },
+            ],
+            labels: Object.keys(pool.labels).length > 0 ? { ...pool.labels } : undefined,
+            taint: poolTaints(pool).map((t) => ({ ...t })),
+          },
+        });
+      }
     }
 
     this.name = cluster.name;
@@ -183,3 +252,17 @@ export class Cluster extends Construct {
     this.nodeServiceAccountMember = nodeSa.member;
   }
 }
+
+/** Per GPU model, the GPUs of the pools at their maxima: count x nodes per zone x zones. */
+function gpuLimits(pools: readonly NodePoolSpec[], regional: boolean): Record<string, number> {
+  const limits: Record<string, number> = {};
+  for (const p of pools) {
+    if (!p.accelerator) continue;
+    const zones = p.zones?.length ?? (regional ? REGIONAL_NODE_ZONES : 1);
+    limits[p.accelerator.type] = (limits[p.accelerator.type] ?? 0) + p.accelerator.count * p.maxNodes * zones;
+  }
+  return limits;
+}
+
+/** GKE spreads a regional cluster's pool over three zones of the region unless its node locations are set. */
+const REGIONAL_NODE_ZONES = 3;

@@ -6,6 +6,7 @@ import { Password } from "@cdktf/provider-random/lib/password";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { DEFAULTS } from "../lib/defaults";
+import { SQL_NAME_SUFFIX_BYTES } from "../lib/names";
 
 export interface DatabaseProps {
   /** Project of the instance. */
@@ -41,8 +42,6 @@ export interface DatabaseProps {
   readonly generation?: number;
   /** Also create a database and user for the Argo Workflows archive. @default false */
   readonly argoArchive?: boolean;
-  /** Labels of the instance. @default {} */
-  readonly labels?: Record<string, string>;
 }
 
 /** Credentials of one database and its owner; the password stays in Terraform state. */
@@ -66,12 +65,12 @@ export class Database extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
-    const deletionProtection = props.deletionProtection ?? true;
+    const deletionProtection = props.deletionProtection ?? DEFAULTS.database.deletionProtection;
 
     // GCP keeps a deleted instance's name reserved for about a week, so the name carries a suffix
     // that changes only when `generation` is bumped.
     const suffix = new Id(this, "name-suffix", {
-      byteLength: 3,
+      byteLength: SQL_NAME_SUFFIX_BYTES,
       keepers: { generation: String(props.generation ?? DEFAULTS.database.generation) },
     });
 
@@ -91,7 +90,6 @@ export class Database extends Construct {
         diskSize: props.diskSizeGb ?? DEFAULTS.database.diskSizeGb,
         diskAutoresize: true,
         deletionProtectionEnabled: deletionProtection,
-        userLabels: props.labels,
         ipConfiguration: {
           // No public IPv4: the database is reachable only from the VPC.
           ipv4Enabled: false,

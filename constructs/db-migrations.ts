@@ -11,8 +11,8 @@ export interface DbMigrationsProps {
   readonly image: string;
   /** Database connection. */
   readonly db: MetaflowDbConnection;
-  /** How long Terraform waits for the migrations to finish. @default "10m" */
-  readonly timeout?: string;
+  /** Node labels the pods must match (the platform pool's). @default none: any node */
+  readonly nodeSelector?: Record<string, string>;
 }
 
 /**
@@ -38,6 +38,7 @@ export class DbMigrations extends Construct {
           spec: {
             restartPolicy: "Never",
             automountServiceAccountToken: false,
+            nodeSelector: props.nodeSelector,
             // The pod is root (below); the pod-level context still sets the seccomp filter and fsGroup.
             securityContext: { ...restrictedPod(), runAsNonRoot: false, runAsUser: "0", runAsGroup: "0" },
             container: [
@@ -60,7 +61,8 @@ export class DbMigrations extends Construct {
         },
       },
       waitForCompletion: true,
-      timeouts: { create: props.timeout ?? "10m", update: props.timeout ?? "10m" },
+      // How long Terraform waits for the migrations before it fails the apply.
+      timeouts: { create: "10m", update: "10m" },
       dependsOn: createdAfter([props.namespace]),
     });
   }

@@ -11,8 +11,8 @@ import { GoogleIdentity, NamespacedRole } from "./namespaced-role";
 export const FLOW_RUNNER_RULES: RoleV1Rule[] = [
   // --with kubernetes: create the Job, read it, stop it (patch; delete in "delete" terminate mode).
   { apiGroups: ["batch"], resources: ["jobs"], verbs: ["create", "get", "list", "watch", "patch", "delete"] },
-  // @parallel runs as a JobSet.
-  { apiGroups: ["jobset.x-k8s.io"], resources: ["jobsets"], verbs: ["create", "get", "list", "watch", "delete"] },
+  // @parallel runs as a JobSet (the same verbs as the jobs' KSA, constructs/jobset.ts).
+  { apiGroups: ["jobset.x-k8s.io"], resources: ["jobsets"], verbs: ["create", "get", "list", "watch", "patch", "delete"] },
   { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "delete"] },
   { apiGroups: [""], resources: ["pods/log"], verbs: ["get"] },
   // kill runs /sbin/killall5 in the task's pod; the WebSocket upgrade is authorized as get, or create on newer servers.

@@ -28,8 +28,8 @@ export interface MetaflowIdentityProps {
    * which reads every Secret of every cluster in it.
    */
   readonly flowRunnerAccess: "namespace" | "project";
-  /** Create the `metaflow_admin` custom role for deployers. @default false */
-  readonly createAdminRole?: boolean;
+  /** Id of the custom role with the deployer's permissions, created when set. @default none (not created) */
+  readonly adminRoleId?: string;
   /** Resources (e.g. API enablement) that must exist first. @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -51,7 +51,7 @@ export class MetaflowIdentity extends Construct {
   readonly member: string;
   /** Full resource name, for service-account IAM bindings (Workload Identity). */
   readonly serviceAccountName: string;
-  /** `projects/<p>/roles/metaflow_admin`, when createAdminRole is on (a reference, so users wait for the role). */
+  /** `projects/<p>/roles/<adminRoleId>`, when adminRoleId is set (a reference, so users wait for the role). */
   readonly adminRoleName?: string;
   /** Base64 JSON key (sensitive); undefined when keys are turned off. */
   readonly privateKey?: string;
@@ -119,10 +119,10 @@ export class MetaflowIdentity extends Construct {
       for (const grant of [clusterGrant, bucketGrant]) this.grant(grant, member, `runner-${member}`);
     });
 
-    if (props.createAdminRole) {
+    if (props.adminRoleId !== undefined) {
       this.adminRoleName = new ProjectIamCustomRole(this, "admin-role", {
         project,
-        roleId: "metaflow_admin",
+        roleId: props.adminRoleId,
         title: "Metaflow admin",
         description: "Permissions to deploy the Metaflow platform with metaflow-gcp",
         permissions: METAFLOW_ADMIN_PERMISSIONS,

@@ -5,26 +5,23 @@ import { DbCredentials } from "./db-credentials";
 export interface MetaflowDbConnection {
   /** Host: the Cloud SQL instance's private IP. */
   readonly host: string;
-  /** Port. @default "5432" */
-  readonly port?: string;
   /** Database name. */
   readonly name: string;
   /** Secret with the login. */
   readonly credentials: DbCredentials;
-  /** libpq sslmode. @default "require" */
-  readonly sslMode?: "require" | "verify-ca" | "verify-full";
 }
 
 /** Env vars the metadata service, its migrations and the UI backend read (services/utils DBConfiguration, run_goose.py). */
 export function metaflowDbEnv(db: MetaflowDbConnection) {
   return [
     { name: "MF_METADATA_DB_HOST", value: db.host },
-    { name: "MF_METADATA_DB_PORT", value: db.port ?? "5432" },
+    // Cloud SQL serves PostgreSQL on its standard port only.
+    { name: "MF_METADATA_DB_PORT", value: "5432" },
     { name: "MF_METADATA_DB_NAME", value: db.name },
     db.credentials.envFrom("MF_METADATA_DB_USER", db.credentials.usernameKey),
     db.credentials.envFrom("MF_METADATA_DB_PSWD", db.credentials.passwordKey),
     // Direct connection to the private IP, always TLS: the instance refuses anything else (ssl_mode ENCRYPTED_ONLY).
-    { name: "MF_METADATA_DB_SSL_MODE", value: db.sslMode ?? "require" },
+    { name: "MF_METADATA_DB_SSL_MODE", value: "require" },
   ];
 }
 

@@ -12,6 +12,8 @@ export interface MetaflowMetadataProps {
   readonly image: string;
   /** Database connection. */
   readonly db: MetaflowDbConnection;
+  /** Node labels the pods must match (the platform pool's). @default none: any node */
+  readonly nodeSelector?: Record<string, string>;
   /** Replicas. @default 1 */
   readonly replicas?: number;
   /** Resources besides the namespace that must exist first (the migrations Job). @default [] */
@@ -46,6 +48,7 @@ export class MetaflowMetadata extends Construct {
       port: this.port,
       probePath: "/ping",
       replicas: props.replicas,
+      nodeSelector: props.nodeSelector,
       container: {
         name: "metadata-service",
         image: props.image,

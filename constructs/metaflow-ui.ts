@@ -5,6 +5,7 @@ import { MetaflowDbConnection, metaflowDbEnv, PYTHON_SERVICE_ENV } from "./metaf
 import { restrictedContainer } from "./pod-security";
 import { WebService } from "./web-service";
 import { DEFAULTS } from "../lib/defaults";
+import { metaflowEnv } from "../lib/metaflow-outputs";
 
 /**
  * Where the image keeps the UI bundle: its Dockerfile runs download_ui.sh after installing the services, which unpacks
@@ -52,6 +53,8 @@ export interface MetaflowUiProps {
   readonly publicUrl: string;
   /** Size of the UI backend's scratch volume, which holds its caches; the cache limits derive from it. @default 4 */
   readonly cacheVolumeGi?: number;
+  /** Node labels the pods must match (the platform pool's). @default none: any node */
+  readonly nodeSelector?: Record<string, string>;
   /** Replicas. @default 1 */
   readonly replicas?: number;
   /** Resources besides the namespace that must exist first (the migrations Job). @default [] */
@@ -81,6 +84,7 @@ export class MetaflowUi extends Construct {
       port: this.port,
       probePath: "/ping",
       replicas: props.replicas,
+      nodeSelector: props.nodeSelector,
       serviceAccountName: props.serviceAccountName,
       // Copies the UI bundle where the server reads it. Only this step runs as UID 0, the owner of /root, with every
       // capability dropped and a read-only root filesystem (the migrations Job reads /root the same way).
@@ -112,10 +116,11 @@ export class MetaflowUi extends Construct {
           // The UI needs no cross-origin call; unset, the server would answer every other page in the browser with
           // `Access-Control-Allow-Origin: *`.
           { name: "ORIGIN_TO_ALLOW_CORS_FROM", value: new URL(props.publicUrl).origin },
-          { name: "METAFLOW_SERVICE_URL", value: props.metadataServiceUrl },
-          { name: "METAFLOW_DEFAULT_METADATA", value: "service" },
-          { name: "METAFLOW_DEFAULT_DATASTORE", value: "gs" },
-          { name: "METAFLOW_DATASTORE_SYSROOT_GS", value: props.datastoreRoot },
+          // The Metaflow client the backend embeds (it reads artifacts, logs and cards) takes its settings from the env.
+          metaflowEnv("METAFLOW_SERVICE_URL", props.metadataServiceUrl),
+          metaflowEnv("METAFLOW_DEFAULT_METADATA", "service"),
+          metaflowEnv("METAFLOW_DEFAULT_DATASTORE", "gs"),
+          metaflowEnv("METAFLOW_DATASTORE_SYSROOT_GS", props.datastoreRoot),
           ...Object.entries(uiCacheLimits(cacheVolumeGi)).map(([name, bytes]) => ({ name, value: String(bytes) })),
         ],
         securityContext: restrictedContainer(),

@@ -30,10 +30,6 @@ export function metadataIn(ns: NamespaceRef, name: string) {
 export interface NamespaceProps {
   /** Namespace name. */
   readonly name: string;
-  /** Pod Security Admission level enforced on the namespace's pods. @default "baseline" */
-  readonly enforce?: "privileged" | "baseline" | "restricted";
-  /** Extra labels. @default {} */
-  readonly labels?: Record<string, string>;
 }
 
 /** A Kubernetes namespace with Pod Security Admission labels. */
@@ -51,10 +47,9 @@ export class Namespace extends Construct implements NamespaceRef {
           ...PART_OF,
           // Enforce "baseline" (no privileged, host-namespace or host-path pods) and report anything short of
           // "restricted": flows run user-chosen images, which may need root, so "restricted" is not enforced.
-          "pod-security.kubernetes.io/enforce": props.enforce ?? "baseline",
+          "pod-security.kubernetes.io/enforce": "baseline",
           "pod-security.kubernetes.io/warn": "restricted",
           "pod-security.kubernetes.io/audit": "restricted",
-          ...props.labels,
         },
       },
     });

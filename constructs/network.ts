@@ -6,15 +6,24 @@ import { ComputeSubnetwork } from "@cdktf/provider-google/lib/compute-subnetwork
 import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { networkNames } from "../lib/names";
+
+/** Names of the network's resources. */
+export interface NetworkNames {
+  readonly vpc: string;
+  readonly subnetwork: string;
+  /** The range reserved for private service access. */
+  readonly privateServiceAccess: string;
+  readonly router: string;
+  readonly nat: string;
+}
 
 export interface NetworkProps {
   /** Project that owns the network. */
   readonly project: string;
   /** Region of the subnetwork, router and NAT. */
   readonly region: string;
-  /** Prefix of the resource names, e.g. "metaflow-dev". */
-  readonly name: string;
+  /** Names of the VPC, the subnetwork, the private service access range, the router and the NAT. */
+  readonly names: NetworkNames;
   /** Primary range of the subnetwork (GKE nodes). */
   readonly subnetCidr: string;
   /** Secondary range for GKE pods. */
@@ -44,8 +53,7 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    const { project, region, name } = props;
-    const names = networkNames(name);
+    const { project, region, names } = props;
 
     const vpc = new ComputeNetwork(this, "vpc", {
       project,

@@ -8,6 +8,7 @@ export const REQUIRED_APIS = [
   "compute.googleapis.com",
   "container.googleapis.com",
   "iam.googleapis.com",
+  "secretmanager.googleapis.com",
   "servicenetworking.googleapis.com",
   "sqladmin.googleapis.com",
   "storage.googleapis.com",

@@ -1,5 +1,5 @@
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
-import { Fn } from "cdktf";
+import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { NamespaceRef, createdAfter, metadataIn } from "./namespace";
 
@@ -33,11 +33,21 @@ export class PublishedConfig extends Construct {
     new ConfigMapV1(this, "config-map", {
       metadata: metadataIn(props.namespace, this.name),
       // jsonencode in Terraform: some values (the bucket) are only known from the infra state.
-      data: { [this.configKey]: Fn.jsonencode(props.config), [this.requirementsKey]: props.requirements },
+      data: { [this.configKey]: Fn.jsonencode(hclStrings(props.config)), [this.requirementsKey]: props.requirements },
       dependsOn: createdAfter([props.namespace]),
     });
     const get = (key: string) => `kubectl -n ${this.namespace} get configmap ${this.name} -o jsonpath='{.data.${key.replace(".", "\\.")}}'`;
     this.fetchConfigCommand = `mkdir -p ~/.metaflowconfig && ${get(this.configKey)} > ~/.metaflowconfig/config.json`;
     this.installCommand = `${get(this.requirementsKey)} > /tmp/metaflow-requirements.txt && pip install -r /tmp/metaflow-requirements.txt`;
   }
+}
+
+/**
+ * cdktf writes the literal strings of an object passed to a Terraform function between quotes as they are: a value
+ * holding `"` or `\\` (the tolerations' JSON) would end the HCL string early. Escaped here, as HCL reads them back.
+ */
+function hclStrings(config: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config).map(([k, v]) => [k, Token.isUnresolved(v) ? v : v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')]),
+  );
 }

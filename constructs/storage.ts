@@ -20,8 +20,6 @@ export interface DatastoreBucketProps {
   readonly deleteAfterDays?: number;
   /** Let `terraform destroy` delete a bucket that still holds objects. @default false */
   readonly forceDestroy?: boolean;
-  /** Labels of the bucket. @default {} */
-  readonly labels?: Record<string, string>;
   /** Resources (e.g. API enablement) that must exist first. @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -34,7 +32,7 @@ export class DatastoreBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: DatastoreBucketProps) {
     super(scope, id);
-    const versioning = props.versioning ?? true;
+    const versioning = props.versioning ?? DEFAULTS.storage.versioning;
     const lifecycleRule: StorageBucketLifecycleRule[] = [];
     if (versioning) {
       lifecycleRule.push({
@@ -56,10 +54,9 @@ export class DatastoreBucket extends Construct {
       // IAM only, no per-object ACLs, and never public.
       uniformBucketLevelAccess: true,
       publicAccessPrevention: "enforced",
-      forceDestroy: props.forceDestroy ?? false,
+      forceDestroy: props.forceDestroy ?? DEFAULTS.storage.forceDestroy,
       versioning: { enabled: versioning },
       lifecycleRule,
-      labels: props.labels,
       dependsOn: props.dependsOn,
     });
 

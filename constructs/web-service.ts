@@ -10,6 +10,7 @@ import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { NamespaceRef, PART_OF, createdAfter } from "./namespace";
 import { restrictedPod } from "./pod-security";
+import { DEFAULTS } from "../lib/defaults";
 
 export interface WebServiceProps {
   /** Namespace of the Deployment and its Service. */
@@ -30,10 +31,8 @@ export interface WebServiceProps {
   readonly volumes?: DeploymentV1SpecTemplateSpecVolume[];
   /** Kubernetes service account of the pods. @default "default" */
   readonly serviceAccountName?: string;
-  /** Mount a Kubernetes API token into the pods. @default false */
-  readonly automountServiceAccountToken?: boolean;
-  /** Unprivileged user id of the pods. @default 1000 */
-  readonly runAsUser?: number;
+  /** Node labels the pods must match (the platform pool's). @default none: any node */
+  readonly nodeSelector?: Record<string, string>;
   /** Pod replicas; a PodDisruptionBudget is added above 1. @default 1 */
   readonly replicas?: number;
   /** Resources besides the namespace that must exist before the Deployment (service accounts, secrets). @default [] */
@@ -59,7 +58,7 @@ export class WebService extends Construct {
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
     this.probePath = props.probePath;
-    const replicas = props.replicas ?? 1;
+    const replicas = props.replicas ?? DEFAULTS.services.replicas;
     const portName = "http";
     // The selector is the single source of both the Service selector and the pod labels, so they cannot drift apart.
     this.selector = { "app.kubernetes.io/name": props.name, ...PART_OF };
@@ -82,9 +81,10 @@ export class WebService extends Construct {
           metadata: { labels: this.podLabels },
           spec: {
             serviceAccountName: props.serviceAccountName,
-            // No API token unless the pod needs one: these services never call the Kubernetes API.
-            automountServiceAccountToken: props.automountServiceAccountToken ?? false,
-            securityContext: restrictedPod(props.runAsUser),
+            // No API token: these services never call the Kubernetes API.
+            automountServiceAccountToken: false,
+            nodeSelector: props.nodeSelector,
+            securityContext: restrictedPod(),
             initContainer: props.initContainers,
             container: [
               {

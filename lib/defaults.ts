@@ -29,14 +29,25 @@ export const PINS = {
     jetstreamVersion: "2.10.10",
   },
   /**
-   * The JetStream versions of the argo-events 2.4.x chart's values.yaml that this app offers, without its floating
-   * `latest`, with their images.
+   * kubernetes-sigs/jobset v0.12.0, the controller of the JobSets Metaflow creates for @parallel (it serves
+   * jobset.x-k8s.io/v1alpha2, Metaflow's KUBERNETES_JOBSET_GROUP/VERSION defaults). The chart is published to the OCI
+   * registry only; its git tag's values.yaml names a staging image with the floating tag `main`, so the release image
+   * the project's packaging script publishes is pinned here and set explicitly.
    */
+  jobset: {
+    repository: "oci://registry.k8s.io/jobset/charts",
+    chartVersion: "0.12.0",
+    image: "registry.k8s.io/jobset/jobset:v0.12.0",
+  },
   /**
    * Terraform: the stacks' required_version, and the release CI (.github/workflows, cloudbuild) and `npm run validate`
    * run (scripts/validate/common.sh builds it when none that satisfies the constraint is on PATH).
    */
   terraform: { requiredVersion: ">= 1.11.0", tested: "1.11.4" },
+  /**
+   * The JetStream versions of the argo-events 2.4.x chart's values.yaml that this app offers, without its floating
+   * `latest`, with their images.
+   */
   jetstream: {
     "2.10.10": {
       natsImage: "nats:2.10.10",
@@ -64,6 +75,16 @@ export const PINS = {
 /** JetStream versions offered, from the table above. */
 export const JETSTREAM_VERSIONS = Object.keys(PINS.jetstream) as [keyof typeof PINS.jetstream, ...(keyof typeof PINS.jetstream)[]];
 
+/**
+ * Port the JobSet controller serves its admission webhooks on (kubernetes-sigs/jobset v0.12.0: the chart's Deployment
+ * hard-codes containerPort 9443). On private nodes GKE lets the control plane reach only 443 and 10250, so the infra
+ * stack opens this port from the control plane's range.
+ */
+export const JOBSET_WEBHOOK_PORT = 9443;
+
+/** Id of the custom role `identity.createAdminRole` creates, which CI's deployer holds by default. */
+export const ADMIN_ROLE_ID = "metaflow_admin";
+
 /** Defaults shared by the schema and the constructs. */
 export const DEFAULTS = {
   database: {
@@ -75,20 +96,46 @@ export const DEFAULTS = {
     retainedBackups: 7,
     pitrDays: 7,
     generation: 1,
+    deletionProtection: true,
   },
   cluster: {
+    mode: "standard",
     releaseChannel: "REGULAR",
     machineType: "e2-standard-4",
     diskSizeGb: 100,
     minNodes: 1,
     maxNodes: 5,
+    /** The pools flows run on, besides the platform pool: one CPU pool that scales to zero when idle. */
+    nodePools: [
+      {
+        name: "flows",
+        machineType: "e2-standard-4",
+        minNodes: 0,
+        maxNodes: 5,
+        diskSizeGb: 100,
+        spot: false,
+        labels: {},
+        // GKE's own Deployments (kube-dns, metrics-server) tolerate no such taint, so they stay on the platform pool
+        // and never keep a node of this pool from scaling to zero.
+        taints: [{ key: "metaflow-gcp/pool", value: "flows", effect: "NO_SCHEDULE" }],
+      },
+    ],
+    defaultPool: "flows",
     cpuLimits: { min: 1, max: 200 },
-    memoryLimitsGb: { min: 2, max: 400 },
+    // 4 GB per vCPU of the vCPU limit, the memory of standard machine types: a lower limit stops the autoscaler first.
+    memoryLimitsGb: { min: 2, max: 800 },
     controlPlaneEndpoint: "dns",
+    deletionProtection: true,
   },
-  storage: { prefix: "metaflow", noncurrentVersionRetentionDays: 30 },
+  storage: { prefix: "metaflow", versioning: true, noncurrentVersionRetentionDays: 30, forceDestroy: false },
   identity: { flowRunnerAccess: "namespace", createKey: false },
-  services: { replicas: 1, uiCacheSizeGi: 4 },
+  services: {
+    replicas: 1,
+    uiCacheSizeGi: 4,
+    argoWorkflows: { authModes: ["client"] },
+    // On: @parallel, @torchrun and @metaflow_ray fail without it, and it costs one small controller pod.
+    jobset: { enabled: true, namespace: "jobset-system" },
+  },
   imageCache: { enabled: true },
-  ci: { deployRef: "refs/heads/main", deployerRole: "metaflow_admin" },
+  ci: { deployRef: "refs/heads/main", deployerRole: ADMIN_ROLE_ID },
 } as const;

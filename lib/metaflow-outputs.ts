@@ -1,5 +1,6 @@
 // What Metaflow users need after a deploy: the ~/.metaflowconfig/config.json values and the setup steps.
 // Every key is one that metaflow/metaflow_config.py reads (from_conf("X") reads METAFLOW_X).
+import { Toleration } from "./node-pools";
 
 /** Inputs of the Metaflow configuration, from the services stack's constructs and the infra outputs. */
 export interface MetaflowConfigInputs {
@@ -32,31 +33,60 @@ export interface MetaflowConfigInputs {
   readonly uiUrl: string;
   /** The Argo Workflows UI as users reach it. */
   readonly argoWorkflowsUiUrl: string;
+  /** `projects/<number>/secrets/<prefix>`, which Metaflow puts before a `@secrets` source's id. */
+  readonly secretManagerPrefix: string;
+  /**
+   * Where a step without a node selector of its own runs: the default pool's selector (`k=v`) and the tolerations of its
+   * taints. A step's own node_selector or tolerations replace these, they are not merged. @default unset: any node
+   */
+  readonly defaultPlacement?: { readonly nodeSelector: string; readonly tolerations: readonly Toleration[] };
 }
 
-/** The outputs that are also config.json keys, in the order users read them. */
-export const METAFLOW_OUTPUT_KEYS = [
-  "METAFLOW_DEFAULT_DATASTORE",
-  "METAFLOW_DATASTORE_SYSROOT_GS",
-  "METAFLOW_DEFAULT_METADATA",
-  "METAFLOW_SERVICE_URL",
-  "METAFLOW_SERVICE_INTERNAL_URL",
-  "METAFLOW_KUBERNETES_NAMESPACE",
-  "METAFLOW_KUBERNETES_SERVICE_ACCOUNT",
-  "METAFLOW_KUBERNETES_CONTAINER_REGISTRY",
-  "METAFLOW_ARGO_EVENTS_EVENT_BUS",
-  "METAFLOW_ARGO_EVENTS_EVENT_SOURCE",
-  "METAFLOW_ARGO_EVENTS_EVENT",
-  "METAFLOW_ARGO_EVENTS_WEBHOOK_URL",
-  "METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL",
-  "METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT",
-  "METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE",
-  "METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES",
-] as const;
+/**
+ * Every METAFLOW_* key the platform gives Metaflow, once, in the order users read config.json. "output": also a
+ * Terraform output of its own; "config": in config.json only (the UI links). Each is a setting the pinned client
+ * reads (`from_conf("X")` reads METAFLOW_X in metaflow/metaflow_config.py; see __tests__/contracts/metaflow.test.ts).
+ */
+export const METAFLOW_KEYS = {
+  METAFLOW_DEFAULT_DATASTORE: "output",
+  METAFLOW_DATASTORE_SYSROOT_GS: "output",
+  METAFLOW_DEFAULT_METADATA: "output",
+  METAFLOW_SERVICE_URL: "output",
+  METAFLOW_SERVICE_INTERNAL_URL: "output",
+  METAFLOW_KUBERNETES_NAMESPACE: "output",
+  METAFLOW_KUBERNETES_SERVICE_ACCOUNT: "output",
+  METAFLOW_KUBERNETES_CONTAINER_REGISTRY: "output",
+  METAFLOW_KUBERNETES_NODE_SELECTOR: "output",
+  METAFLOW_KUBERNETES_TOLERATIONS: "output",
+  METAFLOW_ARGO_EVENTS_EVENT_BUS: "output",
+  METAFLOW_ARGO_EVENTS_EVENT_SOURCE: "output",
+  METAFLOW_ARGO_EVENTS_EVENT: "output",
+  METAFLOW_ARGO_EVENTS_WEBHOOK_URL: "output",
+  METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL: "output",
+  METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT: "output",
+  METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE: "output",
+  METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES: "output",
+  METAFLOW_DEFAULT_SECRETS_BACKEND_TYPE: "output",
+  METAFLOW_GCP_SECRET_MANAGER_PREFIX: "output",
+  METAFLOW_UI_URL: "config",
+  METAFLOW_ARGO_WORKFLOWS_UI_URL: "config",
+} as const;
 
-export type MetaflowOutputKey = (typeof METAFLOW_OUTPUT_KEYS)[number];
+export type MetaflowKey = keyof typeof METAFLOW_KEYS;
+export type MetaflowOutputKey = { [K in MetaflowKey]: (typeof METAFLOW_KEYS)[K] extends "output" ? K : never }[MetaflowKey];
+
+/** The keys that are also Terraform outputs, in order. */
+export const METAFLOW_OUTPUT_KEYS = (Object.keys(METAFLOW_KEYS) as MetaflowKey[]).filter(
+  (key): key is MetaflowOutputKey => METAFLOW_KEYS[key] === "output",
+);
+
+/** A Metaflow setting as a container's env var. */
+export function metaflowEnv(name: MetaflowKey, value: string) {
+  return { name, value };
+}
+
 /** Keys published only when their input is set. */
-type OptionalOutputKey = "METAFLOW_KUBERNETES_CONTAINER_REGISTRY";
+type OptionalOutputKey = "METAFLOW_KUBERNETES_CONTAINER_REGISTRY" | "METAFLOW_KUBERNETES_NODE_SELECTOR" | "METAFLOW_KUBERNETES_TOLERATIONS";
 
 /** The values of the METAFLOW_* outputs. */
 export function metaflowOutputs(
@@ -71,6 +101,9 @@ export function metaflowOutputs(
     METAFLOW_KUBERNETES_NAMESPACE: i.kubernetesNamespace,
     METAFLOW_KUBERNETES_SERVICE_ACCOUNT: i.kubernetesServiceAccount,
     ...(i.containerRegistry === undefined ? {} : { METAFLOW_KUBERNETES_CONTAINER_REGISTRY: i.containerRegistry }),
+    ...(i.defaultPlacement && { METAFLOW_KUBERNETES_NODE_SELECTOR: i.defaultPlacement.nodeSelector }),
+    // A JSON list in a string: the decorator json.loads it.
+    ...(i.defaultPlacement?.tolerations.length && { METAFLOW_KUBERNETES_TOLERATIONS: JSON.stringify(i.defaultPlacement.tolerations) }),
     METAFLOW_ARGO_EVENTS_EVENT_BUS: i.eventBus,
     METAFLOW_ARGO_EVENTS_EVENT_SOURCE: i.eventSource,
     METAFLOW_ARGO_EVENTS_EVENT: i.event,
@@ -80,11 +113,16 @@ export function metaflowOutputs(
     METAFLOW_ARGO_EVENTS_SENSOR_NAMESPACE: i.sensorNamespace,
     // CronWorkflows with the list `schedules` (Argo Workflows >= 3.6) rather than `schedule`, which Argo 4 removed.
     METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES: "true",
+    // @secrets sources without a "<type>." read Secret Manager, by id under the environment's prefix.
+    METAFLOW_DEFAULT_SECRETS_BACKEND_TYPE: "gcp-secret-manager",
+    METAFLOW_GCP_SECRET_MANAGER_PREFIX: i.secretManagerPrefix,
   };
 }
 
 /** The whole config.json: the METAFLOW_* outputs plus the UI links Metaflow prints. Holds no secret. */
-export function metaflowConfig(i: MetaflowConfigInputs): Record<string, string> {
+export function metaflowConfig(
+  i: MetaflowConfigInputs,
+): ReturnType<typeof metaflowOutputs> & Record<Exclude<MetaflowKey, MetaflowOutputKey>, string> {
   return {
     ...metaflowOutputs(i),
     METAFLOW_UI_URL: i.uiUrl,
@@ -130,7 +168,70 @@ export interface EndUserSetupInputs {
   readonly uiUrl: string;
   /** The Argo Workflows UI as users reach it. */
   readonly argoUiUrl: string;
+  /** Secret id prefix of the environment's secrets (secrets.prefix). */
+  readonly secretPrefix: string;
+  /** Registry host of the flows' image repository, `<region>-docker.pkg.dev`. */
+  readonly imageRegistryHost: string;
+  /** Push path of the flows' image repository. */
+  readonly imageRepository: string;
+  /** The node pools steps run on, in the order of cluster.nodePools. @default [] (Autopilot, or no pool: any node) */
+  readonly stepPools?: readonly StepPool[];
 }
+
+/** A node pool steps run on, as END_USER_SETUP tells users about it. */
+export interface StepPool {
+  /** The pool's own name (cluster.nodePools[].name). */
+  readonly name: string;
+  readonly machineType: string;
+  /** Nodes per zone that run when nothing does. */
+  readonly minNodes: number;
+  readonly spot: boolean;
+  readonly accelerator?: { readonly type: string; readonly count: number };
+  /** Where a step without a node selector of its own runs. */
+  readonly isDefault: boolean;
+  readonly placement: { readonly nodeSelector: string; readonly tolerations: readonly Toleration[]; readonly gpu?: number };
+}
+
+/** The decorator that sends a step to a pool: nothing for the default pool; else its selector, tolerations, a GPU. */
+export function stepDecorator(pool: StepPool): string {
+  if (pool.isDefault) return "@kubernetes";
+  const { nodeSelector, tolerations, gpu } = pool.placement;
+  const args = [
+    ...(gpu === undefined ? [] : ["gpu=1"]),
+    `node_selector="${nodeSelector}"`,
+    ...(tolerations.length > 0 ? [`tolerations=${JSON.stringify(tolerations).replace(/([,:])/g, "$1 ")}`] : []),
+  ];
+  return `@kubernetes(${args.join(", ")})`;
+}
+
+/** What a pool costs when no step runs, in words. */
+export function idleCost(pool: StepPool): string {
+  return pool.minNodes === 0
+    ? "costs nothing when idle: it scales to zero"
+    : `keeps ${pool.minNodes} ${pool.machineType} node${pool.minNodes > 1 ? "s" : ""} per zone running when idle`;
+}
+
+/** One paragraph per pool: what it is, its decorator, its idle cost. */
+function poolLines(pools: readonly StepPool[]): string[] {
+  if (pools.length === 0) return [];
+  const kind = (p: StepPool) =>
+    [p.machineType, p.accelerator && `${p.accelerator.count} x ${p.accelerator.type}`, p.spot && "Spot (preempted with 30 s notice)"]
+      .filter(Boolean)
+      .join(", ");
+  return [
+    "",
+    "8. Where steps run (a step's own node_selector or tolerations replace the defaults, so each line passes all it needs):",
+    ...pools.flatMap((p) => [
+      `   ${p.name}: ${kind(p)}; ${idleCost(p)}${p.isDefault ? "; runs every step without a node selector of its own" : ""}`,
+      `     ${stepDecorator(p)}${p.accelerator ? `   # gpu up to ${p.accelerator.count}` : ""}`,
+    ]),
+  ];
+}
+
+/** The secret END_USER_SETUP creates and reads, by the id `@secrets` takes. */
+export const EXAMPLE_SECRET = "db-password";
+/** The image END_USER_SETUP builds and runs. */
+export const EXAMPLE_IMAGE = "my-image:1.0";
 
 /** The steps from a fresh laptop to `python flow.py run --with kubernetes` and `argo-workflows create`. */
 export function endUserSetup(i: EndUserSetupInputs): string {
@@ -139,6 +240,10 @@ export function endUserSetup(i: EndUserSetupInputs): string {
     .join("\n");
   const pings = i.portForwards.filter((f) => f.ping).map((f) => `curl -fsS http://localhost:${f.port}${f.ping}`);
   const key = "~/.config/metaflow-gcp/key.json";
+  const secret = `${i.secretPrefix}${EXAMPLE_SECRET}`;
+  // metaflow plugins/gcp/gcp_secret_manager_secrets_provider.py names the variable after the id, "-", "." and "/" as "_".
+  const envVar = EXAMPLE_SECRET.replace(/[-./]/g, "_");
+  const image = `${i.imageRepository}/${EXAMPLE_IMAGE}`;
   const who =
     i.flowRunners.length > 0
       ? `You must be one of the flow runners (${i.flowRunners.join(", ")}), directly or through a group:`
@@ -200,5 +305,20 @@ export function endUserSetup(i: EndUserSetupInputs): string {
     `   Metaflow UI: ${i.uiUrl}    Argo UI: ${i.argoUiUrl}`,
     "   The Argo UI runs in client auth mode: on its login page, paste what `echo Bearer $(gcloud auth print-access-token)`",
     "   prints into the client authentication box and press its Login button (the token lasts an hour).",
+    "",
+    `6. Secrets: @secrets reads Secret Manager secrets whose ids start with ${i.secretPrefix}; flow runners create them:`,
+    `   printf %s "$DB_PASSWORD" | gcloud secrets create ${secret} --data-file=- --project ${i.project}`,
+    `   (a new value later: ... | gcloud secrets versions add ${secret} --data-file=- --project ${i.project})`,
+    `   In the flow: @secrets(sources=["${EXAMPLE_SECRET}"]) on a step, which then reads os.environ["${envVar}"]`,
+    '   ("-", "." and "/" in the id become "_"). A step on Kubernetes reads it as the Metaflow service account; a step run',
+    "   on your machine reads it as you, with the package google-cloud-secret-manager installed.",
+    "",
+    "7. Your own images: push them to the environment's repository, then name them in @kubernetes:",
+    `   gcloud auth configure-docker ${i.imageRegistryHost}`,
+    `   docker build -t ${image} . && docker push ${image}`,
+    `   In the flow: @kubernetes(image="${image}") on a step.`,
+    "   The image needs Python 3 and pip (Metaflow installs its own packages when the step starts); the nodes pull it with",
+    "   their own service account.",
+    ...poolLines(i.stepPools ?? []),
   ].join("\n");
 }

@@ -1,19 +1,8 @@
-// Names the constructs give GCP resources, shared with the config checks that hold them to GCP's limits.
-// Kept free of provider imports so the config can be checked without loading the provider bindings.
+// What the config checks and the constructs both know of a name: the random suffix of the Cloud SQL instance's name,
+// which the Database construct appends at apply time and the config check counts against GCP's limit.
 
-/** Names of the network's resources for a prefix such as "metaflow-dev". */
-export function networkNames(prefix: string) {
-  return {
-    vpc: `${prefix}-vpc`,
-    subnetwork: `${prefix}-subnet`,
-    privateServiceAccess: `${prefix}-psa`,
-    router: `${prefix}-router`,
-    nat: `${prefix}-nat`,
-  };
-}
+/** Random bytes of the Cloud SQL instance name's suffix. */
+export const SQL_NAME_SUFFIX_BYTES = 3;
 
-/** Name of the node pool of a Standard cluster. */
-export const nodePoolName = (clusterName: string) => `${clusterName}-pool`;
-
-/** Length of a Cloud SQL instance name's random suffix: "-" and 6 hex digits (3 random bytes). */
-export const SQL_NAME_SUFFIX_LENGTH = 7;
+/** Length of that suffix in the name: "-" and two hex digits a byte. */
+export const SQL_NAME_SUFFIX_LENGTH = 1 + 2 * SQL_NAME_SUFFIX_BYTES;

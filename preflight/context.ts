@@ -1,6 +1,6 @@
 // What every check gets: the environment as resolved from the configuration, and the clients to ask Google and the
 // registries with.
-import { AppConfig, EnvironmentConfig } from "../lib/config";
+import { AppConfig, EnvironmentConfig } from "../config";
 import { Endpoints } from "./endpoints";
 import { GoogleClient } from "./http";
 

@@ -1,6 +1,6 @@
-// Every image the services stack runs (lib/service-images.ts) resolves in its registry, so a missing tag fails here
+// Every image the services stack runs (stacks/service-images.ts) resolves in its registry, so a missing tag fails here
 // and not in a rollout twenty minutes into the apply.
-import { serviceImages } from "../lib/service-images";
+import { serviceImages } from "../stacks/service-images";
 import { PreflightContext } from "./context";
 import { headManifest, parseImageRef } from "./registry";
 import { CheckResult, guarded } from "./result";

@@ -1,6 +1,6 @@
 // `npm run preflight <env>`: what makes an apply fail twenty minutes in, checked before it starts with the
 // deployer's own credentials and no Terraform state. Every check gives one or more lines (result.ts).
-import { AppConfig, EnvironmentConfig } from "../lib/config";
+import { AppConfig, EnvironmentConfig } from "../config";
 import { PreflightContext } from "./context";
 import { checkCredentials, needsCredentials } from "./credentials";
 import { endpoints } from "./endpoints";

@@ -1,6 +1,6 @@
 // What the infra stack deploys that the organisation policies below look at. Each fact is checked against the
 // synthesized infra stack by __tests__/preflight-plan-facts.test.ts, so a construct change that breaks one fails there.
-import { EnvironmentConfig } from "../lib/config";
+import { EnvironmentConfig } from "../config";
 
 export interface PlanFacts {
   /** Cloud SQL gets a public IPv4 address (constructs/database.ts: ip_configuration.ipv4_enabled). */

@@ -1,7 +1,7 @@
 // Regional quotas the cluster's nodes and Cloud NAT need: Compute Engine regions.get (GET
 // projects/{project}/regions/{region}) answers `quotas[]` of {metric, limit, usage}. The apply fails when a quota
 // cannot hold the nodes it creates; autoscaling stops quietly at a quota below its limits, so that is a warning.
-import { EnvironmentConfig } from "../lib/config";
+import { EnvironmentConfig } from "../config";
 import { PreflightContext } from "./context";
 import { googleError, refusalFix } from "./http";
 import { CheckResult } from "./result";

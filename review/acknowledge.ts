@@ -1,10 +1,10 @@
 // Acknowledged warnings: a team's `review.acknowledge` entries matched against the flags a review raises.
 // An entry names one section and the warning's whole text (`*` for any run of text); a loud flag is never taken
 // in, so a pattern cannot hide a new loud flag, and an entry that matches no warning is reported, not kept silently.
-import { Acknowledgement } from "../lib/review-config";
+import { Acknowledgement } from "../config/review";
 import { Flag } from "./model";
 
-export type { Acknowledgement } from "../lib/review-config";
+export type { Acknowledgement } from "../config/review";
 
 /** The warning text an entry's `flag` stands for: the whole message, `*` for any text. */
 function pattern(flag: string): RegExp {

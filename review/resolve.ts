@@ -27,12 +27,24 @@ function serviceAccountAttr(synth: SynthModel, stack: StackModel, r: ResourceMod
   return attr === "account_id" ? accountId : attr === "project" ? project : undefined;
 }
 
+/**
+ * A project custom role's name (and id): `projects/<project>/roles/<role_id>` (terraform-provider-google v6.50.0,
+ * website/docs/r/google_project_iam_custom_role.html.markdown).
+ */
+function customRoleName(synth: SynthModel, stack: StackModel, r: ResourceModel, depth: number): string | undefined {
+  const roleId = literal(synth, stack, r.body.role_id, depth + 1);
+  const project = projectOf(synth, stack, r, depth);
+  return roleId === undefined || project === undefined ? undefined : `projects/${project}/roles/${roleId}`;
+}
+
 function resolveRef(synth: SynthModel, stack: StackModel, ref: Ref, depth: number): string | undefined {
   const hit = remoteOutput(synth, stack, ref);
   if (hit) return literal(synth, hit.stack, hit.output.value, depth + 1);
   const target = findBlock(stack, ref);
   if (!target || target.mode !== "managed") return undefined;
   if (target.type === "google_service_account") return serviceAccountAttr(synth, stack, target, ref.attr, depth);
+  if (target.type === "google_project_iam_custom_role" && (ref.attr === "name" || ref.attr === "id"))
+    return customRoleName(synth, stack, target, depth);
   const meta = /^metadata(?:\[0\])?\.(name|namespace)$/.exec(ref.attr);
   if (meta) return literal(synth, stack, block(target.body.metadata)[meta[1]], depth + 1);
   return ECHOED.has(ref.attr) ? literal(synth, stack, target.body[ref.attr], depth + 1) : undefined;
@@ -44,6 +56,7 @@ function resolveRef(synth: SynthModel, stack: StackModel, ref: Ref, depth: numbe
  */
 export function sourcesOf(r: ResourceModel, attr: string): unknown[] | undefined {
   if (r.type === "google_service_account" && /^(email|member|name|id|account_id)$/.test(attr)) return [r.body.account_id, r.body.project];
+  if (r.type === "google_project_iam_custom_role" && /^(name|id)$/.test(attr)) return [r.body.role_id, r.body.project];
   const meta = /^metadata(?:\[0\])?\.(name|namespace)$/.exec(attr);
   if (meta) return [block(r.body.metadata)[meta[1]]];
   return ECHOED.has(attr) && r.body[attr] !== undefined ? [r.body[attr]] : undefined;

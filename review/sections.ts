@@ -6,6 +6,7 @@ import { dataProtectionSection } from "./data-protection";
 import { exposureSection } from "./exposure";
 import { inventorySection } from "./inventory";
 import { Section, SectionContext } from "./model";
+import { nodePoolsSection } from "./node-pools";
 import { secretsSection } from "./secrets";
 import { supplyChainSection } from "./supply-chain";
 
@@ -20,6 +21,7 @@ export const SECTIONS: readonly SectionDefinition[] = [
   { id: "inventory", build: inventorySection },
   { id: "access", build: accessSection },
   { id: "exposure", build: exposureSection },
+  { id: "node-pools", build: nodePoolsSection },
   { id: "data-protection", build: dataProtectionSection },
   { id: "secrets", build: secretsSection },
   { id: "supply-chain", build: supplyChainSection },

@@ -2,7 +2,7 @@
 // names shown), so a reviewer sees what will be built. `--check` only validates: `npm run synth` runs it first,
 // so a bad value is reported once, by us, instead of being echoed twice by the cdktf CLI.
 // Usage: node scripts/run-ts.js scripts/config.ts [--check] [--env <name>]
-import { ConfigError, configPath, loadConfig } from "../lib/config";
+import { ConfigError, configPath, loadConfig } from "../config";
 
 const args = process.argv.slice(2);
 const only = args.includes("--env") ? args[args.indexOf("--env") + 1] : undefined;

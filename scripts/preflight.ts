@@ -3,7 +3,7 @@
 // the images). One line per check, then a summary. Exit codes: 0 nothing fails (warnings included), 1 a check
 // fails, 2 bad usage or configuration.
 import { GoogleAuth } from "google-auth-library";
-import { ConfigError, configPath, loadConfig } from "../lib/config";
+import { ConfigError, configPath, loadConfig } from "../config";
 import { BASE_URL_ENV, formatResult, runPreflight, summary } from "../preflight";
 
 const USAGE = `Usage: npm run preflight <env>

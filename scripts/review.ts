@@ -2,7 +2,7 @@
 // Usage: review [--out <dir>] [--against <dir>] [--env <name>]... [--config <file>] [--allow-stale] [--strict]
 // Exit codes: 0 reviewed (loud flags included, unless --strict), 1 --strict and a loud flag fired, 2 bad usage or input.
 import * as path from "path";
-import { ConfigError, configPath, loadConfig } from "../lib/config";
+import { ConfigError, configPath, loadConfig } from "../config";
 import { environments, loadSynthDir, review, ReviewInputError, summary, writeReports } from "../review";
 import { staleness } from "../review/stale";
 

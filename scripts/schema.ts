@@ -1,10 +1,10 @@
 // `npm run schema`: writes environments.schema.json, the JSON Schema of the configuration, generated from the zod
-// schema in lib/config.ts, and the settings table of docs/configuration.md, generated from the same schema. Editors
+// schema in config/index.ts, and the settings table of docs/configuration.md, generated from the same schema. Editors
 // use the JSON Schema through the config's "$schema" key; tests keep both files in sync.
 import * as fs from "fs";
 import * as path from "path";
-import { configJsonSchema } from "../lib/config";
-import { withSettingsTable } from "../lib/config-docs";
+import { configJsonSchema } from "../config";
+import { withSettingsTable } from "../config/docs";
 
 const root = path.join(__dirname, "..");
 const schemaFile = path.join(root, "environments.schema.json");

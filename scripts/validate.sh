@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prove every synthesized stack with real Terraform, real provider binaries and
-# checkov, without network access beyond package registries (issue 4).
+# checkov, without network access beyond package registries.
 #   npm run validate          (= bash scripts/validate.sh)
 # Env: METAFLOW_GCP_CACHE  where built tools live (default ~/.cache/metaflow-gcp)
 #      VALIDATE_SKIP_SYNTH=1  reuse an existing cdktf.out instead of synthesizing

@@ -3,6 +3,7 @@ import { ArgoWorkflows, ArgoWorkflowsProps } from "../../constructs/argo-workflo
 import { DbCredentials } from "../../constructs/db-credentials";
 import { PINS } from "../../lib/defaults";
 import { bareStack, onlyResource, refTo, resourcesOf, synth } from "./stack";
+import * as YAML from "yaml";
 
 const PROPS: Omit<ArgoWorkflowsProps, "archive"> = {
   namespace: { name: "argo" },
@@ -29,11 +30,12 @@ function build(props: Partial<ArgoWorkflowsProps> & { withArchive?: boolean } = 
   const argo = new ArgoWorkflows(stack, "argo-workflows", { ...PROPS, archive, ...rest });
   const { text, json } = synth(stack);
   const release = onlyResource(json, "helm_release");
-  return { argo, text, json, release, values: JSON.parse(release.values[0]) };
+  const configMap = onlyResource(json, "kubernetes_config_map_v1");
+  return { argo, text, json, release, values: JSON.parse(release.values[0]), configMap, config: YAML.parse(configMap.data.config) };
 }
 
 describe("ArgoWorkflows", () => {
-  const { argo, text, json, release, values } = build();
+  const { argo, text, json, release, values, configMap, config } = build();
 
   test("installs the pinned argoproj chart atomically, with every image on the pinned tag", () => {
     expect(text).toHaveResourceWithProperties(Release, {
@@ -65,16 +67,26 @@ describe("ArgoWorkflows", () => {
     expect([argo.serverServiceName, argo.serverPort]).toEqual(["argo-workflows-server", 2746]);
   });
 
+  test("the controller's ConfigMap is this stack's, in the Argo namespace, and the chart is told its name", () => {
+    expect(configMap.metadata).toMatchObject({ name: "argo-workflows-workflow-controller-configmap", namespace: "argo" });
+    expect(values.controller.configMap).toEqual({ create: false, name: configMap.metadata.name });
+    expect(argo.controllerConfigMapName).toBe(configMap.metadata.name);
+    expect(config).toEqual(JSON.parse(JSON.stringify(argo.controllerConfig)));
+    // The chart reads the ConfigMap at start: it is created first.
+    expect(release.depends_on).toContain(`kubernetes_config_map_v1.${Object.keys(resourcesOf(json, "kubernetes_config_map_v1"))[0]}`);
+  });
+
   test("the artifact repository is the bucket, reached through Workload Identity with no key", () => {
-    expect(values.artifactRepository).toEqual({
-      archiveLogs: false,
-      gcs: { bucket: "acme-metaflow", keyFormat: 'argo-artifacts/{{ "{{" }}workflow.name{{ "}}" }}/{{ "{{" }}pod.name{{ "}}" }}' },
+    expect(config.artifactRepository).toEqual({
+      gcs: { bucket: "acme-metaflow", keyFormat: "argo-artifacts/{{workflow.name}}/{{pod.name}}" },
     });
-    expect(JSON.stringify(values)).not.toMatch(/KeySecret|serviceAccountKey|private_key/);
+    expect(values.artifactRepository).toBeUndefined();
+    expect(configMap.data.config + JSON.stringify(values)).not.toMatch(/KeySecret|serviceAccountKey|private_key/);
   });
 
   test("no workflow archive by default", () => {
     expect(values.controller.persistence).toEqual({});
+    expect(config.persistence).toBeUndefined();
   });
 
   test("the chart creates no workflow KSA or RBAC of its own; the executor Role in the jobs namespace binds the workflow KSA only", () => {
@@ -88,8 +100,10 @@ describe("ArgoWorkflows", () => {
   });
 
   test("with an archive: its own database over TLS, the login from the Secret by reference", () => {
-    const { json, values } = build({ withArchive: true });
+    const { json, values, config } = build({ withArchive: true });
     const secret = refTo(json, "kubernetes_secret_v1", "metadata[0].name");
+    // In the controller's config, and in the chart values, whose ClusterRoles grant reading that Secret.
+    expect(config.persistence).toEqual(values.controller.persistence);
     expect(values.controller.persistence).toEqual({
       archive: true,
       nodeStatusOffLoad: false,
@@ -116,11 +130,8 @@ describe("ArgoWorkflows", () => {
       serverServiceAccountAnnotations: { "iam.gke.io/gcp-service-account": "gsa@p.iam.gserviceaccount.com" },
       dependsOn: [{ fqn: "kubernetes_namespace_v1.argo" }],
     });
-    expect(release).toMatchObject({
-      repository: "https://charts.example.com",
-      version: "0.47.6",
-      depends_on: ["kubernetes_namespace_v1.argo"],
-    });
+    expect(release).toMatchObject({ repository: "https://charts.example.com", version: "0.47.6" });
+    expect(release.depends_on[0]).toBe("kubernetes_namespace_v1.argo");
     expect(values.controller.image.tag).toBe("v3.7.12");
     expect(values.server.authModes).toEqual(["sso"]);
     expect(values.server.serviceAccount).toEqual({

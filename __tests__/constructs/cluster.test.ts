@@ -7,6 +7,7 @@ import { addressOf, bareStack, onlyResource, refTo, resolve, resourcesOf, synth 
 const PROPS: ClusterProps = {
   project: "p",
   name: "mf-test",
+  nodePoolName: "mf-test-pool",
   location: "europe-west1-b",
   network: {
     networkSelfLink: "projects/p/global/networks/vpc",
@@ -110,6 +111,11 @@ describe("Cluster, Standard mode (default)", () => {
     );
   });
 
+  test("takes the node pool's name as given, and refuses a Standard cluster without one", () => {
+    expect(pool.name).toBe("mf-test-pool");
+    expect(() => build({ nodePoolName: undefined })).toThrow("cluster mf-test: Standard mode needs nodePoolName");
+  });
+
   test("exposes its name, location, CA, pool and node service account", () => {
     expect(resolve(gke, gke.name)).toBe(refTo(json, "google_container_cluster", "name"));
     expect(resolve(gke, gke.location)).toBe(refTo(json, "google_container_cluster", "location"));
@@ -126,7 +132,7 @@ describe("Cluster, Standard mode (default)", () => {
 });
 
 describe("Cluster, non-default settings", () => {
-  test("takes node pool bounds, machine, limits, authorized networks, labels and deletion protection off", () => {
+  test("takes node pool bounds, machine, limits, authorized networks and deletion protection off", () => {
     const { json } = build({
       location: "europe-west1",
       minNodes: 0,
@@ -138,7 +144,6 @@ describe("Cluster, non-default settings", () => {
       releaseChannel: "STABLE",
       masterAuthorizedNetworks: [{ cidr: "203.0.113.0/24", name: "office" }],
       deletionProtection: false,
-      labels: { team: "ml" },
     });
     const c = onlyResource(json, "google_container_cluster");
     const pool = onlyResource(json, "google_container_node_pool");
@@ -146,7 +151,6 @@ describe("Cluster, non-default settings", () => {
       location: "europe-west1",
       deletion_protection: false,
       release_channel: { channel: "STABLE" },
-      resource_labels: { team: "ml" },
     });
     expect(c.master_authorized_networks_config).toEqual({
       cidr_blocks: [{ cidr_block: "203.0.113.0/24", display_name: "office" }],
@@ -157,7 +161,7 @@ describe("Cluster, non-default settings", () => {
       { resource_type: "memory", minimum: 0, maximum: 256 },
     ]);
     expect(pool.autoscaling).toEqual({ min_node_count: 0, max_node_count: 20 });
-    expect(pool.node_config).toMatchObject({ machine_type: "n2-standard-8", disk_size_gb: 200, labels: { team: "ml" } });
+    expect(pool.node_config).toMatchObject({ machine_type: "n2-standard-8", disk_size_gb: 200 });
   });
 
   test('"ip" keeps the public IP endpoint: no DNS endpoint, open to any IP when no network is authorized', () => {
@@ -207,5 +211,71 @@ describe("Cluster, Autopilot mode", () => {
         oauth_scopes: ["https://www.googleapis.com/auth/cloud-platform"],
       },
     });
+  });
+});
+
+describe("Cluster, node pools for flows", () => {
+  const flows = { machineType: "e2-standard-4", minNodes: 0, maxNodes: 5, diskSizeGb: 100, labels: {}, taints: [] };
+  const { json } = build({
+    location: "europe-west1",
+    nodePools: [
+      { ...flows, name: "mf-test-flows", spot: false, taints: [{ key: "metaflow-gcp/pool", value: "flows", effect: "NO_SCHEDULE" }] },
+      { ...flows, name: "mf-test-spot", spot: true, labels: { team: "ml" } },
+      {
+        ...flows,
+        name: "mf-test-gpu",
+        machineType: "n1-standard-8",
+        maxNodes: 2,
+        spot: false,
+        accelerator: { type: "nvidia-tesla-t4", count: 2 },
+        zones: ["europe-west1-b", "europe-west1-c"],
+      },
+    ],
+  });
+  const pools = Object.fromEntries(Object.values<any>(resourcesOf(json, "google_container_node_pool")).map((p) => [p.name, p]));
+  const cluster = onlyResource(json, "google_container_cluster");
+
+  test("each pool scales between its bounds, as the nodes' service account, with the platform pool's node security", () => {
+    const platform = pools["mf-test-pool"].node_config;
+    for (const name of ["mf-test-flows", "mf-test-spot", "mf-test-gpu"]) {
+      const p = pools[name];
+      for (const key of [
+        "service_account",
+        "oauth_scopes",
+        "workload_metadata_config",
+        "shielded_instance_config",
+        "metadata",
+        "image_type",
+      ]) {
+        expect(p.node_config[key]).toEqual(platform[key]);
+      }
+      expect(p.management).toEqual({ auto_repair: true, auto_upgrade: true });
+    }
+    expect(pools["mf-test-flows"].autoscaling).toEqual({ min_node_count: 0, max_node_count: 5 });
+  });
+
+  test("a pool's own taints; Spot and GPU pools get GKE's keys, tainted so that only steps that ask land there", () => {
+    expect(pools["mf-test-flows"].node_config.taint).toEqual([{ key: "metaflow-gcp/pool", value: "flows", effect: "NO_SCHEDULE" }]);
+    expect(pools["mf-test-spot"].node_config).toMatchObject({
+      spot: true,
+      labels: { team: "ml" },
+      taint: [{ key: "cloud.google.com/gke-spot", value: "true", effect: "NO_SCHEDULE" }],
+    });
+    expect(pools["mf-test-spot"].autoscaling.location_policy).toBe("ANY");
+    expect(pools["mf-test-gpu"].node_config.taint).toEqual([{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }]);
+    expect(pools["mf-test-gpu"].node_config.spot).toBeUndefined();
+  });
+
+  test("a GPU pool attaches its GPUs with GKE's driver installation, in its own zones", () => {
+    expect(pools["mf-test-gpu"].node_config.guest_accelerator).toEqual([
+      { type: "nvidia-tesla-t4", count: 2, gpu_driver_installation_config: { gpu_driver_version: "DEFAULT" } },
+    ]);
+    expect(pools["mf-test-gpu"].node_locations).toEqual(["europe-west1-b", "europe-west1-c"]);
+    expect(pools["mf-test-flows"].node_locations).toBeUndefined();
+  });
+
+  test("autoscaling limits gain the GPU model, at the pools' maxima: 2 GPUs x 2 nodes x 2 zones", () => {
+    expect(cluster.cluster_autoscaling.resource_limits).toContainEqual({ resource_type: "nvidia-tesla-t4", minimum: 0, maximum: 8 });
+    expect(cluster.cluster_autoscaling.resource_limits).toHaveLength(3);
   });
 });

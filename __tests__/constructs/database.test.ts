@@ -141,7 +141,6 @@ describe("Database", () => {
         retainedBackups: 30,
         pitrDays: 3,
         backupStartTime: "22:30",
-        labels: { team: "ml" },
       }).json,
       "google_sql_database_instance",
     );
@@ -152,7 +151,6 @@ describe("Database", () => {
       tier: "db-custom-2-7680",
       disk_size: 50,
       deletion_protection_enabled: false,
-      user_labels: { team: "ml" },
       backup_configuration: { start_time: "22:30", transaction_log_retention_days: 3, backup_retention_settings: { retained_backups: 30 } },
     });
   });

@@ -25,7 +25,7 @@ describe("DbMigrations", () => {
   const spec = job.spec.template.spec;
   const [container] = spec.container;
 
-  test("runs run_goose.py from the given image once, as a Job Terraform waits for, with the default timeout", () => {
+  test("runs run_goose.py from the given image once, as a Job Terraform waits for up to ten minutes", () => {
     expect(text).toHaveResourceWithProperties(JobV1, {
       metadata: expect.objectContaining({ name: "metaflow-db-migrations", namespace: "metaflow" }),
       wait_for_completion: true,
@@ -69,10 +69,9 @@ describe("DbMigrations", () => {
     expect(resolve(migrations, migrations.job.fqn)).toBe("${" + addressOf(json, "kubernetes_job_v1") + "}");
   });
 
-  test("takes a timeout, and waits for the namespace", () => {
+  test("waits for the namespace", () => {
     const namespace = { name: "metaflow", resource: { fqn: "kubernetes_namespace_v1.metaflow" } };
-    const job = onlyResource(build({ timeout: "30m", namespace }).json, "kubernetes_job_v1");
-    expect(job.timeouts).toEqual({ create: "30m", update: "30m" });
+    const job = onlyResource(build({ namespace }).json, "kubernetes_job_v1");
     expect(job.depends_on).toEqual(["kubernetes_namespace_v1.metaflow"]);
   });
 });

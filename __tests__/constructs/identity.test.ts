@@ -99,9 +99,9 @@ describe("MetaflowIdentity", () => {
     expect(rolesOf(saMember)).toEqual(["roles/cloudsql.client", "roles/container.developer", "roles/storage.objectAdmin"]);
   });
 
-  test("creates the metaflow_admin custom role only on request, with the admin permissions", () => {
+  test("creates the admin custom role only when given its id, with the admin permissions", () => {
     expect(resourcesOf(json, "google_project_iam_custom_role")).toEqual({});
-    const withRole = build({ createAdminRole: true });
+    const withRole = build({ adminRoleId: "metaflow_admin" });
     expect(withRole.text).toHaveResourceWithProperties(ProjectIamCustomRole, {
       project: "p",
       role_id: "metaflow_admin",
@@ -112,7 +112,7 @@ describe("MetaflowIdentity", () => {
   });
 
   test("grants no primitive role, whatever the options", () => {
-    const all = build({ flowRunners: ["user:a@example.com"], flowRunnerAccess: "project", createAdminRole: true });
+    const all = build({ flowRunners: ["user:a@example.com"], flowRunnerAccess: "project", adminRoleId: "metaflow_admin" });
     expect(all.members.length).toBeGreaterThan(0);
     for (const m of all.members) expect(m.role).not.toMatch(/^roles\/(owner|editor|viewer)$/);
   });

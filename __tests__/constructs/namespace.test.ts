@@ -1,6 +1,6 @@
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Namespace, NamespaceProps, createdAfter, metadataIn } from "../../constructs/namespace";
-import { addressOf, bareStack, onlyResource, resolve, synth } from "./stack";
+import { addressOf, bareStack, resolve, synth } from "./stack";
 
 function build(props: NamespaceProps) {
   const stack = bareStack("kubernetes");
@@ -11,7 +11,7 @@ function build(props: NamespaceProps) {
 describe("Namespace", () => {
   const { namespace, text, json } = build({ name: "metaflow-jobs" });
 
-  test('enforces the "baseline" Pod Security level by default and reports anything short of "restricted"', () => {
+  test('enforces the "baseline" Pod Security level and reports anything short of "restricted"', () => {
     expect(text).toHaveResourceWithProperties(NamespaceV1, {
       metadata: {
         name: "metaflow-jobs",
@@ -39,15 +39,5 @@ describe("Namespace", () => {
     const other = { fqn: "kubernetes_service_account_v1.ksa" };
     expect(createdAfter([namespace, { name: "existing" }], [other])).toEqual([namespace.resource, other]);
     expect(createdAfter([{ name: "existing" }])).toBeUndefined();
-  });
-
-  test("takes another enforced level and extra labels", () => {
-    const labels = onlyResource(build({ name: "argo", enforce: "restricted", labels: { team: "ml" } }).json, "kubernetes_namespace_v1")
-      .metadata.labels;
-    expect(labels).toMatchObject({
-      "pod-security.kubernetes.io/enforce": "restricted",
-      team: "ml",
-      "pod-security.kubernetes.io/warn": "restricted",
-    });
   });
 });

@@ -7,7 +7,13 @@ import { addressOf, bareStack, onlyResource, refTo, resolve, synth } from "./sta
 const PROPS: NetworkProps = {
   project: "p",
   region: "europe-west1",
-  name: "mf-test",
+  names: {
+    vpc: "mf-test-vpc",
+    subnetwork: "mf-test-subnet",
+    privateServiceAccess: "mf-test-psa",
+    router: "mf-test-router",
+    nat: "mf-test-nat",
+  },
   subnetCidr: "10.1.0.0/20",
   podsCidr: "10.4.0.0/14",
   servicesCidr: "10.8.0.0/20",
@@ -23,7 +29,7 @@ function build(props: Partial<NetworkProps> = {}) {
 describe("Network", () => {
   const { network, text, json } = build();
 
-  test("is a custom-mode, regional VPC named after the prefix", () => {
+  test("is a custom-mode, regional VPC, named as given", () => {
     expect(text).toHaveResourceWithProperties(ComputeNetwork, {
       project: "p",
       name: "mf-test-vpc",

@@ -42,12 +42,11 @@ describe("DatastoreBucket", () => {
     expect(resolve(bucket, bucket.bucketName)).toBe(refTo(json, "google_storage_bucket", "name"));
   });
 
-  test("takes a prefix, a retention, an age limit, labels and dependencies", () => {
+  test("takes a prefix, a retention, an age limit and dependencies", () => {
     const changed = build({
       prefix: "mf",
       noncurrentVersionRetentionDays: 7,
       deleteAfterDays: 90,
-      labels: { team: "ml" },
       dependsOn: [{ fqn: "google_project_service.storage" }],
     });
     expect(changed.bucket.datastoreRoot).toBe("gs://acme-metaflow/mf");
@@ -56,7 +55,6 @@ describe("DatastoreBucket", () => {
       { action: { type: "Delete" }, condition: { days_since_noncurrent_time: 7, with_state: "ARCHIVED" } },
       { action: { type: "Delete" }, condition: { age: 90, with_state: "ANY" } },
     ]);
-    expect(b.labels).toEqual({ team: "ml" });
     expect(b.depends_on).toEqual(["google_project_service.storage"]);
   });
 

@@ -75,13 +75,11 @@ describe("WebService", () => {
     expect([service.serviceName, service.port]).toEqual(["echo", 8080]);
   });
 
-  test("above one replica, a PodDisruptionBudget selecting its pods; a component, a KSA, a UID and volumes as given", () => {
+  test("above one replica, a PodDisruptionBudget selecting its pods; a component, a KSA and volumes as given", () => {
     const { json } = build({
       replicas: 3,
       component: "api",
       serviceAccountName: "echo-ksa",
-      automountServiceAccountToken: true,
-      runAsUser: 101,
       volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
       dependsOn: [{ fqn: "kubernetes_secret_v1.s" }],
     });
@@ -92,8 +90,6 @@ describe("WebService", () => {
     expect(d.spec.template.metadata.labels["app.kubernetes.io/component"]).toBe("api");
     expect(d.spec.template.spec).toMatchObject({
       service_account_name: "echo-ksa",
-      automount_service_account_token: true,
-      security_context: { run_as_user: "101", fs_group: "101" },
       volume: [{ name: "tmp", empty_dir: { size_limit: "64Mi" } }],
     });
     expect(d.depends_on).toEqual(["kubernetes_secret_v1.s"]);

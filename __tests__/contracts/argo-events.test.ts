@@ -2,7 +2,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PINS } from "../../lib/defaults";
-import { imagePinProblem } from "../../lib/services-config";
+import { imagePinProblem } from "../../config/services";
+import { CHART_COMPONENTS } from "../../verify/plan";
 import { helmRelease, helmValues, synthDev, upstreamImage } from "../helpers";
 
 const json = synthDev().servicesJson;
@@ -118,15 +119,47 @@ test("the EventBus, whose namespace gets the bus credentials' Secrets, is in no 
 // Sensor's pod gets the Sensor's own template.volumes and service account, and every Secret the Sensor names in a
 // SecretKeySelector is mounted into it; pkg/sensors/dependencies/filter.go and transform.go run a dependency's scripts
 // in a Lua state with the standard libraries, io included (lua.NewState). Whoever may write Sensors in the bus's namespace can reach the bus credentials
-// through the controller, which RBAC cannot prevent: docs/architecture.md must say so while flow runners may write Sensors there.
-test("docs/architecture.md states what a hand-written Sensor can reach while flow runners may create Sensors beside the bus", () => {
+// through the controller, which RBAC cannot prevent: docs/platform.md must say so while flow runners may write Sensors there.
+test("docs/platform.md states what a hand-written Sensor can reach while flow runners may create Sensors beside the bus", () => {
   const sensorWriters = Object.values<any>(json.resource.kubernetes_role_v1).filter(
     (role) =>
       role.metadata.name === "metaflow-flow-runner" &&
       role.rule.some((r: any) => r.resources.includes("sensors") && r.verbs.includes("create")),
   );
   expect(sensorWriters).toHaveLength(1);
-  const readme = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "architecture.md"), "utf8");
+  const readme = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "platform.md"), "utf8");
   expect(readme).toContain("**What a Sensor can still do**");
   expect(readme).toMatch(/mounts into the\s+sensor's pod every Secret of the namespace that the Sensor names/);
+});
+
+// argo-helm argo-events-2.4.22, templates/argo-events-controller/config.yaml renders the controller's config from
+// configs.*, and the chart has no option to use an existing ConfigMap (the Deployment mounts the one it renders), so
+// the stack cannot own it as it owns the workflow controller's. The cluster test renders the same keys from our
+// values (scripts/cluster/argo_chart.py), with the values.yaml defaults of configs.jetstream.settings and
+// streamConfig, which we leave unset so the chart's own defaults apply; and, replicas being 1, the template passes
+// --leader-election=false.
+test("the Argo Events controller values leave the JetStream settings and stream config to the chart's defaults", () => {
+  expect(Object.keys(controller.configs).sort()).toEqual(["jetstream", "nats"]);
+  expect(Object.keys(controller.configs.jetstream)).toEqual(["versions"]);
+  expect(controller.controller.replicas).toBe(1);
+});
+
+// argo-helm argo-events-2.4.22, templates/_helpers.tpl (argo-events.labels, argo-events.selectorLabels) and
+// templates/argo-events-controller/deployment.yaml: the controller's Deployment is labelled
+// app.kubernetes.io/instance=<release> and app.kubernetes.io/component=<controller.name>, controller-manager by
+// default (values.yaml). `npm run verify` finds it by these labels.
+test("npm run verify finds the events controller by the chart's labels, whose name our values keep", () => {
+  expect(controller.controller?.name).toBeUndefined();
+  expect(CHART_COMPONENTS[helmRelease(json, "argo-events").chart]).toEqual(["controller-manager"]);
+});
+
+// argo-helm argo-events-2.4.22, templates/argo-events-controller/deployment.yaml: `with .Values.controller.nodeSelector`
+// renders the controller pod's nodeSelector. argo-events v1.9.10, pkg/apis/events/v1alpha1/jetstream_eventbus.go
+// (JetStreamBus.NodeSelector) and template.go (Template.NodeSelector, an EventSource's spec.template): the
+// controller puts each on the pods it creates for the EventBus and the EventSource.
+test("the controller, the EventBus and the EventSource run on the platform pool", () => {
+  const platform = { "cloud.google.com/gke-nodepool": "metaflow-dev-pool" };
+  expect(controller.controller.nodeSelector).toEqual(platform);
+  expect(resources.eventBus.spec.jetstream.nodeSelector).toEqual(platform);
+  expect(resources.eventSource.spec.template.nodeSelector).toEqual(platform);
 });

@@ -1,7 +1,8 @@
 // Facts argoproj/argo-workflows v3.7.18 and argoproj/argo-helm argo-workflows-0.47.5 enforce, checked on what we
 // synthesize.
 import { PINS } from "../../lib/defaults";
-import { helmRelease, helmValues, resourcesOf, synthDev } from "../helpers";
+import { CHART_COMPONENTS } from "../../verify/plan";
+import { controllerConfig, helmRelease, helmValues, resourcesOf, synthDev } from "../helpers";
 
 const json = synthDev().servicesJson;
 const values = helmValues(json, "argo-workflows");
@@ -39,12 +40,94 @@ test("the archive's settings use the upstream keys and a Secret in the release n
   expect(Object.keys(secret.data).sort()).toEqual([pg.passwordSecret.key, pg.userNameSecret.key].sort());
 });
 
-// argo-helm argo-workflows-0.47.5, templates/controller/workflow-controller-config-map.yaml: the gcs block goes
-// through tpl, and useStaticCredentials only changes the s3 block, so it is not set.
-test("the GCS artifact repository names no key and escapes Argo's own placeholders from tpl", () => {
-  expect(values.artifactRepository.gcs.serviceAccountKeySecret).toBeUndefined();
-  expect(values.useStaticCredentials).toBeUndefined();
-  expect(values.artifactRepository.gcs.keyFormat).toContain('{{ "{{" }}workflow.name{{ "}}" }}');
+// argo-helm argo-workflows-0.47.5, templates/controller/workflow-controller-config-map.yaml renders the controller's
+// `config` from the values, when controller.configMap.create (the deployment's --configmap names it by
+// controller.configMap.name either way, templates/_helpers.tpl). The stack owns that ConfigMap instead; for every key
+// of the template, the value the chart would have rendered from our values (and the defaults of its values.yaml,
+// where we set nothing) must be the value in ours. `undefined`: the chart leaves the key out. `from`: the value paths
+// the template reads for it, which our values must leave at the chart's default for that to hold.
+type Row = [key: string, from: string[], expected: (values: any, bucket: string) => unknown];
+const CHART_CONFIG: Row[] = [
+  ["instanceID", ["controller.instanceID"], () => undefined], // only with instanceID.enabled (default false)
+  ["parallelism", ["controller.parallelism"], () => undefined], // default unset
+  ["resourceRateLimit", ["controller.resourceRateLimit"], () => undefined], // default {}
+  ["namespaceParallelism", ["controller.namespaceParallelism"], () => undefined],
+  ["initialDelay", ["controller.initialDelay"], () => undefined],
+  ["mainContainer", ["mainContainer"], () => undefined], // only with its resources, env, envFrom or securityContext
+  ["executor", ["executor.resources", "executor.args", "executor.env", "executor.securityContext"], () => undefined],
+  // archiveLogs only when true; gcs is `tpl (toYaml .)`, which turns the escaped `{{ "{{" }}` we used to pass into
+  // Argo's own {{workflow.name}}/{{pod.name}} placeholders: the ConfigMap holds those directly.
+  [
+    "artifactRepository",
+    ["artifactRepository", "customArtifactRepository"],
+    (_v, bucket) => ({ gcs: { bucket, keyFormat: "argo-artifacts/{{workflow.name}}/{{pod.name}}" } }),
+  ],
+  ["metricsConfig", ["controller.metricsConfig"], () => undefined], // enabled: false by default
+  ["telemetryConfig", ["controller.telemetryConfig"], () => undefined],
+  // toYaml of controller.persistence when it is not empty (we still pass it: the chart's ClusterRoles read it).
+  ["persistence", [], (v) => (Object.keys(v.controller.persistence).length > 0 ? v.controller.persistence : undefined)],
+  // toYaml of controller.workflowDefaults when set: the stack sets it, and the ConfigMap holds the same.
+  ["workflowDefaults", [], (v) => v.controller.workflowDefaults],
+  ["sso", ["server.sso"], () => undefined], // server.sso.enabled: false
+  ["synchronization", ["controller.synchronization"], () => undefined],
+  ["workflowRestrictions", ["controller.workflowRestrictions"], () => undefined],
+  ["links", ["controller.links"], () => undefined],
+  ["columns", ["controller.columns"], () => undefined],
+  ["navColor", ["controller.navColor"], () => undefined],
+  ["retentionPolicy", ["controller.retentionPolicy"], () => undefined],
+  ["images", ["emissary.images"], () => undefined],
+  // Always rendered, from controller.nodeEvents.enabled / workflowEvents.enabled (values.yaml: true).
+  ["nodeEvents", ["controller.nodeEvents"], () => ({ enabled: true })],
+  ["workflowEvents", ["controller.workflowEvents"], () => ({ enabled: true })],
+  ["kubeConfig", ["controller.kubeConfig"], () => undefined],
+  ["podGCGracePeriodSeconds", ["controller.podGCGracePeriodSeconds"], () => undefined],
+  ["podGCDeleteDelayDuration", ["controller.podGCDeleteDelayDuration"], () => undefined],
+];
+const at = (obj: any, dotted: string) => dotted.split(".").reduce((o, k) => o?.[k], obj);
+
+describe.each([
+  ["with the workflow archive (dev)", json],
+  ["without it", synthDev((e) => (e.services = { argoWorkflowArchive: false })).servicesJson],
+])("the controller ConfigMap, %s, is what the chart would render from our values", (_name, stackJson) => {
+  const ours = controllerConfig(stackJson);
+  const chartValues = helmValues(stackJson, "argo-workflows");
+  const bucket = "${data.terraform_remote_state.infra.outputs.bucket_name}";
+
+  test.each(CHART_CONFIG)("%s", (key, from, expected) => {
+    for (const path of from) expect([path, at(chartValues, path)]).toEqual([path, undefined]);
+    expect(ours[key]).toEqual(expected(chartValues, bucket));
+  });
+
+  test("and holds no key the chart's template does not render", () => {
+    expect(Object.keys(ours).filter((k) => !CHART_CONFIG.some(([key]) => key === k))).toEqual([]);
+    expect(chartValues.controller.configMap).toEqual({ create: false, name: "argo-workflows-workflow-controller-configmap" });
+  });
+});
+
+// argo-workflows v3.7.18, config/config.go (Config.WorkflowDefaults, json "workflowDefaults"): a Workflow merged onto
+// every Workflow the controller runs, the Workflow's own values first (workflow/controller/controller.go,
+// setWorkflowDefaults); workflow/controller/workflowpod.go gives a pod its template's serviceAccountName, else the
+// Workflow spec's. Metaflow's `resource: create` template of a @parallel step names none (Netflix/metaflow 2.19.39,
+// plugins/argo/argo_workflows.py), so without this default it runs as the jobs namespace's `default` KSA.
+test("workflows default to the jobs' KSA, the one that may create JobSets", () => {
+  const defaults = controllerConfig(json).workflowDefaults;
+  expect(Object.keys(defaults)).toEqual(["spec"]);
+  expect(Object.keys(defaults.spec)).toEqual(["serviceAccountName"]);
+  // A reference to the KSA resource: the one whose name Metaflow is told (METAFLOW_KUBERNETES_SERVICE_ACCOUNT).
+  const ksaKey = /^\$\{kubernetes_service_account_v1\.([^.]+)\.metadata\[0\]\.name\}$/.exec(defaults.spec.serviceAccountName)![1];
+  expect(resourcesOf(json, "kubernetes_service_account_v1")[ksaKey].metadata.name).toBe(
+    json.output.METAFLOW_KUBERNETES_SERVICE_ACCOUNT.value,
+  );
+  const role = Object.values<any>(resourcesOf(json, "kubernetes_role_v1")).find((r) => r.metadata.name === "metaflow-jobsets");
+  const binding = Object.values<any>(resourcesOf(json, "kubernetes_role_binding_v1")).find((r) => r.metadata.name === "metaflow-jobsets");
+  expect(role.rule.flatMap((r: any) => r.resources)).toEqual(["jobsets"]);
+  expect(binding.subject).toEqual([
+    {
+      kind: "ServiceAccount",
+      name: defaults.spec.serviceAccountName,
+      namespace: `\${kubernetes_service_account_v1.${ksaKey}.metadata[0].namespace}`,
+    },
+  ]);
 });
 
 // argo-helm argo-workflows-0.47.5, templates/controller/workflow-{sa,rb}.yaml: with workflow.serviceAccount.create
@@ -79,4 +162,23 @@ test("Metaflow is told to write CronWorkflow `schedules`, which the pinned Argo 
   expect(json.output.metaflow_config.value.METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES).toBe("true");
   const [major, minor] = /^v(\d+)\.(\d+)\./.exec(values.images.tag)!.slice(1).map(Number);
   expect(major > 3 || (major === 3 && minor >= 6)).toBe(true);
+});
+
+// argo-helm argo-workflows-0.47.5, templates/_helpers.tpl (argo-workflows.labels, argo-workflows.selectorLabels) and
+// templates/{controller/workflow-controller,server/server}-deployment.yaml: each Deployment is labelled
+// app.kubernetes.io/instance=<release> and app.kubernetes.io/component=<controller.name | server.name>, whose
+// values.yaml defaults are workflow-controller and server. `npm run verify` finds the two Deployments by these labels.
+test("npm run verify finds the controller and the server by the chart's labels, whose names our values keep", () => {
+  expect(values.controller.name).toBeUndefined();
+  expect(values.server.name).toBeUndefined();
+  expect(CHART_COMPONENTS[release.chart]).toEqual(["workflow-controller", "server"]);
+});
+
+// argo-helm argo-workflows-0.47.5, templates/controller/workflow-controller-deployment.yaml and
+// templates/server/server-deployment.yaml: `with .Values.controller.nodeSelector` / `.Values.server.nodeSelector`
+// render the pods' nodeSelector (values.yaml defaults both to `kubernetes.io/os: linux`, which Helm merges with ours).
+test("the controller and the server run on the platform pool, through the chart's nodeSelector values", () => {
+  for (const part of ["controller", "server"]) {
+    expect(values[part].nodeSelector).toEqual({ "cloud.google.com/gke-nodepool": "metaflow-dev-pool" });
+  }
 });

@@ -1,11 +1,12 @@
-// Facts of Artifact Registry remote repositories, as hashicorp/terraform-provider-google v6.50.0 (the provider that
+// Facts of Artifact Registry repositories (the remote ones that cache registries, the standard one of the flows' images), as hashicorp/terraform-provider-google v6.50.0 (the provider that
 // @cdktf/provider-google 16.12.1 binds) models them and Google's documentation describes them, checked on what we
 // synthesize.
 import { resourcesOf, synthDev } from "../helpers";
 
 const dev = synthDev();
 const infra = dev.infraJson;
-const repos = Object.values<any>(resourcesOf(infra, "google_artifact_registry_repository"));
+const all = Object.values<any>(resourcesOf(infra, "google_artifact_registry_repository"));
+const repos = all.filter((r) => r.mode === "REMOTE_REPOSITORY");
 const byId = (suffix: string) => repos.find((r) => r.repository_id.endsWith(suffix));
 const UPSTREAM_BLOCKS = [
   "apt_repository",
@@ -68,4 +69,46 @@ test("the nodes' reader grants name each repository by id, location and project"
     expect(g.project).toBe(`\${google_artifact_registry_repository.${address}.project}`);
     expect(g.role).toBe("roles/artifactregistry.reader");
   }
+});
+
+// v6.50.0, website/docs/r/artifact_registry_repository.html.markdown: `mode` is STANDARD_REPOSITORY, VIRTUAL_REPOSITORY
+// or REMOTE_REPOSITORY (default STANDARD_REPOSITORY); only a standard repository stores what is pushed to it, and it
+// takes no remote_repository_config or virtual_repository_config.
+test("the flows' images go to a standard Docker repository of the environment's region, the one whose path is published", () => {
+  const standard = all.filter((r) => r.mode === "STANDARD_REPOSITORY");
+  expect(standard.map((r) => [r.repository_id, r.format, r.location])).toEqual([
+    ["metaflow-dev-images", "DOCKER", infra.output.region.value],
+  ]);
+  expect(standard[0].remote_repository_config).toBeUndefined();
+  expect(standard[0].virtual_repository_config).toBeUndefined();
+  expect(infra.output.flow_image_repository.value).toMatch(
+    /^\$\{google_artifact_registry_repository\.flow-images_repository_\w+\.location\}-docker\.pkg\.dev\/\$\{google_artifact_registry_repository\.flow-images_repository_\w+\.project\}\/\$\{google_artifact_registry_repository\.flow-images_repository_\w+\.repository_id\}$/,
+  );
+});
+
+// Google Cloud, "Artifact Registry roles and permissions" (cloud.google.com/iam/docs/roles-permissions/artifactregistry):
+// roles/artifactregistry.writer reads and writes repository items (push: artifactregistry.repositories.uploadArtifacts),
+// roles/artifactregistry.reader only reads them. "Configure authentication to Artifact Registry for Docker"
+// (cloud.google.com/artifact-registry/docs/docker/authentication): `gcloud auth configure-docker LOCATION-docker.pkg.dev`
+// makes Docker use gcloud's credentials for that host. Flow runners push to the flows' repository alone; the nodes,
+// which pull with their own service account, read it; nobody writes to a cache.
+test("flow runners may push to the flows' repository only, the nodes pull from it, and END_USER_SETUP logs Docker in to its host", () => {
+  const runners = synthDev((e) => (e.identity = { flowRunners: ["group:ml@example.com"] }));
+  const grants = Object.entries<any>(resourcesOf(runners.infraJson, "google_artifact_registry_repository_iam_member"));
+  const writers = grants.filter(([, g]) => g.role === "roles/artifactregistry.writer");
+  expect(writers.map(([, g]) => [g.member, g.repository])).toEqual([
+    [
+      "group:ml@example.com",
+      expect.stringMatching(/^\$\{google_artifact_registry_repository\.flow-images_repository_\w+\.repository_id\}$/),
+    ],
+  ]);
+  const flowReaders = grants.filter(([name, g]) => name.startsWith("flow-images_") && g.role === "roles/artifactregistry.reader");
+  expect(flowReaders.map(([, g]) => g.member)).toEqual([
+    expect.stringMatching(/^\$\{google_service_account\.gke_node-service-account_\w+\.member\}$/),
+  ]);
+  const text: string = runners.servicesJson.output.END_USER_SETUP.value;
+  const path = "${data.terraform_remote_state.infra.outputs.flow_image_repository}";
+  expect(text).toContain("gcloud auth configure-docker ${data.terraform_remote_state.infra.outputs.region}-docker.pkg.dev");
+  expect(text).toContain(`docker build -t ${path}/my-image:1.0 . && docker push ${path}/my-image:1.0`);
+  expect(text).toContain(`@kubernetes(image="${path}/my-image:1.0")`);
 });

@@ -1,6 +1,6 @@
 // Facts of Cloud Storage bucket locations as hashicorp/terraform-provider-google v6.50.0 (the provider that
 // @cdktf/provider-google 16.12.1 binds) keeps them, checked on what we synthesize. The names a location may take are in
-// lib/storage-locations.ts, with their source; the bad-config battery refuses the others.
+// config/storage-locations.ts, with their source; the bad-config battery refuses the others.
 import { resourcesOf, synthDev } from "../helpers";
 
 const bucketLocation = (written: string) =>

@@ -31,6 +31,8 @@ const BY_TYPE: Record<string, string[]> = {
     "compute.networks.removePeering",
   ],
   google_compute_router: crud("compute.routers"),
+  // A rule changes the network's policy: insert, patch and delete need compute.networks.updatePolicy as well.
+  google_compute_firewall: [...crud("compute.firewalls"), "compute.networks.updatePolicy"],
   // Cloud NAT is a part of the router resource.
   google_compute_router_nat: ["compute.routers.get", "compute.routers.update"],
   google_sql_database_instance: [...crud("cloudsql.instances"), "cloudsql.instances.list"],
@@ -66,6 +68,10 @@ const BY_TYPE: Record<string, string[]> = {
   random_id: [],
   random_password: [],
   "data.google_client_config": [],
+  // v6.50.0, google/services/resourcemanager/resource_google_project.go (resourceGoogleProjectRead, which the data
+  // source runs): Resource Manager projects.get, then Cloud Billing projects.getBillingInfo, which needs
+  // resourcemanager.projects.get too (cloud.google.com/billing/docs/reference/rest/v1/projects/getBillingInfo).
+  "data.google_project": ["resourcemanager.projects.get"],
   // Reads the infra state: storage.objects.get on the state bucket, granted there, not by this project role.
   "data.terraform_remote_state": [],
   kubernetes_namespace_v1: k8s("namespaces", ["container.namespaces.getStatus"]),
@@ -112,6 +118,7 @@ const POLLS: Record<string, string[]> = {
   google_compute_subnetwork: ["compute.regionOperations.get"],
   google_compute_router: ["compute.regionOperations.get"],
   google_compute_router_nat: ["compute.regionOperations.get"],
+  google_compute_firewall: ["compute.globalOperations.get"],
   google_service_networking_connection: ["servicenetworking.operations.get"],
   google_project_service: ["serviceusage.operations.get"],
   google_sql_database_instance: ["cloudsql.instances.get"],
@@ -169,6 +176,23 @@ const BY_CHART: Record<string, string[]> = {
     ...k8s("serviceAccounts"),
   ],
   "metaflow-argo-events": k8s("thirdPartyObjects"),
+  // kubernetes-sigs/jobset v0.12.0, charts/jobset/templates with certManager, prometheus and the PodDisruptionBudget
+  // off: the CRD (crds/), the controller's ClusterRoles, Roles and bindings, its ConfigMap, Deployment, ServiceAccount,
+  // webhook Service and certificate Secret, and the two webhook configurations.
+  jobset: [
+    ...k8s("clusterRoles", ["container.clusterRoles.bind", "container.clusterRoles.escalate"]),
+    ...k8s("clusterRoleBindings"),
+    ...k8s("roles", ["container.roles.bind", "container.roles.escalate"]),
+    ...k8s("roleBindings"),
+    ...k8s("configMaps"),
+    ...k8s("customResourceDefinitions"),
+    ...k8s("deployments", ["container.deployments.getStatus"]),
+    ...k8s("services"),
+    ...k8s("serviceAccounts"),
+    ...k8s("secrets"),
+    ...k8s("mutatingWebhookConfigurations"),
+    ...k8s("validatingWebhookConfigurations"),
+  ],
 };
 
 /** Every stack of the shipped config and of configs that turn on each option that adds resource types. */

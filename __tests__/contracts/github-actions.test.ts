@@ -26,7 +26,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { GITHUB_OIDC_ISSUER } from "../../constructs/ci-identity";
-import * as rules from "../../lib/rules";
+import { workloadIdentityPoolId } from "../../config/ci";
 
 const PINNED: Record<string, { sha: string; tag: string; inputs: string[] }> = {
   "actions/checkout": { sha: "3d3c42e5aac5ba805825da76410c181273ba90b1", tag: "v7.0.1", inputs: ["persist-credentials", "fetch-depth"] },
@@ -105,5 +105,5 @@ test.each([
   ["Metaflow-dev", false],
   ["metaflow_dev", false],
 ])("Workload Identity pool id %s: valid %s, as the provider's ValidateWorkloadIdentityPoolId", (id, valid) => {
-  expect(rules.workloadIdentityPoolId.safeParse(id).success).toBe(valid);
+  expect(workloadIdentityPoolId.safeParse(id).success).toBe(valid);
 });

@@ -4,7 +4,7 @@
 // Each test runs one check against the local fake and asserts the request the preflight sent: method, path under the
 // API's rootUrl, body. The fake (../preflight/fake-apis.ts) answers with the documented response shapes.
 import { METAFLOW_ADMIN_PERMISSIONS } from "../../constructs/admin-permissions";
-import { AppConfig, parseConfig } from "../../lib/config";
+import { AppConfig, parseConfig } from "../../config";
 import { PreflightContext } from "../../preflight/context";
 import { endpoints } from "../../preflight/endpoints";
 import { GoogleClient } from "../../preflight/http";

@@ -2,6 +2,8 @@
 // what we synthesize.
 import { UI_BUNDLE_IN_IMAGE, UI_BUNDLE_SERVED_FROM, uiCacheLimits } from "../../constructs/metaflow-ui";
 import { PINS } from "../../lib/defaults";
+import { FLOW_NAME, uiRunPath } from "../../verify/flow";
+import { PONG } from "../../verify/plan";
 import { onlyResource, resourcesOf, synthDev } from "../helpers";
 
 const json = synthDev().servicesJson;
@@ -144,4 +146,15 @@ test("no dead setting: MF_DATASTORE_ROOT is not set, the Metaflow client's own k
   expect(e.MF_DATASTORE_ROOT).toBeUndefined();
   expect(e.METAFLOW_DEFAULT_DATASTORE).toBe("gs");
   expect(e.METAFLOW_DATASTORE_SYSROOT_GS).toBe(json.output.METAFLOW_DATASTORE_SYSROOT_GS.value);
+});
+
+// v2.5.1, services/ui_backend_service/ui_server.py (app): without PATH_PREFIX the UI backend's API routes sit at its
+// root, api/run.py: GET /flows/{flow_id}/runs/{run_number} answers one run (a run id such as argo-... too), and
+// api/admin.py: GET /ping answers pong. `npm run verify` asks both through the API server's service proxy.
+test("npm run verify asks the UI backend at its root: /ping, and /flows/<flow>/runs/<run> for the hello flow's runs", () => {
+  const c = container("metaflow-ui-backend-service");
+  expect(env(c).PATH_PREFIX).toBeUndefined();
+  expect(uiRunPath("argo-x")).toBe(`/flows/${FLOW_NAME}/runs/argo-x`);
+  expect(PONG).toBe("pong");
+  expect(c.readiness_probe.http_get.path).toBe("/ping");
 });

@@ -2,8 +2,10 @@
 // checked on what we synthesize and publish.
 import { FLOW_RUNNER_EVENTS_RULES, FLOW_RUNNER_RULES } from "../../constructs/flow-runner-access";
 import { metaflowClientRequirements } from "../../lib/metaflow-client";
+import { FLOW_ARGS } from "../../verify/flow";
+import { METAFLOW_KEYS } from "../../lib/metaflow-outputs";
 import { parseImageRef } from "../../lib/image-refs";
-import { CACHES, synthDev, upstreamImage } from "../helpers";
+import { CACHES, resourcesOf, synthDev, upstreamImage, withMlPools } from "../helpers";
 
 const json = synthDev().servicesJson;
 const config: Record<string, string> = json.output.metaflow_config.value;
@@ -20,30 +22,11 @@ test("the published client is the Metaflow release these facts were read from, w
 });
 
 // metaflow 2.19.39, metaflow/metaflow_config.py: from_conf("X") reads METAFLOW_X from the environment or
-// $METAFLOW_HOME/config.json (default ~/.metaflowconfig). Each key we publish is one it reads.
-const READ_BY_METAFLOW = [
-  "DEFAULT_DATASTORE",
-  "DATASTORE_SYSROOT_GS",
-  "DEFAULT_METADATA",
-  "SERVICE_URL",
-  "SERVICE_INTERNAL_URL",
-  "KUBERNETES_NAMESPACE",
-  "KUBERNETES_SERVICE_ACCOUNT",
-  "KUBERNETES_CONTAINER_REGISTRY",
-  "ARGO_EVENTS_EVENT_BUS",
-  "ARGO_EVENTS_EVENT_SOURCE",
-  "ARGO_EVENTS_EVENT",
-  "ARGO_EVENTS_WEBHOOK_URL",
-  "ARGO_EVENTS_INTERNAL_WEBHOOK_URL",
-  "ARGO_EVENTS_SERVICE_ACCOUNT",
-  "ARGO_EVENTS_SENSOR_NAMESPACE",
-  "ARGO_WORKFLOWS_USE_SCHEDULES",
-  "UI_URL",
-  "ARGO_WORKFLOWS_UI_URL",
-].map((k) => `METAFLOW_${k}`);
-
-test("every key of config.json is one metaflow_config.py reads", () => {
-  expect(Object.keys(config).filter((k) => !READ_BY_METAFLOW.includes(k))).toEqual([]);
+// $METAFLOW_HOME/config.json (default ~/.metaflowconfig). Every key of METAFLOW_KEYS (lib/metaflow-outputs.ts) was
+// read there as one it reads: a new row, or a new Metaflow pin, means reading it again.
+test("every key of config.json is a row of METAFLOW_KEYS, a setting metaflow_config.py reads", () => {
+  expect(Object.keys(config).filter((k) => !(k in METAFLOW_KEYS))).toEqual([]);
+  for (const key of Object.keys(METAFLOW_KEYS)) expect(key).toMatch(/^METAFLOW_[A-Z0-9_]+$/);
 });
 
 /**
@@ -168,4 +151,102 @@ test("END_USER_SETUP sets up both credentials Metaflow reads, keyless: ADC for t
     .servicesJson.output.END_USER_SETUP.value;
   expect(impersonated).toContain("gcloud auth application-default login --impersonate-service-account");
   expect(impersonated).toContain("GOOGLE_APPLICATION_CREDENTIALS (gcloud iam workload-identity-pools create-cred-config");
+});
+
+// metaflow 2.19.39, plugins/__init__.py (SECRETS_PROVIDERS_DESC) registers GcpSecretManagerSecretsProvider, whose TYPE is
+// "gcp-secret-manager" (plugins/gcp/gcp_secret_manager_secrets_provider.py); plugins/secrets/secrets_spec.py: a source
+// with no "<type>." goes to DEFAULT_SECRETS_BACKEND_TYPE, and plugins/secrets/utils.py raises when that is unset.
+// plugins/kubernetes/kubernetes.py (create_job_object, create_jobset) and plugins/argo/argo_workflows.py
+// (_container_templates) pass DEFAULT_SECRETS_BACKEND_TYPE and GCP_SECRET_MANAGER_PREFIX on to every step's pod, so
+// publishing them in config.json is all the pods need.
+test('config.json sends @secrets sources without a type to Secret Manager, so @secrets(sources=["db-password"]) works', () => {
+  expect(config.METAFLOW_DEFAULT_SECRETS_BACKEND_TYPE).toBe("gcp-secret-manager");
+  expect(config.METAFLOW_GCP_SECRET_MANAGER_PREFIX).toBe("${data.terraform_remote_state.infra.outputs.secret_manager_prefix}");
+});
+
+/**
+ * metaflow 2.19.39, plugins/gcp/gcp_secret_manager_secrets_provider.py (get_secret_as_dict): an id matching
+ * `^([\w\-]+)(/versions/[\w\-]+)?$` is read as GCP_SECRET_MANAGER_PREFIX + id, plus "/versions/latest" when it names no
+ * version: the prefix is concatenated as it is, unchecked. The variable is named after the id, "-", "." and "/" as "_".
+ */
+function metaflowSecretVersion(id: string, prefix: string): { name: string; envVar: string } {
+  const m = /^([\w-]+)(\/versions\/[\w-]+)?$/.exec(id);
+  if (!m) throw new Error(`not a simple secret id: ${id}`);
+  return { name: m[2] ? `${prefix}${id}` : `${prefix}${id}/versions/latest`, envVar: m[1].replace(/[-./]/g, "_") };
+}
+
+test("the published prefix makes every source a version name under the environment's prefix, which the service account may read", () => {
+  const number = "123456789012";
+  const infraJson = synthDev().infraJson;
+  const prefix = String(infraJson.output.secret_manager_prefix.value).replace(/\$\{data\.google_project\.project\.number\}/, number);
+  expect(prefix).toBe(`projects/${number}/secrets/metaflow-dev-`);
+  const { name, envVar } = metaflowSecretVersion("db-password", prefix);
+  // The provider's own form of a full name (project NUMBER, secret id, version), which Secret Manager serves.
+  expect(name).toMatch(/^projects\/\d+\/secrets\/([\w-]+)(\/versions\/([\w-]+))?$/);
+  expect(name).toBe(`projects/${number}/secrets/metaflow-dev-db-password/versions/latest`);
+  expect(envVar).toBe("db_password");
+  // The Metaflow service account's accessor grant covers exactly the names under the prefix.
+  const accessor = Object.values<any>(resourcesOf(infraJson, "google_project_iam_member")).find(
+    (g) => g.role === "roles/secretmanager.secretAccessor" && /identity_service-account/.test(g.member),
+  );
+  const [, covered] = /^resource\.name\.startsWith\("(.+)"\)$/.exec(accessor.condition.expression)!;
+  const filled = covered.replace(/\$\{data\.google_project\.project\.number\}/, number);
+  expect(name.startsWith(filled)).toBe(true);
+  expect(metaflowSecretVersion("db-password/versions/3", prefix).name.startsWith(filled)).toBe(true);
+  expect(`projects/${number}/secrets/metaflow-prod-db-password/versions/latest`.startsWith(filled)).toBe(false);
+  // END_USER_SETUP creates the secret the source reads, and reads it back under the provider's variable name.
+  const text: string = json.output.END_USER_SETUP.value;
+  expect(text).toContain("gcloud secrets create metaflow-dev-db-password --data-file=-");
+  expect(text).toContain(`@secrets(sources=["db-password"]) on a step, which then reads os.environ["${envVar}"]`);
+});
+
+// metaflow 2.19.39, metaflow/cli.py (start: --pylint/--no-pylint), metaflow/cli_components/run_cmds.py
+// (common_runner_options: --run-id-file; run: --with), metaflow/plugins/argo/argo_workflows_cli.py (create; trigger:
+// --run-id-file): the options `npm run verify --flow` passes, each writing the run's id where verify reads it.
+test("npm run verify --flow runs the hello flow with options the pinned client has", () => {
+  expect(metaflowClientRequirements()).toContain("metaflow==2.19.39\n");
+  expect(FLOW_ARGS.top).toEqual(["--no-pylint"]);
+  expect(FLOW_ARGS.run("f")).toEqual(["run", "--with", "kubernetes", "--run-id-file", "f"]);
+  expect(FLOW_ARGS.create()).toEqual(["argo-workflows", "create"]);
+  expect(FLOW_ARGS.trigger("f")).toEqual(["argo-workflows", "trigger", "--run-id-file", "f"]);
+});
+
+/**
+ * metaflow 2.19.39, metaflow/plugins/kubernetes/kubernetes_decorator.py (init): a step whose node_selector is empty
+ * takes KUBERNETES_NODE_SELECTOR, a string split on "," into items that plugins/kubernetes/kube_utils.py
+ * (parse_kube_keyvalue_list) splits at the first "=", a value required and no key twice; a step whose tolerations are
+ * empty takes json.loads(KUBERNETES_TOLERATIONS), each a dict of V1Toleration attributes (key, operator, value,
+ * effect, toleration_seconds), which kubernetes_job.py passes as V1Toleration(**t). A step's own values replace these.
+ */
+function metaflowDefaults(cfg: Record<string, string>) {
+  const nodeSelector = Object.fromEntries(
+    cfg.METAFLOW_KUBERNETES_NODE_SELECTOR.split(",").map((item) => {
+      const at = item.indexOf("=");
+      if (at < 0) throw new Error(`no value in ${item}`);
+      return [item.slice(0, at), item.slice(at + 1)];
+    }),
+  );
+  const tolerations: Record<string, string>[] = JSON.parse(cfg.METAFLOW_KUBERNETES_TOLERATIONS);
+  return { nodeSelector, tolerations };
+}
+
+test("a step with no node selector of its own goes to the default pool, tolerating its taints, in the forms Metaflow parses", () => {
+  const { nodeSelector, tolerations } = metaflowDefaults(config);
+  expect(nodeSelector).toEqual({ "cloud.google.com/gke-nodepool": "metaflow-dev-flows" });
+  expect(tolerations).toEqual([{ key: "metaflow-gcp/pool", operator: "Equal", value: "flows", effect: "NoSchedule" }]);
+  for (const t of tolerations)
+    for (const key of Object.keys(t)) expect(["key", "operator", "value", "effect", "toleration_seconds"]).toContain(key);
+});
+
+test("END_USER_SETUP gives each pool's step the whole selector and tolerations, since a step's own replace the defaults", () => {
+  const ml = synthDev(withMlPools).servicesJson.output;
+  const text: string = ml.END_USER_SETUP.value;
+  const cfg: Record<string, string> = ml.metaflow_config.value;
+  expect(metaflowDefaults(cfg).nodeSelector).toEqual({ "cloud.google.com/gke-nodepool": "metaflow-dev-flows" });
+  expect(text).toContain(
+    '@kubernetes(node_selector="cloud.google.com/gke-nodepool=metaflow-dev-spot", tolerations=[{"key": "cloud.google.com/gke-spot", "operator": "Equal", "value": "true", "effect": "NoSchedule"}])',
+  );
+  // The GPU taint is tolerated through admission for pods that request nvidia.com/gpu (gpu=1 sets that limit).
+  expect(text).toContain('@kubernetes(gpu=1, node_selector="cloud.google.com/gke-nodepool=metaflow-dev-gpu")');
+  expect(text).toMatch(/gpu: n1-standard-4, 1 x nvidia-tesla-t4; costs nothing when idle: it scales to zero/);
 });

@@ -5,8 +5,8 @@
 import * as http from "http";
 import { AddressInfo } from "net";
 import { OAuth2Client } from "google-auth-library";
-import { EnvironmentConfig } from "../../lib/config";
-import { serviceImages } from "../../lib/service-images";
+import { EnvironmentConfig } from "../../config";
+import { serviceImages } from "../../stacks/service-images";
 import { isGoogleRegistry, parseImageRef } from "../../preflight/registry";
 
 /** The access token the fake Google APIs accept. */

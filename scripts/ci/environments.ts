@@ -1,6 +1,6 @@
 // The environments CI plans and deploys: those with `ci.github` set, each with the GitHub environment of its deploy
 // jobs, as a GitHub Actions matrix (`strategy.matrix: ${{ fromJSON(...) }}`).
-import type { AppConfig } from "../../lib/config";
+import type { AppConfig } from "../../config";
 
 export interface CiMatrix {
   readonly include: { readonly env: string; readonly github_environment: string }[];

@@ -1,6 +1,6 @@
 // Prints the CI matrix of the configuration (scripts/ci/environments.ts) as one line of JSON.
 //   npm run --silent ci-matrix     ->  {"include":[{"env":"dev","github_environment":"dev"}]}
-import { ConfigError, loadConfig } from "../../lib/config";
+import { ConfigError, loadConfig } from "../../config";
 import { ciMatrix } from "./environments";
 
 try {

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Build, once per version, the local control plane for scripts/cluster-test.sh
 # from the Go module proxy: etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler, kwok (with its stage files) and fake-gcs-server.
+# kube-scheduler, kwok (with its stage files), fake-gcs-server, the Argo
+# Workflows controller and server (argo), and the Argo Events controller, each
+# with the CRDs of its module.
 # Each lands in $CACHE/cluster/<component>-<version>/ only when whole.
-# Safe to re-run: a built component is kept. See docs/validation.md.
+# Safe to re-run: a built component is kept. See docs/toolchain.md.
 set -euo pipefail
 # shellcheck source=scripts/cluster/common.sh
 source "$(dirname "$0")/common.sh"
@@ -135,9 +137,55 @@ build_fake_gcs() {
   finish "$RUN/fake-gcs" "$out" "$start" "fake-gcs-server $FAKE_GCS_VERSION"
 }
 
+module_src() { # module version dir: an editable copy of the module's zip, as the proxy serves it
+  local src
+  src=$(go mod download -json "$1@$2" | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d.get("Dir") or sys.exit(d.get("Error", "no Dir")))') \
+    || die "the Go module proxy did not serve $1@$2"
+  cp -R "$src" "$3"
+  chmod -R u+w "$3"
+}
+crds_json() { # out-dir crd.yaml... : the CRDs as compact JSON (the test's Python has no YAML parser)
+  node "$CLUSTER_DIR/yaml2json.js" "$@" || die "converting the CRDs of $1 failed"
+}
+
+build_argo_workflows() {
+  local out start=$SECONDS dir TIMES="" v=$ARGO_WORKFLOWS_VERSION pkg=github.com/argoproj/argo-workflows/v3
+  out=$(component_dir argo-workflows "$v")
+  if cached "$out"; then log "cluster argo-workflows $v: cached"; return; fi
+  log "cluster workflow-controller, argo (server) $v: building $pkg from its module"
+  dir=$RUN/argo-workflows-src
+  module_src "$pkg" "$v" "$dir"
+  # The server embeds the UI from ui/dist/app, built by yarn; the module has its sources only. Argo's Makefile
+  # builds without the UI the same way (STATIC_FILES=false): an empty index.html. The API is all the test uses.
+  mkdir -p "$dir/ui/dist/app"; : >"$dir/ui/dist/app/index.html"
+  mkdir -p "$RUN/argo-workflows/bin"
+  # The release's link flags (Makefile LDFLAGS): the version the controller and `argo version` report.
+  run_go "$dir" build -trimpath -ldflags "-s -w -X $pkg.version=$v -X $pkg.gitTreeState=clean" \
+    -o "$RUN/argo-workflows/bin/" ./cmd/workflow-controller ./cmd/argo
+  # Both CRD variants: the chart installs the minimal ones unless crds.full (see docs/validation.md).
+  crds_json "$RUN/argo-workflows/crds/minimal" "$dir"/manifests/base/crds/minimal/argoproj.io_*.yaml
+  crds_json "$RUN/argo-workflows/crds/full" "$dir"/manifests/base/crds/full/argoproj.io_*.yaml
+  finish "$RUN/argo-workflows" "$out" "$start" "workflow-controller, argo (server) $v"
+}
+
+build_argo_events() {
+  local out start=$SECONDS dir TIMES="" v=$ARGO_EVENTS_VERSION pkg=github.com/argoproj/argo-events
+  out=$(component_dir argo-events "$v")
+  if cached "$out"; then log "cluster argo-events $v: cached"; return; fi
+  log "cluster argo-events $v (controller): building $pkg from its module"
+  dir=$RUN/argo-events-src
+  module_src "$pkg" "$v" "$dir"
+  mkdir -p "$RUN/argo-events/bin"
+  run_go "$dir" build -trimpath -ldflags "-s -w -X $pkg.version=$v -X $pkg.gitTreeState=clean" \
+    -o "$RUN/argo-events/bin/argo-events" ./cmd
+  crds_json "$RUN/argo-events/crds" "$dir"/manifests/base/crds/argoproj.io_*.yaml
+  finish "$RUN/argo-events" "$out" "$start" "argo-events $v (controller)"
+}
+
 only=${1:-all}
 case $only in
-  all) build_etcd; build_kubernetes; build_kwok; build_fake_gcs ;;
+  all) build_etcd; build_kubernetes; build_kwok; build_fake_gcs; build_argo_workflows; build_argo_events ;;
   etcd) build_etcd ;; kubernetes) build_kubernetes ;; kwok) build_kwok ;; fake-gcs-server) build_fake_gcs ;;
-  *) die "usage: build.sh [all|etcd|kubernetes|kwok|fake-gcs-server]" ;;
+  argo-workflows) build_argo_workflows ;; argo-events) build_argo_events ;;
+  *) die "usage: build.sh [all|etcd|kubernetes|kwok|fake-gcs-server|argo-workflows|argo-events]" ;;
 esac

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Apply every <env>-services stack to a real Kubernetes API server on
-# 127.0.0.1 and run the real Metaflow client against it (issue 12).
+# 127.0.0.1 and run the real Metaflow client against it.
 #   npm run cluster-test          (= bash scripts/cluster/cluster-test.sh)
 # Steps, each printed with its time: toolchain and cluster builds (cached),
-# synth, cluster start, then per stack: prepare, init, apply, endpoints,
-# plan (must be empty), rbac, metaflow, destroy, leftovers.
+# synth, cluster start, node pools as kwok nodes, the Argo CRDs, then per stack: prepare, init, apply,
+# endpoints, plan (must be empty), argo-start (the real Argo controllers and
+# server on the stack's configuration), rbac, metaflow, argo (what they made of
+# it), pool steps (where the scheduler puts them), verify, undeploy (argo-workflows delete), destroy, argo-stop, leftovers.
 # Env: METAFLOW_GCP_CACHE        where built tools live (default ~/.cache/metaflow-gcp)
 #      CLUSTER_TEST_SKIP_SYNTH=1 reuse an existing cdktf.out
 #      CLUSTER_TEST_STACKS       services stacks to test (default: every services stack of
@@ -12,7 +14,8 @@
 #                                those of scripts/cluster/options-environments.json, the config that
 #                                exercises the options: namespaces, replicas, flow runners;
 #                                stacks and kinds as the synth's manifest.json records them)
-#      CLUSTER_TEST_PLANT        plant one fault: selector|diff|verb|namespace|events-pods|no-schedules
+#      CLUSTER_TEST_PLANT        plant one fault: selector|diff|verb|namespace|events-pods|no-schedules|
+#                                events-config|artifact-bucket|crd-field
 #                                (the run must fail)
 #      CLUSTER_TEST_KEEP=1       keep the scratch dir (its path is printed)
 #      CLUSTER_TEST_VERBOSE=1    print every access review
@@ -33,6 +36,10 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/metaflow-gcp-cluster.XXXXXX")
 source "$CLUSTER_DIR/cluster.sh"
 # shellcheck source=scripts/cluster/metaflow.sh
 source "$CLUSTER_DIR/metaflow.sh"
+# shellcheck source=scripts/cluster/argo.sh
+source "$CLUSTER_DIR/argo.sh"
+# shellcheck source=scripts/cluster/pools.sh
+source "$CLUSTER_DIR/pools.sh"
 
 cleanup() {
   local rc=$?
@@ -44,6 +51,7 @@ cleanup() {
   fi
   [ -z "${REAPER:-}" ] || kill "$REAPER" 2>/dev/null || true
   stop_cluster
+  pg_cleanup
   if [ "${CLUSTER_TEST_KEEP:-}" = 1 ] || { [ $rc -ne 0 ] && [ "${CLUSTER_TEST_KEEP:-}" = on-failure ]; }; then
     log "scratch dir kept: $WORK"
   else
@@ -129,7 +137,8 @@ start() {
   echo "  $KUBE_HOST: etcd $ETCD_VERSION, kube-apiserver/controller-manager/scheduler $K8S_VERSION, kwok $KWOK_VERSION (node cluster-test-node Ready)"
 }
 step start start
-step crds python3 "$CLUSTER_DIR/kube.py" crds apply
+step pools pool_nodes
+step crds python3 "$CLUSTER_DIR/kube.py" crds apply "$ARGO_WORKFLOWS_DIR" "$ARGO_EVENTS_DIR"
 step fake-gcs start_fake_gcs
 
 # --- each services stack ------------------------------------------------------------------
@@ -182,6 +191,10 @@ destroy() {
   return $rc
 }
 leftovers() { python3 "$CLUSTER_DIR/kube.py" leftovers $LAST_NS; }
+verify() { # npm run verify as the admin, with the fixture's infra outputs; $1 = plant: also each planted fault
+  local cfg=$CONFIG; [ "$SETTINGS" != "${SETTINGS_OF[$OPTIONS_OUT]}" ] || cfg=$OPTIONS_CONFIG
+  KUBECONFIG=$PKI/admin.kubeconfig python3 "$CLUSTER_DIR/verify.py" "$cfg" "${STACK%-services}" "$DIR" "$@"
+}
 
 for src in "${SERVICES[@]}"; do
   s=${src##*/}
@@ -189,11 +202,18 @@ for src in "${SERVICES[@]}"; do
   step "init $s" init
   step "apply $s" apply
   step "endpoints $s" endpoints
+  step "placement $s" platform_placement
   step "plan $s" plan_empty
+  step "argo-start $s" argo_start
   step "rbac $s" rbac
   step "metaflow $s" metaflow_check
+  step "argo $s" argo_check
+  step "pool steps $s" pool_steps
+  step "verify $s" verify $([ "$src" != "${SERVICES[0]}" ] || echo plant)
+  step "undeploy $s" metaflow_undeploy
   step "destroy $s" destroy
+  step "argo-stop $s" argo_stop
   step "leftovers $s" leftovers
 done
-step crds-delete python3 "$CLUSTER_DIR/kube.py" crds delete
+step crds-delete python3 "$CLUSTER_DIR/kube.py" crds delete "$ARGO_WORKFLOWS_DIR" "$ARGO_EVENTS_DIR"
 echo "cluster-test: $PASSED passed, 0 failed ($((SECONDS - T0)) s)"

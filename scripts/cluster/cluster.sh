@@ -146,7 +146,8 @@ start_cluster() {
     --token-auth-file "$PKI/tokens.csv" --authorization-mode RBAC --anonymous-auth=false \
     --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
     --service-account-issuer https://kubernetes.default.svc --service-cluster-ip-range 10.96.0.0/16 \
-    --enable-priority-and-fairness=false --profiling=false --cert-dir "$PKI/serving"
+    --enable-priority-and-fairness=false --profiling=false --cert-dir "$PKI/serving" \
+    --enable-admission-plugins ExtendedResourceToleration
   wait_for 90 "kube-apiserver /readyz" kube-apiserver api_ok /readyz
 
   kubeconfig "$PKI/admin.kubeconfig" cluster-test-admin "$ADMIN_TOKEN"

@@ -13,6 +13,10 @@ K8S_VERSION=v1.34.4
 ETCD_VERSION=v3.6.16
 KWOK_VERSION=v0.8.0
 FAKE_GCS_VERSION=v1.56.1
+# The Argo releases the services stack deploys (PINS.argoWorkflows.imageTag and PINS.argoEvents.imageTag in
+# lib/defaults.ts; __tests__/cluster-scripts.test.ts checks they agree).
+ARGO_WORKFLOWS_VERSION=v3.7.18
+ARGO_EVENTS_VERSION=v1.9.11
 # Bump when the recipe (flags, wrapper module) changes, to force a rebuild.
 CLUSTER_RECIPE=1
 
@@ -23,3 +27,5 @@ K8S_BIN=$(component_dir kubernetes "$K8S_VERSION")/bin
 ETCD_BIN=$(component_dir etcd "$ETCD_VERSION")/bin
 KWOK_DIR=$(component_dir kwok "$KWOK_VERSION")
 FAKE_GCS_BIN=$(component_dir fake-gcs-server "$FAKE_GCS_VERSION")/bin
+ARGO_WORKFLOWS_DIR=$(component_dir argo-workflows "$ARGO_WORKFLOWS_VERSION")   # bin/, crds/{minimal,full}/*.json
+ARGO_EVENTS_DIR=$(component_dir argo-events "$ARGO_EVENTS_VERSION")            # bin/, crds/*.json

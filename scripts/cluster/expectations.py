@@ -7,7 +7,7 @@ import sys
 
 from stack_fixture import SERVICE_ACCOUNT
 
-# Each namespace of the rows, and the setting that names it (lib/services-config.ts).
+# Each namespace of the rows, and the setting that names it (config/services.ts).
 NAMESPACES = {"services": "metaflowNamespace", "jobs": "jobsNamespace", "events": "eventsNamespace",
               "argo": "argoNamespace"}
 # The token file's admin (cluster.sh write_users).

@@ -1,57 +1,79 @@
-"""The test-only argoproj.io CRDs, in place of those of the argo-helm charts,
-which cannot be reached here."""
+"""The argoproj.io CRDs, from the modules the Argo binaries are built from
+(scripts/cluster/build.sh converts them to JSON): what production gets, and
+the full-schema copies the test checks Metaflow's objects against.
+
+Production gets Argo Workflows' minimal CRDs (every spec accepted as it is):
+the argo-workflows chart installs those unless crds.full, which the stack does
+not set (argo-helm argo-workflows-0.47.5, values.yaml and templates/crds.yaml;
+its files/crds are the module's manifests/base/crds plus a keep annotation).
+Argo Events has one kind of CRD (argo-events v1.9.11, manifests/base/crds).
+
+The full CRDs cannot be installed beside the minimal ones under the same name,
+so the three kinds Metaflow writes (WorkflowTemplate, CronWorkflow, Workflow)
+are also installed, with the full schema unchanged, under the group
+FULL_SCHEMA_GROUP: a strict server-side dry run there (kube_argo.full_schema)
+shows whether the API server would accept each object under the full schema,
+unknown fields included."""
+import copy
+import json
+from pathlib import Path
+
 from kube_api import TEST_LABEL, ApiError, call, exists, get, wait
 
-
-# The argoproj.io kinds that the argo-workflows and argo-events charts would
-# install and that the stack or Metaflow create. Their schema accepts anything,
-# as the argo-workflows chart's own CRDs (no full schema) do.
-CRDS = [  # kind, plural, short names
-    ("Workflow", "workflows", ["wf"]),
-    ("WorkflowTemplate", "workflowtemplates", ["wftmpl"]),
-    ("CronWorkflow", "cronworkflows", ["cwf"]),
-    ("WorkflowTaskResult", "workflowtaskresults", []),
-    ("Sensor", "sensors", ["sn"]),
-    ("EventBus", "eventbus", ["eb"]),
-    ("EventSource", "eventsources", ["es"]),
-]
+BASE = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
+FULL_SCHEMA_GROUP = "full-schema.cluster-test.local"
+FULL_SCHEMA_PLURALS = ("workflowtemplates", "cronworkflows", "workflows")
 
 
-def crd_body(kind, plural, short):
-    return {
-        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-        "metadata": {"name": f"{plural}.argoproj.io", "labels": {TEST_LABEL: "true"}},
-        "spec": {
-            "group": "argoproj.io", "scope": "Namespaced",
-            "names": {"kind": kind, "plural": plural, "singular": kind.lower(), "listKind": kind + "List",
-                      **({"shortNames": short} if short else {})},
-            "versions": [{"name": "v1alpha1", "served": True, "storage": True,
-                          "schema": {"openAPIV3Schema": {"type": "object",
-                                                         "x-kubernetes-preserve-unknown-fields": True}},
-                          "subresources": {"status": {}} if kind in ("Workflow",) else {}}],
-        },
-    }
+def load(folder):
+    return [json.loads(p.read_text()) for p in sorted(Path(folder).glob("*.json"))]
 
 
-def crds(action):
-    base = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
-    names = [f"{plural}.argoproj.io" for _, plural, _ in CRDS]
+def full_schema_copy(crd):
+    crd = copy.deepcopy(crd)
+    crd["spec"]["group"] = FULL_SCHEMA_GROUP
+    crd["metadata"] = {"name": f"{crd['spec']['names']['plural']}.{FULL_SCHEMA_GROUP}"}
+    return crd
+
+
+def definitions(workflows_dir, events_dir):
+    """(what production gets, the full-schema copies), as CRD bodies."""
+    real = load(Path(workflows_dir) / "crds" / "minimal") + load(Path(events_dir) / "crds")
+    full = [full_schema_copy(c) for c in load(Path(workflows_dir) / "crds" / "full")
+            if c["spec"]["names"]["plural"] in FULL_SCHEMA_PLURALS]
+    if not real or len(full) != len(FULL_SCHEMA_PLURALS):
+        raise SystemExit(f"error: CRDs missing in {workflows_dir} or {events_dir}: run scripts/cluster/build.sh")
+    for crd in real + full:
+        crd.pop("status", None)  # the generated files carry an empty one
+        crd["metadata"].setdefault("labels", {})[TEST_LABEL] = "true"
+    return real, full
+
+
+def established(name):
+    return any(c["type"] == "Established" and c["status"] == "True"
+               for c in (get(f"{BASE}/{name}").get("status") or {}).get("conditions") or [])
+
+
+def crds(action, workflows_dir, events_dir):
+    real, full = definitions(workflows_dir, events_dir)
+    names = [c["metadata"]["name"] for c in real + full]
     if action == "apply":
-        for kind, plural, short in CRDS:
-            if not exists(f"{base}/{plural}.argoproj.io"):
-                call("POST", base, crd_body(kind, plural, short))
-        wait(30, "the argoproj.io CRDs Established", lambda: all(
-            any(c["type"] == "Established" and c["status"] == "True"
-                for c in get(f"{base}/{n}").get("status", {}).get("conditions", [])) for n in names))
-        # Served by discovery too, which the providers and helm read.
+        for crd in real + full:
+            if not exists(f"{BASE}/{crd['metadata']['name']}"):
+                call("POST", BASE, crd)
+        wait(60, "the CRDs Established", lambda: all(established(n) for n in names))
+        # Served by discovery too, which the providers, helm and the controllers read.
         wait(30, "argoproj.io/v1alpha1 in discovery", lambda: len(
-            get("/apis/argoproj.io/v1alpha1").get("resources", [])) >= len(CRDS))
-        print(f"  {len(CRDS)} test-only CRDs: {', '.join(k for k, _, _ in CRDS)}")
+            get("/apis/argoproj.io/v1alpha1").get("resources", [])) >= len(real))
+        kinds = sorted(c["spec"]["names"]["kind"] for c in real)
+        print(f"  {len(real)} CRDs as production gets them, from {Path(workflows_dir).name} (minimal) and "
+              f"{Path(events_dir).name}: {', '.join(kinds)}")
+        print(f"  full-schema copies (group {FULL_SCHEMA_GROUP}) of {', '.join(FULL_SCHEMA_PLURALS)}")
     else:
         for n in names:
             try:
-                call("DELETE", f"{base}/{n}")
+                call("DELETE", f"{BASE}/{n}")
             except ApiError as e:
                 if e.code != 404:
                     raise
-        wait(60, "the test-only CRDs deleted", lambda: not any(exists(f"{base}/{n}") for n in names))
+        wait(60, "the CRDs deleted", lambda: not any(exists(f"{BASE}/{n}") for n in names))

@@ -12,8 +12,9 @@ def node(name):
         "metadata": {"name": name, "annotations": {"kwok.x-k8s.io/node": "fake"},
                      "labels": {"type": "kwok", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux",
                                 "kubernetes.io/arch": "amd64", TEST_LABEL: "true"}},
-        "status": {"capacity": {"cpu": "32", "memory": "256Gi", "pods": "250"},
-                   "allocatable": {"cpu": "32", "memory": "256Gi", "pods": "250"}},
+        # Ephemeral storage too: Metaflow's steps request some (@kubernetes disk), as GKE nodes offer it.
+        "status": {"capacity": {"cpu": "32", "memory": "256Gi", "ephemeral-storage": "1Ti", "pods": "250"},
+                   "allocatable": {"cpu": "32", "memory": "256Gi", "ephemeral-storage": "1Ti", "pods": "250"}},
     })
 
 

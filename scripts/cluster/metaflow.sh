@@ -110,3 +110,15 @@ PY
   mf triggered_flow.py --datastore=gs argo-workflows trigger || { echo "  argo-workflows trigger failed"; return 1; }
   python3 "$CLUSTER_DIR/kube.py" metaflow "$EXPECT" "$SETTINGS" "$STACK" clustertesthelloflow clustertesttriggeredflow clustertestscheduledflow
 }
+
+# Before the destroy, as README.md's Destroy section asks: `argo-workflows delete` of every deployed flow (templates,
+# CronWorkflow, Sensor). The Argo Events controller does not let an EventBus go while a Sensor uses it
+# (pkg/reconciler/eventbus/installer/installer.go), and the Sensors are Metaflow's, not the stack's: left in place, the
+# uninstall of the EventBus's release waits until it times out, and the destroy with it.
+metaflow_undeploy() {
+  local flow
+  for flow in hello triggered scheduled; do
+    mf ${flow}_flow.py --datastore=gs argo-workflows delete || { echo "  argo-workflows delete ($flow) failed"; return 1; }
+  done
+  echo "  argo-workflows delete of hello_flow.py, triggered_flow.py, scheduled_flow.py"
+}

@@ -1,9 +1,11 @@
 """One fault planted in a stack (CLUSTER_TEST_PLANT), to show that a step of
 the cluster test catches it."""
+import json
 import re
 import sys
 
-PLANTS = ("none", "selector", "diff", "verb", "namespace", "events-pods", "no-schedules")
+PLANTS = ("none", "selector", "diff", "verb", "namespace", "events-pods", "no-schedules", "events-config",
+          "artifact-bucket", "crd-field")
 
 
 def plant(tf, what):
@@ -61,4 +63,22 @@ def plant(tf, what):
         if not done:
             sys.exit("error: the published config has no METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES to leave out")
         return f"{' and '.join(done)}: METAFLOW_ARGO_WORKFLOWS_USE_SCHEDULES left out"
+    if what == "events-config":
+        # The Argo Events controller's values list no NATS Streaming version: the config the chart would render
+        # from them is one the controller refuses at start.
+        release = tf["output"]["cluster_test_chart_values"]["value"]["argo-events"]
+        values = json.loads(release["values"])
+        values["configs"].pop("nats")
+        release["values"] = json.dumps(values)
+        return "argo-events chart values: configs.nats left out"
+    if what == "artifact-bucket":
+        # The workflow controller's ConfigMap names another bucket than the datastore's.
+        for cm in r.get("kubernetes_config_map_v1", {}).values():
+            text = cm.get("data", {}).get("config")
+            if text and "artifactRepository" in text:
+                cm["data"]["config"] = re.sub(r"(\n\s+bucket: )\S+", r"\g<1>planted-other-bucket", text, count=1)
+                return f"ConfigMap {cm['metadata']['name']}: artifact repository bucket planted-other-bucket"
+        sys.exit("error: no workflow controller ConfigMap to plant the fault in")
+    if what == "crd-field":
+        return "a WorkflowTemplate gets a field the full CRD does not have, after argo-workflows create (argo.sh)"
     return None

@@ -25,7 +25,7 @@ TF_MIN=1.11.0
 # but refuses kubernetes 2.38.0's and helm 3.1.1's (403), so for those two the
 # nearest commits it does serve are built and installed under an honest
 # prerelease version; validate.sh then points the stack's version constraint at
-# it in its scratch copy and says so. See docs/validation.md.
+# it in its scratch copy and says so. See docs/toolchain.md.
 # Columns: name pinned built module pseudo-version ldflags(-X stamping the version, if main has a var for it)
 PROVIDERS=(
   "google     6.50.0 6.50.0 github.com/hashicorp/terraform-provider-google v1.20.1-0.20250919180509-956f510990a7 -X=github.com/hashicorp/terraform-provider-google/version.ProviderVersion=6.50.0"

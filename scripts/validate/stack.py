@@ -22,7 +22,7 @@
       Print the stack names of the synth directory OUT in deploy order.
 
 The stacks, their kinds and dependencies come from OUT/manifest.json, as the
-app wrote them (lib/app.ts, lib/stack-names.ts), not from their names.
+app wrote them (stacks/app.ts, lib/stack-names.ts), not from their names.
 """
 # The work is done beside this file: manifest.py (stacks and their order),
 # tfjson.py (edits), tfstate.py (output-only state files), plans.py (plan results).

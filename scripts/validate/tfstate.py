@@ -22,6 +22,11 @@ def dummy(name, project):
     if name.startswith("image_cache_"):
         # A registry cache's pull path: <location>-docker.pkg.dev/<project>/<repository>.
         return f"offline-docker.pkg.dev/{project}/{name[len('image_cache_'):].replace('_', '-')}"
+    if name == "flow_image_repository":
+        return f"offline-docker.pkg.dev/{project}/flow-images"
+    if name == "secret_manager_prefix":
+        # projects/<project number>/secrets/<secret id prefix>, as Metaflow's GCP secrets provider takes it.
+        return "projects/000000000000/secrets/offline-"
     if name.endswith("_key"):
         return base64.b64encode(b'{"type": "service_account"}').decode()
     return "offline-" + name.replace("_", "-")

@@ -1,0 +1,86 @@
+// The network: the VPC's ranges as Google Cloud takes them, and the range arithmetic the cluster's capacity needs.
+import * as ipaddr from "ipaddr.js";
+import { z } from "zod";
+
+/** An IPv4 CIDR block in reduced form (host bits zero), of any range: a network allowed to reach the control plane. */
+export const reducedCidr = z.string().superRefine((value, ctx) => {
+  if (!isCidr(value)) return void ctx.addIssue({ code: "custom", message: "must be an IPv4 CIDR block such as 203.0.113.0/24" });
+  const network = ipaddr.IPv4.networkAddressFromCIDR(value).toString();
+  const [address, bits] = ipaddr.IPv4.parseCIDR(value);
+  if (network !== address.toString()) ctx.addIssue({ code: "custom", message: `host bits must be zero: did you mean ${network}/${bits}?` });
+});
+
+/** Number of addresses in a valid CIDR block. */
+export function cidrSize(value: string): number {
+  return 2 ** (32 - ipaddr.IPv4.parseCIDR(value)[1]);
+}
+
+/** An IPv4 CIDR block whose prefix length lies in [min, max] and whose host bits are zero. */
+export function cidr(min: number, max: number, what: string) {
+  return z.string().superRefine((value, ctx) => {
+    if (!isCidr(value)) {
+      ctx.addIssue({ code: "custom", message: "must be an IPv4 CIDR block such as 10.0.0.0/20" });
+      return;
+    }
+    const [address, bits] = ipaddr.IPv4.parseCIDR(value);
+    if (bits < min || bits > max) {
+      const size = min === max ? `/${min}` : `between /${min} and /${max}`;
+      ctx.addIssue({ code: "custom", message: `${what} must be ${size}, got /${bits}` });
+    }
+    const network = ipaddr.IPv4.networkAddressFromCIDR(value).toString();
+    if (network !== address.toString()) {
+      ctx.addIssue({ code: "custom", message: `host bits must be zero: did you mean ${network}/${bits}?` });
+    }
+    if (!["private", "carrierGradeNat"].includes(address.range())) {
+      ctx.addIssue({
+        code: "custom",
+        message: "must be a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10)",
+      });
+    }
+  });
+}
+
+/** True when two valid CIDR blocks share at least one address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const ra = ipaddr.IPv4.parseCIDR(a);
+  const rb = ipaddr.IPv4.parseCIDR(b);
+  return ra[0].match(rb) || rb[0].match(ra);
+}
+
+/** True when the string is a well-formed IPv4 CIDR block. */
+export function isCidr(value: unknown): value is string {
+  // ipaddr.js also accepts shorthand such as "10.0.0/8"; GCP wants four dotted decimals.
+  return typeof value === "string" && /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(value) && ipaddr.IPv4.isValidCIDR(value);
+}
+
+export const NetworkSchema = z
+  .object({
+    subnetCidr: cidr(8, 29, "the subnetwork range")
+      .default("10.10.0.0/20")
+      .describe(
+        "primary range of the subnetwork (GKE nodes); /8-/29; holds `maxNodes` (times 3 zones when regional) plus GCP's 4 reserved addresses",
+      ),
+    podsCidr: cidr(9, 24, "the pod range")
+      .default("10.16.0.0/14")
+      .describe(
+        "secondary range for GKE pods; /9-/24; holds a /24 per node (GKE's default at 110 pods per node) for `maxNodes` nodes per zone, in 3 zones when regional (GKE's default node locations); Standard mode only, Autopilot sizes its nodes itself",
+      ),
+    servicesCidr: cidr(16, 27, "the service range").default("10.20.0.0/20").describe("secondary range for GKE services; /16-/27"),
+    privateServiceAccessCidr: cidr(8, 24, "the private service access range")
+      .default("10.30.0.0/20")
+      .describe("range reserved for private service access (Cloud SQL's private IP); /8-/24"),
+    controlPlaneCidr: cidr(28, 28, "the control-plane range")
+      .default("172.16.0.0/28")
+      .describe("range of the GKE control plane's private endpoint; exactly /28, as GKE requires"),
+  })
+  .strict()
+  .superRefine((network, ctx) => {
+    const ranges = Object.entries(network).filter(([, value]) => isCidr(value));
+    ranges.forEach(([field, value], i) => {
+      for (const [otherField, other] of ranges.slice(0, i)) {
+        if (cidrsOverlap(value, other)) {
+          ctx.addIssue({ code: "custom", path: [field], message: `must not overlap network.${otherField} (${other})` });
+        }
+      }
+    });
+  });

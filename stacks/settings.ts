@@ -1,0 +1,248 @@
+// From an environment's configuration to its constructs' props, one function per construct that takes settings.
+// Each destructures every key of its config slice and hands what is left to allRead, so a key added to the schema or
+// renamed there fails to compile here until it is wired; each returns an object literal checked against the
+// construct's Props, so a renamed or misspelt prop fails too. A spread (`...env.cluster`) would catch neither:
+// TypeScript checks no excess property on a spread, and a setting that misses its prop falls back to a default.
+import type { EnvironmentConfig } from "../config";
+import type { ArgoEventsProps } from "../constructs/argo-events";
+import type { ArgoWorkflowsProps } from "../constructs/argo-workflows";
+import type { CiIdentityProps } from "../constructs/ci-identity";
+import type { ClusterProps } from "../constructs/cluster";
+import type { DatabaseProps } from "../constructs/database";
+import type { FlowSecretsProps } from "../constructs/flow-secrets";
+import type { JobSetProps } from "../constructs/jobset";
+import type { MetaflowIdentityProps } from "../constructs/identity";
+import type { NetworkProps } from "../constructs/network";
+import type { DatastoreBucketProps } from "../constructs/storage";
+import { PoolPlacement, poolSelector } from "../lib/node-pools";
+
+/** Compiles only when `unread` has no key: every setting of the slice was taken by name above it. */
+function allRead(_unread: Record<string, never>): void {}
+
+/** The VPC's names and ranges. */
+export function networkSettings(env: EnvironmentConfig) {
+  // controlPlaneCidr is the cluster's (clusterSettings).
+  const { subnetCidr, podsCidr, servicesCidr, privateServiceAccessCidr, controlPlaneCidr: _cluster, ...unread } = env.network;
+  allRead(unread);
+  const { vpc, subnetwork, privateServiceAccess, router, nat } = env.names;
+  return {
+    project: env.project,
+    region: env.region,
+    names: { vpc, subnetwork, privateServiceAccess, router, nat },
+    subnetCidr,
+    podsCidr,
+    servicesCidr,
+    privateServiceAccessCidr,
+  } satisfies Partial<NetworkProps>;
+}
+
+/** The Cloud SQL instance's settings, and the archive database when Argo Workflows keeps one. */
+export function databaseSettings(env: EnvironmentConfig) {
+  const { version, tier, availability, diskSizeGb, backupStartTime, retainedBackups, pitrDays, deletionProtection, generation, ...unread } =
+    env.database;
+  allRead(unread);
+  return {
+    project: env.project,
+    region: env.region,
+    namePrefix: env.names.sqlInstancePrefix,
+    version,
+    tier,
+    availability,
+    diskSizeGb,
+    backupStartTime,
+    retainedBackups,
+    pitrDays,
+    deletionProtection,
+    generation,
+    argoArchive: env.services.argoWorkflowArchive,
+  } satisfies Partial<DatabaseProps>;
+}
+
+/** The datastore bucket's settings. */
+export function bucketSettings(env: EnvironmentConfig) {
+  // bucketName is resolved into names.bucket.
+  const {
+    bucketName: _name,
+    location,
+    prefix,
+    versioning,
+    noncurrentVersionRetentionDays,
+    deleteAfterDays,
+    forceDestroy,
+    ...unread
+  } = env.storage;
+  allRead(unread);
+  return {
+    project: env.project,
+    name: env.names.bucket,
+    location,
+    prefix,
+    versioning,
+    noncurrentVersionRetentionDays,
+    deleteAfterDays,
+    forceDestroy,
+  } satisfies Partial<DatastoreBucketProps>;
+}
+
+/** The cluster's settings, its names and its control plane's range. */
+export function clusterSettings(env: EnvironmentConfig) {
+  const {
+    // name is resolved into names.cluster, regional into location.
+    name: _name,
+    regional: _regional,
+    location,
+    mode,
+    releaseChannel,
+    machineType,
+    diskSizeGb,
+    minNodes,
+    maxNodes,
+    nodePools,
+    // defaultPool decides where steps run: the services stack's (flowPlacement).
+    defaultPool: _services,
+    cpuLimits,
+    memoryLimitsGb,
+    controlPlaneEndpoint,
+    securityGroup,
+    masterAuthorizedNetworks,
+    deletionProtection,
+    ...unread
+  } = env.cluster;
+  allRead(unread);
+  return {
+    project: env.project,
+    name: env.names.cluster,
+    nodePoolName: env.names.nodePool,
+    nodeServiceAccountId: env.names.nodeServiceAccount,
+    controlPlaneCidr: env.network.controlPlaneCidr,
+    location,
+    mode,
+    releaseChannel,
+    machineType,
+    diskSizeGb,
+    minNodes,
+    maxNodes,
+    // Autopilot has no pools of ours (names.nodePools is unset there).
+    nodePools: env.names.nodePools && nodePools.map((p) => ({ ...p, name: env.names.nodePools![p.name] })),
+    cpuLimits,
+    memoryLimitsGb,
+    controlPlaneEndpoint,
+    securityGroup,
+    masterAuthorizedNetworks,
+    deletionProtection,
+  } satisfies Partial<ClusterProps>;
+}
+
+/** The Metaflow service account, who may use it, and the admin role. */
+export function identitySettings(env: EnvironmentConfig) {
+  // serviceAccountId is resolved into names.serviceAccount, createAdminRole into names.adminRole.
+  const {
+    serviceAccountId: _id,
+    createAdminRole: _adminRole,
+    createKey,
+    flowRunners,
+    impersonators,
+    flowRunnerAccess,
+    ...unread
+  } = env.identity;
+  allRead(unread);
+  return {
+    project: env.project,
+    serviceAccountId: env.names.serviceAccount,
+    adminRoleId: env.names.adminRole,
+    bucketName: env.names.bucket,
+    createKey,
+    flowRunners,
+    impersonators,
+    flowRunnerAccess,
+  } satisfies Partial<MetaflowIdentityProps>;
+}
+
+/** The flows' secrets: their name prefix and the role that lets flow runners create secrets. */
+export function secretsSettings(env: EnvironmentConfig) {
+  // prefix is resolved into names.secretPrefix (its default derives from namePrefix and the environment).
+  const { prefix: _prefix, ...unread } = env.secrets;
+  allRead(unread);
+  return {
+    project: env.project,
+    prefix: env.names.secretPrefix,
+    creatorRoleId: env.names.secretCreatorRole,
+  } satisfies Partial<FlowSecretsProps>;
+}
+
+/** Keyless CI's pool, service accounts and roles, when ci is set; `adminRoleName` is the admin role this app creates, if any. */
+export function ciSettings(env: EnvironmentConfig, adminRoleName: string | undefined) {
+  if (env.ci === undefined || env.names.ci === undefined) return undefined;
+  const {
+    github: { repository, deployEnvironment, deployRef, ...unreadGithub },
+    deployerRole,
+    ...unread
+  } = env.ci;
+  allRead(unread);
+  allRead(unreadGithub);
+  const names = env.names.ci;
+  return {
+    project: env.project,
+    poolId: names.pool,
+    repository,
+    deployEnvironment,
+    deployRef,
+    deployerAccountId: names.deployer,
+    // The role this app creates is referenced, so the grant waits for it.
+    deployerRole: deployerRole.includes("/")
+      ? deployerRole
+      : deployerRole === env.names.adminRole && adminRoleName
+        ? adminRoleName
+        : `projects/${env.project}/roles/${deployerRole}`,
+    plannerAccountId: names.planner,
+    plannerRoleId: names.plannerRole,
+  } satisfies Partial<CiIdentityProps>;
+}
+
+/** The Argo Workflows release's settings. */
+export function argoWorkflowsSettings(env: EnvironmentConfig) {
+  const { repository, chartVersion, imageTag, authModes, ...unread } = env.services.argoWorkflows;
+  allRead(unread);
+  return { repository, chartVersion, imageTag, authModes } satisfies Partial<ArgoWorkflowsProps>;
+}
+
+/** The Argo Events release's settings; its charts come from the Argo Workflows release's repository. */
+export function argoEventsSettings(env: EnvironmentConfig) {
+  const { chartVersion, imageTag, jetstreamVersion, ...unread } = env.services.argoEvents;
+  allRead(unread);
+  return { repository: env.services.argoWorkflows.repository, chartVersion, imageTag, jetstreamVersion } satisfies Partial<ArgoEventsProps>;
+}
+
+/**
+ * The node selector of the platform's own pods (its services, the Argo and JobSet controllers): the
+ * platform pool. Undefined on Autopilot, which places pods itself.
+ */
+export function platformNodeSelector(env: EnvironmentConfig): Record<string, string> | undefined {
+  return env.names.nodePool === undefined ? undefined : poolSelector(env.names.nodePool);
+}
+
+/** Where steps run: every pool of cluster.nodePools by its own name, and the one a step without a selector goes to. */
+export function flowPlacement(env: EnvironmentConfig): {
+  pools: (PoolPlacement & { own: string; minNodes: number })[];
+  defaultPool?: string;
+} {
+  const names = env.names.nodePools;
+  if (names === undefined) return { pools: [] };
+  const pools = env.cluster.nodePools.map((p) => ({
+    own: p.name,
+    name: names[p.name],
+    spot: p.spot,
+    accelerator: p.accelerator,
+    taints: p.taints,
+    minNodes: p.minNodes,
+  }));
+  return { pools, defaultPool: pools.some((p) => p.own === env.cluster.defaultPool) ? env.cluster.defaultPool : undefined };
+}
+
+/** The JobSet release's settings, or undefined when it is off. */
+export function jobsetSettings(env: EnvironmentConfig) {
+  const { enabled, repository, chartVersion, image, ...unread } = env.services.jobset;
+  allRead(unread);
+  if (!enabled) return undefined;
+  return { repository, chartVersion, image } satisfies Partial<JobSetProps>;
+}
