@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { CommandFailed, formatFailure, runSteps } = require("../scripts/bench.js");
+const { BUDGETS, CommandFailed, formatFailure, holds, runSteps } = require("../scripts/bench.js");
 
 let scratch: string;
 beforeAll(() => (scratch = fs.mkdtempSync(path.join(os.tmpdir(), "bench-test-"))));
@@ -65,4 +65,20 @@ test("any other error is one line too", () => {
   expect(formatFailure(new Error("the bench measures with GNU time at /usr/bin/time: install it"))).toMatch(
     /^bench failed: the bench measures with GNU time .*\(METAFLOW_GCP_DEBUG=1 shows/,
   );
+});
+
+test("the budgets are ratios of the project's wall time to the baseline's, and each can fail", () => {
+  const pair = (project: number, base: number) => [
+    { wall: project, rss: 1 },
+    { wall: base, rss: 1 },
+  ];
+  // No source change: the entry within 4x Node loading cdktf alone.
+  expect(holds(BUDGETS.entry, pair(1.2, 0.3))).toBe(true);
+  expect(holds(BUDGETS.entry, pair(1.3, 0.3))).toBe(false);
+  // After a change: at most 0.6x the ts-node entry.
+  expect(holds(BUDGETS.changed, pair(6, 10))).toBe(true);
+  expect(holds(BUDGETS.changed, pair(6.5, 10))).toBe(false);
+  // The suite: at least 3x faster than ts-jest.
+  expect(holds(BUDGETS.jest, pair(20, 60))).toBe(true);
+  expect(holds(BUDGETS.jest, pair(21, 60))).toBe(false);
 });
