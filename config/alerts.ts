@@ -9,7 +9,7 @@ export const notificationChannelName = z
   .string()
   .regex(
     /^projects\/[a-z0-9-]{1,30}\/notificationChannels\/[0-9]+$/,
-    'must be a notification channel name "projects/<project>/notificationChannels/<id>", as `gcloud beta monitoring channels list` prints it',
+    'must be a notification channel\'s name: "projects/<project>/notificationChannels/<numeric id>"',
   );
 
 const percent = (what: string, fallback: number) =>
