@@ -752,6 +752,12 @@ const rows: Row[] = [
     /= 150: .*<=100/,
   ],
   ["a misspelt alerts key", (e) => (e.alerts = { email: ["oncall@example.com"] }), "alerts.email", /did you mean "emails"/],
+  [
+    "one alert email twice (ignoring case)",
+    (e) => (e.alerts = { emails: ["oncall@example.com", "OnCall@example.com"] }),
+    "alerts.emails.1",
+    /duplicates alerts.emails.0/,
+  ],
 ];
 
 describe("bad configurations", () => {
