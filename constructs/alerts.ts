@@ -93,7 +93,7 @@ export class PlatformAlerts extends Construct {
         combiner: "OR",
         conditions,
         notificationChannels: this.channels,
-        // Closes an incident whose data stopped (a deleted pod), so it does not stay open for the default 7 days.
+        // Closes an incident whose data stopped (a deleted pod, a replaced node) instead of leaving it open.
         alertStrategy: { autoClose: "1800s" },
         documentation: { mimeType: "text/markdown", content: `${todo}\n\nMore: ${RUNBOOK}.` },
         dependsOn,
