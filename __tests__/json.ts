@@ -1,4 +1,5 @@
 // Readers of synthesized Terraform JSON, shared by the app-level tests and the construct specs.
+import { interpolations } from "../review/refs";
 
 /** All resources of one type in synthesized JSON, keyed by their Terraform name. */
 export function resourcesOf(json: any, type: string): Record<string, any> {
@@ -17,33 +18,6 @@ export function onlyResource(json: any, type: string): any {
 const CROSS_STACK_OUTPUT = "cross-stack-output-";
 const CROSS_STACK_INPUT = "cross-stack-reference-input-";
 
-/** Every `${...}` expression in a string, nested braces and quoted strings included (`$${` is a literal). */
-function expressions(text: string): string[] {
-  const found: string[] = [];
-  let i = text.indexOf("${");
-  while (i >= 0) {
-    if (text[i - 1] === "$") {
-      i = text.indexOf("${", i + 2);
-      continue;
-    }
-    let depth = 0;
-    let quoted = false;
-    let j = i + 1;
-    for (; j < text.length; j++) {
-      const c = text[j];
-      if (quoted) {
-        if (c === "\\") j++;
-        else if (c === '"') quoted = false;
-      } else if (c === '"') quoted = true;
-      else if (c === "{") depth++;
-      else if (c === "}" && --depth === 0) break;
-    }
-    found.push(text.slice(i + 2, j));
-    i = text.indexOf("${", j);
-  }
-  return found;
-}
-
 // A resource (`google_sql_user.metaflow`) or data source (`data.google_client_config.current`) named in an expression:
 // resource types are `<provider>_<kind>`; an attribute after the name (`.email`) is not a second reference.
 const REFERENCE = /(?<![\w.])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*)(?![\w(])/g;
@@ -59,7 +33,7 @@ export function foreignReferences(stack: string, json: any): string[] {
   const visit = (value: unknown, where: string, key?: string) => {
     if (typeof value === "string") {
       // depends_on lists references bare; everywhere else they are inside ${...}.
-      const refs = key === "depends_on" ? [value] : expressions(value).flatMap((e) => [...e.matchAll(REFERENCE)].map((m) => m[1]));
+      const refs = key === "depends_on" ? [value] : interpolations(value).flatMap((e) => [...e.matchAll(REFERENCE)].map((m) => m[1]));
       for (const ref of refs) if (!held.has(ref)) found.push(`${stack}: ${where} refers to ${ref}, which is not in the stack`);
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => visit(v, `${where}[${i}]`, key));
