@@ -1,5 +1,6 @@
 // The app's real entry (main.ts, bundled as for `cdktf synth`) on configurations that once crashed it, and the
-// configuration tools around it: `npm run config`, `npm run schema`.
+// configuration tools around it: `npm run config`, `npm run schema`. cdktf.json's entry around the bundle, which
+// type-checks and rebuilds it, is tested in synth-entry.test.ts.
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -8,28 +9,26 @@ import { configJsonSchema } from "../config";
 import { settingsTable, withSettingsTable } from "../config/docs";
 import { defaultRawConfig, devConfig, EXAMPLE_CONFIG } from "./helpers";
 
+/* eslint-disable @typescript-eslint/no-require-imports */
+const build = require("../scripts/build.js");
+const { copyProject } = require("../scripts/project-copy.js");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 const root = path.join(__dirname, "..");
 let dir: string;
 let bundle: string;
 
-beforeAll(() => {
-  // A copy of the project's layout: cdktf.json's entry scripts/synth.js, which runs dist/main.js from its V8 code
-  // cache; the Helm charts the bundle packages and the client pins beside it; the sources (linked) that tell the
-  // entry its bundle is current.
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "metaflow-gcp-entry-"));
+beforeAll(async () => {
+  // A copy of the project (its node_modules linked), with the bundle where cdktf.json's entry runs it: beside the Helm
+  // charts and the client pins it reads at run time.
+  dir = copyProject(root, fs.mkdtempSync(path.join(os.tmpdir(), "metaflow-gcp-entry-")));
   bundle = path.join(dir, "dist", "main.js");
-  execFileSync(process.execPath, [path.join(root, "scripts", "build.js"), bundle]);
-  fs.mkdirSync(path.join(dir, "scripts"));
-  for (const file of ["synth.js", "build.js", "cdktf-patches.js"])
-    fs.copyFileSync(path.join(root, "scripts", file), path.join(dir, "scripts", file));
-  for (const link of ["charts", "requirements", "node_modules", "main.ts", "config", "stacks", "lib", "constructs", "package-lock.json"]) {
-    fs.symlinkSync(path.join(root, link), path.join(dir, link));
-  }
-});
+  await build.bundle(path.join(dir, "main.ts"), bundle);
+}, 60_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the entry (default: scripts/synth.js of the copy) in a fresh folder with `config` (text) as its configuration file. */
-function synth(config: string | undefined, entry = () => path.join(dir, "scripts", "synth.js")) {
+/** Runs a bundle of the app (default: the copy's) in a fresh folder with `config` (text) as its configuration file. */
+function synth(config: string | undefined, entry = () => bundle) {
   const cwd = fs.mkdtempSync(path.join(dir, "run-"));
   const configFile = path.join(cwd, "environments.json");
   if (config !== undefined) fs.writeFileSync(configFile, config);

@@ -726,6 +726,38 @@ const rows: Row[] = [
     /starts with "ml-", the secret prefix of environment "dev"/,
     "prod",
   ],
+  // Alerts (config/alerts.ts).
+  [
+    "an alert email without @",
+    (e) => (e.alerts = { emails: ["oncall-at-example.com"] }),
+    "alerts.emails.0",
+    /= "oncall-at-example.com": must be an email address/,
+  ],
+  [
+    "an alert policy's name given as a notification channel",
+    (e) => (e.alerts = { notificationChannels: ["projects/my-project/alertPolicies/123"] }),
+    "alerts.notificationChannels.0",
+    /= "projects\/my-project\/alertPolicies\/123": must be a notification channel's name: "projects\/<project>\/notificationChannels\/<numeric id>"/,
+  ],
+  [
+    "a bare notification channel id",
+    (e) => (e.alerts = { notificationChannels: ["1234567890"] }),
+    "alerts.notificationChannels.0",
+    /must be a notification channel's name/,
+  ],
+  [
+    "a disk threshold above 100%",
+    (e) => (e.alerts = { emails: ["oncall@example.com"], thresholds: { databaseDiskPercent: 150 } }),
+    "alerts.thresholds.databaseDiskPercent",
+    /= 150: .*<=100/,
+  ],
+  ["a misspelt alerts key", (e) => (e.alerts = { email: ["oncall@example.com"] }), "alerts.email", /did you mean "emails"/],
+  [
+    "one alert email twice (ignoring case)",
+    (e) => (e.alerts = { emails: ["oncall@example.com", "OnCall@example.com"] }),
+    "alerts.emails.1",
+    /duplicates alerts.emails.0/,
+  ],
 ];
 
 describe("bad configurations", () => {

@@ -1,13 +1,20 @@
 // Shared test helpers: synthesize the app from the example configuration, or a mutated copy, in memory.
-import { Testing } from "cdktf";
+import type { App, Testing } from "cdktf";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { addEnvironments, EnvironmentStacks } from "../stacks/app";
+import type { EnvironmentStacks } from "../stacks/app";
 import { ConfigError, loadConfig, parseConfig } from "../config";
 import { STACK_KINDS, stackName } from "../lib/stack-names";
 import * as YAML from "yaml";
 import { resourcesOf } from "./json";
+
+// cdktf, the provider bindings and the app's stacks load on first use, so a test of the configuration alone does not
+// load them (most of what a test file would otherwise load).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cdktf = (): typeof import("cdktf") => require("cdktf");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const stacks = (): typeof import("../stacks/app") => require("../stacks/app");
 
 export { onlyResource, resourcesOf } from "./json";
 
@@ -25,8 +32,8 @@ export function defaultRawConfig(): any {
 /** Builds the stacks of every environment of a raw configuration (default: the example). */
 export function buildApp(raw: any = defaultRawConfig()): { app: ReturnType<typeof Testing.app>; envs: EnvironmentStacks[] } {
   // One fixed outdir: Testing.app() would otherwise leave a temp folder per call.
-  const app = Testing.app({ outdir: path.join(os.tmpdir(), "metaflow-gcp-tests") });
-  return { app, envs: addEnvironments(app, parseConfig(raw)) };
+  const app = cdktf().Testing.app({ outdir: path.join(os.tmpdir(), "metaflow-gcp-tests") });
+  return { app, envs: stacks().addEnvironments(app, parseConfig(raw)) };
 }
 
 /**
@@ -38,8 +45,8 @@ export function synthConfigFile(file: string): { written: string[]; expected: st
   const config = loadConfig(file);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "metaflow-gcp-config-file-"));
   try {
-    const app = Testing.app({ outdir });
-    addEnvironments(app, config);
+    const app = cdktf().Testing.app({ outdir });
+    stacks().addEnvironments(app, config);
     app.synth();
     const written = Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")).stacks).filter(
       (stack) =>
@@ -47,6 +54,20 @@ export function synthConfigFile(file: string): { written: string[]; expected: st
     );
     const expected = config.environments.flatMap((e) => STACK_KINDS.map((kind) => stackName(e.name, kind)));
     return { written: written.sort(), expected: expected.sort() };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Synthesizes the whole app into a temporary folder, as `cdktf synth` does; returns each stack's JSON by name. */
+export function synthStacks(build: (app: App) => void): Record<string, any> {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "metaflow-gcp-stacks-"));
+  try {
+    const app = new (cdktf().App)({ outdir, stackTraces: false });
+    build(app);
+    app.synth();
+    const stacks = Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")).stacks);
+    return Object.fromEntries(stacks.map((s) => [s, JSON.parse(fs.readFileSync(path.join(outdir, "stacks", s, "cdk.tf.json"), "utf8"))]));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
@@ -73,7 +94,7 @@ export function issuesOf(raw: unknown): string[] {
 
 /** Synthesized Terraform JSON of a stack, as an object. */
 export function synthJson(stack: Parameters<typeof Testing.synth>[0]): any {
-  return JSON.parse(Testing.synth(stack));
+  return JSON.parse(cdktf().Testing.synth(stack));
 }
 
 /** Synthesizes once, on first use: most tests read one stack of the two. */
@@ -86,8 +107,8 @@ function lazy<T>(make: () => T): () => T {
 export function synthDev(mutate?: (env: any, raw: any) => void) {
   const { envs } = buildApp(devConfig(mutate));
   const [{ infra, services }] = envs;
-  const infraSynth = lazy(() => Testing.synth(infra));
-  const servicesSynth = lazy(() => Testing.synth(services));
+  const infraSynth = lazy(() => cdktf().Testing.synth(infra));
+  const servicesSynth = lazy(() => cdktf().Testing.synth(services));
   const infraJson = lazy(() => JSON.parse(infraSynth()));
   const servicesJson = lazy(() => JSON.parse(servicesSynth()));
   return {

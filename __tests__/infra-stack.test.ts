@@ -354,3 +354,42 @@ describe("Metaflow identity, as configured", () => {
     }
   });
 });
+
+describe("alerts, as configured", () => {
+  const policiesOf = (json: any) => Object.values<any>(resourcesOf(json, "google_monitoring_alert_policy"));
+  const apisOf = (json: any) => Object.values<any>(resourcesOf(json, "google_project_service")).map((s) => s.service);
+  const alerted = synthDev((e) => {
+    e.alerts = { emails: ["oncall@example.com"], notificationChannels: ["projects/my-metaflow-project/notificationChannels/42"] };
+    e.services = { metaflowNamespace: "mf", argoNamespace: "workflows" };
+  });
+
+  test("the shipped config has no alert policy, no channel and leaves the Monitoring API alone", () => {
+    expect(policiesOf(dev.infraJson)).toEqual([]);
+    expect(resourcesOf(dev.infraJson, "google_monitoring_notification_channel")).toEqual({});
+    expect(apisOf(dev.infraJson)).not.toContain("monitoring.googleapis.com");
+  });
+
+  test("the shipped config with a channel has the policies, told of the email and the channel, after the API", () => {
+    const policies = policiesOf(alerted.infraJson);
+    expect(policies).toHaveLength(7);
+    const email = nameWhere(alerted.infraJson, "google_monitoring_notification_channel", "type", "email");
+    for (const p of policies) {
+      expect(p.notification_channels).toEqual([
+        `\${google_monitoring_notification_channel.${email}.name}`,
+        "projects/my-metaflow-project/notificationChannels/42",
+      ]);
+      expect(p.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^google_project_service\.apis_monitoring_\w+$/)]));
+    }
+    expect(apisOf(alerted.infraJson)).toContain("monitoring.googleapis.com");
+  });
+
+  test("the policies name this environment's instance, cluster, namespaces and containers", () => {
+    const filters = JSON.stringify(policiesOf(alerted.infraJson).map((p) => p.conditions));
+    expect(filters).toContain('resource.label.database_id=\\"my-metaflow-project:${google_sql_database_instance.database_instance_');
+    expect(filters).toContain('resource.label.cluster_name=\\"${google_container_cluster.gke_cluster_');
+    expect(filters).toContain(
+      'resource.label.namespace_name=\\"mf\\" AND resource.label.container_name=one_of(\\"metadata-service\\", \\"ui-backend\\")',
+    );
+    expect(filters).toContain('resource.label.namespace_name=\\"workflows\\" AND resource.label.container_name=one_of(\\"controller\\")');
+  });
+});

@@ -29,7 +29,10 @@ function sources(dir: string): string[] {
   });
 }
 
-/** The project files a file imports (relative specifiers resolved to `<path>.ts` or `<path>/index.ts`). */
+/**
+ * The project files a file imports (relative specifiers resolved to `<path>.ts` or `<path>/index.ts`, or to a
+ * JavaScript file named in full).
+ */
 function importsOf(file: string): string[] {
   const { importedFiles } = ts.preProcessFile(fs.readFileSync(path.join(root, file), "utf8"), true, true);
   return importedFiles
@@ -37,7 +40,9 @@ function importsOf(file: string): string[] {
     .filter((spec) => spec.startsWith("."))
     .map((spec) => {
       const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
-      const found = [`${base}.ts`, `${base}/index.ts`].find((candidate) => fs.existsSync(path.join(root, candidate)));
+      const found = [`${base}.ts`, `${base}/index.ts`, ...(base.endsWith(".js") ? [base] : [])].find((candidate) =>
+        fs.existsSync(path.join(root, candidate)),
+      );
       if (found === undefined) throw new Error(`${file}: cannot resolve ${spec}`);
       return found;
     });

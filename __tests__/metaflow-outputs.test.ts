@@ -237,3 +237,10 @@ test("manifest.json records that the services stack depends on the infra stack",
 test("the services stack matches its golden file", () => {
   expect(dev.servicesSynth).toMatchSnapshot();
 });
+
+test("END_USER_SETUP shows a multi-node step when the JobSet controller runs, and not otherwise", () => {
+  const line = "self.next(self.train, num_parallel=2)";
+  expect(dev.servicesJson.output.END_USER_SETUP.value).toContain(line);
+  const off = synthDev((e) => (e.services = { jobset: { enabled: false } })).servicesJson;
+  expect(off.output.END_USER_SETUP.value).not.toContain(line);
+});

@@ -583,6 +583,8 @@ describe("Change review flags on crafted stacks", () => {
 describe("expression parsing", () => {
   test("finds references inside templates and function calls, not inside quoted strings", () => {
     expect(interpolations('https://${data.x_y.z.a}/${f("}")}')).toEqual(["data.x_y.z.a", 'f("}")']);
+    // $${ is Terraform's literal ${: no expression.
+    expect(interpolations("echo $${HOME} ${google_x.y.name}")).toEqual(["google_x.y.name"]);
     const refs = refsInString(
       '${base64decode(data.terraform_remote_state.infra.outputs.ca)} ${replace(google_x.y.name, "google_a.b.c", "")}',
     );

@@ -102,7 +102,7 @@ test("the plan is the stack's own objects, by the names and namespaces it synthe
   expect(plan.deployments.map((d) => `${d.namespace}/${d.name}`)).toEqual(names("kubernetes_deployment_v1"));
   expect(plan.jobs.map((j) => `${j.namespace}/${j.name}`)).toEqual(names("kubernetes_job_v1"));
   expect(plan.services.map((s) => `${s.namespace}/${s.name}`)).toEqual(names("kubernetes_service_v1"));
-  expect(plan.releases.map((r) => r.name)).toEqual(["argo-workflows", "argo-events"]);
+  expect(plan.releases.map((r) => r.name)).toEqual(["argo-workflows", "argo-events", "jobset"]);
   expect(plan.health.map((h) => `${h.namespace}/${h.name}:${h.port}${h.path}`)).toEqual([
     "metaflow/metadata-service:8080/ping",
     "metaflow/metaflow-ui-backend-service:8083/ping",
@@ -140,6 +140,7 @@ test("a healthy platform passes every check, one line each, in a fixed order", a
     "release argo/argo-workflows workflow-controller",
     "release argo/argo-workflows server",
     "release argo/argo-events controller-manager",
+    "release jobset-system/jobset controller",
     "endpoints metaflow/metadata-service",
     "endpoints metaflow/metaflow-ui-backend-service",
     "health metadata service (metaflow/metadata-service:8080/ping)",

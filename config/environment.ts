@@ -2,6 +2,7 @@
 // and the types of a resolved environment.
 import { z } from "zod";
 import { ACCELERATOR_TYPES } from "./accelerators";
+import { AlertsSchema } from "./alerts";
 import { CiSchema } from "./ci";
 import { ClusterSchema } from "./cluster";
 import { DatabaseSchema } from "./database";
@@ -98,6 +99,9 @@ export const EnvironmentSchema = z
     ),
     ci: CiSchema.optional().describe(
       "keyless CI (GitHub Actions through Workload Identity Federation, or Cloud Build as the planner and deployer service accounts): off unless set; see docs/ci.md",
+    ),
+    alerts: AlertsSchema.prefault({}).describe(
+      "Cloud Monitoring alert policies on the database, the services and the nodes (see docs/platform.md#alerts): none until `emails` or `notificationChannels` names someone to tell",
     ),
     review: ReviewConfigSchema.prefault({}).describe("what `npm run review` is told: the warnings the team accepts"),
   })

@@ -40,6 +40,9 @@ const PERMISSIONS_BY_RESOURCE: [string, string[]][] = [
   ["container.thirdPartyObjects", ["create", "delete", "get", "list", "update"]],
   ["container.pods", ["get", "list"]],
   ["container.replicaSets", ["get", "list"]],
+  // Cloud Monitoring alerts (alerts): the policies and their email channels; both APIs answer at once (no operation).
+  ["monitoring.alertPolicies", ["create", "delete", "get", "update"]],
+  ["monitoring.notificationChannels", ["create", "delete", "get", "update"]],
   // The registry caches (Artifact Registry remote repositories) and the nodes' grants on them.
   ["artifactregistry.repositories", ["create", "delete", "get", "getIamPolicy", "setIamPolicy", "update"]],
   ["cloudsql.backupRuns", ["create", "delete", "get", "list"]],

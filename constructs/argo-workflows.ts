@@ -10,6 +10,9 @@ import { NamespaceRef, createdAfter, metadataIn } from "./namespace";
 import { BoundServiceAccount, NamespacedRole } from "./namespaced-role";
 
 /** Where the workflow archive lives: its own database and user on the Cloud SQL instance. */
+/** The workflow controller's container: the chart names it (templates/controller/workflow-controller-deployment.yaml). */
+export const WORKFLOW_CONTROLLER_CONTAINER = "controller";
+
 export interface ArgoArchiveDatabase {
   /** Host: the instance's private IP. */
   readonly host: string;

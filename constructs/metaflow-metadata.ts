@@ -5,6 +5,9 @@ import { MetaflowDbConnection, metaflowDbEnv, PYTHON_SERVICE_ENV } from "./metaf
 import { restrictedContainer } from "./pod-security";
 import { WebService } from "./web-service";
 
+/** The service's container, as Cloud Monitoring names it in the alert policies' filters. */
+export const METADATA_CONTAINER = "metadata-service";
+
 export interface MetaflowMetadataProps {
   /** Namespace of the service. */
   readonly namespace: NamespaceRef;
@@ -50,7 +53,7 @@ export class MetaflowMetadata extends Construct {
       replicas: props.replicas,
       nodeSelector: props.nodeSelector,
       container: {
-        name: "metadata-service",
+        name: METADATA_CONTAINER,
         image: props.image,
         command: ["/opt/latest/bin/python3", "-m", "services.metadata_service.server"],
         // The image's WORKDIR (/root) is closed to the unprivileged user; the package is imported from site-packages.

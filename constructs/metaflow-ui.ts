@@ -36,6 +36,9 @@ export function uiCacheLimits(
   >;
 }
 
+/** The backend's container, as Cloud Monitoring names it in the alert policies' filters. */
+export const UI_BACKEND_CONTAINER = "ui-backend";
+
 export interface MetaflowUiProps {
   /** Namespace of the Deployment. */
   readonly namespace: NamespaceRef;
@@ -100,7 +103,7 @@ export class MetaflowUi extends Construct {
         },
       ],
       container: {
-        name: "ui-backend",
+        name: UI_BACKEND_CONTAINER,
         image: props.image,
         command: ["/opt/latest/bin/python3", "-m", "services.ui_backend_service.ui_server"],
         // The backend keeps its artifact/DAG/log caches under the working directory (./cache_data) and its card

@@ -14,6 +14,9 @@ export const REQUIRED_APIS = [
   "storage.googleapis.com",
 ];
 
+/** Alert policies and their notification channels (alerts). */
+export const ALERTS_APIS = ["monitoring.googleapis.com"];
+
 /** Keyless CI: exchanging a GitHub token (Security Token Service), then acting as a service account (IAM Credentials). */
 export const CI_APIS = ["iamcredentials.googleapis.com", "sts.googleapis.com"];
 

@@ -138,4 +138,6 @@ export const DEFAULTS = {
   },
   imageCache: { enabled: true },
   ci: { deployRef: "refs/heads/main", deployerRole: ADMIN_ROLE_ID },
+  // Near the limits, with room to act before Cloud SQL throttles or fills its disk (which stops writes).
+  alerts: { thresholds: { databaseCpuPercent: 90, databaseMemoryPercent: 90, databaseDiskPercent: 85, containerRestarts: 3 } },
 } as const;

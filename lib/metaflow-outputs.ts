@@ -170,6 +170,8 @@ export interface EndUserSetupInputs {
   readonly argoUiUrl: string;
   /** Secret id prefix of the environment's secrets (secrets.prefix). */
   readonly secretPrefix: string;
+  /** The JobSet controller runs multi-node (@parallel) steps (services.jobset.enabled). */
+  readonly multiNode: boolean;
   /** Registry host of the flows' image repository, `<region>-docker.pkg.dev`. */
   readonly imageRegistryHost: string;
   /** Push path of the flows' image repository. */
@@ -302,6 +304,12 @@ export function endUserSetup(i: EndUserSetupInputs): string {
     "5. Use it:",
     "   python flow.py run --with kubernetes",
     "   python flow.py argo-workflows create && python flow.py argo-workflows trigger",
+    ...(i.multiNode
+      ? [
+          "   A step across several nodes runs as one JobSet: self.next(self.train, num_parallel=2) in the step before it, and",
+          "   @kubernetes and @parallel on it; each node is a pod with the step's resources, on the pool its @kubernetes selects.",
+        ]
+      : []),
     `   Metaflow UI: ${i.uiUrl}    Argo UI: ${i.argoUiUrl}`,
     "   The Argo UI runs in client auth mode: on its login page, paste what `echo Bearer $(gcloud auth print-access-token)`",
     "   prints into the client authentication box and press its Login button (the token lasts an hour).",

@@ -17,10 +17,14 @@ export interface Ref {
   readonly text: string;
 }
 
-/** The bodies of the `${...}` interpolations of a string, outermost only. */
+/** The bodies of the `${...}` interpolations of a string, outermost only (`$${` is Terraform's literal `${`). */
 export function interpolations(s: string): string[] {
   const out: string[] = [];
   for (let i = s.indexOf("${"); i !== -1; i = s.indexOf("${", i)) {
+    if (s[i - 1] === "$") {
+      i += 2;
+      continue;
+    }
     let depth = 0;
     let quoted = false;
     let j = i + 1;

@@ -6,8 +6,10 @@ import { ConfigError, configPath, loadConfig } from "../config";
 import { environments, loadSynthDir, review, ReviewInputError, summary, writeReports } from "../review";
 import { staleness } from "../review/stale";
 
-// What the synth is built from, as scripts/synth.js rebuilds its bundle on: a change here after the synth is a stale review.
-const SOURCES = ["main.ts", "config", "stacks", "lib", "constructs", "package-lock.json"];
+// What the synth is built from, by the rule scripts/synth.js rebuilds its bundle on (the files esbuild read for it, the
+// lock file, the build's settings): a change to one of them after the synth is a stale review.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { appInputs }: { appInputs(root: string): string[] } = require("./app-inputs.js");
 
 const USAGE = `Usage: npm run review -- [--out <dir>] [--against <dir>] [--env <name>] [--config <file>] [--allow-stale] [--strict]
 
@@ -67,7 +69,9 @@ function acknowledgements(file: string) {
 
 function main(): number {
   const args = parseArgs(process.argv.slice(2));
-  const stale = staleness(args.out, [args.config, ...SOURCES]);
+  // Run from the project's folder, as npm runs it; named relative to it.
+  const sources = appInputs(process.cwd()).map((file) => path.relative(process.cwd(), file));
+  const stale = staleness(args.out, [args.config, ...sources]);
   if (stale && !args.allowStale)
     throw new ReviewInputError(`${stale}. Run \`npm run synth\` again, or pass --allow-stale to review it as it is.`);
   if (stale) console.error(`review: WARNING ${stale}; reviewing it as it is (--allow-stale).`);

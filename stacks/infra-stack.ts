@@ -3,6 +3,8 @@ import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { PlatformAlerts } from "../constructs/alerts";
+import { WORKFLOW_CONTROLLER_CONTAINER } from "../constructs/argo-workflows";
 import { CiIdentity } from "../constructs/ci-identity";
 import { Cluster } from "../constructs/cluster";
 import { Database } from "../constructs/database";
@@ -10,8 +12,10 @@ import { FlowImages } from "../constructs/flow-images";
 import { FlowSecrets } from "../constructs/flow-secrets";
 import { ImageCache } from "../constructs/image-cache";
 import { MetaflowIdentity } from "../constructs/identity";
+import { METADATA_CONTAINER } from "../constructs/metaflow-metadata";
+import { UI_BACKEND_CONTAINER } from "../constructs/metaflow-ui";
 import { Network } from "../constructs/network";
-import { CI_APIS, ProjectApis, REQUIRED_APIS } from "../constructs/project-apis";
+import { ALERTS_APIS, CI_APIS, ProjectApis, REQUIRED_APIS } from "../constructs/project-apis";
 import { DatastoreBucket } from "../constructs/storage";
 import { WebhookFirewall } from "../constructs/webhook-firewall";
 import { JOBSET_WEBHOOK_PORT } from "../lib/defaults";
@@ -20,6 +24,7 @@ import { AppConfig, EnvironmentConfig } from "../config";
 import { appLabels } from "../lib/labels";
 import { writeInfraOutputs } from "./infra-outputs";
 import {
+  alertsSettings,
   bucketSettings,
   ciSettings,
   clusterSettings,
@@ -49,6 +54,8 @@ export class InfraStack extends TerraformStack {
   readonly imageCache?: ImageCache;
   /** Keyless CI's pool and service accounts, when ci is set. */
   readonly ci?: CiIdentity;
+  /** Cloud Monitoring alert policies, when alerts names an email or a channel. */
+  readonly alerts?: PlatformAlerts;
 
   constructor(scope: Construct, id: string, props: InfraStackProps) {
     super(scope, id);
@@ -62,7 +69,8 @@ export class InfraStack extends TerraformStack {
     google.addOverride("default_labels", { ...appLabels(env.name), ...env.labels });
     new RandomProvider(this, "random");
 
-    const apiList = env.ci ? [...REQUIRED_APIS, ...CI_APIS] : REQUIRED_APIS;
+    const alerts = alertsSettings(env);
+    const apiList = [...REQUIRED_APIS, ...(env.ci ? CI_APIS : []), ...(alerts ? ALERTS_APIS : [])];
     const apis = env.enableApis ? new ProjectApis(this, "apis", { project, apis: apiList }).services : [];
 
     // The settings reach each construct through stacks/settings.ts, which the compiler checks against both sides.
@@ -119,6 +127,17 @@ export class InfraStack extends TerraformStack {
       new TerraformOutput(this, "ci_workload_identity_provider", { value: this.ci.providerName });
       new TerraformOutput(this, "ci_deployer_service_account", { value: this.ci.deployerEmail });
       new TerraformOutput(this, "ci_planner_service_account", { value: this.ci.plannerEmail });
+    }
+
+    if (alerts) {
+      this.alerts = new PlatformAlerts(this, "alerts", {
+        ...alerts,
+        sqlInstanceName: this.database.instanceName,
+        clusterName: this.cluster.name,
+        services: { namespace: env.services.metaflowNamespace, containers: [METADATA_CONTAINER, UI_BACKEND_CONTAINER] },
+        workflowController: { namespace: env.services.argoNamespace, containers: [WORKFLOW_CONTROLLER_CONTAINER] },
+        dependsOn: apis,
+      });
     }
 
     const argo = this.database.argo;

@@ -4,6 +4,7 @@
 // construct's Props, so a renamed or misspelt prop fails too. A spread (`...env.cluster`) would catch neither:
 // TypeScript checks no excess property on a spread, and a setting that misses its prop falls back to a default.
 import type { EnvironmentConfig } from "../config";
+import type { PlatformAlertsProps } from "../constructs/alerts";
 import type { ArgoEventsProps } from "../constructs/argo-events";
 import type { ArgoWorkflowsProps } from "../constructs/argo-workflows";
 import type { CiIdentityProps } from "../constructs/ci-identity";
@@ -245,4 +246,18 @@ export function jobsetSettings(env: EnvironmentConfig) {
   allRead(unread);
   if (!enabled) return undefined;
   return { repository, chartVersion, image } satisfies Partial<JobSetProps>;
+}
+
+/** The alert policies' settings, or undefined when nobody is named to tell (then none is made). */
+export function alertsSettings(env: EnvironmentConfig) {
+  const { emails, notificationChannels, thresholds, ...unread } = env.alerts;
+  allRead(unread);
+  if (emails.length + notificationChannels.length === 0) return undefined;
+  return {
+    project: env.project,
+    displayPrefix: `${env.namePrefix}-${env.name}`,
+    emails,
+    notificationChannels,
+    thresholds,
+  } satisfies Partial<PlatformAlertsProps>;
 }

@@ -108,6 +108,7 @@ export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): Pub
       uiUrl: cfg.endpoints.ui,
       argoUiUrl: cfg.endpoints.argoServer,
       secretPrefix: i.env.names.secretPrefix,
+      multiNode: i.env.services.jobset.enabled,
       // The repository is in the environment's region (stacks/infra-stack.ts).
       imageRegistryHost: `${i.infra.region}-docker.pkg.dev`,
       imageRepository: i.infra.flowImages,

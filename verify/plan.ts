@@ -7,7 +7,6 @@ import * as os from "os";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import { AppConfig, EnvironmentConfig } from "../config";
-import { PINS } from "../lib/defaults";
 import { metaflowClientRequirements } from "../lib/metaflow-client";
 import { metaflowConfig } from "../lib/metaflow-outputs";
 import { addEnvironments } from "../stacks/app";
@@ -26,10 +25,10 @@ export interface DeploymentRef extends ObjectRef {
   readonly replicas: number;
 }
 
-/** A Helm release of an argoproj chart, and the components whose Deployments it must run. */
+/** A Helm release of an upstream chart, and the components whose Deployments it must run. */
 export interface ReleaseRef extends ObjectRef {
   readonly chart: string;
-  /** Values of the label app.kubernetes.io/component on the release's Deployments (__tests__/contracts/argo-helm.test.ts). */
+  /** Values of the label app.kubernetes.io/component on the release's Deployments (CHART_COMPONENTS). */
   readonly components: readonly string[];
 }
 
@@ -65,12 +64,14 @@ export interface VerifyPlan {
 }
 
 /**
- * Deployments each argoproj chart runs, by their app.kubernetes.io/component label: the workflow controller and the
- * Argo Server of argo-workflows, the controller of argo-events (see __tests__/contracts/argo-helm.test.ts).
+ * Deployments each upstream chart runs, by their app.kubernetes.io/component label: the workflow controller and the
+ * Argo Server of argo-workflows, the controller of argo-events, the controller of jobset (each chart's contract test
+ * in __tests__/contracts/ names the template).
  */
 export const CHART_COMPONENTS: Readonly<Record<string, readonly string[]>> = {
   "argo-workflows": ["workflow-controller", "server"],
   "argo-events": ["controller-manager"],
+  jobset: ["controller"],
 };
 
 /** What metaflow-service's GET /ping answers (__tests__/contracts/metaflow-service.test.ts). */
@@ -142,7 +143,7 @@ function stackObjects(services: ServicesStack) {
     replicas: Number(block(r.spec).replicas ?? 1),
   }));
   const releases = resources(tf, "helm_release")
-    .filter((r) => r.repository === PINS.argoHelmRepository)
+    .filter((r) => String(r.chart) in CHART_COMPONENTS)
     .map((r) => ({
       namespace: String(r.namespace),
       name: String(r.name),

@@ -55,6 +55,9 @@ const BY_TYPE: Record<string, string[]> = {
     "artifactregistry.repositories.setIamPolicy",
   ],
   google_project_iam_custom_role: [...crud("iam.roles"), "iam.roles.undelete"],
+  // Cloud Monitoring roles and permissions (cloud.google.com/iam/docs/roles-permissions/monitoring).
+  google_monitoring_alert_policy: crud("monitoring.alertPolicies"),
+  google_monitoring_notification_channel: crud("monitoring.notificationChannels"),
   google_service_account: [...crud("iam.serviceAccounts"), "iam.serviceAccounts.list"],
   google_service_account_key: ["iam.serviceAccountKeys.create", "iam.serviceAccountKeys.get", "iam.serviceAccountKeys.delete"],
   google_service_account_iam_member: ["iam.serviceAccounts.getIamPolicy", "iam.serviceAccounts.setIamPolicy"],
@@ -137,6 +140,9 @@ const POLLS: Record<string, string[]> = {
   google_service_account: [],
   google_service_account_key: [],
   google_service_account_iam_member: [],
+  // The Monitoring API creates, changes and deletes policies and channels in the call itself.
+  google_monitoring_alert_policy: [],
+  google_monitoring_notification_channel: [],
 };
 
 /**
@@ -210,6 +216,7 @@ const variants = [
     delete e.zone;
     e.cluster = { mode: "autopilot", regional: true };
   }),
+  synthDev((e) => (e.alerts = { emails: ["oncall@example.com"] })),
 ];
 const stacks = variants.flatMap((v) => [v.infraJson, v.servicesJson]);
 

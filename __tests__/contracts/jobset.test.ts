@@ -1,6 +1,7 @@
 // Facts kubernetes-sigs/jobset v0.12.0 (commit f22e565a) and Netflix/metaflow 2.19.39 enforce, checked on what we
 // synthesize.
 import { JOBSET_WEBHOOK_PORT, PINS } from "../../lib/defaults";
+import { CHART_COMPONENTS } from "../../verify/plan";
 import { helmRelease, helmValues, resourcesOf, synthDev } from "../helpers";
 
 const { infraJson, servicesJson } = synthDev();
@@ -55,4 +56,12 @@ test("the infra stack opens the webhook port from the control plane to the nodes
 test("the controller runs on the platform pool, through the chart's controller.nodeSelector", () => {
   expect(values.controller.nodeSelector).toEqual({ "cloud.google.com/gke-nodepool": "metaflow-dev-pool" });
   expect(values.nodeSelector).toBeUndefined();
+});
+
+// jobset v0.12.0, charts/jobset/templates/_helpers.tpl (jobset.selectorLabels: app.kubernetes.io/instance is the
+// release's name) and templates/controller/_helpers.tpl (jobset.controller.labels adds app.kubernetes.io/component:
+// controller), which templates/controller/deployment.yaml puts on the controller's Deployment: what verify finds it by.
+test("verify finds the controller's Deployment by the chart's instance and component labels", () => {
+  expect(CHART_COMPONENTS[release.chart]).toEqual(["controller"]);
+  expect(release.name).toBe("jobset");
 });

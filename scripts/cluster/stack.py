@@ -14,7 +14,7 @@
       - the kubernetes and helm providers get the admin's TOKEN instead of the
         google_client_config token (host and CA already come from the fixture);
       - resources and data sources that only GCP can serve (google_*) and the
-        helm_releases of charts from the argo-helm repository (not reachable
+        helm_releases of charts from argo-helm or registry.k8s.io (not reachable
         here) are removed, and printed;
       - waits are bounded more tightly than on GKE (printed);
       - PLANT (or "none") plants one fault, to show that a step catches it.

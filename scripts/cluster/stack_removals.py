@@ -5,9 +5,8 @@ import re
 import sys
 
 GCP_ONLY = re.compile(r"^google(-beta)?_")          # resource/data types only GCP serves
-UNREACHABLE_CHART_REPO = re.compile(r"argoproj\.github\.io/argo-helm")
-# The jobset chart's OCI registry (PINS.jobset.repository): its controller runs as a local process too (jobset.sh).
-JOBSET_CHART_REPO = re.compile(r"registry\.k8s\.io/jobset/")
+# The argo-helm repository, and the OCI registry of the jobset chart: neither is reachable from CI.
+UNREACHABLE_CHART_REPO = re.compile(r"argoproj\.github\.io/argo-helm|^oci://registry\.k8s\.io/")
 
 
 def references(obj):
@@ -41,17 +40,14 @@ def remove_unservable(tf):
     gcp += remove(tf, "data", lambda t, n, b: bool(GCP_ONLY.match(t)), removed)
     charts = remove(tf, "resource", lambda t, n, b: t == "helm_release" and bool(
         UNREACHABLE_CHART_REPO.search(str(b.get("repository", "")))), removed)
-    jobset = remove(tf, "resource", lambda t, n, b: t == "helm_release" and bool(
-        JOBSET_CHART_REPO.search(str(b.get("repository", "")))), removed)
     print(f"  left out, only GCP can serve them: {' '.join(gcp) or 'none'}")
-    print(f"  left out, charts from the argo-helm repository (not reachable; their controllers run as local processes): "
+    print(f"  left out, charts from unreachable repositories (their controllers run as local processes: argo.sh, "
+          f"jobset.sh): "
           f"{' '.join(charts) or 'none'}")
-    print(f"  left out, the jobset chart from registry.k8s.io (not reachable; its controller runs as a local process): "
-          f"{' '.join(jobset) or 'none'}")
     # What those releases would have been given, resolved by the apply: the controllers run from it (argo_chart.py).
     tf.setdefault("output", {})["cluster_test_chart_values"] = {"sensitive": True, "value": {
         removed[a]["name"]: {"namespace": removed[a]["namespace"], "values": removed[a]["values"][0]} for a in charts}}
-    return removed, set(gcp + charts + jobset)
+    return removed, set(gcp + charts)
 
 
 def rewire(tf, removed, gone):

@@ -1,1 +1,0 @@
-module.exports = require("./jest-setup-vendor.js").teardown;
