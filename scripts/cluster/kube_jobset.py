@@ -32,7 +32,7 @@ POD_SELECTOR = {"matchExpressions": [{"key": "jobset.sigs.k8s.io/jobset-name", "
 # The webhook configurations as production gets them from the chart (jobset v0.12.0,
 # charts/jobset/templates/webhook/manifests.yaml: these names, these paths and rules, pods only when they carry the
 # JobSet name label, no failurePolicy so the API's default Fail), with a url instead of the chart's Service, which
-# needs cluster networking. check_against_module compares what the API server stored with the module's own
+# needs cluster networking. webhooks() compares what the API server stored with the module's own
 # config/components/webhook/manifests.yaml (paths, rules, failurePolicy, sideEffects), which the controller serves.
 WEBHOOKS = {
     "mutatingwebhookconfigurations": ("jobset-mutating-webhook-configuration", "mutating-webhook-configuration", [
