@@ -16,6 +16,10 @@ test("the Argo Workflows and Argo Events binaries the cluster test builds are th
   expect(pinned("ARGO_EVENTS_VERSION")).toBe(PINS.argoEvents.imageTag);
 });
 
+test("the JobSet controller the cluster test builds is the release whose image the stack deploys", () => {
+  expect(`registry.k8s.io/jobset/jobset:${pinned("JOBSET_VERSION")}`).toBe(PINS.jobset.image);
+});
+
 describe("argo_chart.py on the dev stack's chart values", () => {
   const json = synthDev().servicesJson;
   const release = (name: string) => {

@@ -2,8 +2,8 @@
 # Build, once per version, the local control plane for scripts/cluster-test.sh
 # from the Go module proxy: etcd, kube-apiserver, kube-controller-manager,
 # kube-scheduler, kwok (with its stage files), fake-gcs-server, the Argo
-# Workflows controller and server (argo), and the Argo Events controller, each
-# with the CRDs of its module.
+# Workflows controller and server (argo), the Argo Events controller and the
+# JobSet controller, each with the CRDs of its module.
 # Each lands in $CACHE/cluster/<component>-<version>/ only when whole.
 # Safe to re-run: a built component is kept. See docs/toolchain.md.
 set -euo pipefail
@@ -182,10 +182,29 @@ build_argo_events() {
   finish "$RUN/argo-events" "$out" "$start" "argo-events $v (controller)"
 }
 
+build_jobset() {
+  local out start=$SECONDS dir TIMES="" v=$JOBSET_VERSION pkg=sigs.k8s.io/jobset commit
+  out=$(component_dir jobset "$v")
+  if cached "$out"; then log "cluster jobset $v: cached"; return; fi
+  log "cluster jobset $v (controller): building $pkg from its module"
+  dir=$RUN/jobset-src
+  module_src "$pkg" "$v" "$dir"
+  # The release's link flags (Makefile LD_FLAGS): the version and commit the controller logs at start; the
+  # commit is the one the proxy recorded for the tag.
+  commit=$(go mod download -json "$pkg@$v" | python3 -c 'import json, sys; print(json.load(sys.stdin).get("Origin", {}).get("Hash", ""))')
+  mkdir -p "$RUN/jobset/bin"
+  run_go "$dir" build -trimpath -ldflags "-s -w -X $pkg/pkg/version.GitVersion=$v -X $pkg/pkg/version.GitCommit=$commit" \
+    -o "$RUN/jobset/bin/jobset-controller" .
+  # The CRD (the chart's crds/ holds the same file) and the webhook configurations the controller serves.
+  crds_json "$RUN/jobset/crds" "$dir"/config/components/crd/bases/jobset.x-k8s.io_jobsets.yaml
+  crds_json "$RUN/jobset/webhook" "$dir"/config/components/webhook/manifests.yaml
+  finish "$RUN/jobset" "$out" "$start" "jobset $v (controller)"
+}
+
 only=${1:-all}
 case $only in
-  all) build_etcd; build_kubernetes; build_kwok; build_fake_gcs; build_argo_workflows; build_argo_events ;;
+  all) build_etcd; build_kubernetes; build_kwok; build_fake_gcs; build_argo_workflows; build_argo_events; build_jobset ;;
   etcd) build_etcd ;; kubernetes) build_kubernetes ;; kwok) build_kwok ;; fake-gcs-server) build_fake_gcs ;;
-  argo-workflows) build_argo_workflows ;; argo-events) build_argo_events ;;
-  *) die "usage: build.sh [all|etcd|kubernetes|kwok|fake-gcs-server|argo-workflows|argo-events]" ;;
+  argo-workflows) build_argo_workflows ;; argo-events) build_argo_events ;; jobset) build_jobset ;;
+  *) die "usage: build.sh [all|etcd|kubernetes|kwok|fake-gcs-server|argo-workflows|argo-events|jobset]" ;;
 esac

@@ -3,10 +3,12 @@
 # 127.0.0.1 and run the real Metaflow client against it.
 #   npm run cluster-test          (= bash scripts/cluster/cluster-test.sh)
 # Steps, each printed with its time: toolchain and cluster builds (cached),
-# synth, cluster start, node pools as kwok nodes, the Argo CRDs, then per stack: prepare, init, apply,
+# synth, cluster start, node pools as kwok nodes, the Argo and JobSet CRDs, the JobSet controller, then per
+# stack: prepare, init, apply,
 # endpoints, plan (must be empty), argo-start (the real Argo controllers and
 # server on the stack's configuration), rbac, metaflow, argo (what they made of
-# it), pool steps (where the scheduler puts them), verify, undeploy (argo-workflows delete), destroy, argo-stop, leftovers.
+# it), pool steps (where the scheduler puts them), jobset (a @parallel flow's JobSet through the real JobSet
+# webhooks and controller), verify, undeploy (argo-workflows delete), destroy, argo-stop, leftovers.
 # Env: METAFLOW_GCP_CACHE        where built tools live (default ~/.cache/metaflow-gcp)
 #      CLUSTER_TEST_SKIP_SYNTH=1 reuse an existing cdktf.out
 #      CLUSTER_TEST_STACKS       services stacks to test (default: every services stack of
@@ -15,7 +17,8 @@
 #                                exercises the options: namespaces, replicas, flow runners;
 #                                stacks and kinds as the synth's manifest.json records them)
 #      CLUSTER_TEST_PLANT        plant one fault: selector|diff|verb|namespace|events-pods|no-schedules|
-#                                events-config|artifact-bucket|crd-field
+#                                events-config|artifact-bucket|crd-field|jobset-role|jobset-webhook|
+#                                jobset-controller
 #                                (the run must fail)
 #      CLUSTER_TEST_KEEP=1       keep the scratch dir (its path is printed)
 #      CLUSTER_TEST_VERBOSE=1    print every access review
@@ -40,6 +43,8 @@ source "$CLUSTER_DIR/metaflow.sh"
 source "$CLUSTER_DIR/argo.sh"
 # shellcheck source=scripts/cluster/pools.sh
 source "$CLUSTER_DIR/pools.sh"
+# shellcheck source=scripts/cluster/jobset.sh
+source "$CLUSTER_DIR/jobset.sh"
 
 cleanup() {
   local rc=$?
@@ -138,8 +143,9 @@ start() {
 }
 step start start
 step pools pool_nodes
-step crds python3 "$CLUSTER_DIR/kube.py" crds apply "$ARGO_WORKFLOWS_DIR" "$ARGO_EVENTS_DIR"
+step crds python3 "$CLUSTER_DIR/kube.py" crds apply "$ARGO_WORKFLOWS_DIR" "$ARGO_EVENTS_DIR" "$JOBSET_DIR"
 step fake-gcs start_fake_gcs
+step jobset-start jobset_start
 
 # --- each services stack ------------------------------------------------------------------
 TF_TIMEOUT=900
@@ -209,11 +215,13 @@ for src in "${SERVICES[@]}"; do
   step "metaflow $s" metaflow_check
   step "argo $s" argo_check
   step "pool steps $s" pool_steps
+  step "jobset $s" jobset_check
   step "verify $s" verify $([ "$src" != "${SERVICES[0]}" ] || echo plant)
   step "undeploy $s" metaflow_undeploy
   step "destroy $s" destroy
   step "argo-stop $s" argo_stop
   step "leftovers $s" leftovers
 done
-step crds-delete python3 "$CLUSTER_DIR/kube.py" crds delete "$ARGO_WORKFLOWS_DIR" "$ARGO_EVENTS_DIR"
+step jobset-stop jobset_stop
+step crds-delete python3 "$CLUSTER_DIR/kube.py" crds delete "$ARGO_WORKFLOWS_DIR" "$ARGO_EVENTS_DIR" "$JOBSET_DIR"
 echo "cluster-test: $PASSED passed, 0 failed ($((SECONDS - T0)) s)"

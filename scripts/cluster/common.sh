@@ -17,6 +17,8 @@ FAKE_GCS_VERSION=v1.56.1
 # lib/defaults.ts; __tests__/cluster-scripts.test.ts checks they agree).
 ARGO_WORKFLOWS_VERSION=v3.7.18
 ARGO_EVENTS_VERSION=v1.9.11
+# The JobSet controller the services stack deploys (PINS.jobset.image in lib/defaults.ts; same test).
+JOBSET_VERSION=v0.12.0
 # Bump when the recipe (flags, wrapper module) changes, to force a rebuild.
 CLUSTER_RECIPE=1
 
@@ -29,3 +31,4 @@ KWOK_DIR=$(component_dir kwok "$KWOK_VERSION")
 FAKE_GCS_BIN=$(component_dir fake-gcs-server "$FAKE_GCS_VERSION")/bin
 ARGO_WORKFLOWS_DIR=$(component_dir argo-workflows "$ARGO_WORKFLOWS_VERSION")   # bin/, crds/{minimal,full}/*.json
 ARGO_EVENTS_DIR=$(component_dir argo-events "$ARGO_EVENTS_VERSION")            # bin/, crds/*.json
+JOBSET_DIR=$(component_dir jobset "$JOBSET_VERSION")                            # bin/, crds/*.json, webhook/*.json

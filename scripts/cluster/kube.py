@@ -6,7 +6,7 @@ with the CA in $KUBE_CA. Every wait is bounded.
 
   kube.py node NAME                 create the fake kwok node (idempotent)
   kube.py node-ready NAME           exit 0 if the node is Ready and untainted
-  kube.py crds apply|delete WF_DIR EV_DIR   the argoproj.io CRDs of the built Argo modules (kube_crds.py)
+  kube.py crds apply|delete WF_DIR EV_DIR JOBSET_DIR   the CRDs of the built Argo and JobSet modules (kube_crds.py)
   kube.py endpoints NS...           every Service in NS... has a ready endpoint (waits up to 60 s)
   kube.py rbac FILE SETTINGS STACK  SubjectAccessReviews for every row of FILE that applies to STACK; exit 1 on a mismatch
   kube.py users FILE SETTINGS...    every user FILE names for the environments of SETTINGS..., "user|groups", for the token file
@@ -25,6 +25,7 @@ resolves it, gives each services stack's namespaces and flow runners.
   kube.py leftovers NS...           exit 1 if NS... or any object labelled as ours remains
   kube.py get PATH                  print the JSON at PATH
   kube.py merge-patch PATH JSON     apply a JSON merge patch to the object at PATH
+  kube.py delete PATH               delete the object at PATH
 """
 # Each concern has its module beside this file: kube_api.py (the connection),
 # kube_ready.py, kube_crds.py, expectations.py, kube_rbac.py, kube_metaflow.py,
@@ -53,7 +54,7 @@ def main(argv):
     elif cmd == "node-ready":
         sys.exit(0 if node_ready(args[0]) else 1)
     elif cmd == "crds":
-        crds(args[0], args[1], args[2])
+        crds(args[0], args[1], args[2], args[3])
     elif cmd == "endpoints":
         endpoints(args)
     elif cmd == "rbac":
@@ -80,6 +81,8 @@ def main(argv):
         leftovers(args)
     elif cmd == "merge-patch":
         call("PATCH", args[0], json.loads(args[1]), content_type="application/merge-patch+json")
+    elif cmd == "delete":
+        call("DELETE", args[0])
     elif cmd == "get":
         print(json.dumps(get(args[0]), indent=1))
     else:

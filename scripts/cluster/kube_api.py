@@ -29,7 +29,7 @@ class ApiError(Exception):
         self.code = code
 
 
-def call(method, path, body=None, token=None, query=None, content_type="application/json"):
+def call(method, path, body=None, token=None, query=None, content_type="application/json", headers=None):
     url = os.environ["KUBE_HOST"] + path
     if query:
         url += "?" + urllib.parse.urlencode(query)
@@ -37,6 +37,8 @@ def call(method, path, body=None, token=None, query=None, content_type="applicat
     req = urllib.request.Request(url, data=data, method=method)
     req.add_header("Authorization", "Bearer " + (token or os.environ["KUBE_TOKEN"]))
     req.add_header("Accept", "application/json")
+    for k, v in (headers or {}).items():
+        req.add_header(k, v)
     if data is not None:
         req.add_header("Content-Type", content_type)
     try:

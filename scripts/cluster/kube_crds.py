@@ -7,6 +7,8 @@ the argo-workflows chart installs those unless crds.full, which the stack does
 not set (argo-helm argo-workflows-0.47.5, values.yaml and templates/crds.yaml;
 its files/crds are the module's manifests/base/crds plus a keep annotation).
 Argo Events has one kind of CRD (argo-events v1.9.11, manifests/base/crds).
+JobSet has one CRD, jobsets.jobset.x-k8s.io (jobset v0.12.0: the chart's
+crds/jobset.x-k8s.io_jobsets.yaml is config/components/crd/bases/ unchanged).
 
 The full CRDs cannot be installed beside the minimal ones under the same name,
 so the three kinds Metaflow writes (WorkflowTemplate, CronWorkflow, Workflow)
@@ -36,9 +38,12 @@ def full_schema_copy(crd):
     return crd
 
 
-def definitions(workflows_dir, events_dir):
+def definitions(workflows_dir, events_dir, jobset_dir):
     """(what production gets, the full-schema copies), as CRD bodies."""
-    real = load(Path(workflows_dir) / "crds" / "minimal") + load(Path(events_dir) / "crds")
+    jobset = load(Path(jobset_dir) / "crds")
+    if not jobset:
+        raise SystemExit(f"error: no CRD in {jobset_dir}/crds: run scripts/cluster/build.sh")
+    real = load(Path(workflows_dir) / "crds" / "minimal") + load(Path(events_dir) / "crds") + jobset
     full = [full_schema_copy(c) for c in load(Path(workflows_dir) / "crds" / "full")
             if c["spec"]["names"]["plural"] in FULL_SCHEMA_PLURALS]
     if not real or len(full) != len(FULL_SCHEMA_PLURALS):
@@ -54,8 +59,8 @@ def established(name):
                for c in (get(f"{BASE}/{name}").get("status") or {}).get("conditions") or [])
 
 
-def crds(action, workflows_dir, events_dir):
-    real, full = definitions(workflows_dir, events_dir)
+def crds(action, workflows_dir, events_dir, jobset_dir):
+    real, full = definitions(workflows_dir, events_dir, jobset_dir)
     names = [c["metadata"]["name"] for c in real + full]
     if action == "apply":
         for crd in real + full:
@@ -63,11 +68,14 @@ def crds(action, workflows_dir, events_dir):
                 call("POST", BASE, crd)
         wait(60, "the CRDs Established", lambda: all(established(n) for n in names))
         # Served by discovery too, which the providers, helm and the controllers read.
+        argo = [c for c in real if c["spec"]["group"] == "argoproj.io"]
         wait(30, "argoproj.io/v1alpha1 in discovery", lambda: len(
-            get("/apis/argoproj.io/v1alpha1").get("resources", [])) >= len(real))
+            get("/apis/argoproj.io/v1alpha1").get("resources", [])) >= len(argo))
+        wait(30, "jobset.x-k8s.io/v1alpha2 in discovery", lambda: any(
+            r["name"] == "jobsets" for r in get("/apis/jobset.x-k8s.io/v1alpha2").get("resources", [])))
         kinds = sorted(c["spec"]["names"]["kind"] for c in real)
-        print(f"  {len(real)} CRDs as production gets them, from {Path(workflows_dir).name} (minimal) and "
-              f"{Path(events_dir).name}: {', '.join(kinds)}")
+        print(f"  {len(real)} CRDs as production gets them, from {Path(workflows_dir).name} (minimal), "
+              f"{Path(events_dir).name} and {Path(jobset_dir).name}: {', '.join(kinds)}")
         print(f"  full-schema copies (group {FULL_SCHEMA_GROUP}) of {', '.join(FULL_SCHEMA_PLURALS)}")
     else:
         for n in names:

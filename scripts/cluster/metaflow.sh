@@ -60,14 +60,16 @@ PY
   echo "  $GCS_URL: bucket $BUCKET; Google credentials: a throwaway service-account key, tokens from 127.0.0.1:$(cat "$WORK/token-port")"
 }
 
-mf() { # flow.py args... : run the Metaflow client as the flow runner would
-  (cd "$WORK/flows" && env -u AWS_PROFILE -u AWS_DEFAULT_REGION \
+mf_exec() { # flow.py args... : become the Metaflow client run as the flow runner would (in a subshell), bounded
+  # by timeout, which gives the client a process group of its own and passes a TERM it gets on to the whole group.
+  cd "$WORK/flows" && exec env -u AWS_PROFILE -u AWS_DEFAULT_REGION \
     METAFLOW_HOME="$MF_HOME" KUBECONFIG="$MF_KUBECONFIG" USER=alice USERNAME=alice METAFLOW_USER=alice \
     STORAGE_EMULATOR_HOST="$GCS_URL" GOOGLE_APPLICATION_CREDENTIALS="$WORK/gcp-credentials.json" \
     GOOGLE_CLOUD_PROJECT=cluster-test-project CLOUDSDK_CONFIG="$WORK/gcloud" \
     METAFLOW_DEFAULT_METADATA=local METAFLOW_DATASTORE_SYSROOT_LOCAL="$WORK/mf-local" \
-    timeout 300 "$MF_PY" "$@") >>"$STEP_LOG" 2>&1
+    timeout -k 10 "${MF_TIMEOUT:-300}" "$MF_PY" "$@"
 }
+mf() { (mf_exec "$@") >>"$STEP_LOG" 2>&1; }   # flow.py args... : run the Metaflow client as the flow runner would
 
 metaflow_check() {
   MF_HOME=$WORK/metaflowconfig-${DIR##*/}

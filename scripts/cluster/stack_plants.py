@@ -5,7 +5,7 @@ import re
 import sys
 
 PLANTS = ("none", "selector", "diff", "verb", "namespace", "events-pods", "no-schedules", "events-config",
-          "artifact-bucket", "crd-field")
+          "artifact-bucket", "crd-field", "jobset-role", "jobset-webhook", "jobset-controller")
 
 
 def plant(tf, what):
@@ -79,6 +79,12 @@ def plant(tf, what):
                 cm["data"]["config"] = re.sub(r"(\n\s+bucket: )\S+", r"\g<1>planted-other-bucket", text, count=1)
                 return f"ConfigMap {cm['metadata']['name']}: artifact repository bucket planted-other-bucket"
         sys.exit("error: no workflow controller ConfigMap to plant the fault in")
+    if what == "jobset-role":
+        return "the jobs' KSA loses its Role metaflow-jobsets, before the JobSet's dry run (jobset.sh)"
+    if what == "jobset-webhook":
+        return "the JobSet controller, which serves its webhooks, is stopped before the JobSet's dry run (jobset.sh)"
+    if what == "jobset-controller":
+        return "the JobSet controller is stopped and its webhooks removed, before the run of the @parallel flow (jobset.sh)"
     if what == "crd-field":
         return "a WorkflowTemplate gets a field the full CRD does not have, after argo-workflows create (argo.sh)"
     return None

@@ -41,7 +41,8 @@ def remove_unservable(tf):
     charts = remove(tf, "resource", lambda t, n, b: t == "helm_release" and bool(
         UNREACHABLE_CHART_REPO.search(str(b.get("repository", "")))), removed)
     print(f"  left out, only GCP can serve them: {' '.join(gcp) or 'none'}")
-    print(f"  left out, charts from unreachable repositories (argo-helm's controllers run as local processes): "
+    print(f"  left out, charts from unreachable repositories (their controllers run as local processes: argo.sh, "
+          f"jobset.sh): "
           f"{' '.join(charts) or 'none'}")
     # What those releases would have been given, resolved by the apply: the controllers run from it (argo_chart.py).
     tf.setdefault("output", {})["cluster_test_chart_values"] = {"sensitive": True, "value": {
