@@ -5,7 +5,7 @@ import re
 import sys
 
 PLANTS = ("none", "selector", "diff", "verb", "namespace", "events-pods", "no-schedules", "events-config",
-          "artifact-bucket", "crd-field", "jobset-role", "jobset-webhook", "jobset-controller")
+          "artifact-bucket", "crd-field", "jobset-role", "jobset-webhook", "jobset-controller", "upgrade-namespace")
 
 
 def plant(tf, what):
@@ -79,6 +79,12 @@ def plant(tf, what):
                 cm["data"]["config"] = re.sub(r"(\n\s+bucket: )\S+", r"\g<1>planted-other-bucket", text, count=1)
                 return f"ConfigMap {cm['metadata']['name']}: artifact repository bucket planted-other-bucket"
         sys.exit("error: no workflow controller ConfigMap to plant the fault in")
+    if what == "upgrade-namespace":
+        # This release's stack, in the upgrade phase only: a namespace renamed, which Terraform can only replace.
+        ns = next(iter(r["kubernetes_namespace_v1"].values()))
+        old = ns["metadata"]["name"]
+        ns["metadata"]["name"] = f"{old}-renamed"
+        return f"namespace {old} renamed {old}-renamed"
     if what == "jobset-role":
         return "the jobs' KSA loses its Role metaflow-jobsets, before the JobSet's dry run (jobset.sh)"
     if what == "jobset-webhook":
