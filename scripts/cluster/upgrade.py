@@ -60,12 +60,17 @@ def template(values):
     return ((values or {}).get("spec") or [{}])[0].get("template")
 
 
+def empty(v):
+    """Unset, or the zero value a provider reads back for an unset argument."""
+    return v is None or v in ({}, [], "", 0)  # 0 == False
+
+
 def diff_paths(before, after, unknown, path="template"):
     """Leaf paths where before and after differ. Values known only after apply (the uid, the resource version of a
-    new object) are left out, and an empty value equals an absent one."""
+    new object) are left out, and an empty value equals an absent one (0 and false read back for unset arguments)."""
     if unknown is True:
         return []
-    if before in (None, {}, [], "") and after in (None, {}, [], ""):
+    if empty(before) and empty(after):
         return []
     if isinstance(before, dict) and isinstance(after, dict):
         u = unknown if isinstance(unknown, dict) else {}
@@ -98,10 +103,11 @@ def review(plan_file, rolls_file):
                 changed = diff_paths(t_before, t_after, template(c.get("after_unknown")))
                 only_template = all(rp[:3] == ["spec", 0, "template"] for rp in c.get("replace_paths") or [])
                 if changed and only_template:
-                    notes.append(f"{what}: replaced, its pod template changed, so it runs once more: "
-                                 + ", ".join(changed[:6]) + (" ..." if len(changed) > 6 else ""))
+                    notes.append(f"{what}: replaced (forced by {forced}, its pod template), so it runs once more; "
+                                 "changed: " + ", ".join(changed[:6]) + (" ..." if len(changed) > 6 else ""))
                 else:
-                    problems.append(f"{what}: replaced (forced by {forced}) without a change to its pod template")
+                    problems.append(f"{what}: replaced (forced by {forced}); a Job may be replaced only "
+                                    "for a change of its pod template")
             else:
                 notes.append(f"{what}: {verb} (forced by {forced})")
         elif rtype in JOB_TYPES and actions == ["create"]:
@@ -120,7 +126,7 @@ def review(plan_file, rolls_file):
         for r in rolls) or "none"))
     Path(rolls_file).write_text(json.dumps(rolls))
     if problems:
-        sys.exit("error: the upgrade destroys or replaces stateful objects:\n" + "\n".join(f"  {p}" for p in problems))
+        sys.exit("error: the upgrade destroys or replaces what it must keep:\n" + "\n".join(f"  {p}" for p in problems))
     print("  no stateful object destroyed or replaced (namespaces, Secrets, PVCs, "
           f"the {EVENTS_RELEASE} release with the EventBus)")
 
@@ -136,13 +142,15 @@ def rolled(rolls_file):
                 and s.get("availableReplicas", 0) == want and not s.get("unavailableReplicas")
                 and (revision > r["revision"] or not r["template_changed"]))
         return done, f"{r['namespace']}/{r['name']} revision {r['revision']} -> {revision}, " \
-                     f"{s.get('updatedReplicas', 0)}/{want} updated, {s.get('availableReplicas', 0)}/{want} available"
+                     f"{s.get('updatedReplicas', 0)}/{want} updated, {s.get('availableReplicas', 0)}/{want} available, " \
+                     f"{s.get('unavailableReplicas', 0)} unavailable"
 
     results = settle(120, lambda: [status(r) for r in rolls], lambda res: all(ok for ok, _ in res))
     for ok, line in results:
         print(f"  {'rolled' if ok else 'NOT ROLLED'}: {line}")
     if not all(ok for ok, _ in results):
-        sys.exit("error: Deployments not rolled out after 120 s (a pod template change must make a new revision)")
+        sys.exit("error: Deployments not rolled out after 120 s (every replica updated and available, none "
+                 "unavailable, and a new revision when the pod template changed)")
 
 
 def same_config(a, b):
