@@ -23,7 +23,7 @@
 #                                includes: `CLUSTER_TEST_STACKS=upgrade` runs it alone)
 #      CLUSTER_TEST_PLANT        plant one fault: selector|diff|verb|namespace|events-pods|no-schedules|
 #                                events-config|artifact-bucket|crd-field|jobset-role|jobset-webhook|
-#                                jobset-controller|upgrade-namespace
+#                                jobset-controller|upgrade-namespace|upgrade-job|upgrade-no-roll
 #                                (the run must fail)
 #      CLUSTER_TEST_KEEP=1       keep the scratch dir (its path is printed)
 #      CLUSTER_TEST_VERBOSE=1    print every access review
