@@ -31,8 +31,9 @@ from kube_api import get, settle  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent.parent
 REVISION = "deployment.kubernetes.io/revision"  # set by the Deployment controller on each new ReplicaSet
 EVENTS_RELEASE = "metaflow-argo-events"
-# kubernetes provider (the build the cluster test uses, scripts/validate/common.sh PROVIDERS),
-# kubernetes/schema_job_spec.go: a Job's spec.template is ForceNew, so any change to it replaces the Job.
+# hashicorp/terraform-provider-kubernetes, kubernetes/schema_job_spec.go, at v2.38.0 (the stack's pin) and at the
+# commit the cluster test builds (scripts/validate/common.sh PROVIDERS): a Job's spec.template is ForceNew, so any
+# change to it replaces the Job.
 JOB_TYPES = ("kubernetes_job_v1", "kubernetes_job")
 
 
