@@ -190,6 +190,32 @@ describe("base-synth.sh and pr-review.sh", () => {
   });
 });
 
+describe("previous-release.sh", () => {
+  // This repository's own package.json names the previous release; its commit is in this repository's history.
+  const commit = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../package.json"), "utf8")).metaflowGcp.previousRelease.commit;
+
+  test("a cached synth of the previous release is used as it is: nothing synthesized", () => {
+    const p = project();
+    const cache = path.join(p.dir, "cache");
+    fs.mkdirSync(path.join(cache, "releases", commit), { recursive: true });
+    fs.writeFileSync(path.join(cache, "releases", commit, "manifest.json"), "{}");
+    const r = p.run("previous-release.sh", [], { METAFLOW_GCP_CACHE: cache });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(path.join(cache, "releases", commit));
+    expect(r.calls).toEqual([]);
+  });
+
+  test("without one, the commit's own files are synthesized into the cache", () => {
+    const p = project();
+    const cache = path.join(p.dir, "cache");
+    const r = p.run("previous-release.sh", [], { METAFLOW_GCP_CACHE: cache });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(path.join(cache, "releases", commit));
+    expect(r.calls).toEqual(["npm ci --no-audit --no-fund", `npx cdktf synth --output ${path.join(cache, "releases", commit)}.partial`]);
+    expect(fs.existsSync(path.join(cache, "releases", commit))).toBe(true);
+  });
+});
+
 describe("ciMatrix", () => {
   test("one entry per environment with ci, with its deploy environment", () => {
     const config = parseConfig(

@@ -3,27 +3,16 @@
 # The upgrade from the previous release, reviewed: the shipped example (examples/environments.json) synthesized at the
 # commit package.json records under metaflowGcp.previousRelease and as it is now, compared by `npm run review --
 # --against --strict`. A stateful resource destroyed or replaced (the database, the bucket, the cluster, a node pool,
-# a namespace) is a loud flag, so the script exits 1 and prints the change review. The previous release's synth is
-# cached by commit under ${METAFLOW_GCP_CACHE:-~/.cache/metaflow-gcp}/releases/.
+# a namespace) is a loud flag, so the script exits 1 and prints the change review. The previous release's synth comes
+# from previous-release.sh (cached by commit under ${METAFLOW_GCP_CACHE:-~/.cache/metaflow-gcp}/releases/).
 source "$(dirname "$0")/common.sh"
 cd "$(dirname "$0")/../.."
 
-commit=$(node -p 'require("./package.json").metaflowGcp.previousRelease.commit')
-[[ $commit =~ ^[0-9a-f]{40}$ ]] || die "package.json: metaflowGcp.previousRelease.commit is not a full commit hash: $commit"
-cache="${METAFLOW_GCP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/metaflow-gcp}/releases/$commit"
+cache=$(bash scripts/ci/previous-release.sh)
+commit=${cache##*/}
 export METAFLOW_GCP_CONFIG=examples/environments.json
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-
-if [ ! -f "$cache/manifest.json" ]; then
-  git rev-parse --verify --quiet "$commit^{commit}" >/dev/null ||
-    die "the previous release's commit $commit is not in this clone (a shallow clone: git fetch --unshallow)"
-  rm -rf "$cache.partial"
-  bash scripts/ci/base-synth.sh "$commit" "$cache.partial" >"$out/base-synth.log" 2>&1 ||
-    { cat "$out/base-synth.log" >&2; die "the previous release ($commit) did not synthesize"; }
-  mv "$cache.partial" "$cache"
-  echo "upgrade-review: the previous release ($commit) synthesized into $cache" >&2
-fi
 
 npx cdktf synth --output "$out/synth" >"$out/synth.log" 2>&1 || { cat "$out/synth.log" >&2; die "this release did not synthesize"; }
 if ! npm run --silent review -- --out "$out/synth" --against "$cache" --config "$METAFLOW_GCP_CONFIG" --strict; then

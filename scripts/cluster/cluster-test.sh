@@ -9,16 +9,21 @@
 # server on the stack's configuration), rbac, metaflow, argo (what they made of
 # it), pool steps (where the scheduler puts them), jobset (a @parallel flow's JobSet through the real JobSet
 # webhooks and controller), verify, undeploy (argo-workflows delete), destroy, argo-stop, leftovers.
+# Then the upgrade phase, once: the previous release's dev-services stack of the shipped example (package.json
+# metaflowGcp.previousRelease, synthesized once by scripts/ci/previous-release.sh) applied, then this release's over
+# its state: the plan must destroy or replace nothing stateful, the Deployments roll, the next plan is empty.
 # Env: METAFLOW_GCP_CACHE        where built tools live (default ~/.cache/metaflow-gcp)
 #      CLUSTER_TEST_SKIP_SYNTH=1 reuse an existing cdktf.out
 #      CLUSTER_TEST_STACKS       services stacks to test (default: every services stack of
 #                                environments.json, or the file METAFLOW_GCP_CONFIG names, then
 #                                those of scripts/cluster/options-environments.json, the config that
 #                                exercises the options: namespaces, replicas, flow runners;
-#                                stacks and kinds as the synth's manifest.json records them)
+#                                stacks and kinds as the synth's manifest.json records them;
+#                                the word `upgrade` runs the upgrade phase, which a run of every stack
+#                                includes: `CLUSTER_TEST_STACKS=upgrade` runs it alone)
 #      CLUSTER_TEST_PLANT        plant one fault: selector|diff|verb|namespace|events-pods|no-schedules|
 #                                events-config|artifact-bucket|crd-field|jobset-role|jobset-webhook|
-#                                jobset-controller
+#                                jobset-controller|upgrade-namespace|upgrade-job|upgrade-no-roll
 #                                (the run must fail)
 #      CLUSTER_TEST_KEEP=1       keep the scratch dir (its path is printed)
 #      CLUSTER_TEST_VERBOSE=1    print every access review
@@ -32,6 +37,9 @@ ROOT=$PWD
 source scripts/cluster/common.sh
 OUT=cdktf.out
 PLANT=${CLUSTER_TEST_PLANT:-none}
+# An upgrade-* fault is planted in this release's stack of the upgrade phase only.
+STACK_PLANT=$PLANT UPGRADE_PLANT=none
+[[ $PLANT != upgrade-* ]] || STACK_PLANT=none UPGRADE_PLANT=$PLANT
 EXPECT=$CLUSTER_DIR/rbac-expectations.json
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/metaflow-gcp-cluster.XXXXXX")
@@ -129,7 +137,9 @@ for d in "$OUT" "$OPTIONS_OUT"; do
     if [ -z "${CLUSTER_TEST_STACKS:-}" ] || [[ " $CLUSTER_TEST_STACKS " == *" $s "* ]]; then SERVICES+=("$d/$s"); fi
   done
 done
-[ ${#SERVICES[@]} -gt 0 ] || die "no services stack to test (CLUSTER_TEST_STACKS=${CLUSTER_TEST_STACKS:-})"
+UPGRADE=0
+[ -n "${CLUSTER_TEST_STACKS:-}" ] && [[ " $CLUSTER_TEST_STACKS " != *" upgrade "* ]] || UPGRADE=1
+[ ${#SERVICES[@]} -gt 0 ] || [ $UPGRADE = 1 ] || die "no services stack to test (CLUSTER_TEST_STACKS=${CLUSTER_TEST_STACKS:-})"
 
 # --- the cluster -------------------------------------------------------------------------
 start() {
@@ -150,10 +160,13 @@ step jobset-start jobset_start
 # --- each services stack ------------------------------------------------------------------
 TF_TIMEOUT=900
 prepare() { # synth-dir/stack: a copy of the stack in $DIR, set up for the local cluster
-  STACK=${1##*/} DIR=$WORK/${1##*/} SETTINGS=${SETTINGS_OF[${1%/*}]}
+  STACK=${1##*/} DIR=$WORK/${1##*/} SETTINGS=${SETTINGS_OF[${1%/*}]:-}
   rm -rf "$DIR"
-  python3 "$CLUSTER_DIR/stack.py" prepare "${1%/*}" "$STACK" "$DIR" \
-    "${KUBE_HOST#https://}" "$KUBE_CA" "$ADMIN_TOKEN" "$BUCKET" "$PLANT" "${PINS[@]}"
+  prepare_in "${1%/*}" "$STACK_PLANT"
+}
+prepare_in() { # synth-dir plant: $STACK of the synth dir copied to $DIR and set up, the fault planted
+  python3 "$CLUSTER_DIR/stack.py" prepare "$1" "$STACK" "$DIR" \
+    "${KUBE_HOST#https://}" "$KUBE_CA" "$ADMIN_TOKEN" "$BUCKET" "$2" "${PINS[@]}"
 }
 init() { quiet tf init; }
 apply() {
@@ -222,6 +235,56 @@ for src in "${SERVICES[@]}"; do
   step "argo-stop $s" argo_stop
   step "leftovers $s" leftovers
 done
+
+# --- the upgrade from the previous release ---------------------------------------------------
+# The shipped example's dev-services stack, as the previous release made it, then this release's over the same state.
+UPGRADE_STACK=dev-services
+upgrade_synth() { # the previous release's synth (cached by commit), and this release's of the shipped example
+  PREVIOUS_OUT=$(bash scripts/ci/previous-release.sh 2>>"$STEP_LOG") || return 1
+  PREVIOUS=$(node -p 'require("./package.json").metaflowGcp.previousRelease.version')
+  CURRENT=$(node -p 'require("./package.json").version')
+  EXAMPLE_OUT=$OUT
+  if ! python3 "$CLUSTER_DIR/upgrade.py" same-config "$CONFIG" examples/environments.json; then
+    EXAMPLE_OUT=$WORK/synth-example
+    METAFLOW_GCP_CONFIG=examples/environments.json quiet npm run --silent synth -- --output "$EXAMPLE_OUT" || return 1
+  fi
+  echo "  $PREVIOUS: $PREVIOUS_OUT; $CURRENT: $EXAMPLE_OUT (examples/environments.json)"
+}
+upgrade_prepare_previous() {
+  STACK=$UPGRADE_STACK DIR=$WORK/upgrade-$UPGRADE_STACK SETTINGS=
+  rm -rf "$DIR" "$DIR.previous"
+  prepare_in "$PREVIOUS_OUT" none
+}
+upgrade_prepare_current() { # this release's copy in the same directory, with the state the previous apply left
+  mv "$DIR" "$DIR.previous"
+  prepare_in "$EXAMPLE_OUT" "$UPGRADE_PLANT" || return 1
+  mv "$DIR.previous/terraform.tfstate" "$DIR/terraform.tfstate"
+  rm -rf "$DIR.previous"
+  echo "  $DIR: $CURRENT's configuration, the state of $PREVIOUS's apply"
+}
+upgrade_plan() { # plan to a file, reviewed: nothing stateful destroyed or replaced; the Deployments it updates
+  quiet tf plan -out=upgrade.tfplan || return 1
+  (cd "$DIR" && "$TF" show -json upgrade.tfplan) >"$WORK/upgrade-plan.json" || return 1
+  python3 "$CLUSTER_DIR/upgrade.py" review "$WORK/upgrade-plan.json" "$WORK/upgrade-rolls.json"
+}
+upgrade_apply() {
+  quiet tf apply -auto-approve upgrade.tfplan || return 1
+  local s; s=$(grep -E '^Apply complete' "$STEP_LOG" | tail -n1); echo "  ${s:-applied}"
+}
+if [ $UPGRADE = 1 ]; then
+  step "upgrade synth" upgrade_synth
+  step "prepare $UPGRADE_STACK $PREVIOUS" upgrade_prepare_previous
+  step "init $UPGRADE_STACK $PREVIOUS" init
+  step "apply $UPGRADE_STACK $PREVIOUS" apply
+  step "prepare $UPGRADE_STACK $CURRENT" upgrade_prepare_current
+  step "init $UPGRADE_STACK $CURRENT" init
+  step "upgrade plan $UPGRADE_STACK" upgrade_plan
+  step "upgrade apply $UPGRADE_STACK" upgrade_apply
+  step "upgrade rolled $UPGRADE_STACK" python3 "$CLUSTER_DIR/upgrade.py" rolled "$WORK/upgrade-rolls.json"
+  step "upgrade plan-empty $UPGRADE_STACK" plan_empty
+  step "upgrade destroy $UPGRADE_STACK" destroy
+  step "upgrade leftovers $UPGRADE_STACK" leftovers
+fi
 step jobset-stop jobset_stop
 step crds-delete python3 "$CLUSTER_DIR/kube.py" crds delete "$ARGO_WORKFLOWS_DIR" "$ARGO_EVENTS_DIR" "$JOBSET_DIR"
 echo "cluster-test: $PASSED passed, 0 failed ($((SECONDS - T0)) s)"

@@ -5,7 +5,8 @@ import re
 import sys
 
 PLANTS = ("none", "selector", "diff", "verb", "namespace", "events-pods", "no-schedules", "events-config",
-          "artifact-bucket", "crd-field", "jobset-role", "jobset-webhook", "jobset-controller")
+          "artifact-bucket", "crd-field", "jobset-role", "jobset-webhook", "jobset-controller",
+          "upgrade-namespace", "upgrade-job", "upgrade-no-roll")
 
 
 def plant(tf, what):
@@ -79,6 +80,26 @@ def plant(tf, what):
                 cm["data"]["config"] = re.sub(r"(\n\s+bucket: )\S+", r"\g<1>planted-other-bucket", text, count=1)
                 return f"ConfigMap {cm['metadata']['name']}: artifact repository bucket planted-other-bucket"
         sys.exit("error: no workflow controller ConfigMap to plant the fault in")
+    if what == "upgrade-namespace":
+        # This release's stack, in the upgrade phase only: a namespace renamed, which Terraform can only replace.
+        ns = next(iter(r["kubernetes_namespace_v1"].values()))
+        old = ns["metadata"]["name"]
+        ns["metadata"]["name"] = f"{old}-renamed"
+        return f"namespace {old} renamed {old}-renamed"
+    if what == "upgrade-job":
+        # This release's stack, in the upgrade phase only: the Job renamed, which replaces it for another reason
+        # than its pod template.
+        job = next(iter(r["kubernetes_job_v1"].values()))
+        old = job["metadata"]["name"]
+        job["metadata"]["name"] = f"{old}-renamed"
+        return f"Job {old} renamed {old}-renamed"
+    if what == "upgrade-no-roll":
+        # This release's stack, in the upgrade phase only: a Deployment's new pods fit no node, and the provider
+        # does not wait for the rollout, so the apply passes and only the rollout check can see it.
+        d = next(iter(r["kubernetes_deployment_v1"].values()))
+        d["wait_for_rollout"] = False
+        d["spec"]["template"]["spec"].setdefault("node_selector", {})["cluster-test/planted"] = "no-such-node"
+        return f"Deployment {d['metadata']['name']}: pods fit no node, apply does not wait for the rollout"
     if what == "jobset-role":
         return "the jobs' KSA loses its Role metaflow-jobsets, before the JobSet's dry run (jobset.sh)"
     if what == "jobset-webhook":
