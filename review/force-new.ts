@@ -39,6 +39,8 @@ export const FORCE_NEW: Record<string, RegExp> = {
   kubernetes_role_binding_v1: /^(metadata\.(name|namespace)|role_ref\b.*)$/,
   kubernetes_cluster_role_binding_v1: /^(metadata\.name|role_ref\b.*)$/,
   kubernetes_secret_v1: /^(metadata\.(name|namespace)|type)$/,
+  kubernetes_job_v1:
+    /^(metadata\.(name|namespace)|spec\.(template|completions|completion_mode|backoff_limit_per_index|pod_failure_policy|selector)\b.*)$/,
   helm_release: /^(name|namespace)$/,
   random_id: /^(byte_length|keepers\b.*|prefix)$/,
   // Every argument of random_password forces a new password.
