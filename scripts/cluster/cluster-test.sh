@@ -7,8 +7,8 @@
 # stack: prepare, init, apply,
 # endpoints, plan (must be empty), argo-start (the real Argo controllers and
 # server on the stack's configuration), rbac, metaflow, argo (what they made of
-# it), pool steps (where the scheduler puts them), jobset (a @parallel flow's JobSet through the real JobSet
-# webhooks and controller), verify, undeploy (argo-workflows delete), destroy, argo-stop, leftovers.
+# it), pool steps (where the scheduler puts them), snippets (END_USER_SETUP's secrets and image lines), jobset (a
+# @parallel flow's JobSet through the real JobSet webhooks and controller), verify, undeploy (argo-workflows delete), destroy, argo-stop, leftovers.
 # Then the upgrade phase, once: the previous release's dev-services stack of the shipped example (package.json
 # metaflowGcp.previousRelease, synthesized once by scripts/ci/previous-release.sh) applied, then this release's over
 # its state: the plan must destroy or replace nothing stateful, the Deployments roll, the next plan is empty.
@@ -228,6 +228,7 @@ for src in "${SERVICES[@]}"; do
   step "metaflow $s" metaflow_check
   step "argo $s" argo_check
   step "pool steps $s" pool_steps
+  step "snippets $s" user_snippets
   step "jobset $s" jobset_check
   step "verify $s" verify $([ "$src" != "${SERVICES[0]}" ] || echo plant)
   step "undeploy $s" metaflow_undeploy
