@@ -125,19 +125,4 @@ argo_check() {
   fi
 }
 
-argo_stop() { # stop this stack's Argo processes (TERM, then KILL after 10 s)
-  local p name pid end keep=()
-  for p in "${PIDS[@]}"; do
-    name=${p%%:*} pid=${p#*:}
-    if [[ $name == *"-$STACK" ]]; then
-      kill "$pid" 2>/dev/null || continue
-      end=$((SECONDS + 10))
-      while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $end ]; do sleep 0.2; done
-      kill -9 "$pid" 2>/dev/null || true
-      wait "$pid" 2>/dev/null || true
-    else
-      keep+=("$p")
-    fi
-  done
-  PIDS=("${keep[@]}")
-}
+argo_stop() { stop_named "*-$STACK"; } # stop this stack's Argo processes (TERM, then KILL after 10 s)

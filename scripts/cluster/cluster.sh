@@ -37,18 +37,25 @@ wait_for() { # seconds what name cmd... : poll cmd every 0.5 s until it succeeds
   done
 }
 
-stop_cluster() { # stop every started process, newest first: TERM, up to 10 s, then KILL
-  local i p pid end
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
-    pid=${PIDS[i]#*:}
-    kill "$pid" 2>/dev/null || continue
-    end=$((SECONDS + 10))
-    while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $end ]; do sleep 0.2; done
-    kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  PIDS=()
+stop_pid() { # pid : TERM, up to 10 s, then KILL
+  local pid=$1 end
+  kill "$pid" 2>/dev/null || return 0
+  end=$((SECONDS + 10))
+  while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $end ]; do sleep 0.2; done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
 }
+
+stop_named() { # pattern : stop the started processes whose name matches the glob pattern, newest first
+  local i keep=()
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+    # shellcheck disable=SC2053 # the right-hand side is a glob on purpose
+    if [[ ${PIDS[i]%%:*} == $1 ]]; then stop_pid "${PIDS[i]#*:}"; else keep=("${PIDS[i]}" "${keep[@]}"); fi
+  done
+  PIDS=("${keep[@]}")
+}
+
+stop_cluster() { stop_named '*'; } # every started process, newest first
 
 kubeconfig() { # file user token : a kubeconfig for the local API server
   cat >"$1" <<KC

@@ -61,22 +61,7 @@ jobset_start() {
   echo "  jobset-controller $JOBSET_VERSION (--zap-log-level=2, leader election and metrics off, webhook 127.0.0.1:$webhook with a certificate of the test CA)"
 }
 
-jobset_kill() { # stop the controller process (stop_cluster would at exit)
-  local p keep=() pid end
-  for p in "${PIDS[@]}"; do
-    if [ "${p%%:*}" = jobset-controller ]; then
-      pid=${p#*:}
-      kill "$pid" 2>/dev/null || true
-      end=$((SECONDS + 10))
-      while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $end ]; do sleep 0.2; done
-      kill -9 "$pid" 2>/dev/null || true
-      wait "$pid" 2>/dev/null || true
-    else
-      keep+=("$p")
-    fi
-  done
-  PIDS=("${keep[@]}")
-}
+jobset_kill() { stop_named jobset-controller; } # stop the controller process (stop_cluster would at exit)
 
 jobset_stop() { # after the last stack: its webhooks first (they fail closed), then the controller
   python3 "$CLUSTER_DIR/kube_jobset.py" webhooks-delete || return 1
