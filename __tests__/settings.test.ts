@@ -22,7 +22,7 @@ const PLANTS: Plant[] = [
   {
     what: "a schema key renamed (cluster.diskSizeGb)",
     file: "config/cluster.ts",
-    edits: [["    diskSizeGb: z", "    diskSizeGB: z"]],
+    edits: [["    diskSizeGb: DiskSizeGb", "    diskSizeGB: DiskSizeGb"]],
     error: /Property 'diskSizeGb' does not exist/,
   },
   {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { DEFAULTS } from "../lib/defaults";
 import { rfc1035Label } from "./name-rules";
 import { reducedCidr } from "./network";
-import { NodePoolSchema } from "./node-pools";
+import { DiskSizeGb, NodePoolSchema } from "./node-pools";
 
 /** GKE cluster names. */
 export const clusterName = rfc1035Label("GKE cluster names", 40);
@@ -38,13 +38,7 @@ export const ClusterSchema = z
       .describe(
         "machine type of the platform pool (`<name>-pool`, which runs the platform's own services; flows run on `nodePools`), a machine type of `config/machine-types.ts` (Google's machine family pages, dated in the file): `<series>-<standard|highmem|highcpu|...>-<vCPUs>` with the vCPU counts the series offers, the shared-core `e2-micro`/`e2-small`/`e2-medium`, `f1-micro`, `g1-small`, a custom `<series>-custom-<vCPUs>-<MB>` (`custom-<vCPUs>-<MB>` for N1) of E2, N1, N2, N2D, N4, or an accelerator-optimized type by name (`a2-highgpu-1g`, `g2-standard-8`); a near miss gets the closest type (`e2-standrad-4`: `did you mean \"e2-standard-4\"?`), a size the series lacks the sizes it has; a newer series goes in `extraMachineTypes`. Whether the zone offers the series is not checked (the apply fails)",
       ),
-    diskSizeGb: z
-      .number()
-      .int()
-      .min(10)
-      .max(65536)
-      .default(DEFAULTS.cluster.diskSizeGb)
-      .describe("boot disk size of each node of the platform pool, 10-65536 GB"),
+    diskSizeGb: DiskSizeGb.describe("boot disk size of each node of the platform pool, 10-65536 GB"),
     minNodes: z
       .number()
       .int()

@@ -7,6 +7,9 @@ import { Issue } from "./errors";
 import { machineTypeRule } from "./machine-types";
 import { rfc1035Label } from "./name-rules";
 
+/** A node's boot disk, in GB, within what GKE accepts. */
+export const DiskSizeGb = z.number().int().min(10).max(65536).default(DEFAULTS.cluster.diskSizeGb);
+
 /** A pool's own name; its GKE name is `<cluster.name>-<name>`. "pool" is the platform pool's suffix. */
 export const poolName = rfc1035Label("node pool names", 20).refine(
   (n) => n !== "pool",
@@ -33,13 +36,7 @@ export const NodePoolSchema = z
       .describe("machine type of the pool's nodes, checked like `cluster.machineType`; a GPU model fixes it (see `accelerator`)"),
     minNodes: z.number().int().min(0).default(0).describe("smallest node count, per zone; 0 lets the pool scale to zero when idle"),
     maxNodes: z.number().int().min(1).max(1000).default(DEFAULTS.cluster.maxNodes).describe("largest node count, per zone, 1-1000"),
-    diskSizeGb: z
-      .number()
-      .int()
-      .min(10)
-      .max(65536)
-      .default(DEFAULTS.cluster.diskSizeGb)
-      .describe("boot disk size of each node, 10-65536 GB"),
+    diskSizeGb: DiskSizeGb.describe("boot disk size of each node, 10-65536 GB"),
     spot: z
       .boolean()
       .default(false)

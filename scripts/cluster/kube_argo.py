@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 
 from expectations import expectations
-from kube_api import ApiError, call, get, settle
+from kube_api import ApiError, call, exists, get, settle
 from kube_crds import FULL_SCHEMA_GROUP
 
 ARGO = "/apis/argoproj.io/v1alpha1"
@@ -206,7 +206,7 @@ def events(path, settings, stack, sensors):
             c.seen.append(f"Sensor {sensor} pods as {sa}")
     # The webhook Service Metaflow's @trigger URL names, made by the controller, with a ready endpoint.
     svc = f"{source}-eventsource-svc"
-    eps = settle(30, lambda: get(f"/api/v1/namespaces/{ns}/endpoints/{svc}") if exists_path(f"/api/v1/namespaces/{ns}/endpoints/{svc}") else {},
+    eps = settle(30, lambda: get(f"/api/v1/namespaces/{ns}/endpoints/{svc}") if exists(f"/api/v1/namespaces/{ns}/endpoints/{svc}") else {},
                  lambda e: any(s.get("addresses") for s in e.get("subsets", [])))
     c.need(any(s.get("addresses") for s in eps.get("subsets", [])), f"Service {ns}/{svc} has no ready endpoint")
     c.seen.append(f"Service {svc} with a ready endpoint")
