@@ -1,5 +1,6 @@
 // services.access: what each mode creates, what it must not, and where users are sent.
 import { parseConfig } from "../config";
+import { review, synthFromJson } from "../review";
 import { devConfig, expectRefused, helmValues, resourcesOf, synthDev } from "./helpers";
 
 const IAP = { mode: "iap", uiHost: "metaflow.example.com", argoHost: "argo.example.com" };
@@ -177,4 +178,45 @@ test.each([
 
 test("iap with nobody to let in is refused", () => {
   expectRefused((e) => (e.services = { access: IAP }), "services.access.members", /nobody could pass Identity-Aware Proxy/);
+});
+
+describe("the review's Exposure section", () => {
+  const exposure = (infraJson: any, servicesJson: any) => {
+    const synth = synthFromJson({ "dev-infra": infraJson, "dev-services": servicesJson });
+    const [report] = review(synth);
+    return report.sections.find((s) => s.title === "Exposure")!;
+  };
+
+  test("iap: each UI's host, HTTPS only, behind Identity-Aware Proxy; a warning, not a loud flag", () => {
+    const section = exposure(iap.infraJson, iap.servicesJson);
+    expect(section.markdown).toMatch(
+      /external HTTPS load balancer \(class `gce`\) for `metaflow.example.com`, behind Identity-Aware Proxy/,
+    );
+    expect(section.markdown).toMatch(/for `argo.example.com`, behind Identity-Aware Proxy/);
+    expect(section.flags.filter((f) => f.severity === "loud")).toEqual([]);
+  });
+
+  test("a backend without IAP, or an Ingress that answers HTTP, is flagged", () => {
+    const json = structuredClone(iap.servicesJson);
+    const release = Object.values(resourcesOf(json, "helm_release")).find((r: any) => r.name === "metaflow-backend-configs") as any;
+    const values = JSON.parse(release.values[0]);
+    values.backendConfigs[0].spec.iap.enabled = false;
+    release.values = [JSON.stringify(values)];
+    for (const ing of ingresses(json)) delete ing.metadata.annotations["kubernetes.io/ingress.allow-http"];
+    const messages = exposure(iap.infraJson, json).flags.map((f) => `${f.severity} ${f.message}`);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^loud Ingress metaflow\/metaflow-ui-iap is reachable from the internet without Identity-Aware Proxy on metaflow-ui-iap/,
+        ),
+        expect.stringMatching(/^warn Ingress argo\/argo-server-iap also answers plain HTTP/),
+      ]),
+    );
+  });
+
+  test("internal: four internal load balancers, nothing external", () => {
+    const section = exposure(internal.infraJson, internal.servicesJson);
+    expect(section.markdown.match(/internal load balancer/g)).toHaveLength(4);
+    expect(section.markdown).not.toMatch(/external|reserved public IP/);
+  });
 });
