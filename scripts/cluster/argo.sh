@@ -61,6 +61,11 @@ argo_archive_db() { # the stack's archive database and login, in the local Postg
   echo "  workflow archive: database $db on PostgreSQL 127.0.0.1:5432 (TLS), login from Secret $argo_ns/$secret"
 }
 
+argo_server_pod() { # the Argo Server's pod as the chart makes it, run by kwok: Services that select it get an endpoint
+  (cd "$DIR" && "$TF" output -json cluster_test_chart_values) >"$(argo_values)" || return 1
+  python3 "$CLUSTER_DIR/kube.py" create-pod "$(chart server-pod)"
+}
+
 argo_start() {
   local values wf_args=() srv_args=() ev_args=() ev_env=() etc=$WORK/argo-events-etc-$STACK
   values=$(argo_values)

@@ -15,6 +15,9 @@ real chart render shows.
   argo_chart.py VALUES.json events-config         its /etc/argo-events/controller-config.yaml
   argo_chart.py VALUES.json executor-image        the executor image the controller is given
   argo_chart.py VALUES.json configmap             the controller ConfigMap the chart points at
+  argo_chart.py VALUES.json server-pod            the Argo Server's pod as the chart's Deployment makes it (JSON):
+                                                  the server runs as a local process, this pod (run by kwok) is
+                                                  what Services selecting the server find as their endpoint
 
 VALUES.json: {"argo-workflows": {"namespace": ..., "values": "<JSON>"}, "argo-events": {...}}.
 """
@@ -26,6 +29,20 @@ import sys
 EVENTS_JETSTREAM_SETTINGS = {"maxMemoryStore": -1, "maxFileStore": -1}
 EVENTS_STREAM_CONFIG = {"maxMsgs": 1000000, "maxAge": "72h", "maxBytes": "1GB", "replicas": 3,
                         "duplicates": "300s", "retention": 0, "discard": 0}
+
+
+# argo-helm argo-workflows-0.47.5, values.yaml: the server's defaults the stack's values are merged over.
+SERVER_DEFAULTS = {"name": "server", "nodeSelector": {"kubernetes.io/os": "linux"}, "tolerations": [],
+                   "securityContext": {"readOnlyRootFilesystem": False, "runAsNonRoot": True,
+                                       "allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}}}
+
+
+def merged(defaults, given):
+    """Helm's merge of a chart's default values with those given: maps deep, anything else replaced."""
+    out = dict(defaults)
+    for k, v in given.items():
+        out[k] = merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
 
 
 def workflows_image(values, part):
@@ -61,6 +78,24 @@ def argo_server(release):
     if values.get("singleNamespace"):
         args.append("--namespaced")
     return args
+
+
+def server_pod(release, name):
+    """templates/server/server-deployment.yaml: the pod template's labels (templates/_helpers.tpl
+    argo-workflows.labels: the selector labels with the component, then managed-by and part-of), node selector,
+    tolerations and container security context; `name` is the Helm release's."""
+    values = json.loads(release["values"])
+    server = merged(SERVER_DEFAULTS, values.get("server", {}))
+    chart = values.get("nameOverride") or "argo-workflows"
+    labels = {"app.kubernetes.io/name": f"{chart}-{server['name']}", "app.kubernetes.io/instance": name,
+              "app.kubernetes.io/component": server["name"], "app": server["name"],
+              "app.kubernetes.io/managed-by": "Helm", "app.kubernetes.io/part-of": "argo-workflows"}
+    container = {"name": "argo-server", "image": workflows_image(values, "server"), "args": argo_server(release),
+                 "securityContext": server["securityContext"]}
+    return json.dumps({"apiVersion": "v1", "kind": "Pod",
+                       "metadata": {"name": f"{name}-server-local", "namespace": release["namespace"], "labels": labels},
+                       "spec": {"nodeSelector": server["nodeSelector"], "tolerations": server["tolerations"],
+                                "containers": [container]}})
 
 
 def events_controller(release):
@@ -115,6 +150,7 @@ def main(argv):
         "events-config": lambda: [events_config(ev)],
         "executor-image": lambda: [workflows_image(json.loads(wf["values"]), "executor")],
         "configmap": lambda: [configmap(json.loads(wf["values"]))],
+        "server-pod": lambda: [server_pod(wf, "argo-workflows")],
     }.get(argv[1])
     if out is None:
         sys.exit(__doc__)

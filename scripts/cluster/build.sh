@@ -3,7 +3,8 @@
 # from the Go module proxy: etcd, kube-apiserver, kube-controller-manager,
 # kube-scheduler, kwok (with its stage files), fake-gcs-server, the Argo
 # Workflows controller and server (argo), the Argo Events controller and the
-# JobSet controller, each with the CRDs of its module.
+# JobSet controller, each with the CRDs of its module, and a translator built
+# on GKE's Ingress controller (scripts/cluster/ingress-gce).
 # Each lands in $CACHE/cluster/<component>-<version>/ only when whole.
 # Safe to re-run: a built component is kept. See docs/toolchain.md.
 set -euo pipefail
@@ -201,10 +202,27 @@ build_jobset() {
   finish "$RUN/jobset" "$out" "$start" "jobset $v (controller)"
 }
 
+build_ingress_gce() {
+  local out=$INGRESS_GCE_DIR start=$SECONDS dir TIMES="" v=$INGRESS_GCE_VERSION
+  if cached "$out"; then log "cluster ingress-gce $v: cached"; return; fi
+  log "cluster ingress-gce $v: building scripts/cluster/ingress-gce against k8s.io/ingress-gce@$v"
+  dir=$RUN/ingress-gce-src
+  mkdir -p "$dir" "$RUN/ingress-gce/bin"
+  cp "$CLUSTER_DIR/ingress-gce/main.go" "$dir/"
+  # The module's own go line; its requirements come with it (go mod tidy), nothing pinned by hand.
+  printf 'module metaflow-gcp.local/ingress-gce\n\n%s\n\nrequire k8s.io/ingress-gce %s\n' \
+    "$(mod_file k8s.io/ingress-gce "$v" | grep -m1 -E '^go ')" "$v" >"$dir/go.mod"
+  run_go "$dir" mod tidy
+  run_go "$dir" build -trimpath -ldflags "-s -w" -o "$RUN/ingress-gce/bin/ingress-gce" .
+  finish "$RUN/ingress-gce" "$out" "$start" "ingress-gce $v"
+}
+
 only=${1:-all}
 case $only in
-  all) build_etcd; build_kubernetes; build_kwok; build_fake_gcs; build_argo_workflows; build_argo_events; build_jobset ;;
+  all) build_etcd; build_kubernetes; build_kwok; build_fake_gcs; build_argo_workflows; build_argo_events; build_jobset
+    build_ingress_gce ;;
   etcd) build_etcd ;; kubernetes) build_kubernetes ;; kwok) build_kwok ;; fake-gcs-server) build_fake_gcs ;;
   argo-workflows) build_argo_workflows ;; argo-events) build_argo_events ;; jobset) build_jobset ;;
-  *) die "usage: build.sh [all|etcd|kubernetes|kwok|fake-gcs-server|argo-workflows|argo-events|jobset]" ;;
+  ingress-gce) build_ingress_gce ;;
+  *) die "usage: build.sh [all|etcd|kubernetes|kwok|fake-gcs-server|argo-workflows|argo-events|jobset|ingress-gce]" ;;
 esac

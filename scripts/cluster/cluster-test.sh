@@ -154,6 +154,8 @@ start() {
 step start start
 step pools pool_nodes
 step crds python3 "$CLUSTER_DIR/kube.py" crds apply "$ARGO_WORKFLOWS_DIR" "$ARGO_EVENTS_DIR" "$JOBSET_DIR"
+# BackendConfig, which `iap` access's chart renders: installed by GKE's Ingress controller's own code, as on GKE.
+step ingress-crd "$INGRESS_GCE_DIR/bin/ingress-gce" crd
 step fake-gcs start_fake_gcs
 step jobset-start jobset_start
 
@@ -220,10 +222,13 @@ for src in "${SERVICES[@]}"; do
   step "prepare $s" prepare "$src"
   step "init $s" init
   step "apply $s" apply
-  step "endpoints $s" endpoints
+  step "server-pod $s" argo_server_pod
   step "placement $s" platform_placement
   step "plan $s" plan_empty
   step "argo-start $s" argo_start
+  # After the controllers: the Argo Events controller makes the webhook's pods, which internal access exposes.
+  step "endpoints $s" endpoints
+  step "access $s" python3 "$CLUSTER_DIR/kube.py" access "$SETTINGS" "$STACK" "$INGRESS_GCE_DIR/bin/ingress-gce"
   step "rbac $s" rbac
   step "metaflow $s" metaflow_check
   step "argo $s" argo_check
@@ -288,4 +293,5 @@ if [ $UPGRADE = 1 ]; then
 fi
 step jobset-stop jobset_stop
 step crds-delete python3 "$CLUSTER_DIR/kube.py" crds delete "$ARGO_WORKFLOWS_DIR" "$ARGO_EVENTS_DIR" "$JOBSET_DIR"
+step ingress-crd-delete python3 "$CLUSTER_DIR/kube.py" delete /apis/apiextensions.k8s.io/v1/customresourcedefinitions/backendconfigs.cloud.google.com
 echo "cluster-test: $PASSED passed, 0 failed ($((SECONDS - T0)) s)"

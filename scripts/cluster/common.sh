@@ -19,6 +19,9 @@ ARGO_WORKFLOWS_VERSION=v3.7.18
 ARGO_EVENTS_VERSION=v1.9.11
 # The JobSet controller the services stack deploys (PINS.jobset.image in lib/defaults.ts; same test).
 JOBSET_VERSION=v0.12.0
+# GKE's Ingress controller, whose own code installs the BackendConfig CRD and translates the UIs' Ingresses
+# (scripts/cluster/ingress-gce/main.go, built against it; the directory carries that file's hash too).
+INGRESS_GCE_VERSION=v1.33.0
 # Bump when the recipe (flags, wrapper module) changes, to force a rebuild.
 CLUSTER_RECIPE=1
 
@@ -32,3 +35,4 @@ FAKE_GCS_BIN=$(component_dir fake-gcs-server "$FAKE_GCS_VERSION")/bin
 ARGO_WORKFLOWS_DIR=$(component_dir argo-workflows "$ARGO_WORKFLOWS_VERSION")   # bin/, crds/{minimal,full}/*.json
 ARGO_EVENTS_DIR=$(component_dir argo-events "$ARGO_EVENTS_VERSION")            # bin/, crds/*.json
 JOBSET_DIR=$(component_dir jobset "$JOBSET_VERSION")                            # bin/, crds/*.json, webhook/*.json
+INGRESS_GCE_DIR=$(component_dir ingress-gce "$INGRESS_GCE_VERSION-$(sha256sum "$CLUSTER_DIR/ingress-gce/main.go" | cut -c1-12)")  # bin/

@@ -18,6 +18,8 @@ with the CA in $KUBE_CA. Every wait is bounded.
   kube.py argo-workflow FILE SETTINGS STACK TEMPLATE EXECUTOR_IMAGE BUCKET CONTROLLER_LOG
                                     the triggered Workflow of TEMPLATE as the real controller ran it, and its pods
   kube.py argo-events FILE SETTINGS STACK SENSOR...   the Argo Events controller's workloads
+  kube.py access SETTINGS STACK TRANSLATOR  what services.access exposed, as GKE's Ingress controller reads it
+  kube.py create-pod JSON           create the pod JSON describes (replacing one of its name)
 
 FILE is rbac-expectations.json; SETTINGS, the configuration as `npm run config`
 resolves it, gives each services stack's namespaces and flow runners.
@@ -39,6 +41,7 @@ sys.dont_write_bytecode = True  # importing the modules beside it leaves no __py
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "validate"))  # tfjson, for stack_fixture
 from expectations import name_of, users  # noqa: E402
 from kube_api import call, get  # noqa: E402
+from kube_access import access, create_pod  # noqa: E402
 from kube_argo import events, full_schema, lint, workflow  # noqa: E402
 from kube_cleanup import leftovers, reap  # noqa: E402
 from kube_crds import crds  # noqa: E402
@@ -57,6 +60,10 @@ def main(argv):
         crds(args[0], args[1], args[2], args[3])
     elif cmd == "endpoints":
         endpoints(args)
+    elif cmd == "access":
+        access(args[0], args[1], args[2])
+    elif cmd == "create-pod":
+        create_pod(args[0])
     elif cmd == "rbac":
         rbac(args[0], args[1], args[2])
     elif cmd == "users":

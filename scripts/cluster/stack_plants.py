@@ -5,7 +5,8 @@ import re
 import sys
 
 PLANTS = ("none", "selector", "diff", "verb", "namespace", "events-pods", "no-schedules", "events-config",
-          "artifact-bucket", "crd-field", "jobset-role", "jobset-webhook", "jobset-controller",
+          "artifact-bucket", "crd-field", "jobset-role", "jobset-webhook", "jobset-controller", "access-iap",
+          "access-selector",
           "upgrade-namespace", "upgrade-job", "upgrade-no-roll")
 
 
@@ -100,6 +101,22 @@ def plant(tf, what):
         d["wait_for_rollout"] = False
         d["spec"]["template"]["spec"].setdefault("node_selector", {})["cluster-test/planted"] = "no-such-node"
         return f"Deployment {d['metadata']['name']}: pods fit no node, apply does not wait for the rollout"
+    if what == "access-iap":
+        # iap access: the Metaflow UI's BackendConfig no longer turns IAP on.
+        for rel in r.get("helm_release", {}).values():
+            values = json.loads(rel["values"][0]) if rel.get("name") == "metaflow-backend-configs" else {}
+            for bc in values.get("backendConfigs", []):
+                bc["spec"]["iap"]["enabled"] = False
+                rel["values"][0] = json.dumps(values)
+                return f"BackendConfig {bc['namespace']}/{bc['name']}: IAP off"
+        sys.exit("error: no BackendConfig to plant the fault in (the stack is not in iap access)")
+    if what == "access-selector":
+        # internal access: the UI's load balancer selects no pod.
+        for svc in r.get("kubernetes_service_v1", {}).values():
+            if svc["spec"].get("type") == "LoadBalancer":
+                svc["spec"]["selector"] = {"cluster-test/planted": "matches-no-pod"}
+                return f"Service {svc['metadata']['name']}: the load balancer selects no pod"
+        sys.exit("error: no load balancer to plant the fault in (the stack is not in internal access)")
     if what == "jobset-role":
         return "the jobs' KSA loses its Role metaflow-jobsets, before the JobSet's dry run (jobset.sh)"
     if what == "jobset-webhook":
