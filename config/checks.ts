@@ -7,7 +7,7 @@ import { derivedNames } from "./names";
 import { appLabels, PROVIDER_LABEL_KEYS } from "../lib/labels";
 import { SQL_NAME_SUFFIX_LENGTH } from "../lib/names";
 import { MAX_LABELS } from "./environment";
-import { cidrSize, isCidr } from "./network";
+import { cidrSize, CREATED_RANGES, isCidr } from "./network";
 import { BUILT_IN_GPUS } from "./accelerators";
 import { machineShape } from "./machine-types";
 
@@ -37,7 +37,8 @@ function reservedNamespace(name: string): boolean {
 
 /** The rules of one environment that the schema cannot express alone. `raw` is the environment as written. */
 export function environmentIssues(env: EnvironmentConfig, input: unknown): Issue[] {
-  const raw = input as { zone?: unknown; cluster?: Record<string, unknown>; storage?: Record<string, unknown> } | undefined;
+  const raw = input as
+    { zone?: unknown; cluster?: Record<string, unknown>; storage?: Record<string, unknown>; network?: Record<string, unknown> } | undefined;
   const issues: Issue[] = [];
   const add = (field: string, value: unknown, rule: string) => issues.push({ env: env.name, field, value, rule });
   const c = env.cluster;
@@ -64,6 +65,29 @@ export function environmentIssues(env: EnvironmentConfig, input: unknown): Issue
           `cluster.${key}`,
           raw.cluster[key],
           'applies only to Standard clusters (Autopilot manages nodes itself): remove it or set cluster.mode to "standard"',
+        );
+      }
+    }
+  }
+  const existing = env.network.existing;
+  if (existing !== undefined) {
+    if (existing.hostProject === env.project) {
+      add(
+        "network.existing.hostProject",
+        existing.hostProject,
+        "is the environment's own project: leave hostProject unset for a VPC in that project, or name the Shared VPC host project",
+      );
+    }
+    // Only a range written in the file is refused: the schema's defaults fill the others, and those are unused.
+    for (const field of CREATED_RANGES) {
+      if (field === "privateServiceAccessCidr" && existing.privateServiceAccess === "create") continue;
+      if (raw?.network?.[field] !== undefined) {
+        add(
+          `network.${field}`,
+          raw.network[field],
+          field === "privateServiceAccessCidr"
+            ? 'describes a range the app would reserve, and network.existing.privateServiceAccess is "existing": remove it, or set privateServiceAccess to "create"'
+            : "describes a range the app would create, and network.existing uses the organisation's subnetwork and its named ranges: remove it",
         );
       }
     }
@@ -95,7 +119,8 @@ export function environmentIssues(env: EnvironmentConfig, input: unknown): Issue
     const pools = poolsAtMost(env);
     const nodes = pools.reduce((sum, p) => sum + p.nodes, 0);
     const perPool = pools.map((p) => `${p.name} ${p.nodes}`).join(" + ");
-    const { podsCidr, subnetCidr } = env.network;
+    // An existing subnetwork's ranges are not known offline: its capacity is the organisation's to size.
+    const { podsCidr, subnetCidr } = existing === undefined ? env.network : { podsCidr: undefined, subnetCidr: undefined };
     if (isCidr(podsCidr) && nodes * POD_ADDRESSES_PER_NODE > cidrSize(podsCidr)) {
       add(
         "network.podsCidr",
