@@ -100,6 +100,19 @@ describe("existing subnetwork", () => {
   });
 });
 
+describe("quotas", () => {
+  test("ask the service project for no NAT address when the NAT is reused or lives in the host project", async () => {
+    const quotaLines = (results: CheckResult[]) => results.filter((r) => r.check.startsWith("quota IN_USE_ADDRESSES"));
+    expect(quotaLines(await run())).toEqual([]);
+    const hostNat = shared((e) => (e.network.existing.nat = "create"));
+    expect(quotaLines(await run(hostNat))).toEqual([]);
+    const ownNat = shared((e) => (delete e.network.existing.hostProject, (e.network.existing.nat = "create")));
+    expect(
+      quotaLines(await run(ownNat, (s) => (s.subnetworks = { "acme-ml-service/us-central1/ml-us-central1": SUBNETWORK }))),
+    ).toHaveLength(1);
+  });
+});
+
 describe("network project permissions", () => {
   test("passes when the caller holds, in the host project, what the stack creates there", async () => {
     expect(lines(await run(), NETWORK_PROJECT_CHECK)).toEqual([expect.objectContaining({ status: "pass" })]);
