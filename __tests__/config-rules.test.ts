@@ -555,6 +555,12 @@ const rows: Row[] = [
   ],
   ["a subnetwork name that breaks RFC 1035", sharedVpc({ subnetwork: "ML_us" }), "network.existing.subnetwork", /RFC 1035/],
   ["a secondary range name that breaks RFC 1035", sharedVpc({ podsRange: "-pods" }), "network.existing.podsRange", /RFC 1035/],
+  [
+    "a webhook firewall mode that is neither",
+    sharedVpc({ webhookFirewall: "none" }),
+    "network.existing.webhookFirewall",
+    /"existing"\|"create"/,
+  ],
   ["a NAT mode that is neither", sharedVpc({ nat: "reuse" }), "network.existing.nat", /"existing"\|"create"/],
   [
     "a subnetwork range with an existing network",

@@ -98,6 +98,15 @@ describe('privateServiceAccess and nat "create"', () => {
   });
 });
 
+describe('webhookFirewall "existing"', () => {
+  const raw = example((e) => (e.network.existing.webhookFirewall = "existing"));
+
+  test("leaves the webhook rule to the network's owners: no firewall rule, no name of ours", () => {
+    expect(Object.keys(resourcesOf(infraOf(raw), "google_compute_firewall"))).toEqual([]);
+    expect(parseConfig(raw).environments[0].names.webhookFirewall).toBeUndefined();
+  });
+});
+
 describe("network.existing in the configuration", () => {
   test("names the organisation's VPC and subnetwork, and nothing it reuses", () => {
     const [env] = parseConfig(example()).environments;

@@ -4,7 +4,7 @@ import * as path from "path";
 import { METAFLOW_ADMIN_PERMISSIONS } from "../constructs/admin-permissions";
 import { AppConfig, parseConfig } from "../config";
 import { CheckResult, runPreflight } from "../preflight";
-import { NETWORK_PROJECT_CHECK, networkProjectPermissions, SUBNETWORK_CHECK } from "../preflight/network";
+import { NETWORK_PROJECT_CHECK, networkProjectPermissions, SUBNETWORK_CHECK, WEBHOOK_RULE_CHECK } from "../preflight/network";
 import { FakeApis, FakeState, fixedTokenAuth, passingState } from "./preflight/fake-apis";
 import { devConfig } from "./helpers";
 
@@ -97,6 +97,28 @@ describe("existing subnetwork", () => {
     const cfg = parseConfig(devConfig());
     const results = await run(cfg);
     expect([...lines(results, SUBNETWORK_CHECK), ...lines(results, NETWORK_PROJECT_CHECK)]).toEqual([]);
+  });
+});
+
+describe("webhook firewall rule", () => {
+  test('with webhookFirewall "existing": a warning naming the rule the network\'s owners must have, and no firewall permission asked', async () => {
+    const cfg = shared((e) => (e.network.existing.webhookFirewall = "existing"));
+    const results = await run(cfg, (s) => (s.heldIn = { [HOST]: new Set(["compute.subnetworks.get"]) }));
+    expect(lines(results, WEBHOOK_RULE_CHECK)).toEqual([
+      expect.objectContaining({
+        status: "warn",
+        message: expect.stringMatching(
+          /allow INGRESS tcp:9443 from 172.16.32.0\/28 to the nodes' service account metaflow-shared-nodes@acme-ml-service.iam.gserviceaccount.com/,
+        ),
+      }),
+    ]);
+    expect(lines(results, NETWORK_PROJECT_CHECK)).toEqual([expect.objectContaining({ status: "pass" })]);
+  });
+
+  test("no line when the infra stack creates the rule, or JobSet is off", async () => {
+    expect(lines(await run(), WEBHOOK_RULE_CHECK)).toEqual([]);
+    const off = shared((e) => ((e.network.existing.webhookFirewall = "existing"), (e.services = { jobset: { enabled: false } })));
+    expect(lines(await run(off), WEBHOOK_RULE_CHECK)).toEqual([]);
   });
 });
 

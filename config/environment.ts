@@ -206,7 +206,8 @@ export interface ResourceNames {
   readonly secretPrefix: string;
   /** The custom role that lets flow runners create secrets (created once identity.flowRunners lists someone). */
   readonly secretCreatorRole: string;
-  /** The firewall rule that opens the JobSet webhook port to the control plane, set when services.jobset.enabled. */
+  /** The firewall rule that opens the JobSet webhook port to the control plane, set when services.jobset.enabled
+   * (unless network.existing.webhookFirewall leaves it to the network's owners). */
   readonly webhookFirewall?: string;
 }
 

@@ -87,6 +87,13 @@ export const ExistingNetworkSchema = z
       .describe(
         'the nodes have no public IPs: "existing" relies on the organisation\'s Cloud NAT (or other egress) for the subnetwork; "create" adds a Cloud Router and a NAT for this subnetwork only, in the network\'s project',
       ),
+    // "create" by default: without the rule JobSet's admission webhooks time out, and the preflight says before the
+    // apply when the deployer may not create it in a host project; "existing" is the way out where it may not.
+    webhookFirewall: reuseOrCreate
+      .default("create")
+      .describe(
+        'the firewall rule that lets the GKE control plane call the JobSet webhooks on the nodes (`services.jobset.enabled`): "create" makes it in the network\'s project, where the deployer then needs `compute.firewalls.*` and `compute.networks.updatePolicy` (the preflight checks); "existing" leaves it to the network\'s owners (the preflight names the rule they must have)',
+      ),
   })
   .strict()
   .superRefine((existing, ctx) => {

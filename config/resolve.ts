@@ -86,7 +86,8 @@ export function resolve(
     secretPrefix: env.secrets.prefix ?? `${base}-`,
     secretCreatorRole: `${base.replace(/-/g, "_")}_secret_create`,
     // services.jobset.enabled: the infra stack's firewall rule for the JobSet webhooks.
-    webhookFirewall: env.services.jobset.enabled ? `${base}-webhooks` : undefined,
+    // network.existing.webhookFirewall "existing": the network's owners have it.
+    webhookFirewall: env.services.jobset.enabled && existing?.webhookFirewall !== "existing" ? `${base}-webhooks` : undefined,
   };
   return {
     ...env,

@@ -4,6 +4,7 @@
 // is the VPC's URL, `secondaryIpRanges[]` holds {rangeName, ipCidrRange} and `privateIpGoogleAccess` is a boolean;
 // permission compute.subnetworks.get. The permissions: Resource Manager's projects.testIamPermissions (permissions.ts).
 import { networkProject } from "../config/environment";
+import { JOBSET_WEBHOOK_PORT } from "../lib/defaults";
 import { PreflightContext } from "./context";
 import { googleError, refusalFix } from "./http";
 import { batches, TEST_IAM_PERMISSIONS_BATCH } from "./permissions";
@@ -11,6 +12,7 @@ import { CheckResult } from "./result";
 
 export const SUBNETWORK_CHECK = "existing subnetwork";
 export const NETWORK_PROJECT_CHECK = "network project permissions";
+export const WEBHOOK_RULE_CHECK = "webhook firewall rule";
 
 /**
  * What the deployer needs in the network's project, by what the infra stack creates there (the same permissions as
@@ -52,9 +54,24 @@ export async function checkExistingNetwork(ctx: PreflightContext): Promise<Check
   const existing = ctx.env.network.existing;
   if (existing === undefined) return [];
   const results = [await checkSubnetwork(ctx)];
+  if (ctx.env.services.jobset.enabled && existing.webhookFirewall === "existing") results.push(webhookRuleReminder(ctx.env));
   // In the environment's own project, the permissions check covers these: metaflow_admin holds them all.
   if (existing.hostProject !== undefined) results.push(await checkNetworkProjectPermissions(ctx));
   return results;
+}
+
+/** The rule the network's owners keep for us: not readable without their rule's name, so a person checks it. */
+function webhookRuleReminder(env: PreflightContext["env"]): CheckResult {
+  const nodes = `${env.names.nodeServiceAccount}@${env.project}.iam.gserviceaccount.com`;
+  return {
+    check: WEBHOOK_RULE_CHECK,
+    status: "warn",
+    message:
+      `network.existing.webhookFirewall is "existing": ${networkProject(env)}'s VPC ${env.names.vpc} must allow INGRESS ` +
+      `tcp:${JOBSET_WEBHOOK_PORT} from ${env.network.controlPlaneCidr} to the nodes' service account ${nodes}, ` +
+      "or every JobSet admission times out",
+    fix: 'ask the network\'s owners to confirm the rule, or set webhookFirewall to "create" with the firewall permissions in that project',
+  };
 }
 
 async function checkSubnetwork(ctx: PreflightContext): Promise<CheckResult> {

@@ -29,8 +29,8 @@ export function networkSettings(env: EnvironmentConfig) {
   allRead(unread);
   const { vpc, subnetwork, privateServiceAccess, router, nat } = env.names;
   if (existing) {
-    // hostProject is read by networkProject(); network and subnetwork are resolved into names; the two modes set
-    // (or leave unset) the names of what is created.
+    // hostProject is read by networkProject(); network and subnetwork are resolved into names; the three modes set
+    // (or leave unset) the names of what is created (the webhook rule's is the infra stack's).
     const {
       hostProject: _host,
       network: _network,
@@ -39,6 +39,7 @@ export function networkSettings(env: EnvironmentConfig) {
       servicesRange,
       privateServiceAccess: _psa,
       nat: _nat,
+      webhookFirewall: _firewall,
       ...unreadExisting
     } = existing;
     allRead(unreadExisting);
