@@ -92,6 +92,15 @@ describe('privateServiceAccess and nat "create"', () => {
     });
   });
 
+  test("wait for the service project's APIs (servicenetworking among them)", () => {
+    for (const type of ["google_compute_global_address", "google_compute_router"]) {
+      expect([type, onlyResource(json, type).depends_on]).toEqual([
+        type,
+        expect.arrayContaining([expect.stringMatching(/^google_project_service\./)]),
+      ]);
+    }
+  });
+
   test("still create no VPC or subnetwork", () => {
     expect(Object.keys(resourcesOf(json, "google_compute_network"))).toEqual([]);
     expect(Object.keys(resourcesOf(json, "google_compute_subnetwork"))).toEqual([]);

@@ -19,6 +19,8 @@ export interface ExistingNetworkProps {
   readonly privateServiceAccess?: { readonly name: string; readonly cidr: string };
   /** Set to create a router and a NAT for the subnetwork. @default unset: the organisation's egress serves the subnetwork */
   readonly nat?: { readonly router: string; readonly nat: string };
+  /** Resources (e.g. API enablement) that what is created must wait for. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -47,11 +49,23 @@ export class ExistingNetwork extends Construct {
     this.podsRangeName = props.podsRangeName;
     this.servicesRangeName = props.servicesRangeName;
     if (props.privateServiceAccess) {
-      this.privateServiceAccess = createPrivateServiceAccess(this, { project, network: this.networkId, ...props.privateServiceAccess });
+      this.privateServiceAccess = createPrivateServiceAccess(this, {
+        project,
+        network: this.networkId,
+        ...props.privateServiceAccess,
+        dependsOn: props.dependsOn,
+      });
     }
     if (props.nat) {
       // Only our subnetwork: the organisation's other subnetworks keep whatever egress they have.
-      createCloudNat(this, { project, region, network: this.networkId, ...props.nat, subnetworks: [this.subnetworkSelfLink] });
+      createCloudNat(this, {
+        project,
+        region,
+        network: this.networkId,
+        ...props.nat,
+        subnetworks: [this.subnetworkSelfLink],
+        dependsOn: props.dependsOn,
+      });
     }
   }
 }

@@ -104,6 +104,8 @@ export interface PrivateServiceAccessProps {
   readonly name: string;
   /** The reserved range. */
   readonly cidr: string;
+  /** Resources (e.g. API enablement) that must exist first. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** Reserves a range in the VPC and peers it with servicenetworking; returns the peering Cloud SQL must wait for. */
@@ -117,6 +119,7 @@ export function createPrivateServiceAccess(scope: Construct, props: PrivateServi
     address,
     prefixLength: Number(prefix),
     network: props.network,
+    dependsOn: props.dependsOn,
   });
   return new ServiceNetworkingConnection(scope, "private-service-access", {
     network: props.network,
@@ -137,12 +140,20 @@ export interface CloudNatProps {
   readonly nat: string;
   /** Self links of the only subnetworks to translate. @default every subnetwork of the region */
   readonly subnetworks?: string[];
+  /** Resources (e.g. API enablement) that must exist first. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** A Cloud Router and its NAT, the egress of nodes without public IPs. */
 export function createCloudNat(scope: Construct, props: CloudNatProps): ComputeRouterNat {
   const { project, region } = props;
-  const router = new ComputeRouter(scope, "router", { project, region, name: props.router, network: props.network });
+  const router = new ComputeRouter(scope, "router", {
+    project,
+    region,
+    name: props.router,
+    network: props.network,
+    dependsOn: props.dependsOn,
+  });
   // Nodes have no public IPs; NAT lets them pull images and reach Python package indexes.
   return new ComputeRouterNat(scope, "nat", {
     project,

@@ -79,7 +79,7 @@ export class InfraStack extends TerraformStack {
     // The settings reach each construct through stacks/settings.ts, which the compiler checks against both sides.
     const network = networkSettings(env);
     this.network = network.existing
-      ? new ExistingNetwork(this, "network", network.existing)
+      ? new ExistingNetwork(this, "network", { ...network.existing, dependsOn: apis })
       : new Network(this, "network", { ...network.created, dependsOn: apis });
     this.database = new Database(this, "database", { ...databaseSettings(env), network: this.network });
     this.bucket = new DatastoreBucket(this, "datastore", { ...bucketSettings(env), dependsOn: apis });
