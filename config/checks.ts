@@ -7,7 +7,10 @@ import { derivedNames } from "./names";
 import { appLabels, PROVIDER_LABEL_KEYS } from "../lib/labels";
 import { SQL_NAME_SUFFIX_LENGTH } from "../lib/names";
 import { MAX_LABELS } from "./environment";
+import * as ipaddr from "ipaddr.js";
+import { exposedEndpoints } from "./access";
 import { cidrSize, CREATED_RANGES, isCidr } from "./network";
+import { SERVICE_PORTS } from "../lib/defaults";
 import { BUILT_IN_GPUS } from "./accelerators";
 import { machineShape } from "./machine-types";
 
@@ -160,8 +163,48 @@ export function environmentIssues(env: EnvironmentConfig, input: unknown): Issue
       add(`services.${key}`, value, 'is a namespace every GKE cluster already has ("default", kube-*, gke-*, gmp-*): choose another name');
     }
   }
+  issues.push(...accessIssues(env, raw));
   issues.push(...duplicateIssues(env.name, env, []));
   return issues;
+}
+
+/** services.access against the rest: who may pass IAP, the internal address, and endpoints the mode derives itself. */
+function accessIssues(env: EnvironmentConfig, raw: unknown): Issue[] {
+  const issues: Issue[] = [];
+  const add = (field: string, value: unknown, rule: string) => issues.push({ env: env.name, field, value, rule });
+  const access = env.services.access;
+  const derived = Object.keys(exposedEndpoints(access, SERVICE_PORTS));
+  for (const key of derived) {
+    const written = valueAt(raw, ["services", "endpoints", key]);
+    if (written !== undefined) {
+      add(`services.endpoints.${key}`, written, `is derived from services.access in "${access.mode}" access: remove it`);
+    }
+  }
+  if (access.mode === "iap" && (access.members ?? env.identity.flowRunners).length === 0) {
+    add(
+      "services.access.members",
+      access.members,
+      "nobody could pass Identity-Aware Proxy: list the members who may open the UIs, or set identity.flowRunners",
+    );
+  }
+  const subnet = env.network.subnetCidr;
+  if (access.mode === "internal" && isCidr(subnet)) {
+    const [network, bits] = ipaddr.IPv4.parseCIDR(subnet);
+    const offset = ipToNumber(access.address) - ipToNumber(network.toString());
+    const size = cidrSize(subnet);
+    if (!ipaddr.IPv4.parse(access.address).match(network, bits)) {
+      add("services.access.address", access.address, `must be an address of the cluster's subnetwork, network.subnetCidr ${subnet}`);
+    } else if (offset < 2 || offset >= size - 2) {
+      // GCP keeps the network address, the gateway and the last two addresses of every primary range.
+      add("services.access.address", access.address, `is one of the four addresses GCP reserves in ${subnet}: choose another`);
+    }
+  }
+  return issues;
+}
+
+/** An IPv4 address as a number, for offsets within a range. */
+function ipToNumber(address: string): number {
+  return ipaddr.IPv4.parse(address).octets.reduce((n, octet) => n * 256 + octet, 0);
 }
 
 /** The platform pool and each of cluster.nodePools at its largest: nodes across its zones, and each node's vCPUs and memory. */

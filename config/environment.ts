@@ -206,6 +206,10 @@ export interface ResourceNames {
   readonly secretPrefix: string;
   /** The custom role that lets flow runners create secrets (created once identity.flowRunners lists someone). */
   readonly secretCreatorRole: string;
+  /** Global addresses and Google-managed certificates of the UIs (each pair shares a name), set in "iap" access. */
+  readonly iapFrontends?: { readonly ui: string; readonly argo: string };
+  /** The reserved internal address of the services, set in "internal" access. */
+  readonly internalAddress?: string;
   /** The firewall rule that opens the JobSet webhook port to the control plane, set when services.jobset.enabled
    * (unless network.existing.webhookFirewall leaves it to the network's owners). */
   readonly webhookFirewall?: string;

@@ -97,6 +97,25 @@ export function derivedNames(env: EnvironmentConfig): DerivedName[] {
       field: "namePrefix",
       scope: inNetworkProject,
     });
+  for (const [ui, name] of Object.entries(names.iapFrontends ?? {})) {
+    // The address and the certificate of a UI share the name; each kind is unique in the project.
+    list.push({
+      what: `global address and certificate name of the ${ui} UI (<namePrefix>-<env>-${ui})`,
+      name,
+      rule: rfc1035Name,
+      field: "namePrefix",
+      scope: inProject,
+    });
+  }
+  if (names.internalAddress) {
+    list.push({
+      what: "internal address name of the services (<namePrefix>-<env>-services)",
+      name: names.internalAddress,
+      rule: rfc1035Name,
+      field: "namePrefix",
+      scope: inRegion,
+    });
+  }
   if (names.nodePool)
     list.push({ what: "GKE node pool name (<cluster.name>-pool)", name: names.nodePool, rule: nodePoolName, field: "cluster.name" });
   env.cluster.nodePools.forEach((pool, i) => {

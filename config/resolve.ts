@@ -4,7 +4,8 @@ import { Issue } from "./errors";
 import { EnvironmentConfig, ParsedApp, ParsedEnvironment, ResourceNames } from "./environment";
 import { machineTypeRule } from "./machine-types";
 import { nodePoolIssues } from "./node-pools";
-import { ADMIN_ROLE_ID } from "../lib/defaults";
+import { ADMIN_ROLE_ID, SERVICE_PORTS } from "../lib/defaults";
+import { exposedEndpoints } from "./access";
 import { didYouMean } from "./errors";
 import { REGION_ZONES, zonesOf } from "./regions";
 import { DUAL_REGIONS, MULTI_REGIONS, storageLocation, storageLocationNames } from "./storage-locations";
@@ -85,6 +86,9 @@ export function resolve(
     // secrets.prefix: the FlowSecrets construct's conditions and, through the infra outputs, Metaflow's prefix.
     secretPrefix: env.secrets.prefix ?? `${base}-`,
     secretCreatorRole: `${base.replace(/-/g, "_")}_secret_create`,
+    // services.access: the UIs' addresses and certificates, or the services' internal address.
+    iapFrontends: env.services.access.mode === "iap" ? { ui: `${base}-ui`, argo: `${base}-argo` } : undefined,
+    internalAddress: env.services.access.mode === "internal" ? `${base}-services` : undefined,
     // services.jobset.enabled: the infra stack's firewall rule for the JobSet webhooks.
     // network.existing.webhookFirewall "existing": the network's owners have it.
     webhookFirewall: env.services.jobset.enabled && existing?.webhookFirewall !== "existing" ? `${base}-webhooks` : undefined,
@@ -94,6 +98,8 @@ export function resolve(
     name,
     zone,
     storage: { ...env.storage, location },
+    // What the access mode exposes replaces the port-forward defaults (environmentIssues refuses them written).
+    services: { ...env.services, endpoints: { ...env.services.endpoints, ...exposedEndpoints(env.services.access, SERVICE_PORTS) } },
     cluster: { ...env.cluster, location: env.cluster.regional ? env.region : zone, securityGroup },
     ci: env.ci && { ...env.ci, github: { ...env.ci.github, deployEnvironment: env.ci.github.deployEnvironment ?? name } },
     names,

@@ -1,6 +1,7 @@
 // Settings of what runs inside the cluster (the `<env>-services` stack).
 import { z } from "zod";
-import { DEFAULTS, JETSTREAM_VERSIONS, PINS } from "../lib/defaults";
+import { DEFAULTS, JETSTREAM_VERSIONS, PINS, SERVICE_PORTS } from "../lib/defaults";
+import { AccessSchema } from "./access";
 import { dnsLabel } from "./name-rules";
 
 /** A full version tag such as `v2.5.1` or `1.9.10`: never `latest`, never a floating `v1.3`. */
@@ -137,12 +138,12 @@ const JobSetSchema = z
 const EndpointsSchema = z
   .object({
     metadataService: httpUrl
-      .default("http://localhost:8080")
+      .default(`http://localhost:${SERVICE_PORTS.metadataService}`)
       .describe(
         "the metadata service as Metaflow users reach it (a port-forward by default); an http(s) URL without a trailing slash, as are all endpoints",
       ),
     ui: httpUrl
-      .default("http://localhost:8083")
+      .default(`http://localhost:${SERVICE_PORTS.ui}`)
       .describe(
         "the Metaflow UI as the browser reaches it: the UI backend, which serves the UI and its API on one origin (the only origin it accepts cross-origin calls from)",
       ),
@@ -151,9 +152,9 @@ const EndpointsSchema = z
     ).describe(
       "retired with the separate UI Deployment: refused, with what to do instead (the UI calls the API on the origin it is served from, `services.endpoints.ui`)",
     ),
-    argoServer: httpUrl.default("http://localhost:2746").describe("the Argo Workflows UI as users reach it"),
+    argoServer: httpUrl.default(`http://localhost:${SERVICE_PORTS.argoServer}`).describe("the Argo Workflows UI as users reach it"),
     argoEventsWebhook: httpUrl
-      .default("http://localhost:12000")
+      .default(`http://localhost:${SERVICE_PORTS.argoEventsWebhook}`)
       .describe("the Argo Events webhook as users reach it, without the event path"),
   })
   .strict();
@@ -198,8 +199,9 @@ export const ServicesConfigSchema = z
     argoWorkflows: ArgoWorkflowsSchema.prefault({}).describe("the Argo Workflows Helm release"),
     argoEvents: ArgoEventsSchema.prefault({}).describe("the Argo Events Helm release and its EventBus"),
     jobset: JobSetSchema.prefault({}).describe("the JobSet controller Helm release, for multi-node (@parallel) steps"),
+    access: AccessSchema,
     endpoints: EndpointsSchema.prefault({}).describe(
-      "URLs of the services as users reach them; the defaults match END_USER_SETUP's port-forwards",
+      "URLs of the services as users reach them through port-forwards or a proxy of your own; the defaults match END_USER_SETUP's port-forwards. In `iap` and `internal` access the app derives those it exposes, and refuses them here",
     ),
   })
   .strict()

@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { PINS } from "../lib/defaults";
+import { PINS, SERVICE_PORTS } from "../lib/defaults";
 import { ImagePull } from "../lib/image-refs";
 import { CONTROLLER_RESOURCES, chartRelease } from "./helm-values";
 import { NamespaceRef, createdAfter, metadataIn } from "./namespace";
@@ -55,9 +55,16 @@ export class ArgoEvents extends Construct {
   readonly eventBusName = "default";
   readonly eventSourceName = "argo-events-webhook";
   readonly eventName = "metaflow-event";
-  readonly webhookPort = 12000;
+  readonly webhookPort = SERVICE_PORTS.argoEventsWebhook;
   /** The Service the Argo Events controller creates for the EventSource (`<name>-eventsource-svc`). */
   readonly webhookServiceName: string;
+  /**
+   * Labels that select the EventSource's pods: those the controller gives them and its own Service selects on
+   * (argoproj/argo-events v1.9.11, pkg/reconciler/eventsource/controller.go).
+   */
+  readonly webhookSelector: Record<string, string>;
+  /** The webhook server's health route (argo-events v1.9.11, pkg/eventsources/common/webhook/webhook.go). */
+  readonly webhookProbePath = "/health";
   /** In-cluster webhook URL, METAFLOW_ARGO_EVENTS_INTERNAL_WEBHOOK_URL. */
   readonly internalWebhookUrl: string;
   /** Service account of Metaflow's sensors, METAFLOW_ARGO_EVENTS_SERVICE_ACCOUNT. */
@@ -79,6 +86,11 @@ export class ArgoEvents extends Construct {
     this.sensorNamespace = props.eventsNamespace.name;
     const after = createdAfter([props.namespace, props.eventsNamespace], props.dependsOn);
     this.webhookServiceName = `${this.eventSourceName}-eventsource-svc`;
+    this.webhookSelector = {
+      controller: "eventsource-controller",
+      "eventsource-name": this.eventSourceName,
+      "owner-name": this.eventSourceName,
+    };
     this.internalWebhookUrl = `http://${this.webhookServiceName}.${this.sensorNamespace}.svc.cluster.local:${this.webhookPort}/${this.eventName}`;
 
     const pull = props.pull ?? ((ref: string) => ref);

@@ -4,7 +4,7 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import * as YAML from "yaml";
 import { DbCredentials } from "./db-credentials";
-import { DEFAULTS, PINS } from "../lib/defaults";
+import { DEFAULTS, PINS, SERVICE_PORTS } from "../lib/defaults";
 import { CONTROLLER_RESOURCES, ChartImage, chartRelease } from "./helm-values";
 import { NamespaceRef, createdAfter, metadataIn } from "./namespace";
 import { BoundServiceAccount, NamespacedRole } from "./namespaced-role";
@@ -70,7 +70,14 @@ export class ArgoWorkflows extends Construct {
   readonly release: Release;
   /** Service of the Argo Server (UI and API). */
   readonly serverServiceName = `${RELEASE}-server`;
-  readonly serverPort = 2746;
+  readonly serverPort = SERVICE_PORTS.argoServer;
+  /**
+   * Labels that select the Argo Server's pods: the chart's Service selector (argo-helm argo-workflows-0.47.5,
+   * templates/_helpers.tpl argo-workflows.selectorLabels: `<chart name>-server` and the release name).
+   */
+  readonly serverSelector = { "app.kubernetes.io/name": "argo-workflows-server", "app.kubernetes.io/instance": RELEASE };
+  /** A path the server answers 200 on when up: the chart's readiness probe (templates/server/server-deployment.yaml). */
+  readonly serverProbePath = "/";
   readonly namespace: string;
   /** The chart values, as passed to Helm (before serialization). */
   readonly values: Record<string, unknown>;

@@ -4,6 +4,7 @@ import { NamespaceRef } from "./namespace";
 import { MetaflowDbConnection, metaflowDbEnv, PYTHON_SERVICE_ENV } from "./metaflow-db";
 import { restrictedContainer } from "./pod-security";
 import { WebService } from "./web-service";
+import { SERVICE_PORTS } from "../lib/defaults";
 
 /** The service's container, as Cloud Monitoring names it in the alert policies' filters. */
 export const METADATA_CONTAINER = "metadata-service";
@@ -37,7 +38,7 @@ export class MetaflowMetadata extends Construct {
   /** In-cluster URL: METAFLOW_SERVICE_INTERNAL_URL, and the UI backend's METAFLOW_SERVICE_URL. */
   readonly internalUrl: string;
   readonly serviceName: string;
-  readonly port = 8080;
+  readonly port = SERVICE_PORTS.metadataService;
 
   constructor(scope: Construct, id: string, props: MetaflowMetadataProps) {
     super(scope, id);

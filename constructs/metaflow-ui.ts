@@ -4,7 +4,7 @@ import { NamespaceRef } from "./namespace";
 import { MetaflowDbConnection, metaflowDbEnv, PYTHON_SERVICE_ENV } from "./metaflow-db";
 import { restrictedContainer } from "./pod-security";
 import { WebService } from "./web-service";
-import { DEFAULTS } from "../lib/defaults";
+import { DEFAULTS, SERVICE_PORTS } from "../lib/defaults";
 import { metaflowEnv } from "../lib/metaflow-outputs";
 
 /**
@@ -70,7 +70,7 @@ export interface MetaflowUiProps {
  */
 export class MetaflowUi extends Construct {
   readonly service: WebService;
-  readonly port = 8083;
+  readonly port = SERVICE_PORTS.ui;
 
   constructor(scope: Construct, id: string, props: MetaflowUiProps) {
     super(scope, id);

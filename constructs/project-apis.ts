@@ -14,6 +14,9 @@ export const REQUIRED_APIS = [
   "storage.googleapis.com",
 ];
 
+/** Identity-Aware Proxy, in front of the UIs (services.access "iap"). */
+export const IAP_APIS = ["iap.googleapis.com"];
+
 /** Alert policies and their notification channels (alerts). */
 export const ALERTS_APIS = ["monitoring.googleapis.com"];
 

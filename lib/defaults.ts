@@ -82,6 +82,13 @@ export const JETSTREAM_VERSIONS = Object.keys(PINS.jetstream) as [keyof typeof P
  */
 export const JOBSET_WEBHOOK_PORT = 9443;
 
+/**
+ * Ports of what users reach: each Service's port, the port-forwards' local ports and, in `internal` access, the
+ * port of the shared internal address. metaflow-service serves metadata on 8080 and the UI backend on 8083; the Argo
+ * Server listens on 2746 (argo-workflows v3.7); the webhook EventSource's port is ours (constructs/argo-events.ts).
+ */
+export const SERVICE_PORTS = { metadataService: 8080, ui: 8083, argoServer: 2746, argoEventsWebhook: 12000 } as const;
+
 /** Id of the custom role `identity.createAdminRole` creates, which CI's deployer holds by default. */
 export const ADMIN_ROLE_ID = "metaflow_admin";
 

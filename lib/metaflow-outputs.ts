@@ -164,6 +164,8 @@ export interface EndUserSetupInputs {
   /** Installs the pinned Metaflow client from what the cluster publishes. */
   readonly installCommand: string;
   readonly portForwards: PortForward[];
+  /** How the UIs are reached (services.access): through the port-forwards, behind IAP, or on an internal address. */
+  readonly access: "port-forward" | "iap" | "internal";
   /** The Metaflow UI as users reach it. */
   readonly uiUrl: string;
   /** The Argo Workflows UI as users reach it. */
@@ -290,8 +292,12 @@ export function endUserSetup(i: EndUserSetupInputs): string {
     `   ${i.installCommand}`,
     `   (The same configuration is the Terraform output metaflow_config: terraform -chdir=cdktf.out/stacks/${i.stackName} output -json metaflow_config)`,
     "",
-    "4. Port-forwards (keep them running while you use Metaflow):",
-    forwards,
+    ...(forwards
+      ? [`4. Port-forwards (keep them running while you use Metaflow)${i.access === "iap" ? "; the UIs need none (5.)" : ""}:`, forwards]
+      : [
+          "4. No port-forward: the services listen on an internal address of the VPC (the URLs in config.json); reach it from",
+          "   the VPC or a network connected to it (VPN, Interconnect, peering).",
+        ]),
     ...(pings.length > 0
       ? [
           "   Check they reach the services: each prints pong. A local port another program holds makes its port-forward fail",
@@ -311,6 +317,9 @@ export function endUserSetup(i: EndUserSetupInputs): string {
         ]
       : []),
     `   Metaflow UI: ${i.uiUrl}    Argo UI: ${i.argoUiUrl}`,
+    ...(i.access === "iap"
+      ? ["   Both ask you to sign in with your Google account of the organisation (Identity-Aware Proxy) the first time."]
+      : []),
     "   The Argo UI runs in client auth mode: on its login page, paste what `echo Bearer $(gcloud auth print-access-token)`",
     "   prints into the client authentication box and press its Login button (the token lasts an hour).",
     "",

@@ -28,7 +28,7 @@ export function exposureSection({ env, acknowledge }: SectionContext): Section {
       else if (r.type === "google_compute_address" || r.type === "google_compute_global_address") findings.push(...addressFindings(r));
       else if (/^google_compute_(global_)?forwarding_rule$/.test(r.type)) findings.push(...forwardingRuleFindings(r));
       else if (/^kubernetes_service(_v1)?$/.test(r.type)) findings.push(...serviceFindings(r));
-      else if (/^kubernetes_ingress(_v1)?$/.test(r.type)) findings.push(...ingressFindings(r));
+      else if (/^kubernetes_ingress(_v1)?$/.test(r.type)) findings.push(...ingressFindings(stack, r));
       else if (isHelmRelease(r)) findings.push(...helmFindings(r));
       else if (r.type === "google_compute_firewall") findings.push(...firewallFindings(r));
       else if (r.type === "google_storage_bucket") findings.push(...bucketFindings(stack, env, r));

@@ -16,7 +16,9 @@ import { METADATA_CONTAINER } from "../constructs/metaflow-metadata";
 import { UI_BACKEND_CONTAINER } from "../constructs/metaflow-ui";
 import { ExistingNetwork } from "../constructs/existing-network";
 import { Network } from "../constructs/network";
-import { ALERTS_APIS, CI_APIS, ProjectApis, REQUIRED_APIS } from "../constructs/project-apis";
+import { ALERTS_APIS, CI_APIS, IAP_APIS, ProjectApis, REQUIRED_APIS } from "../constructs/project-apis";
+import { IapFrontends } from "../constructs/iap-frontends";
+import { InternalAddress } from "../constructs/internal-address";
 import { DatastoreBucket } from "../constructs/storage";
 import { WebhookFirewall } from "../constructs/webhook-firewall";
 import { JOBSET_WEBHOOK_PORT } from "../lib/defaults";
@@ -73,7 +75,13 @@ export class InfraStack extends TerraformStack {
     new RandomProvider(this, "random");
 
     const alerts = alertsSettings(env);
-    const apiList = [...REQUIRED_APIS, ...(env.ci ? CI_APIS : []), ...(alerts ? ALERTS_APIS : [])];
+    const access = env.services.access;
+    const apiList = [
+      ...REQUIRED_APIS,
+      ...(env.ci ? CI_APIS : []),
+      ...(alerts ? ALERTS_APIS : []),
+      ...(access.mode === "iap" ? IAP_APIS : []),
+    ];
     const apis = env.enableApis ? new ProjectApis(this, "apis", { project, apis: apiList }).services : [];
 
     // The settings reach each construct through stacks/settings.ts, which the compiler checks against both sides.
@@ -145,6 +153,31 @@ export class InfraStack extends TerraformStack {
         services: { namespace: env.services.metaflowNamespace, containers: [METADATA_CONTAINER, UI_BACKEND_CONTAINER] },
         workflowController: { namespace: env.services.argoNamespace, containers: [WORKFLOW_CONTROLLER_CONTAINER] },
         dependsOn: apis,
+      });
+    }
+
+    // How users reach the UIs (services.access): the Google Cloud half; the services stack adds the Kubernetes half.
+    if (access.mode === "iap" && names.iapFrontends) {
+      const iap = new IapFrontends(this, "iap", {
+        project,
+        frontends: {
+          ui: { host: access.uiHost, name: names.iapFrontends.ui },
+          argo: { host: access.argoHost, name: names.iapFrontends.argo },
+        },
+        members: access.members ?? env.identity.flowRunners,
+        dependsOn: apis,
+      });
+      for (const [key, f] of Object.entries(iap.frontends)) {
+        new TerraformOutput(this, `${key}_address`, { value: f.address, description: `the DNS A record of ${f.host}` });
+      }
+    }
+    if (access.mode === "internal" && names.internalAddress) {
+      new InternalAddress(this, "internal-address", {
+        project,
+        region,
+        name: names.internalAddress,
+        address: access.address,
+        subnetwork: this.network.subnetworkSelfLink,
       });
     }
 

@@ -13,14 +13,26 @@ import { MetaflowUi } from "../constructs/metaflow-ui";
 import { FlowRunnerAccess, googleIdentity } from "../constructs/flow-runner-access";
 import { JobSet } from "../constructs/jobset";
 import { Namespace } from "../constructs/namespace";
+import { WebService } from "../constructs/web-service";
 import { PublishedConfig } from "../constructs/published-config";
+import { ExposedService, UiAccess } from "../constructs/ui-access";
 import { WorkloadIdentity, WorkloadIdentityBinding } from "../constructs/workload-identity";
 import { addStateBackend, requireTerraform, remoteState } from "./backend";
 import { ImagePull, pullThrough, registryFor } from "../lib/image-refs";
 import { AppConfig, EnvironmentConfig } from "../config";
+import { exposedEndpoints } from "../config/access";
+import { SERVICE_PORTS } from "../lib/defaults";
 import { InfraOutputs, readInfraOutputs } from "./infra-outputs";
 import { argoEventsSettings, argoWorkflowsSettings, jobsetSettings, platformNodeSelector } from "./settings";
 import { ReachedService, addUserOutputs } from "./user-outputs";
+
+/** The exposing Services' names, before the access mode (`metaflow-ui-iap`, `argo-server-internal`). */
+const EXPOSED_NAMES: Record<ExposedService["key"], string> = {
+  metadataService: "metadata-service",
+  ui: "metaflow-ui",
+  argoServer: "argo-server",
+  argoEventsWebhook: "argo-events-webhook",
+};
 
 export interface ServicesStackProps {
   readonly env: EnvironmentConfig;
@@ -41,6 +53,8 @@ export class ServicesStack extends TerraformStack {
   readonly jobset?: JobSet;
   /** The client configuration published in the jobs namespace. */
   readonly publishedConfig: PublishedConfig;
+  /** What users reach without a port-forward (services.access `iap` or `internal`). */
+  readonly access?: UiAccess;
   /** The KSA of Metaflow's pods and workflows, with Workload Identity. */
   readonly metaflowIdentity: WorkloadIdentity;
 
@@ -192,14 +206,62 @@ export class ServicesStack extends TerraformStack {
       });
     }
 
-    // What users reach through `kubectl port-forward`: END_USER_SETUP lists it, and flow runners may forward to it.
+    // What users reach: through an Ingress behind IAP or an internal load balancer (services.access), the rest
+    // through `kubectl port-forward`, which END_USER_SETUP lists and flow runners may run.
     const { argoWorkflows: workflows, argoEvents: events } = this;
-    const reached: ReachedService[] = [
-      { what: "metadata service", namespace: servicesNs, service: this.metadata.service },
-      { what: "Metaflow UI", namespace: servicesNs, service: this.ui.service },
-      { what: "Argo Workflows UI", namespace: argoNs, service: { serviceName: workflows.serverServiceName, port: workflows.serverPort } },
-      { what: "Argo Events webhook", namespace: eventsNs, service: { serviceName: events.webhookServiceName, port: events.webhookPort } },
-    ];
+    const access = cfg.access;
+    const web = (what: string, s: WebService) => ({
+      what,
+      namespace: servicesNs,
+      serviceName: s.serviceName,
+      port: s.port,
+      selector: s.selector,
+      healthPath: s.probePath,
+      // END_USER_SETUP's port-forward check: metaflow-service answers /ping with "pong".
+      probePath: s.probePath,
+    });
+    type Exposing = Omit<ExposedService, "key" | "name"> & { what: string; namespace: Namespace; serviceName: string; probePath?: string };
+    const exposing: Record<ExposedService["key"], Exposing> = {
+      metadataService: web("metadata service", this.metadata.service),
+      ui: web("Metaflow UI", this.ui.service),
+      argoServer: {
+        what: "Argo Workflows UI",
+        namespace: argoNs,
+        serviceName: workflows.serverServiceName,
+        port: workflows.serverPort,
+        selector: workflows.serverSelector,
+        healthPath: workflows.serverProbePath,
+      },
+      argoEventsWebhook: {
+        what: "Argo Events webhook",
+        namespace: eventsNs,
+        serviceName: events.webhookServiceName,
+        port: events.webhookPort,
+        selector: events.webhookSelector,
+        healthPath: events.webhookProbePath,
+      },
+    };
+    const exposed = Object.keys(exposedEndpoints(access, SERVICE_PORTS)) as ExposedService["key"][];
+    const services = exposed.map((key) => ({ ...exposing[key], key, name: `${EXPOSED_NAMES[key]}-${access.mode}` }));
+    if (access.mode === "iap") {
+      const uiNames = props.env.names.iapFrontends!;
+      const iapUi = (host: string, name: string) => ({ host, addressName: name, certificateName: name });
+      this.access = new UiAccess(this, "access", {
+        mode: "iap",
+        uis: { ui: iapUi(access.uiHost, uiNames.ui), argoServer: iapUi(access.argoHost, uiNames.argo) },
+        services,
+      });
+    } else if (access.mode === "internal") {
+      this.access = new UiAccess(this, "access", {
+        mode: "internal",
+        address: access.address,
+        sourceRanges: access.sourceRanges,
+        services,
+      });
+    }
+    const reached: ReachedService[] = (Object.keys(exposing) as ExposedService["key"][])
+      .filter((key) => !exposed.includes(key))
+      .map((key) => ({ what: exposing[key].what, namespace: exposing[key].namespace, service: exposing[key] }));
     this.publishedConfig = addUserOutputs(this, {
       env: props.env,
       infra,

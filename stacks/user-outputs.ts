@@ -113,6 +113,7 @@ export function addUserOutputs(stack: TerraformStack, i: UserOutputsInputs): Pub
       imageRegistryHost: `${i.infra.region}-docker.pkg.dev`,
       imageRepository: i.infra.flowImages,
       stepPools: stepPools(i.env),
+      access: cfg.access.mode,
       portForwards: i.reached.map((r) => ({
         what: r.what,
         namespace: r.namespace.name,
