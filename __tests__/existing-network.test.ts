@@ -136,6 +136,17 @@ describe("network.existing in the configuration", () => {
     });
   });
 
+  test('accepts a services.access "internal" address outside the unused default subnetCidr: the preflight checks it against the real range', () => {
+    const raw = example((e) => (e.services = { access: { mode: "internal", address: "10.60.0.50" } }));
+    expect(() => parseConfig(raw)).not.toThrow();
+    // Reserved in the service project, from the host project's subnetwork, as Shared VPC has it.
+    expect(onlyResource(infraOf(raw), "google_compute_address")).toMatchObject({
+      project: "acme-ml-service",
+      subnetwork: HOST_SUBNET,
+      address: "10.60.0.50",
+    });
+  });
+
   test("skips the pod and node range capacity checks, which need ranges known offline", () => {
     const raw = example(
       (e) =>

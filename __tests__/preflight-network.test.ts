@@ -12,6 +12,7 @@ const HOST = "acme-net-host";
 const SUBNET_KEY = `${HOST}/us-central1/ml-us-central1`;
 const SUBNETWORK = {
   network: `https://www.googleapis.com/compute/v1/projects/${HOST}/global/networks/acme-shared`,
+  ipCidrRange: "10.60.0.0/20",
   secondaryIpRanges: [
     { rangeName: "ml-pods", ipCidrRange: "10.64.0.0/14" },
     { rangeName: "ml-services", ipCidrRange: "10.68.0.0/20" },
@@ -83,6 +84,20 @@ describe("existing subnetwork", () => {
         status: "fail",
         message: expect.stringMatching(/belongs to .*networks\/other, not to the VPC acme-shared/),
       }),
+    ]);
+  });
+
+  test('services.access "internal": fails when the address is outside the subnetwork\'s primary range, or reserved', async () => {
+    const internal = (address: string) => shared((e) => (e.services = { access: { mode: "internal", address } }));
+    expect(lines(await run(internal("10.60.0.50")), SUBNETWORK_CHECK)).toEqual([expect.objectContaining({ status: "pass" })]);
+    expect(lines(await run(internal("10.10.0.50")), SUBNETWORK_CHECK)).toEqual([
+      expect.objectContaining({
+        status: "fail",
+        message: expect.stringMatching(/services.access.address 10.10.0.50 must be an address of the cluster's subnetwork .*10.60.0.0\/20/),
+      }),
+    ]);
+    expect(lines(await run(internal("10.60.0.1")), SUBNETWORK_CHECK)).toEqual([
+      expect.objectContaining({ status: "fail", message: expect.stringMatching(/one of the four addresses GCP reserves/) }),
     ]);
   });
 

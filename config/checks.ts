@@ -7,9 +7,8 @@ import { derivedNames } from "./names";
 import { appLabels, PROVIDER_LABEL_KEYS } from "../lib/labels";
 import { SQL_NAME_SUFFIX_LENGTH } from "../lib/names";
 import { MAX_LABELS } from "./environment";
-import * as ipaddr from "ipaddr.js";
 import { exposedEndpoints } from "./access";
-import { cidrSize, CREATED_RANGES, isCidr } from "./network";
+import { cidrSize, CREATED_RANGES, isCidr, subnetAddressRule } from "./network";
 import { SERVICE_PORTS } from "../lib/defaults";
 import { BUILT_IN_GPUS } from "./accelerators";
 import { machineShape } from "./machine-types";
@@ -187,24 +186,13 @@ function accessIssues(env: EnvironmentConfig, raw: unknown): Issue[] {
       "nobody could pass Identity-Aware Proxy: list the members who may open the UIs, or set identity.flowRunners",
     );
   }
+  // With network.existing the subnetwork's range is the organisation's, unknown offline: the preflight checks it.
   const subnet = env.network.subnetCidr;
-  if (access.mode === "internal" && isCidr(subnet)) {
-    const [network, bits] = ipaddr.IPv4.parseCIDR(subnet);
-    const offset = ipToNumber(access.address) - ipToNumber(network.toString());
-    const size = cidrSize(subnet);
-    if (!ipaddr.IPv4.parse(access.address).match(network, bits)) {
-      add("services.access.address", access.address, `must be an address of the cluster's subnetwork, network.subnetCidr ${subnet}`);
-    } else if (offset < 2 || offset >= size - 2) {
-      // GCP keeps the network address, the gateway and the last two addresses of every primary range.
-      add("services.access.address", access.address, `is one of the four addresses GCP reserves in ${subnet}: choose another`);
-    }
+  if (access.mode === "internal" && env.network.existing === undefined && isCidr(subnet)) {
+    const rule = subnetAddressRule(access.address, subnet);
+    if (rule) add("services.access.address", access.address, `${rule}, network.subnetCidr ${subnet}`);
   }
   return issues;
-}
-
-/** An IPv4 address as a number, for offsets within a range. */
-function ipToNumber(address: string): number {
-  return ipaddr.IPv4.parse(address).octets.reduce((n, octet) => n * 256 + octet, 0);
 }
 
 /** The platform pool and each of cluster.nodePools at its largest: nodes across its zones, and each node's vCPUs and memory. */

@@ -48,6 +48,21 @@ export function cidrsOverlap(a: string, b: string): boolean {
   return ra[0].match(rb) || rb[0].match(ra);
 }
 
+/** Why an address cannot be taken from a subnetwork's primary range (outside it, or one GCP keeps), or undefined. */
+export function subnetAddressRule(address: string, range: string): string | undefined {
+  const [network, bits] = ipaddr.IPv4.parseCIDR(range);
+  if (!ipaddr.IPv4.parse(address).match(network, bits)) return "must be an address of the cluster's subnetwork";
+  const offset = toNumber(address) - toNumber(network.toString());
+  // GCP keeps the network address, the gateway and the last two addresses of every primary range.
+  if (offset < 2 || offset >= cidrSize(range) - 2) return "is one of the four addresses GCP reserves in the cluster's subnetwork";
+  return undefined;
+}
+
+/** An IPv4 address as a number, for offsets within a range. */
+function toNumber(address: string): number {
+  return ipaddr.IPv4.parse(address).octets.reduce((n, octet) => n * 256 + octet, 0);
+}
+
 /** True when the string is a well-formed IPv4 CIDR block. */
 export function isCidr(value: unknown): value is string {
   // ipaddr.js also accepts shorthand such as "10.0.0/8"; GCP wants four dotted decimals.

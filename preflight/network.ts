@@ -4,6 +4,7 @@
 // is the VPC's URL, `secondaryIpRanges[]` holds {rangeName, ipCidrRange} and `privateIpGoogleAccess` is a boolean;
 // permission compute.subnetworks.get. The permissions: Resource Manager's projects.testIamPermissions (permissions.ts).
 import { networkProject } from "../config/environment";
+import { isCidr, subnetAddressRule } from "../config/network";
 import { JOBSET_WEBHOOK_PORT } from "../lib/defaults";
 import { PreflightContext } from "./context";
 import { googleError, refusalFix } from "./http";
@@ -96,7 +97,12 @@ async function checkSubnetwork(ctx: PreflightContext): Promise<CheckResult> {
       fix: refusalFix(response, `the caller needs compute.subnetworks.get on it (roles/compute.networkViewer on ${project})`),
     };
   }
-  const subnetwork = response.json as { network?: unknown; secondaryIpRanges?: { rangeName?: unknown }[]; privateIpGoogleAccess?: unknown };
+  const subnetwork = response.json as {
+    network?: unknown;
+    ipCidrRange?: unknown;
+    secondaryIpRanges?: { rangeName?: unknown }[];
+    privateIpGoogleAccess?: unknown;
+  };
   const network = typeof subnetwork.network === "string" ? subnetwork.network : "";
   if (!network.endsWith(`/projects/${project}/global/networks/${existing.network}`)) {
     return {
@@ -116,6 +122,19 @@ async function checkSubnetwork(ctx: PreflightContext): Promise<CheckResult> {
       message: `${where} has no secondary range ${missing.join(" or ")} (it has: ${has})`,
       fix: "name the subnetwork's secondary ranges in network.existing.podsRange and servicesRange, or ask the network's owners to add them",
     };
+  }
+  // services.access "internal" reserves its address in this subnetwork's primary range, which config could not read.
+  const access = env.services.access;
+  if (access.mode === "internal" && isCidr(subnetwork.ipCidrRange)) {
+    const rule = subnetAddressRule(access.address, subnetwork.ipCidrRange);
+    if (rule) {
+      return {
+        check: SUBNETWORK_CHECK,
+        status: "fail",
+        message: `services.access.address ${access.address} ${rule} (${where}: ${subnetwork.ipCidrRange})`,
+        fix: `choose a free address of ${subnetwork.ipCidrRange} for services.access.address`,
+      };
+    }
   }
   if (subnetwork.privateIpGoogleAccess !== true) {
     return {
