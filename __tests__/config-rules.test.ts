@@ -21,6 +21,22 @@ function withProd(mutate: (prod: any, dev: any) => void) {
   };
 }
 
+/** Dev in a Shared VPC (network.existing), with `fields` set and the network's other settings in `network`. */
+const sharedVpc =
+  (fields: object = {}, network: object = {}) =>
+  (e: any) =>
+    (e.network = {
+      existing: {
+        hostProject: "acme-net-host",
+        network: "shared",
+        subnetwork: "ml-us",
+        podsRange: "pods",
+        servicesRange: "svc",
+        ...fields,
+      },
+      ...network,
+    });
+
 /** Dev as an Autopilot cluster (regional, no zone) with `cluster` set as well. */
 const autopilot = (cluster: object) => (e: any) => {
   delete e.zone;
@@ -511,6 +527,60 @@ const rows: Row[] = [
     (e) => (e.network = { subnetCidr: "10.10.0.0/29" }),
     "network.subnetCidr",
     /has 4 node addresses, but the node pools allow 10 nodes \(platform 5 \+ flows 5\)/,
+  ],
+  // network.existing (config/network.ts, checks.ts).
+  [
+    "a host project equal to the project",
+    sharedVpc({ hostProject: "my-metaflow-project" }),
+    "network.existing.hostProject",
+    /is the environment's own project/,
+  ],
+  [
+    "a host project that is no project id",
+    sharedVpc({ hostProject: "Acme_Host" }),
+    "network.existing.hostProject",
+    /must be a GCP project id/,
+  ],
+  [
+    "one secondary range for pods and services",
+    sharedVpc({ servicesRange: "pods" }),
+    "network.existing.servicesRange",
+    /must differ from podsRange/,
+  ],
+  [
+    "an existing subnetwork without its pod range",
+    sharedVpc({ podsRange: undefined }),
+    "network.existing.podsRange",
+    /missing \(required\)/,
+  ],
+  ["a subnetwork name that breaks RFC 1035", sharedVpc({ subnetwork: "ML_us" }), "network.existing.subnetwork", /RFC 1035/],
+  ["a secondary range name that breaks RFC 1035", sharedVpc({ podsRange: "-pods" }), "network.existing.podsRange", /RFC 1035/],
+  [
+    "a webhook firewall mode that is neither",
+    sharedVpc({ webhookFirewall: "none" }),
+    "network.existing.webhookFirewall",
+    /"existing"\|"create"/,
+  ],
+  ["a NAT mode that is neither", sharedVpc({ nat: "reuse" }), "network.existing.nat", /"existing"\|"create"/],
+  [
+    "a subnetwork range with an existing network",
+    sharedVpc({}, { subnetCidr: "10.10.0.0/20" }),
+    "network.subnetCidr",
+    /a range the app would create, and network.existing uses the organisation's subnetwork/,
+  ],
+  ["a pod range with an existing network", sharedVpc({}, { podsCidr: "10.16.0.0/14" }), "network.podsCidr", /remove it/],
+  ["a service range with an existing network", sharedVpc({}, { servicesCidr: "10.20.0.0/20" }), "network.servicesCidr", /remove it/],
+  [
+    "a private service access range the existing network's own peering replaces",
+    sharedVpc({}, { privateServiceAccessCidr: "10.30.0.0/20" }),
+    "network.privateServiceAccessCidr",
+    /privateServiceAccess is "existing": remove it, or set privateServiceAccess to "create"/,
+  ],
+  [
+    "a private service access range to create over the control plane's",
+    sharedVpc({ privateServiceAccess: "create" }, { privateServiceAccessCidr: "172.16.0.0/20" }),
+    "network.controlPlaneCidr",
+    /must not overlap network.privateServiceAccessCidr \(172.16.0.0\/20\)/,
   ],
   [
     "an authorized network with host bits",

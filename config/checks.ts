@@ -7,9 +7,8 @@ import { derivedNames } from "./names";
 import { appLabels, PROVIDER_LABEL_KEYS } from "../lib/labels";
 import { SQL_NAME_SUFFIX_LENGTH } from "../lib/names";
 import { MAX_LABELS } from "./environment";
-import * as ipaddr from "ipaddr.js";
 import { exposedEndpoints } from "./access";
-import { cidrSize, isCidr } from "./network";
+import { cidrSize, CREATED_RANGES, isCidr, subnetAddressRule } from "./network";
 import { SERVICE_PORTS } from "../lib/defaults";
 import { BUILT_IN_GPUS } from "./accelerators";
 import { machineShape } from "./machine-types";
@@ -40,7 +39,8 @@ function reservedNamespace(name: string): boolean {
 
 /** The rules of one environment that the schema cannot express alone. `raw` is the environment as written. */
 export function environmentIssues(env: EnvironmentConfig, input: unknown): Issue[] {
-  const raw = input as { zone?: unknown; cluster?: Record<string, unknown>; storage?: Record<string, unknown> } | undefined;
+  const raw = input as
+    { zone?: unknown; cluster?: Record<string, unknown>; storage?: Record<string, unknown>; network?: Record<string, unknown> } | undefined;
   const issues: Issue[] = [];
   const add = (field: string, value: unknown, rule: string) => issues.push({ env: env.name, field, value, rule });
   const c = env.cluster;
@@ -67,6 +67,29 @@ export function environmentIssues(env: EnvironmentConfig, input: unknown): Issue
           `cluster.${key}`,
           raw.cluster[key],
           'applies only to Standard clusters (Autopilot manages nodes itself): remove it or set cluster.mode to "standard"',
+        );
+      }
+    }
+  }
+  const existing = env.network.existing;
+  if (existing !== undefined) {
+    if (existing.hostProject === env.project) {
+      add(
+        "network.existing.hostProject",
+        existing.hostProject,
+        "is the environment's own project: leave hostProject unset for a VPC in that project, or name the Shared VPC host project",
+      );
+    }
+    // Only a range written in the file is refused: the schema's defaults fill the others, and those are unused.
+    for (const field of CREATED_RANGES) {
+      if (field === "privateServiceAccessCidr" && existing.privateServiceAccess === "create") continue;
+      if (raw?.network?.[field] !== undefined) {
+        add(
+          `network.${field}`,
+          raw.network[field],
+          field === "privateServiceAccessCidr"
+            ? 'describes a range the app would reserve, and network.existing.privateServiceAccess is "existing": remove it, or set privateServiceAccess to "create"'
+            : "describes a range the app would create, and network.existing uses the organisation's subnetwork and its named ranges: remove it",
         );
       }
     }
@@ -98,7 +121,8 @@ export function environmentIssues(env: EnvironmentConfig, input: unknown): Issue
     const pools = poolsAtMost(env);
     const nodes = pools.reduce((sum, p) => sum + p.nodes, 0);
     const perPool = pools.map((p) => `${p.name} ${p.nodes}`).join(" + ");
-    const { podsCidr, subnetCidr } = env.network;
+    // An existing subnetwork's ranges are not known offline: its capacity is the organisation's to size.
+    const { podsCidr, subnetCidr } = existing === undefined ? env.network : { podsCidr: undefined, subnetCidr: undefined };
     if (isCidr(podsCidr) && nodes * POD_ADDRESSES_PER_NODE > cidrSize(podsCidr)) {
       add(
         "network.podsCidr",
@@ -162,24 +186,13 @@ function accessIssues(env: EnvironmentConfig, raw: unknown): Issue[] {
       "nobody could pass Identity-Aware Proxy: list the members who may open the UIs, or set identity.flowRunners",
     );
   }
+  // With network.existing the subnetwork's range is the organisation's, unknown offline: the preflight checks it.
   const subnet = env.network.subnetCidr;
-  if (access.mode === "internal" && isCidr(subnet)) {
-    const [network, bits] = ipaddr.IPv4.parseCIDR(subnet);
-    const offset = ipToNumber(access.address) - ipToNumber(network.toString());
-    const size = cidrSize(subnet);
-    if (!ipaddr.IPv4.parse(access.address).match(network, bits)) {
-      add("services.access.address", access.address, `must be an address of the cluster's subnetwork, network.subnetCidr ${subnet}`);
-    } else if (offset < 2 || offset >= size - 2) {
-      // GCP keeps the network address, the gateway and the last two addresses of every primary range.
-      add("services.access.address", access.address, `is one of the four addresses GCP reserves in ${subnet}: choose another`);
-    }
+  if (access.mode === "internal" && env.network.existing === undefined && isCidr(subnet)) {
+    const rule = subnetAddressRule(access.address, subnet);
+    if (rule) add("services.access.address", access.address, `${rule}, network.subnetCidr ${subnet}`);
   }
   return issues;
-}
-
-/** An IPv4 address as a number, for offsets within a range. */
-function ipToNumber(address: string): number {
-  return ipaddr.IPv4.parse(address).octets.reduce((n, octet) => n * 256 + octet, 0);
 }
 
 /** The platform pool and each of cluster.nodePools at its largest: nodes across its zones, and each node's vCPUs and memory. */

@@ -8,19 +8,15 @@ import { ClusterSchema } from "./cluster";
 import { DatabaseSchema } from "./database";
 import { IdentitySchema } from "./identity";
 import { ImageCacheSchema } from "./image-cache";
+import { projectId } from "./name-rules";
 import { NetworkSchema } from "./network";
 import { bucketName, objectPrefix, StorageSchema } from "./storage";
 import { ReviewConfigSchema } from "./review";
 import { SecretsSchema } from "./secrets";
 import { ServicesConfigSchema } from "./services";
 
-/** A GCP project id: 6-30 chars, lowercase letters, digits and hyphens, starting with a letter. */
-export const projectId = z
-  .string()
-  .regex(
-    /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
-    "must be a GCP project id: 6-30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen",
-  );
+// The rule is shared with network.existing.hostProject (network.ts), which this file imports.
+export { projectId } from "./name-rules";
 
 /** A GCP region such as `europe-west1`. */
 export const region = z.string().regex(/^[a-z]+-[a-z]+[0-9]+$/, "must be a GCP region such as us-central1");
@@ -171,6 +167,11 @@ export const AppConfigSchema = z
   .strict();
 
 export type ParsedEnvironment = z.infer<typeof EnvironmentSchema>;
+
+/** The project that owns the environment's VPC: the Shared VPC host project, or the environment's own. */
+export function networkProject(env: Pick<ParsedEnvironment, "project" | "network">): string {
+  return env.network.existing?.hostProject ?? env.project;
+}
 export type ParsedApp = z.infer<typeof AppConfigSchema>;
 
 /** Every name an environment gives a GCP resource (printed by `npm run config`). */
@@ -185,11 +186,14 @@ export interface ResourceNames {
   readonly nodePools?: Readonly<Record<string, string>>;
   /** Before the random suffix ("-" and 6 hex digits). */
   readonly sqlInstancePrefix: string;
+  /** The VPC and subnetwork: ours, or the organisation's with network.existing. */
   readonly vpc: string;
   readonly subnetwork: string;
-  readonly privateServiceAccess: string;
-  readonly router: string;
-  readonly nat: string;
+  /** Unset when network.existing reuses the VPC's private service access. */
+  readonly privateServiceAccess?: string;
+  /** Unset when network.existing reuses the organisation's Cloud NAT. */
+  readonly router?: string;
+  readonly nat?: string;
   /** Set when identity.createAdminRole is true. */
   readonly adminRole?: string;
   /** CI's Workload Identity pool and service accounts, set when ci is. */
@@ -206,7 +210,8 @@ export interface ResourceNames {
   readonly iapFrontends?: { readonly ui: string; readonly argo: string };
   /** The reserved internal address of the services, set in "internal" access. */
   readonly internalAddress?: string;
-  /** The firewall rule that opens the JobSet webhook port to the control plane, set when services.jobset.enabled. */
+  /** The firewall rule that opens the JobSet webhook port to the control plane, set when services.jobset.enabled
+   * (unless network.existing.webhookFirewall leaves it to the network's owners). */
   readonly webhookFirewall?: string;
 }
 

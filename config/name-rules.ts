@@ -1,5 +1,13 @@
-// Naming rules of Google Cloud and Kubernetes that several topics share: RFC 1035 names and DNS-1123 labels.
+// Naming rules of Google Cloud and Kubernetes that several topics share: project ids, RFC 1035 names and DNS-1123 labels.
 import { z } from "zod";
+
+/** A GCP project id: 6-30 chars, lowercase letters, digits and hyphens, starting with a letter. */
+export const projectId = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+    "must be a GCP project id: 6-30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen",
+  );
 
 /** 1-`max` lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit. */
 export function rfc1035Label(what: string, max: number, note = "") {

@@ -1,7 +1,7 @@
 // Every name an environment gives a GCP resource, with the rule it must meet and where it must be unique:
 // checked against GCP's limits per environment, and for collisions across environments.
 import { z } from "zod";
-import type { EnvironmentConfig } from "./environment";
+import { networkProject, type EnvironmentConfig } from "./environment";
 import { customRoleId, serviceAccountId } from "./identity";
 import { workloadIdentityPoolId } from "./ci";
 import { clusterName, nodePoolName } from "./cluster";
@@ -61,18 +61,33 @@ export function derivedNames(env: EnvironmentConfig): DerivedName[] {
       field: "namePrefix",
       scope: inProject,
     },
-    { what: "VPC name", name: names.vpc, rule: rfc1035Name, field: "namePrefix", scope: inProject },
-    { what: "subnetwork name", name: names.subnetwork, rule: rfc1035Name, field: "namePrefix", scope: inRegion },
-    {
+  ];
+  // What lives in the VPC is created in the network's project, the Shared VPC host project with network.existing.
+  const inNetworkProject = `project ${networkProject(env)}`;
+  // network.existing names the organisation's VPC and subnetwork: checked by the schema, and not ours to keep unique.
+  if (!env.network.existing) {
+    list.push(
+      { what: "VPC name", name: names.vpc, rule: rfc1035Name, field: "namePrefix", scope: inProject },
+      { what: "subnetwork name", name: names.subnetwork, rule: rfc1035Name, field: "namePrefix", scope: inRegion },
+    );
+  }
+  if (names.privateServiceAccess)
+    list.push({
       what: "private service access range name",
       name: names.privateServiceAccess,
       rule: rfc1035Name,
       field: "namePrefix",
-      scope: inProject,
-    },
-    { what: "Cloud Router name", name: names.router, rule: rfc1035Name, field: "namePrefix", scope: inRegion },
-    { what: "Cloud NAT name", name: names.nat, rule: rfc1035Name, field: "namePrefix" },
-  ];
+      scope: inNetworkProject,
+    });
+  if (names.router)
+    list.push({
+      what: "Cloud Router name",
+      name: names.router,
+      rule: rfc1035Name,
+      field: "namePrefix",
+      scope: `${inNetworkProject}, region ${region}`,
+    });
+  if (names.nat) list.push({ what: "Cloud NAT name", name: names.nat, rule: rfc1035Name, field: "namePrefix" });
   if (names.webhookFirewall)
     list.push({
       what: "firewall rule name of the admission webhooks (<namePrefix>-<env>-webhooks)",
@@ -80,7 +95,7 @@ export function derivedNames(env: EnvironmentConfig): DerivedName[] {
       name: names.webhookFirewall,
       rule: rfc1035Name,
       field: "namePrefix",
-      scope: inProject,
+      scope: inNetworkProject,
     });
   for (const [ui, name] of Object.entries(names.iapFrontends ?? {})) {
     // The address and the certificate of a UI share the name; each kind is unique in the project.

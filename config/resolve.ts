@@ -58,6 +58,7 @@ export function resolve(
   const zone = env.zone ?? zones[0] ?? `${env.region}-a`;
   const securityGroup = env.cluster.securityGroup ?? defaultSecurityGroup(name, env, issues);
   const clusterName = env.cluster.name ?? base;
+  const existing = env.network.existing;
   const names: ResourceNames = {
     bucket: env.storage.bucketName ?? `${env.project}-metaflow-${name}`,
     serviceAccount: env.identity.serviceAccountId ?? base,
@@ -66,11 +67,12 @@ export function resolve(
     nodePool: standard ? `${clusterName}-pool` : undefined,
     nodePools: standard ? Object.fromEntries(env.cluster.nodePools.map((p) => [p.name, `${clusterName}-${p.name}`])) : undefined,
     sqlInstancePrefix: `${base}-pg`,
-    vpc: `${base}-vpc`,
-    subnetwork: `${base}-subnet`,
-    privateServiceAccess: `${base}-psa`,
-    router: `${base}-router`,
-    nat: `${base}-nat`,
+    // network.existing: the organisation's VPC and subnetwork, and ours only what it asks to create.
+    vpc: existing?.network ?? `${base}-vpc`,
+    subnetwork: existing?.subnetwork ?? `${base}-subnet`,
+    privateServiceAccess: existing?.privateServiceAccess === "existing" ? undefined : `${base}-psa`,
+    router: existing?.nat === "existing" ? undefined : `${base}-router`,
+    nat: existing?.nat === "existing" ? undefined : `${base}-nat`,
     adminRole: env.identity.createAdminRole ? ADMIN_ROLE_ID : undefined,
     ci: env.ci && {
       pool: `${base}-ci`,
@@ -88,7 +90,8 @@ export function resolve(
     iapFrontends: env.services.access.mode === "iap" ? { ui: `${base}-ui`, argo: `${base}-argo` } : undefined,
     internalAddress: env.services.access.mode === "internal" ? `${base}-services` : undefined,
     // services.jobset.enabled: the infra stack's firewall rule for the JobSet webhooks.
-    webhookFirewall: env.services.jobset.enabled ? `${base}-webhooks` : undefined,
+    // network.existing.webhookFirewall "existing": the network's owners have it.
+    webhookFirewall: env.services.jobset.enabled && existing?.webhookFirewall !== "existing" ? `${base}-webhooks` : undefined,
   };
   return {
     ...env,

@@ -19,8 +19,8 @@ export interface DatabaseProps {
   readonly network: {
     /** Self link of the VPC. */
     readonly networkSelfLink: string;
-    /** The private service access connection; the instance needs it before it can get a private IP. */
-    readonly privateServiceAccess: ITerraformDependable;
+    /** The private service access connection, when this app creates it; the instance needs it before it can get a private IP. */
+    readonly privateServiceAccess?: ITerraformDependable;
   };
   /** PostgreSQL major version. @default "POSTGRES_16" */
   readonly version?: string;
@@ -80,7 +80,7 @@ export class Database extends Construct {
       name: `${props.namePrefix}-${suffix.hex}`,
       databaseVersion: props.version ?? DEFAULTS.database.version,
       deletionProtection,
-      dependsOn: [props.network.privateServiceAccess],
+      dependsOn: props.network.privateServiceAccess && [props.network.privateServiceAccess],
       settings: {
         // Enterprise edition: the custom tiers are not offered on Enterprise Plus, the default for PostgreSQL 16.
         edition: "ENTERPRISE",

@@ -80,45 +80,93 @@ export class Network extends Construct {
       logConfig: { aggregationInterval: "INTERVAL_10_MIN", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" },
     });
 
-    const [pscAddress, pscPrefix] = props.privateServiceAccessCidr.split("/");
-    const pscRange = new ComputeGlobalAddress(this, "private-service-access-range", {
+    this.privateServiceAccess = createPrivateServiceAccess(this, {
       project,
+      network: vpc.id,
       name: names.privateServiceAccess,
-      purpose: "VPC_PEERING",
-      addressType: "INTERNAL",
-      address: pscAddress,
-      prefixLength: Number(pscPrefix),
-      network: vpc.id,
+      cidr: props.privateServiceAccessCidr,
     });
-
-    this.privateServiceAccess = new ServiceNetworkingConnection(this, "private-service-access", {
-      network: vpc.id,
-      service: "servicenetworking.googleapis.com",
-      reservedPeeringRanges: [pscRange.name],
-      // Abandon instead of deleting: the peering can only be removed after Cloud SQL has released it.
-      deletionPolicy: "ABANDON",
-    });
-
-    const router = new ComputeRouter(this, "router", {
-      project,
-      region,
-      name: names.router,
-      network: vpc.id,
-    });
-
-    // Nodes have no public IPs; NAT lets them pull images and reach Python package indexes.
-    new ComputeRouterNat(this, "nat", {
-      project,
-      region,
-      name: names.nat,
-      router: router.name,
-      natIpAllocateOption: "AUTO_ONLY",
-      sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
-      logConfig: { enable: true, filter: "ERRORS_ONLY" },
-    });
+    createCloudNat(this, { project, region, network: vpc.id, router: names.router, nat: names.nat });
 
     this.networkId = vpc.id;
     this.networkSelfLink = vpc.selfLink;
     this.subnetworkSelfLink = subnet.selfLink;
   }
+}
+
+/** What private service access needs: the VPC, and the range reserved in it for Google's service producers. */
+export interface PrivateServiceAccessProps {
+  /** Project that owns the VPC. */
+  readonly project: string;
+  /** Id or self link of the VPC. */
+  readonly network: string;
+  /** Name of the reserved range. */
+  readonly name: string;
+  /** The reserved range. */
+  readonly cidr: string;
+  /** Resources (e.g. API enablement) that must exist first. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** Reserves a range in the VPC and peers it with servicenetworking; returns the peering Cloud SQL must wait for. */
+export function createPrivateServiceAccess(scope: Construct, props: PrivateServiceAccessProps): ServiceNetworkingConnection {
+  const [address, prefix] = props.cidr.split("/");
+  const range = new ComputeGlobalAddress(scope, "private-service-access-range", {
+    project: props.project,
+    name: props.name,
+    purpose: "VPC_PEERING",
+    addressType: "INTERNAL",
+    address,
+    prefixLength: Number(prefix),
+    network: props.network,
+    dependsOn: props.dependsOn,
+  });
+  return new ServiceNetworkingConnection(scope, "private-service-access", {
+    network: props.network,
+    service: "servicenetworking.googleapis.com",
+    reservedPeeringRanges: [range.name],
+    // Abandon instead of deleting: the peering can only be removed after Cloud SQL has released it.
+    deletionPolicy: "ABANDON",
+  });
+}
+
+export interface CloudNatProps {
+  /** Project that owns the VPC. */
+  readonly project: string;
+  readonly region: string;
+  /** Id or self link of the VPC. */
+  readonly network: string;
+  readonly router: string;
+  readonly nat: string;
+  /** Self links of the only subnetworks to translate. @default every subnetwork of the region */
+  readonly subnetworks?: string[];
+  /** Resources (e.g. API enablement) that must exist first. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** A Cloud Router and its NAT, the egress of nodes without public IPs. */
+export function createCloudNat(scope: Construct, props: CloudNatProps): ComputeRouterNat {
+  const { project, region } = props;
+  const router = new ComputeRouter(scope, "router", {
+    project,
+    region,
+    name: props.router,
+    network: props.network,
+    dependsOn: props.dependsOn,
+  });
+  // Nodes have no public IPs; NAT lets them pull images and reach Python package indexes.
+  return new ComputeRouterNat(scope, "nat", {
+    project,
+    region,
+    name: props.nat,
+    router: router.name,
+    natIpAllocateOption: "AUTO_ONLY",
+    ...(props.subnetworks
+      ? {
+          sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
+          subnetwork: props.subnetworks.map((name) => ({ name, sourceIpRangesToNat: ["ALL_IP_RANGES"] })),
+        }
+      : { sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES" }),
+    logConfig: { enable: true, filter: "ERRORS_ONLY" },
+  });
 }

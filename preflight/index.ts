@@ -6,6 +6,7 @@ import { checkCredentials, needsCredentials } from "./credentials";
 import { endpoints } from "./endpoints";
 import { DEFAULT_TIMEOUT_MS, GoogleClient, RequestAuth } from "./http";
 import { checkImages } from "./images";
+import { checkExistingNetwork } from "./network";
 import { ORG_POLICY_CHECKS } from "./org-policies";
 import { checkPermissions } from "./permissions";
 import { checkQuotas } from "./quotas";
@@ -44,6 +45,7 @@ export async function runPreflight(config: AppConfig, env: EnvironmentConfig, op
     ["permissions", checkPermissions, true],
     ...ORG_POLICY_CHECKS.map(({ check, run }): [string, (c: PreflightContext) => Promise<CheckResult>, boolean] => [check, run, true]),
     ["quotas", checkQuotas, true],
+    ["existing network", checkExistingNetwork, true],
     ["state bucket", checkStateBucket, true],
     ["images", checkImages, false],
   ];

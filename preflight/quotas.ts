@@ -1,6 +1,7 @@
 // Regional quotas the cluster's nodes and Cloud NAT need: Compute Engine regions.get (GET
 // projects/{project}/regions/{region}) answers `quotas[]` of {metric, limit, usage}. The apply fails when a quota
 // cannot hold the nodes it creates; autoscaling stops quietly at a quota below its limits, so that is a warning.
+import { networkProject } from "../config/environment";
 import { EnvironmentConfig } from "../config";
 import { PreflightContext } from "./context";
 import { googleError, refusalFix } from "./http";
@@ -63,8 +64,11 @@ export function quotaNeeds(env: EnvironmentConfig): QuotaNeed[] {
         : need,
     );
   };
-  // Cloud NAT's automatic allocation reserves at least one regional external address for the private nodes' egress.
-  add({ metric: "IN_USE_ADDRESSES", atApply: 1, atMax: 1, what: "Cloud NAT's automatically allocated address" });
+  // Cloud NAT's automatic allocation reserves at least one regional external address for the private nodes' egress:
+  // in this project only when the NAT is ours and here (network.existing reuses one, or creates it in a host project).
+  if (env.names.nat !== undefined && networkProject(env) === env.project) {
+    add({ metric: "IN_USE_ADDRESSES", atApply: 1, atMax: 1, what: "Cloud NAT's automatically allocated address" });
+  }
   const c = env.cluster;
   if (c.mode === "standard") {
     // GKE's default node locations: the cluster's zone, or three zones of the region.

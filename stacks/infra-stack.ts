@@ -14,6 +14,7 @@ import { ImageCache } from "../constructs/image-cache";
 import { MetaflowIdentity } from "../constructs/identity";
 import { METADATA_CONTAINER } from "../constructs/metaflow-metadata";
 import { UI_BACKEND_CONTAINER } from "../constructs/metaflow-ui";
+import { ExistingNetwork } from "../constructs/existing-network";
 import { Network } from "../constructs/network";
 import { ALERTS_APIS, CI_APIS, IAP_APIS, ProjectApis, REQUIRED_APIS } from "../constructs/project-apis";
 import { IapFrontends } from "../constructs/iap-frontends";
@@ -23,6 +24,7 @@ import { WebhookFirewall } from "../constructs/webhook-firewall";
 import { JOBSET_WEBHOOK_PORT } from "../lib/defaults";
 import { addStateBackend, requireTerraform } from "./backend";
 import { AppConfig, EnvironmentConfig } from "../config";
+import { networkProject } from "../config/environment";
 import { appLabels } from "../lib/labels";
 import { writeInfraOutputs } from "./infra-outputs";
 import {
@@ -43,7 +45,8 @@ export interface InfraStackProps {
 
 /** `<env>-infra`: network, Cloud SQL, the datastore bucket, GKE and IAM of one environment. */
 export class InfraStack extends TerraformStack {
-  readonly network: Network;
+  /** The VPC we create, or the organisation's (network.existing). */
+  readonly network: Network | ExistingNetwork;
   readonly database: Database;
   readonly bucket: DatastoreBucket;
   readonly cluster: Cluster;
@@ -82,14 +85,19 @@ export class InfraStack extends TerraformStack {
     const apis = env.enableApis ? new ProjectApis(this, "apis", { project, apis: apiList }).services : [];
 
     // The settings reach each construct through stacks/settings.ts, which the compiler checks against both sides.
-    this.network = new Network(this, "network", { ...networkSettings(env), dependsOn: apis });
+    const network = networkSettings(env);
+    this.network = network.existing
+      ? new ExistingNetwork(this, "network", { ...network.existing, dependsOn: apis })
+      : new Network(this, "network", { ...network.created, dependsOn: apis });
     this.database = new Database(this, "database", { ...databaseSettings(env), network: this.network });
     this.bucket = new DatastoreBucket(this, "datastore", { ...bucketSettings(env), dependsOn: apis });
     this.cluster = new Cluster(this, "gke", { ...clusterSettings(env), network: this.network, dependsOn: apis });
     if (names.webhookFirewall) {
       // The JobSet controller's admission webhooks (services stack) run on these private nodes.
+      // In the VPC's project: with a Shared VPC, the host project, where the deployer then needs compute.firewalls.*
+      // (preflight checks it; README, "An existing network or a Shared VPC").
       new WebhookFirewall(this, "webhook-firewall", {
-        project,
+        project: networkProject(env),
         name: names.webhookFirewall,
         network: this.network.networkId,
         controlPlaneCidr: env.network.controlPlaneCidr,

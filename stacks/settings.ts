@@ -4,6 +4,7 @@
 // construct's Props, so a renamed or misspelt prop fails too. A spread (`...env.cluster`) would catch neither:
 // TypeScript checks no excess property on a spread, and a setting that misses its prop falls back to a default.
 import type { EnvironmentConfig } from "../config";
+import { networkProject } from "../config/environment";
 import type { PlatformAlertsProps } from "../constructs/alerts";
 import type { ArgoEventsProps } from "../constructs/argo-events";
 import type { ArgoWorkflowsProps } from "../constructs/argo-workflows";
@@ -13,6 +14,7 @@ import type { DatabaseProps } from "../constructs/database";
 import type { FlowSecretsProps } from "../constructs/flow-secrets";
 import type { JobSetProps } from "../constructs/jobset";
 import type { MetaflowIdentityProps } from "../constructs/identity";
+import type { ExistingNetworkProps } from "../constructs/existing-network";
 import type { NetworkProps } from "../constructs/network";
 import type { DatastoreBucketProps } from "../constructs/storage";
 import { PoolPlacement, poolSelector } from "../lib/node-pools";
@@ -20,21 +22,52 @@ import { PoolPlacement, poolSelector } from "../lib/node-pools";
 /** Compiles only when `unread` has no key: every setting of the slice was taken by name above it. */
 function allRead(_unread: Record<string, never>): void {}
 
-/** The VPC's names and ranges. */
+/** The VPC's names and ranges: the Network construct's props, or with network.existing the ExistingNetwork construct's. */
 export function networkSettings(env: EnvironmentConfig) {
   // controlPlaneCidr is the cluster's (clusterSettings).
-  const { subnetCidr, podsCidr, servicesCidr, privateServiceAccessCidr, controlPlaneCidr: _cluster, ...unread } = env.network;
+  const { subnetCidr, podsCidr, servicesCidr, privateServiceAccessCidr, controlPlaneCidr: _cluster, existing, ...unread } = env.network;
   allRead(unread);
   const { vpc, subnetwork, privateServiceAccess, router, nat } = env.names;
+  if (existing) {
+    // hostProject is read by networkProject(); network and subnetwork are resolved into names; the three modes set
+    // (or leave unset) the names of what is created (the webhook rule's is the infra stack's).
+    const {
+      hostProject: _host,
+      network: _network,
+      subnetwork: _subnetwork,
+      podsRange,
+      servicesRange,
+      privateServiceAccess: _psa,
+      nat: _nat,
+      webhookFirewall: _firewall,
+      ...unreadExisting
+    } = existing;
+    allRead(unreadExisting);
+    return {
+      existing: {
+        project: networkProject(env),
+        region: env.region,
+        network: vpc,
+        subnetwork,
+        podsRangeName: podsRange,
+        servicesRangeName: servicesRange,
+        privateServiceAccess: privateServiceAccess ? { name: privateServiceAccess, cidr: privateServiceAccessCidr } : undefined,
+        nat: router && nat ? { router, nat } : undefined,
+      } satisfies ExistingNetworkProps,
+    };
+  }
+  if (!privateServiceAccess || !router || !nat) throw new Error("a network the app creates has every name set (config/resolve.ts)");
   return {
-    project: env.project,
-    region: env.region,
-    names: { vpc, subnetwork, privateServiceAccess, router, nat },
-    subnetCidr,
-    podsCidr,
-    servicesCidr,
-    privateServiceAccessCidr,
-  } satisfies Partial<NetworkProps>;
+    created: {
+      project: env.project,
+      region: env.region,
+      names: { vpc, subnetwork, privateServiceAccess, router, nat },
+      subnetCidr,
+      podsCidr,
+      servicesCidr,
+      privateServiceAccessCidr,
+    } satisfies Partial<NetworkProps>,
+  };
 }
 
 /** The Cloud SQL instance's settings, and the archive database when Argo Workflows keeps one. */

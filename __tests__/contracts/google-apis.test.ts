@@ -3,11 +3,14 @@
 // the revision named; the live document is https://<api>.googleapis.com/$discovery/rest?version=<version>).
 // Each test runs one check against the local fake and asserts the request the preflight sent: method, path under the
 // API's rootUrl, body. The fake (../preflight/fake-apis.ts) answers with the documented response shapes.
+import * as fs from "fs";
+import * as path from "path";
 import { METAFLOW_ADMIN_PERMISSIONS } from "../../constructs/admin-permissions";
 import { AppConfig, parseConfig } from "../../config";
 import { PreflightContext } from "../../preflight/context";
 import { endpoints } from "../../preflight/endpoints";
 import { GoogleClient } from "../../preflight/http";
+import { checkExistingNetwork } from "../../preflight/network";
 import { checkResourceLocations } from "../../preflight/org-policies";
 import { checkPermissions } from "../../preflight/permissions";
 import { checkQuotas, cpuMetrics } from "../../preflight/quotas";
@@ -103,4 +106,16 @@ test("Cloud Storage v1 buckets.get: GET the state bucket by name", async () => {
   const [call] = fake.requestsTo("/storage/");
   expect(call.method).toBe("GET");
   expect(call.path).toBe("/storage/storage/v1/b/acme-terraform-state");
+});
+
+// compute/v1/compute-api.json of google.golang.org/api v0.245.0 (revision 20250728): subnetworks.get is GET
+// "projects/{project}/regions/{region}/subnetworks/{subnetwork}" under baseUrl https://compute.googleapis.com/compute/v1/,
+// answering a Subnetwork whose network is the VPC's URL, secondaryIpRanges[] holds SubnetworkSecondaryRange
+// {rangeName, ipCidrRange} and privateIpGoogleAccess is a boolean. Permission: compute.subnetworks.get.
+test("Compute v1 subnetworks.get: GET network.existing's subnetwork in the host project", async () => {
+  const example = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "examples", "shared-vpc.json"), "utf8"));
+  await checkExistingNetwork({ ...ctx, env: parseConfig(example).environments[0] });
+  const [call] = fake.requestsTo("/compute/");
+  expect(call.method).toBe("GET");
+  expect(call.path).toBe("/compute/compute/v1/projects/acme-net-host/regions/us-central1/subnetworks/ml-us-central1");
 });

@@ -57,6 +57,10 @@ export interface FakeState {
   buckets: Record<string, { versioning: boolean } | number>;
   /** Registries by API host. */
   registries: Record<string, FakeRegistry>;
+  /** Permissions the caller holds on other projects (a Shared VPC host project), by project id. */
+  heldIn?: Record<string, Set<string>>;
+  /** Compute Engine subnetworks by "<project>/<region>/<name>": the Subnetwork's fields, or an HTTP error status. */
+  subnetworks?: Record<string, object | number>;
   /** APIs not enabled in the caller's project: 403 with an ErrorInfo of reason SERVICE_DISABLED. */
   disabled?: string[];
 }
@@ -163,11 +167,12 @@ export class FakeApis {
     const route = `${req.method} /${rest.join("/")}`;
     let m: RegExpExecArray | null;
     if (api === "cloudresourcemanager" && (m = /^POST \/v3\/projects\/([^/:]+):testIamPermissions$/.exec(route))) {
-      if (m[1] !== p) return googleError(res, 403, "PERMISSION_DENIED", `The caller does not have permission on ${m[1]}`);
+      const held = m[1] === p ? this.state.held : this.state.heldIn?.[m[1]];
+      if (!held) return googleError(res, 403, "PERMISSION_DENIED", `The caller does not have permission on ${m[1]}`);
       const asked = (body as { permissions?: string[] } | undefined)?.permissions ?? [];
       // The size the preflight keeps to; the fake refuses more so a larger batch fails the tests.
       if (asked.length > 100) return googleError(res, 400, "INVALID_ARGUMENT", "Too many permissions in the request");
-      const granted = asked.filter((x) => this.state.held.has(x));
+      const granted = asked.filter((x) => held.has(x));
       // proto3 JSON leaves an empty repeated field out.
       return json(res, 200, granted.length > 0 ? { permissions: granted } : {});
     }
@@ -184,6 +189,15 @@ export class FakeApis {
       if (region === undefined) return googleError(res, 404, "NOT_FOUND", `The resource 'projects/${p}/regions/${m[2]}' was not found`);
       if (typeof region === "number") return googleError(res, region, "PERMISSION_DENIED", "Required 'compute.regions.get' permission");
       return json(res, 200, { kind: "compute#region", name: m[2], status: "UP", quotas: region, zones: [] });
+    }
+    if (api === "compute" && (m = /^GET \/compute\/v1\/projects\/([^/]+)\/regions\/([^/]+)\/subnetworks\/([^/]+)$/.exec(route))) {
+      const subnetwork = this.state.subnetworks?.[`${m[1]}/${m[2]}/${m[3]}`];
+      if (subnetwork === undefined) {
+        return googleError(res, 404, "NOT_FOUND", `The resource 'projects/${m[1]}/regions/${m[2]}/subnetworks/${m[3]}' was not found`);
+      }
+      if (typeof subnetwork === "number")
+        return googleError(res, subnetwork, "PERMISSION_DENIED", "Required 'compute.subnetworks.get' permission");
+      return json(res, 200, { kind: "compute#subnetwork", name: m[3], ...subnetwork });
     }
     if (api === "storage" && (m = /^GET \/storage\/v1\/b\/([^/]+)$/.exec(route))) {
       const bucket = this.state.buckets[m[1]];
