@@ -70,7 +70,9 @@ def access(settings, stack, translator):
             c.need(b["healthPath"].startswith("/") and b["healthPort"] == b["port"],
                    f"{where}: health check {b['healthPath']!r} on {b['healthPort']}, want a path on {b['port']}")
             backends.append((i["namespace"], b["service"]))
-            c.seen.append(f"{host} -> {i['namespace']}/{b['service']}:{b['port']} (IAP, Google's client, health {b['healthPath']})")
+            client = b["oauthClientID"] or "Google's client"
+            iap = f"IAP with {client}" if b["iap"] else "no IAP"
+            c.seen.append(f"{host} -> {i['namespace']}/{b['service']}:{b['port']} ({iap}, health {b['healthPath']})")
         c.need(not lbs, f"load balancers in iap access: {[s['metadata']['name'] for s in lbs]}")
     elif want["mode"] == "internal":
         c.need(not ingresses, f"Ingresses in internal access: {[i['name'] for i in ingresses]}")
