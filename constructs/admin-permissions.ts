@@ -43,6 +43,15 @@ const PERMISSIONS_BY_RESOURCE: [string, string[]][] = [
   // Cloud Monitoring alerts (alerts): the policies and their email channels; both APIs answer at once (no operation).
   ["monitoring.alertPolicies", ["create", "delete", "get", "update"]],
   ["monitoring.notificationChannels", ["create", "delete", "get", "update"]],
+  // services.access: "iap" reserves the UIs' external addresses and Google-managed certificates, grants who may pass
+  // IAP and creates the Ingresses (BackendConfigs are third-party objects); "internal" reserves an address in the
+  // subnetwork. The load balancers themselves are made by GKE's own service agent.
+  ["compute.globalAddresses", ["create", "delete"]],
+  ["compute.sslCertificates", ["create", "delete", "get"]],
+  ["iap.web", ["getIamPolicy", "setIamPolicy"]],
+  ["container.ingresses", ["create", "delete", "get", "getStatus", "list", "update"]],
+  ["compute.addresses", ["createInternal", "deleteInternal", "get"]],
+  ["compute.subnetworks", ["use"]],
   // The registry caches (Artifact Registry remote repositories) and the nodes' grants on them.
   ["artifactregistry.repositories", ["create", "delete", "get", "getIamPolicy", "setIamPolicy", "update"]],
   ["cloudsql.backupRuns", ["create", "delete", "get", "list"]],

@@ -20,10 +20,28 @@ const BY_TYPE: Record<string, string[]> = {
   google_project_service: ["serviceusage.services.enable", "serviceusage.services.get", "serviceusage.services.list"],
   google_compute_network: ["compute.networks.create", "compute.networks.get", "compute.networks.delete", "compute.networks.updatePolicy"],
   google_compute_subnetwork: [...crud("compute.subnetworks"), "compute.networks.use"],
+  // The private service access range is internal; iap access reserves external ones for the UIs' load balancers.
   google_compute_global_address: [
     "compute.globalAddresses.createInternal",
     "compute.globalAddresses.get",
     "compute.globalAddresses.deleteInternal",
+    "compute.globalAddresses.create",
+    "compute.globalAddresses.delete",
+  ],
+  // services.access "iap": the UIs' Google-managed certificates (sslCertificates.insert/get/delete) and who may pass
+  // IAP (projects/<p>/iap_web:getIamPolicy/setIamPolicy, IAM permissions reference "iap.web.*").
+  google_compute_managed_ssl_certificate: [
+    "compute.sslCertificates.create",
+    "compute.sslCertificates.get",
+    "compute.sslCertificates.delete",
+  ],
+  google_iap_web_iam_member: ["iap.web.getIamPolicy", "iap.web.setIamPolicy"],
+  // services.access "internal": a regional internal address in the subnetwork, which the reservation uses.
+  google_compute_address: [
+    "compute.addresses.createInternal",
+    "compute.addresses.get",
+    "compute.addresses.deleteInternal",
+    "compute.subnetworks.use",
   ],
   google_service_networking_connection: [
     "servicenetworking.services.addPeering",
@@ -87,6 +105,7 @@ const BY_TYPE: Record<string, string[]> = {
   kubernetes_deployment_v1: k8s("deployments", ["container.deployments.getStatus"]),
   kubernetes_job_v1: k8s("jobs", ["container.jobs.getStatus"]),
   kubernetes_service_v1: k8s("services", ["container.services.getStatus"]),
+  kubernetes_ingress_v1: k8s("ingresses", ["container.ingresses.getStatus"]),
   kubernetes_pod_disruption_budget_v1: k8s("podDisruptionBudgets", ["container.podDisruptionBudgets.getStatus"]),
   // Helm keeps each release in Secrets of its namespace and, for wait and atomic rollbacks, follows the rollout.
   helm_release: [...k8s("secrets"), "container.pods.get", "container.pods.list", "container.replicaSets.get", "container.replicaSets.list"],
@@ -122,6 +141,10 @@ const POLLS: Record<string, string[]> = {
   google_compute_router: ["compute.regionOperations.get"],
   google_compute_router_nat: ["compute.regionOperations.get"],
   google_compute_firewall: ["compute.globalOperations.get"],
+  google_compute_managed_ssl_certificate: ["compute.globalOperations.get"],
+  google_compute_address: ["compute.regionOperations.get"],
+  // IAM policies answer directly.
+  google_iap_web_iam_member: [],
   google_service_networking_connection: ["servicenetworking.operations.get"],
   google_project_service: ["serviceusage.operations.get"],
   google_sql_database_instance: ["cloudsql.instances.get"],
@@ -182,6 +205,8 @@ const BY_CHART: Record<string, string[]> = {
     ...k8s("serviceAccounts"),
   ],
   "metaflow-argo-events": k8s("thirdPartyObjects"),
+  // The local chart of services.access "iap": BackendConfigs, custom resources.
+  "metaflow-backend-configs": k8s("thirdPartyObjects"),
   // kubernetes-sigs/jobset v0.12.0, charts/jobset/templates with certManager, prometheus and the PodDisruptionBudget
   // off: the CRD (crds/), the controller's ClusterRoles, Roles and bindings, its ConfigMap, Deployment, ServiceAccount,
   // webhook Service and certificate Secret, and the two webhook configurations.
@@ -217,6 +242,11 @@ const variants = [
     e.cluster = { mode: "autopilot", regional: true };
   }),
   synthDev((e) => (e.alerts = { emails: ["oncall@example.com"] })),
+  synthDev((e) => {
+    e.identity = { flowRunners: ["group:ml@example.com"] };
+    e.services = { access: { mode: "iap", uiHost: "metaflow.example.com", argoHost: "argo.example.com" } };
+  }),
+  synthDev((e) => (e.services = { access: { mode: "internal", address: "10.10.0.50" } })),
 ];
 const stacks = variants.flatMap((v) => [v.infraJson, v.servicesJson]);
 
