@@ -44,3 +44,28 @@ describe.each([
     expect(facts.shieldedNodesWithSecureBoot).toBe(cluster.enable_shielded_nodes === true && secureBoot);
   });
 });
+
+describe("loadBalancerTypes: what GKE makes of the services stack's Ingresses and LoadBalancer Services", () => {
+  const runners = (e: any) => (e.identity = { flowRunners: ["group:ml@example.com"] });
+  const modes: [string, (e: any) => void][] = [
+    ["port-forward", () => undefined],
+    ["iap", (e) => (runners(e), (e.services = { access: { mode: "iap", uiHost: "metaflow.example.com", argoHost: "argo.example.com" } }))],
+    ["internal", (e) => (e.services = { access: { mode: "internal", address: "10.10.0.50" } })],
+  ];
+  test.each(modes)("%s", (_, mutate) => {
+    const json = synthDev(mutate).servicesJson;
+    const types = new Set<string>();
+    // k8s.io/ingress-gce v1.33.0: an Ingress of class "gce" is a classic external Application Load Balancer.
+    for (const ing of Object.values<any>(json.resource.kubernetes_ingress_v1 ?? {})) {
+      expect(ing.metadata.annotations["kubernetes.io/ingress.class"]).toBe("gce");
+      types.add("EXTERNAL_HTTP_HTTPS");
+    }
+    // GKE: a LoadBalancer Service with networking.gke.io/load-balancer-type Internal is an internal passthrough one.
+    for (const svc of Object.values<any>(json.resource.kubernetes_service_v1)) {
+      if (svc.spec.type !== "LoadBalancer") continue;
+      expect(svc.metadata.annotations["networking.gke.io/load-balancer-type"]).toBe("Internal");
+      types.add("INTERNAL_TCP_UDP");
+    }
+    expect([...planFacts(parseConfig(devConfig(mutate)).environments[0]).loadBalancerTypes].sort()).toEqual([...types].sort());
+  });
+});

@@ -62,6 +62,7 @@ test("on a ready project every check passes, one line each, in a fixed order", a
     "org policy sql.restrictPublicIp",
     "org policy compute.vmExternalIpAccess",
     "org policy compute.requireShieldedVm",
+    "org policy compute.restrictLoadBalancerCreationForTypes",
     "quota IN_USE_ADDRESSES in us-central1",
     "quota CPUS in us-central1",
     "state bucket",
@@ -250,7 +251,7 @@ describe("constraints the plan complies with: enforced passes, and a plan that b
       endpoints: endpoints(fake.baseUrl),
       timeoutMs: TIMEOUT_MS,
     };
-    const broken = { sqlPublicIp: true, nodeExternalIps: true, shieldedNodesWithSecureBoot: false };
+    const broken = { sqlPublicIp: true, nodeExternalIps: true, shieldedNodesWithSecureBoot: false, loadBalancerTypes: [] };
     expect((await checkSqlPublicIp(ctx, broken)).status).toBe("fail");
     expect((await checkVmExternalIp(ctx, broken)).status).toBe("fail");
     expect((await checkShieldedVm(ctx, broken)).status).toBe("fail");
@@ -432,6 +433,8 @@ test("an unreachable endpoint fails every check within the bound, naming the URL
   // The fixed token needs no endpoint; everything that does fails.
   expect(results.filter((r) => r.status !== "fail").map(formatResult)).toEqual([
     "PASS  credentials: Application Default Credentials give an access token",
+    // Reads nothing for this plan.
+    'PASS  org policy compute.restrictLoadBalancerCreationForTypes: not read: services.access is "port-forward", no load balancer',
   ]);
   expect(line(results, "permissions").message).toMatch(
     new RegExp(`could not run: POST ${baseUrl}/cloudresourcemanager/v3/projects/my-metaflow-project:testIamPermissions`),
@@ -467,4 +470,33 @@ test("a line reads status, check, message and fix", () => {
       { check: "b", status: "warn", message: "" },
     ]),
   ).toBe("1 passed, 0 failed, 1 warning, 0 skipped");
+});
+
+describe("org policy compute.restrictLoadBalancerCreationForTypes against services.access", () => {
+  const CHECK = "org policy compute.restrictLoadBalancerCreationForTypes";
+  const withAccess = (access: object) =>
+    config((e) => {
+      e.identity = { flowRunners: ["group:ml@example.com"] };
+      e.services = { access };
+    });
+  const iap = withAccess({ mode: "iap", uiHost: "metaflow.example.com", argoHost: "argo.example.com" });
+  const internal = withAccess({ mode: "internal", address: "10.10.0.50" });
+  const restrict = (rule: object) => (s: FakeState) => (s.policies["compute.restrictLoadBalancerCreationForTypes"] = policy([rule]));
+
+  test("port-forward reads nothing: it makes no load balancer", async () => {
+    expect(line(await run(config(), restrict({ denyAll: true })), CHECK)).toMatchObject({ status: "pass", message: /not read/ });
+  });
+
+  test.each([
+    ["iap, internal types only", () => iap, { values: { allowedValues: ["in:INTERNAL"] } }, "fail"],
+    ["iap, the classic Application Load Balancer allowed", () => iap, { values: { allowedValues: ["EXTERNAL_HTTP_HTTPS"] } }, "pass"],
+    ["iap, every external type denied", () => iap, { values: { deniedValues: ["is:in:EXTERNAL"] } }, "fail"],
+    ["internal, internal types allowed", () => internal, { values: { allowedValues: ["in:INTERNAL"] } }, "pass"],
+    ["internal, passthrough denied", () => internal, { values: { deniedValues: ["INTERNAL_TCP_UDP"] } }, "fail"],
+    ["internal, every type denied", () => internal, { denyAll: true }, "fail"],
+  ])("%s", async (_, cfg, rule, status) => {
+    const result = line(await run(cfg(), restrict(rule)), CHECK);
+    expect(result.status).toBe(status);
+    if (status === "fail") expect(result.message).toMatch(/GKE would never create the UIs' load balancers/);
+  });
 });

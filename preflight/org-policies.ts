@@ -2,7 +2,7 @@
 // against what the infra stack deploys (plan-facts.ts) and the environment's settings.
 import { PreflightContext } from "./context";
 import { evaluateLocation } from "./locations";
-import { effectiveRules, isEnforced, isRestricted, listPolicy, policyCheck, PolicyRule } from "./org-policy";
+import { effectiveRules, isEnforced, isRestricted, listPolicy, plainValue, policyCheck, PolicyRule } from "./org-policy";
 import { PlanFacts, planFacts } from "./plan-facts";
 import { CheckResult } from "./result";
 
@@ -132,6 +132,37 @@ export async function checkShieldedVm(ctx: PreflightContext, facts: PlanFacts = 
   });
 }
 
+/**
+ * compute.restrictLoadBalancerCreationForTypes against the load balancers services.access makes GKE create: the
+ * apply succeeds either way (GKE's controllers create them afterwards), and then the UIs are unreachable.
+ * Values: a type, or `in:INTERNAL` / `in:EXTERNAL` for every type of a kind (Cloud Load Balancing's page
+ * "Organization policy constraints for Cloud Load Balancing").
+ */
+export async function checkLoadBalancerTypes(ctx: PreflightContext, facts: PlanFacts = planFacts(ctx.env)): Promise<CheckResult> {
+  const constraint = "compute.restrictLoadBalancerCreationForTypes";
+  const types = facts.loadBalancerTypes;
+  if (types.length === 0) {
+    return { check: policyCheck(constraint), status: "pass", message: 'not read: services.access is "port-forward", no load balancer' };
+  }
+  const names = (type: string) => [type, `in:${type.startsWith("INTERNAL") ? "INTERNAL" : "EXTERNAL"}`];
+  return judged(ctx, constraint, (rules) => {
+    const policy = listPolicy(rules);
+    if (!isRestricted(policy)) return { status: "pass", message: "no load balancer type restricted" };
+    const allowed = (type: string) => {
+      if (policy.denyAll || policy.denied.map(plainValue).some((v) => names(type).includes(v))) return false;
+      return policy.allowAll || policy.allowed.map(plainValue).some((v) => names(type).includes(v));
+    };
+    const refused = types.filter((t) => !allowed(t));
+    return refused.length > 0
+      ? {
+          status: "fail",
+          message: `refuses ${refused.join(", ")}, which services.access "${ctx.env.services.access.mode}" needs: GKE would never create the UIs' load balancers`,
+          fix: 'ask for an exception on this project, or set services.access to a mode the policy allows ("port-forward" needs none)',
+        }
+      : { status: "pass", message: `allows ${types.join(", ")}` };
+  });
+}
+
 /** Every organisation-policy check, in report order, by the line it reports. */
 export const ORG_POLICY_CHECKS: { readonly check: string; readonly run: (ctx: PreflightContext) => Promise<CheckResult> }[] = [
   { check: policyCheck("iam.disableServiceAccountKeyCreation"), run: checkKeyCreation },
@@ -140,4 +171,5 @@ export const ORG_POLICY_CHECKS: { readonly check: string; readonly run: (ctx: Pr
   { check: policyCheck("sql.restrictPublicIp"), run: (ctx) => checkSqlPublicIp(ctx) },
   { check: policyCheck("compute.vmExternalIpAccess"), run: (ctx) => checkVmExternalIp(ctx) },
   { check: policyCheck("compute.requireShieldedVm"), run: (ctx) => checkShieldedVm(ctx) },
+  { check: policyCheck("compute.restrictLoadBalancerCreationForTypes"), run: (ctx) => checkLoadBalancerTypes(ctx) },
 ];

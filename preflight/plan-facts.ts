@@ -9,9 +9,17 @@ export interface PlanFacts {
   readonly nodeExternalIps: boolean;
   /** Every GKE node is a Shielded VM with Secure Boot (constructs/cluster.ts; Autopilot nodes always are). */
   readonly shieldedNodesWithSecureBoot: boolean;
+  /**
+   * The load balancer types GKE creates for the services stack (services.access), as
+   * compute.restrictLoadBalancerCreationForTypes names them: the classic Application Load Balancer of a GKE Ingress
+   * (`EXTERNAL_HTTP_HTTPS`) in "iap", the internal passthrough Network Load Balancer of an internal LoadBalancer
+   * Service (`INTERNAL_TCP_UDP`) in "internal".
+   */
+  readonly loadBalancerTypes: readonly string[];
 }
 
-/** The facts for an environment: the same for every configuration today, as no setting changes them. */
-export function planFacts(_env: EnvironmentConfig): PlanFacts {
-  return { sqlPublicIp: false, nodeExternalIps: false, shieldedNodesWithSecureBoot: true };
+/** The facts for an environment: only services.access changes one (the load balancer types). */
+export function planFacts(env: EnvironmentConfig): PlanFacts {
+  const loadBalancerTypes = { "port-forward": [], iap: ["EXTERNAL_HTTP_HTTPS"], internal: ["INTERNAL_TCP_UDP"] }[env.services.access.mode];
+  return { sqlPublicIp: false, nodeExternalIps: false, shieldedNodesWithSecureBoot: true, loadBalancerTypes };
 }
