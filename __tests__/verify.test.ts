@@ -10,6 +10,7 @@ import { checkServiceEndpoints } from "../verify/endpoints";
 import { checkHealth, proxyPath } from "../verify/health";
 import { checkPublishedConfig } from "../verify/published-config";
 import { runFlowChecks } from "../verify/flow";
+import { BACKENDS_ANNOTATION, checkExposure } from "../verify/exposure";
 import { devConfig, synthDev } from "./helpers";
 import recorded from "./verify/recorded-answers.json";
 
@@ -316,4 +317,70 @@ test("an infra value neither planned nor given is left out of the comparison, an
   expect(line(r)).toMatch(
     /^pass .*: 21 keys .*; not compared without the infra stack's outputs: METAFLOW_DATASTORE_SYSROOT_GS \(needs the infra output datastore_root\)$/,
   );
+});
+
+describe("what services.access exposes, as GKE's controllers record it on the objects", () => {
+  const iapConfig = parseConfig(
+    devConfig((e) => {
+      e.identity = { flowRunners: ["group:ml@example.com"] };
+      e.services = { access: { mode: "iap", uiHost: "metaflow.example.com", argoHost: "argo.example.com" } };
+    }),
+  );
+  const internalConfig = parseConfig(devConfig((e) => (e.services = { access: { mode: "internal", address: "10.10.0.50" } })));
+  const iapPlan = verifyPlan(iapConfig, iapConfig.environments[0], parseInfraOutputs(FIXTURE_STATE, "remote-infra.tfstate"));
+  const internalPlan = verifyPlan(internalConfig, internalConfig.environments[0], parseInfraOutputs(FIXTURE_STATE, "remote-infra.tfstate"));
+  const ctx = (a: Map<string, Answer>): VerifyContext => ({ ...ctxOf(a), plan: iapPlan });
+  const ingress = (ip: string | undefined, backends: Record<string, string> | undefined) => ({
+    status: 200,
+    body: {
+      kind: "Ingress",
+      metadata: {
+        name: "metaflow-ui-iap",
+        namespace: "metaflow",
+        annotations: backends ? { [BACKENDS_ANNOTATION]: JSON.stringify(backends) } : {},
+      },
+      status: { loadBalancer: ip ? { ingress: [{ ip }] } : {} },
+    },
+  });
+  const ui = iapPlan.exposures.find((e) => e.name === "metaflow-ui-iap")!;
+  const path = "/apis/networking.k8s.io/v1/namespaces/metaflow/ingresses/metaflow-ui-iap";
+  const run = (answer: Answer) => checkExposure(ctx(new Map([[path, answer]])), ui).then(line);
+
+  test("the plan lists the stack's Ingresses, or its internal load balancers with the reserved address", () => {
+    expect(iapPlan.exposures.map((e) => `${e.kind} ${e.namespace}/${e.name}`)).toEqual([
+      "ingress metaflow/metaflow-ui-iap",
+      "ingress argo/argo-server-iap",
+    ]);
+    expect(internalPlan.exposures.map((e) => `${e.kind} ${e.namespace}/${e.name} ${e.address}`).sort()).toEqual([
+      "load balancer argo/argo-server-internal 10.10.0.50",
+      "load balancer metaflow-events/argo-events-webhook-internal 10.10.0.50",
+      "load balancer metaflow/metadata-service-internal 10.10.0.50",
+      "load balancer metaflow/metaflow-ui-internal 10.10.0.50",
+    ]);
+    expect(plan.exposures).toEqual([]);
+  });
+
+  test("an Ingress passes with its address and every backend HEALTHY", async () => {
+    expect(await run(ingress("34.1.2.3", { "k8s1-abc-metaflow-metaflow-ui-iap-8083-x": "HEALTHY" }))).toBe(
+      "pass ingress metaflow/metaflow-ui-iap: address 34.1.2.3, 1 backend(s) HEALTHY",
+    );
+  });
+
+  test("it fails without an address, or with a backend not healthy, naming what to look at", async () => {
+    expect(await run(ingress(undefined, undefined))).toMatch(/^fail ingress metaflow\/metaflow-ui-iap: no address yet/);
+    expect(await run(ingress("34.1.2.3", { b1: "UNHEALTHY" }))).toBe(
+      "fail ingress metaflow/metaflow-ui-iap: address 34.1.2.3; backends not healthy: b1 UNHEALTHY after 0 s",
+    );
+    expect(await run(ingress("34.1.2.3", {}))).toMatch(/backends not healthy: none reported yet/);
+  });
+
+  test("an internal load balancer passes on its reserved address only", async () => {
+    const lb = internalPlan.exposures[0];
+    const svcPath = `/api/v1/namespaces/${lb.namespace}/services/${lb.name}`;
+    const svc = (ip?: string) => ({ status: 200, body: { kind: "Service", status: { loadBalancer: ip ? { ingress: [{ ip }] } : {} } } });
+    const check = (answer: Answer) => checkExposure({ ...ctxOf(new Map([[svcPath, answer]])), plan: internalPlan }, lb).then(line);
+    expect(await check(svc("10.10.0.50"))).toMatch(/^pass .*internal address 10.10.0.50$/);
+    expect(await check(svc("10.10.0.77"))).toMatch(/^fail .*got 10.10.0.77, not the reserved 10.10.0.50 after 0 s$/);
+    expect(await check(svc())).toMatch(/^fail .*no address yet/);
+  });
 });

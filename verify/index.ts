@@ -2,6 +2,7 @@
 // what the services stack deploys runs: one line per check (result.ts), in a fixed order.
 import { VerifyContext, field } from "./context";
 import { checkServiceEndpoints, releaseServices } from "./endpoints";
+import { checkExposure } from "./exposure";
 import { checkHealth } from "./health";
 import { KubeApi, statusMessage } from "./kube";
 import { VerifyPlan } from "./plan";
@@ -78,6 +79,7 @@ export async function runVerify(plan: VerifyPlan, kube: KubeApi, options: Verify
     ...plan.deployments.map((d) => checkDeployment(ctx, d)),
     ...plan.releases.map((r) => checkRelease(ctx, r)),
     ...[...plan.services, ...released].map((s) => checkServiceEndpoints(ctx, s)),
+    ...plan.exposures.map((e) => checkExposure(ctx, e)),
     ...plan.health.map((h) => checkHealth(ctx, h)),
     checkPublishedConfig(ctx),
   ]);

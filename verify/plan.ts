@@ -13,6 +13,7 @@ import { addEnvironments } from "../stacks/app";
 import { readInfraOutputs } from "../stacks/infra-outputs";
 import { ServicesStack } from "../stacks/services-stack";
 import { metaflowConfigInputs } from "../stacks/user-outputs";
+import type { ExposureRef } from "./exposure";
 
 /** A namespaced object of the stack. */
 export interface ObjectRef {
@@ -58,6 +59,8 @@ export interface VerifyPlan {
   readonly deployments: readonly DeploymentRef[];
   readonly jobs: readonly ObjectRef[];
   readonly services: readonly ObjectRef[];
+  /** What services.access exposes: the Ingresses, and the internal load balancers with their address. */
+  readonly exposures: readonly ExposureRef[];
   readonly releases: readonly ReleaseRef[];
   readonly health: readonly HealthRef[];
   readonly publishedConfig: PublishedConfigRef;
@@ -155,6 +158,12 @@ function stackObjects(services: ServicesStack) {
     deployments,
     jobs: resources(tf, "kubernetes_job_v1").map(meta),
     services: resources(tf, "kubernetes_service_v1").map(meta),
+    exposures: [
+      ...resources(tf, "kubernetes_ingress_v1").map((r) => ({ ...meta(r), kind: "ingress" as const })),
+      ...resources(tf, "kubernetes_service_v1")
+        .filter((r) => block(r.spec).type === "LoadBalancer")
+        .map((r) => ({ ...meta(r), kind: "load balancer" as const, address: String(block(r.spec).load_balancer_ip) })),
+    ],
     releases,
   };
 }
