@@ -52,7 +52,8 @@ export function inventorySection({ env, acknowledge }: SectionContext): Section 
     parts.push(
       paragraphs(
         `### ${code(stack.name)}`,
-        `${stack.resources.length} resources, ${stack.dataSources.length} data sources, ${stack.outputs.length} outputs. ` +
+        `${counted(stack.resources.length, "resource")}, ${counted(stack.dataSources.length, "data source")}, ` +
+          `${counted(stack.outputs.length, "output")}. ` +
           `Deploys after: ${deps}. Backend: ${describeBackend(stack.backend)}.`,
         table(["Resource type", "Count"], [...rows, ...dataRows], "_No resources._"),
         table(["Provider", "Source", "Version", "Configurations"], providerRows, "_No providers._"),
@@ -60,4 +61,9 @@ export function inventorySection({ env, acknowledge }: SectionContext): Section 
     );
   }
   return { title: TITLE, markdown: paragraphs(`cdktf ${code(env.synth.version)}.`, ...parts), flags: acknowledge(flags) };
+}
+
+/** "1 data source", "2 data sources". */
+function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
