@@ -306,6 +306,15 @@ describe("Exposure flags", () => {
     const r = reviewDev((infra) => delete infra.resource.google_compute_router_nat);
     expect(r.markdown).toContain("No Cloud NAT: resources without a public IP cannot reach the internet.");
   });
+
+  test("in a network the stack does not create, it does not claim that nothing leaves it", () => {
+    const r = reviewDev((infra) => {
+      delete infra.resource.google_compute_router_nat;
+      delete infra.resource.google_compute_network;
+    });
+    expect(r.markdown).not.toContain("cannot reach the internet");
+    expect(r.markdown).toContain("egress is whatever the network's owner provides");
+  });
 });
 
 describe("Data protection flags", () => {

@@ -52,6 +52,8 @@ export function exposureSection({ env, acknowledge }: SectionContext): Section {
       }
     }
   }
+  // With network.existing the VPC is the organisation's, and so is its egress.
+  const ownNetwork = env.stacks.some((s) => s.resources.some((r) => r.type === "google_compute_network"));
   const marked = findings.map((f) => ({ ...f, flags: acknowledge(f.flags) }));
   const flags = marked.flatMap((f) => f.flags);
   const firewalls = findings.some((f) => f.resource.type === "google_compute_firewall");
@@ -63,7 +65,9 @@ export function exposureSection({ env, acknowledge }: SectionContext): Section {
     "#### Egress",
     egress.length > 0
       ? table(["Cloud NAT", "Region", "Router", "NAT IPs", "Source ranges", "Logging"], egress)
-      : "No Cloud NAT: resources without a public IP cannot reach the internet.",
+      : ownNetwork
+        ? "No Cloud NAT: resources without a public IP cannot reach the internet."
+        : "No Cloud NAT is created here, nor the VPC (an existing network): egress is whatever the network's owner provides.",
     subnets.length > 0 && table(["Subnetwork", "Range", "Private Google Access", "Flow logs"], subnets),
   );
   return { title: TITLE, markdown, flags };
