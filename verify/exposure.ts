@@ -24,6 +24,16 @@ const addressOf = (obj: Record<string, unknown>): string | undefined => {
   return typeof ip === "string" && ip !== "" ? ip : undefined;
 };
 
+/** The backends' states the annotation records; none when it is missing or not JSON. */
+function backendStates(raw: unknown): Record<string, string> {
+  if (typeof raw !== "string") return {};
+  try {
+    return JSON.parse(raw) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
 export function checkExposure(ctx: VerifyContext, e: ExposureRef): Promise<CheckResult> {
   const where = `${e.namespace}/${e.name}`;
   return settle(ctx, `${e.kind} ${where}`, async () => {
@@ -40,13 +50,7 @@ export function checkExposure(ctx: VerifyContext, e: ExposureRef): Promise<Check
     }
     const ing = await readJson(ctx, `/apis/networking.k8s.io/v1/namespaces/${e.namespace}/ingresses/${e.name}`, `Ingress ${where}`);
     const ip = addressOf(ing);
-    const raw = field(ing, "metadata", "annotations", BACKENDS_ANNOTATION);
-    let backends: Record<string, string> = {};
-    try {
-      backends = typeof raw === "string" ? (JSON.parse(raw) as Record<string, string>) : {};
-    } catch {
-      backends = {};
-    }
+    const backends = backendStates(field(ing, "metadata", "annotations", BACKENDS_ANNOTATION));
     const unhealthy = Object.entries(backends).filter(([, state]) => state !== "HEALTHY");
     if (ip && Object.keys(backends).length > 0 && unhealthy.length === 0) {
       return { status: "pass", message: `address ${ip}, ${Object.keys(backends).length} backend(s) HEALTHY` };
