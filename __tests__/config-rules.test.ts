@@ -405,18 +405,32 @@ const rows: Row[] = [
     /g2-standard-24 has 2 nvidia-l4 built in: set accelerator to \{ "type": "nvidia-l4", "count": 2 \}/,
   ],
   [
-    "a GPU in a zone not listed under acceleratorZones",
-    (e, raw) => (
+    "a T4 in a zone of its region the GPU zone table lacks (us-east1 has T4s in c and d)",
+    (e) => (
+      (e.region = "us-east1"),
+      delete e.zone,
       (e.cluster = {
-        nodePools: [pool(), pool({ name: "gpu", machineType: "g2-standard-4", accelerator: { type: "nvidia-l4", count: 1 } })],
-      }),
-      (raw.acceleratorZones = { "nvidia-l4": ["us-central1-b"] })
+        nodePools: [pool(), pool({ name: "gpu", machineType: "n1-standard-4", accelerator: { type: "nvidia-tesla-t4", count: 1 } })],
+      })
     ),
     "cluster.nodePools.1.accelerator.type",
-    /not listed for us-central1-a under acceleratorZones.*gcloud compute accelerator-types list --filter="zone:us-central1-a AND name:nvidia-l4"/,
+    /is not offered in us-east1-b per config\/accelerator-zones.ts \(us-east1 offers it in us-east1-c, us-east1-d\); .*gcloud compute accelerator-types list --filter="zone:us-east1-b AND name:nvidia-tesla-t4".*add the zone to acceleratorZones\["nvidia-tesla-t4"\]/,
   ],
   [
-    "a GPU pool of a regional cluster without zones",
+    "a GPU in a region none of whose zones offers it",
+    (e) => (
+      (e.region = "europe-west1"),
+      delete e.zone,
+      (e.cluster = {
+        nodePools: [pool(), pool({ name: "gpu", machineType: "a2-highgpu-1g", accelerator: { type: "nvidia-tesla-a100", count: 1 } })],
+        ...HUGE_LIMITS,
+      })
+    ),
+    "cluster.nodePools.1.accelerator.type",
+    /is not offered in europe-west1-b per config\/accelerator-zones.ts \(no zone of europe-west1 offers it\)/,
+  ],
+  [
+    "a GPU pool of a regional cluster without zones, in a region where a zone lacks its GPU (us-central1-f has no L4)",
     (e) => (
       delete e.zone,
       (e.cluster = {
@@ -425,7 +439,27 @@ const rows: Row[] = [
       })
     ),
     "cluster.nodePools.1.zones",
-    /a GPU pool of a regional cluster must list its zones/,
+    /a GPU pool of a regional cluster must list its zones \(.*us-central1 offers it in us-central1-a, us-central1-b, us-central1-c\)/,
+  ],
+  [
+    "a GPU pool of a regional cluster in a zone of the region without its GPU",
+    (e) => (
+      delete e.zone,
+      (e.cluster = {
+        regional: true,
+        nodePools: [
+          pool(),
+          pool({
+            name: "gpu",
+            machineType: "g2-standard-4",
+            accelerator: { type: "nvidia-l4", count: 1 },
+            zones: ["us-central1-a", "us-central1-f"],
+          }),
+        ],
+      })
+    ),
+    "cluster.nodePools.1.accelerator.type",
+    /is not offered in us-central1-f per config\/accelerator-zones.ts \(us-central1 offers it in us-central1-a, us-central1-b, us-central1-c\)/,
   ],
   [
     "a pool zone of another region",
@@ -459,13 +493,11 @@ const rows: Row[] = [
   ],
   [
     "a GPU pool as the default pool",
-    (e, raw) => (
+    (e) =>
       (e.cluster = {
         defaultPool: "flows",
         nodePools: [pool({ machineType: "g2-standard-4", accelerator: { type: "nvidia-l4", count: 1 } })],
       }),
-      (raw.acceleratorZones = { "nvidia-l4": ["us-central1-a"] })
-    ),
     "cluster.defaultPool",
     /names a GPU pool/,
   ],
@@ -484,7 +516,7 @@ const rows: Row[] = [
   ],
   [
     "a memory limit below the pools' maxima, a GPU pool's memory counted",
-    (e, raw) => (
+    (e) =>
       (e.cluster = {
         memoryLimitsGb: { min: 1, max: 400 },
         nodePools: [
@@ -492,8 +524,6 @@ const rows: Row[] = [
           pool({ name: "gpu", machineType: "a2-highgpu-1g", maxNodes: 3, accelerator: { type: "nvidia-tesla-a100", count: 1 } }),
         ],
       }),
-      (raw.acceleratorZones = { "nvidia-tesla-a100": ["us-central1-a"] })
-    ),
     "cluster.memoryLimitsGb.max",
     /below the 415 GB of memory of the node pools at their maxima \(platform 5 x 16 GB \+ flows 5 x 16 GB \+ gpu 3 x 85 GB\)/,
   ],
@@ -935,6 +965,38 @@ describe("valid edge cases", () => {
     const raw = devConfig((e) => (e.zone = "us-central1-z"));
     raw.extraZones = { "us-central1": ["us-central1-z"] };
     expect(parseConfig(raw).environments[0].zone).toBe("us-central1-z");
+  });
+
+  test("GPU pools in zones of config/accelerator-zones.ts need no acceleratorZones: zonal, and regional with or without zones", () => {
+    const gpu = (fields: object) => pool({ name: "gpu", maxNodes: 2, ...fields });
+    const t4 = { machineType: "n1-standard-4", accelerator: { type: "nvidia-tesla-t4", count: 1 } };
+    const l4 = { machineType: "g2-standard-4", accelerator: { type: "nvidia-l4", count: 1 } };
+    const zonal = parseConfig(devConfig((e) => (e.cluster = { nodePools: [pool(), gpu(t4)] }))).environments[0];
+    expect(zonal.cluster.location).toBe("us-central1-a");
+    // us-central1-f has T4s but no L4: the L4 pool names zones that have them; every zone has T4s, so GKE may pick.
+    const regional = devConfig(
+      (e) => (
+        delete e.zone,
+        (e.cluster = { regional: true, nodePools: [pool(), gpu({ ...l4, zones: ["us-central1-a", "us-central1-b"] })] })
+      ),
+    );
+    expect(parseConfig(regional).environments[0].cluster.nodePools[1].zones).toEqual(["us-central1-a", "us-central1-b"]);
+    const anyZone = devConfig((e) => (delete e.zone, (e.cluster = { regional: true, nodePools: [pool(), gpu(t4)] })));
+    expect(parseConfig(anyZone).environments[0].cluster.nodePools[1].zones).toBeUndefined();
+  });
+
+  test("acceleratorZones adds a zone the GPU zone table lacks (a T4 in us-east1-b)", () => {
+    const raw = devConfig(
+      (e) => (
+        (e.region = "us-east1"),
+        delete e.zone,
+        (e.cluster = {
+          nodePools: [pool(), pool({ name: "gpu", machineType: "n1-standard-4", accelerator: { type: "nvidia-tesla-t4", count: 1 } })],
+        })
+      ),
+    );
+    raw.acceleratorZones = { "nvidia-tesla-t4": ["us-east1-b"] };
+    expect(parseConfig(raw).environments[0].cluster.location).toBe("us-east1-b");
   });
 
   test("two environments may share a project when their names differ, and a cluster name in another location", () => {

@@ -210,9 +210,9 @@ export function expectRefused(mutate: (env: any, raw: any) => void, field: strin
 
 /**
  * A config mutation with the pools an ML team adds: the default `flows` pool, a Spot pool and a GPU pool (one T4 on
- * an N1 machine), the T4's zone listed under acceleratorZones.
+ * an N1 machine, in a zone config/accelerator-zones.ts lists for it).
  */
-export function withMlPools(e: any, raw: any): void {
+export function withMlPools(e: any): void {
   const flows = { name: "flows", machineType: "e2-standard-4", minNodes: 0, maxNodes: 5 };
   e.cluster = {
     ...e.cluster,
@@ -222,5 +222,4 @@ export function withMlPools(e: any, raw: any): void {
       { ...flows, name: "gpu", machineType: "n1-standard-4", maxNodes: 2, accelerator: { type: "nvidia-tesla-t4", count: 1 } },
     ],
   };
-  raw.acceleratorZones = { "nvidia-tesla-t4": [e.zone ?? "us-central1-a"] };
 }

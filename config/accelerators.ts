@@ -4,10 +4,7 @@
 // A100 40GB; A2 Ultra: A100 80GB; A3 High: H100 80GB; A3 Mega: H100 80GB Mega, a3-highgpu-8g has 8 GPUs), and N1
 // general-purpose types other than the shared-core f1-micro and g1-small take a select set attached in fixed counts.
 // GPUs cannot be used with other machine series ("About GPUs", https://cloud.google.com/compute/docs/gpus/about-gpus).
-// Which zones offer each GPU is Google's "GPU regions and zones" table
-// (https://cloud.google.com/compute/docs/gpus/gpu-regions-zones); no stored copy of that page holds the table, so it
-// is not here: the config's acceleratorZones lists the zones a team has checked (`gcloud compute accelerator-types
-// list`), and a GPU pool in a zone not listed there is refused.
+// Which zones offer each GPU is in config/accelerator-zones.ts.
 
 /** GPUs N1 machine types take, with the counts one VM may have. */
 export const N1_ACCELERATORS: Readonly<Record<string, readonly number[]>> = {

@@ -151,7 +151,7 @@ export const AppConfigSchema = z
       .partialRecord(z.enum(ACCELERATOR_TYPES as [string, ...string[]]), z.array(zone).min(1))
       .default({})
       .describe(
-        'the zones where each GPU model is offered, as checked with `gcloud compute accelerator-types list` (Google\'s "GPU regions and zones" table is not in `config/accelerators.ts`): `{ "nvidia-tesla-t4": ["us-central1-a"] }`; a GPU pool runs only in zones listed for its model',
+        'zones that offer a GPU model but are newer than the table in `config/accelerator-zones.ts` (dated in the file), as `gcloud compute accelerator-types list` shows them: `{ "nvidia-tesla-t4": ["us-central1-a"] }`; a GPU pool runs only in zones of the table or listed here for its model',
       ),
     environments: z
       .record(

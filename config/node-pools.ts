@@ -2,6 +2,7 @@
 // their schema, and the rules a pool must meet against machine types, GPUs and zones.
 import { z } from "zod";
 import { DEFAULTS } from "../lib/defaults";
+import { zonesOffering } from "./accelerator-zones";
 import { ACCELERATOR_TYPES, acceleratorRule } from "./accelerators";
 import { Issue } from "./errors";
 import { machineTypeRule } from "./machine-types";
@@ -51,7 +52,7 @@ export const NodePoolSchema = z
       .strict()
       .optional()
       .describe(
-        "GPUs of each node, with GKE's driver installation (`DEFAULT`): N1 machine types attach nvidia-tesla-t4/p4/v100/p100 in counts 1, 2, 4 (v100: 8 too); G2 (nvidia-l4), A2 (nvidia-tesla-a100, nvidia-a100-80gb), A3 (nvidia-h100-80gb, nvidia-h100-mega-80gb) have them built in, with the machine type's count; the pool is tainted `nvidia.com/gpu=present:NoSchedule`; every zone it runs in must be listed under `acceleratorZones`",
+        "GPUs of each node, with GKE's driver installation (`DEFAULT`): N1 machine types attach nvidia-tesla-t4/p4/v100/p100 in counts 1, 2, 4 (v100: 8 too); G2 (nvidia-l4), A2 (nvidia-tesla-a100, nvidia-a100-80gb), A3 (nvidia-h100-80gb, nvidia-h100-mega-80gb) have them built in, with the machine type's count; the pool is tainted `nvidia.com/gpu=present:NoSchedule`; every zone it runs in must offer the model, per `config/accelerator-zones.ts` (dated in the file) or `acceleratorZones`",
       ),
     zones: z
       .array(z.string().regex(/^[a-z]+-[a-z]+[0-9]+-[a-z]$/, "must be a GCP zone such as us-central1-a"))
@@ -59,7 +60,7 @@ export const NodePoolSchema = z
       .optional()
       .meta({
         description:
-          "zones of the region the pool's nodes run in (GKE's node locations); required for a GPU pool of a regional cluster, as not every zone offers every GPU",
+          "zones of the region the pool's nodes run in (GKE's node locations); required for a GPU pool of a regional cluster in a region where some zone lacks its GPU model",
         "x-default": "the cluster's: its zone, or the zones GKE picks in its region",
       }),
     labels: z.record(qualifiedName, labelValue).default({}).describe("Kubernetes labels of the pool's nodes"),
@@ -113,21 +114,27 @@ export function nodePoolIssues(
     if (gpu === undefined) return;
     const fit = acceleratorRule(p.machineType, gpu);
     if (fit !== undefined) issues.push({ env, field: at("accelerator"), value: gpu, rule: fit });
+    const offered = zonesOffering(gpu.type, extra.acceleratorZones);
+    const offeredHere = where.regionZones.filter((z) => offered.includes(z));
+    const offering =
+      offeredHere.length > 0 ? `${where.region} offers it in ${offeredHere.join(", ")}` : `no zone of ${where.region} offers it`;
     const zones = p.zones ?? where.clusterZones;
     if (zones === undefined) {
-      const rule = `a GPU pool of a regional cluster must list its zones (GKE would pick zones that may lack ${gpu.type}): set cluster.nodePools.${i}.zones`;
-      issues.push({ env, field: at("zones"), value: undefined, rule });
+      // GKE puts a regional pool without zones in zones of its choosing: only safe where every zone offers the GPU.
+      if (offeredHere.length < where.regionZones.length) {
+        const rule = `a GPU pool of a regional cluster must list its zones (GKE would pick zones that may lack ${gpu.type}; ${offering}): set cluster.nodePools.${i}.zones`;
+        issues.push({ env, field: at("zones"), value: undefined, rule });
+      }
       return;
     }
-    const confirmed = extra.acceleratorZones[gpu.type] ?? [];
-    for (const zone of zones.filter((z) => !confirmed.includes(z))) {
+    for (const zone of zones.filter((z) => where.regionZones.includes(z) && !offered.includes(z))) {
       issues.push({
         env,
         field: at("accelerator.type"),
         value: gpu.type,
         rule:
-          `is not listed for ${zone} under acceleratorZones: Google's "GPU regions and zones" table is not in config/accelerators.ts, ` +
-          `so check the zone (gcloud compute accelerator-types list --filter="zone:${zone} AND name:${gpu.type}") and add it to acceleratorZones["${gpu.type}"]`,
+          `is not offered in ${zone} per config/accelerator-zones.ts (${offering}); if Google offers it there now ` +
+          `(gcloud compute accelerator-types list --filter="zone:${zone} AND name:${gpu.type}"), add the zone to acceleratorZones["${gpu.type}"]`,
       });
     }
   });
