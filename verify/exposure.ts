@@ -1,15 +1,8 @@
 // What services.access exposes has been built by GKE: each Ingress has its address and healthy backends, each internal
 // load balancer its reserved address. Both come from GKE's controllers, which write them on the objects.
 import { VerifyContext, field, readJson, settle } from "./context";
-import { ObjectRef } from "./plan";
+import { ExposureRef } from "./plan";
 import { CheckResult } from "./result";
-
-/** An Ingress of iap access, or an internal LoadBalancer Service with the address it must get. */
-export interface ExposureRef extends ObjectRef {
-  readonly kind: "ingress" | "load balancer";
-  /** The address the Service asks for (load balancers); Ingresses name a reserved address by name only. */
-  readonly address?: string;
-}
 
 /**
  * GKE's Ingress controller records each backend service's health on the Ingress, as JSON by backend name, under this

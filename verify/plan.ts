@@ -13,7 +13,6 @@ import { addEnvironments } from "../stacks/app";
 import { readInfraOutputs } from "../stacks/infra-outputs";
 import { ServicesStack } from "../stacks/services-stack";
 import { metaflowConfigInputs } from "../stacks/user-outputs";
-import type { ExposureRef } from "./exposure";
 
 /** A namespaced object of the stack. */
 export interface ObjectRef {
@@ -24,6 +23,13 @@ export interface ObjectRef {
 /** A Deployment of the stack, with the replicas it asks for. */
 export interface DeploymentRef extends ObjectRef {
   readonly replicas: number;
+}
+
+/** An Ingress of iap access, or an internal LoadBalancer Service with the address it must get. */
+export interface ExposureRef extends ObjectRef {
+  readonly kind: "ingress" | "load balancer";
+  /** The address the Service asks for (load balancers); Ingresses name a reserved address by name only. */
+  readonly address?: string;
 }
 
 /** A Helm release of an upstream chart, and the components whose Deployments it must run. */
