@@ -8,7 +8,7 @@ import { isCidr, subnetAddressRule } from "../config/network";
 import { JOBSET_WEBHOOK_PORT } from "../lib/defaults";
 import { PreflightContext } from "./context";
 import { googleError, refusalFix } from "./http";
-import { batches, TEST_IAM_PERMISSIONS_BATCH } from "./permissions";
+import { heldPermissions } from "./permissions";
 import { CheckResult } from "./result";
 
 export const SUBNETWORK_CHECK = "existing subnetwork";
@@ -154,22 +154,16 @@ async function checkSubnetwork(ctx: PreflightContext): Promise<CheckResult> {
 async function checkNetworkProjectPermissions(ctx: PreflightContext): Promise<CheckResult> {
   const project = networkProject(ctx.env);
   const permissions = networkProjectPermissions(ctx.env);
-  const held = new Set<string>();
-  for (const batch of batches(permissions, TEST_IAM_PERMISSIONS_BATCH)) {
-    const response = await ctx.google.call("cloudresourcemanager", "POST", `v3/projects/${project}:testIamPermissions`, {
-      permissions: batch,
-    });
-    if (response.status !== 200) {
-      return {
-        check: NETWORK_PROJECT_CHECK,
-        status: "fail",
-        message: `projects.testIamPermissions on the host project ${project} was refused (${googleError(response)})`,
-        fix: refusalFix(response, "check network.existing.hostProject, and that you can see that project"),
-      };
-    }
-    const granted = (response.json as { permissions?: unknown } | undefined)?.permissions;
-    if (Array.isArray(granted)) for (const p of granted) if (typeof p === "string") held.add(p);
+  const answer = await heldPermissions(ctx, project, permissions);
+  if ("refused" in answer) {
+    return {
+      check: NETWORK_PROJECT_CHECK,
+      status: "fail",
+      message: `projects.testIamPermissions on the host project ${project} was refused (${googleError(answer.refused)})`,
+      fix: refusalFix(answer.refused, "check network.existing.hostProject, and that you can see that project"),
+    };
   }
+  const { held } = answer;
   const missing = permissions.filter((p) => !held.has(p));
   if (missing.length === 0) {
     return {

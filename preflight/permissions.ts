@@ -3,7 +3,7 @@
 // held; an empty subset is an empty object).
 import { METAFLOW_ADMIN_PERMISSIONS } from "../constructs/admin-permissions";
 import { PreflightContext } from "./context";
-import { googleError, refusalFix } from "./http";
+import { googleError, HttpResponse, refusalFix } from "./http";
 import { CheckResult } from "./result";
 
 /** Permissions per request, kept to 100: the reference states no maximum to rely on, and a smaller batch costs one more request. */
@@ -21,28 +21,40 @@ export function batches<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** The subset of `permissions` the caller holds on `project`, or the answer that refused to tell. */
+export async function heldPermissions(
+  ctx: PreflightContext,
+  project: string,
+  permissions: readonly string[],
+): Promise<{ held: Set<string> } | { refused: HttpResponse }> {
+  const held = new Set<string>();
+  for (const batch of batches(permissions, TEST_IAM_PERMISSIONS_BATCH)) {
+    const response = await ctx.google.call("cloudresourcemanager", "POST", `v3/projects/${project}:testIamPermissions`, {
+      permissions: batch,
+    });
+    if (response.status !== 200) return { refused: response };
+    const granted = (response.json as { permissions?: unknown } | undefined)?.permissions;
+    if (Array.isArray(granted)) for (const p of granted) if (typeof p === "string") held.add(p);
+  }
+  return { held };
+}
+
 /** Which of `permissions` the caller lacks on the project; fails the check on an API error. */
 export async function checkPermissions(
   ctx: PreflightContext,
   permissions: readonly string[] = METAFLOW_ADMIN_PERMISSIONS,
 ): Promise<CheckResult> {
   const project = ctx.env.project;
-  const held = new Set<string>();
-  for (const batch of batches(permissions, TEST_IAM_PERMISSIONS_BATCH)) {
-    const response = await ctx.google.call("cloudresourcemanager", "POST", `v3/projects/${project}:testIamPermissions`, {
-      permissions: batch,
-    });
-    if (response.status !== 200) {
-      return {
-        check: CHECK,
-        status: "fail",
-        message: `projects.testIamPermissions on ${project} was refused (${googleError(response)})`,
-        fix: refusalFix(response, "check the project id, and that you can see the project"),
-      };
-    }
-    const granted = (response.json as { permissions?: unknown } | undefined)?.permissions;
-    if (Array.isArray(granted)) for (const p of granted) if (typeof p === "string") held.add(p);
+  const answer = await heldPermissions(ctx, project, permissions);
+  if ("refused" in answer) {
+    return {
+      check: CHECK,
+      status: "fail",
+      message: `projects.testIamPermissions on ${project} was refused (${googleError(answer.refused)})`,
+      fix: refusalFix(answer.refused, "check the project id, and that you can see the project"),
+    };
   }
+  const { held } = answer;
   const missing = permissions.filter((p) => !held.has(p));
   if (missing.length === 0) {
     return {

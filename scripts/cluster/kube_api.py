@@ -84,3 +84,22 @@ def settle(seconds, probe, done):
         if done(result) or time.monotonic() > end:
             return result
         time.sleep(1)
+
+
+class Check:
+    """A check's problems, and what it saw: done() prints them and exits 1 on any problem."""
+
+    def __init__(self):
+        self.problems, self.seen = [], []
+
+    def need(self, ok, what):
+        if not ok:
+            self.problems.append(what)
+        return ok
+
+    def done(self, summary):
+        for p in self.problems:
+            print(f"  PROBLEM {p}")
+        if self.problems:
+            sys.exit(1)
+        print(f"  {summary}")

@@ -4,12 +4,11 @@ verdict, the workflow controller's handling of the triggered Workflow and its
 pods, and the Argo Events controller's workloads for the EventBus, the
 EventSource and the Sensor."""
 import json
-import sys
 import urllib.error
 import urllib.request
 
 from expectations import expectations
-from kube_api import ApiError, call, exists, get, settle
+from kube_api import ApiError, Check, call, exists, get, settle
 from kube_crds import FULL_SCHEMA_GROUP
 
 ARGO = "/apis/argoproj.io/v1alpha1"
@@ -32,23 +31,6 @@ def server_post(url, token, body):
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode(errors="replace")
-
-
-class Check:
-    def __init__(self):
-        self.problems, self.seen = [], []
-
-    def need(self, ok, what):
-        if not ok:
-            self.problems.append(what)
-        return ok
-
-    def done(self, summary):
-        for p in self.problems:
-            print(f"  PROBLEM {p}")
-        if self.problems:
-            sys.exit(1)
-        print(f"  {summary}")
 
 
 def lint(server, token, ns):
