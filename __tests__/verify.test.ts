@@ -88,12 +88,13 @@ function fakeKube(a: Map<string, Answer>): KubeApi & { asked: string[] } {
   };
 }
 
-const ctxOf = (a: Map<string, Answer>): VerifyContext => ({
+const ctxOf = (a: Map<string, Answer>, resolved: Record<string, string[]> = {}): VerifyContext => ({
   plan,
   kube: fakeKube(a),
   timeoutMs: 1000,
   waitMs: 0,
   sleep: async () => undefined,
+  resolve4: async (host) => resolved[host] ?? [],
 });
 const line = (r: CheckResult) => `${r.status} ${r.check}: ${r.message}`;
 
@@ -329,7 +330,7 @@ describe("what services.access exposes, as GKE's controllers record it on the ob
   const internalConfig = parseConfig(devConfig((e) => (e.services = { access: { mode: "internal", address: "10.10.0.50" } })));
   const iapPlan = verifyPlan(iapConfig, iapConfig.environments[0], parseInfraOutputs(FIXTURE_STATE, "remote-infra.tfstate"));
   const internalPlan = verifyPlan(internalConfig, internalConfig.environments[0], parseInfraOutputs(FIXTURE_STATE, "remote-infra.tfstate"));
-  const ctx = (a: Map<string, Answer>): VerifyContext => ({ ...ctxOf(a), plan: iapPlan });
+  const ctx = (a: Map<string, Answer>, resolved: Record<string, string[]>): VerifyContext => ({ ...ctxOf(a, resolved), plan: iapPlan });
   const ingress = (ip: string | undefined, backends: Record<string, string> | undefined) => ({
     status: 200,
     body: {
@@ -344,7 +345,8 @@ describe("what services.access exposes, as GKE's controllers record it on the ob
   });
   const ui = iapPlan.exposures.find((e) => e.name === "metaflow-ui-iap")!;
   const path = "/apis/networking.k8s.io/v1/namespaces/metaflow/ingresses/metaflow-ui-iap";
-  const run = (answer: Answer) => checkExposure(ctx(new Map([[path, answer]])), ui).then(line);
+  const run = (answer: Answer, resolved: Record<string, string[]> = { "metaflow.example.com": ["34.1.2.3"] }) =>
+    checkExposure(ctx(new Map([[path, answer]]), resolved), ui).then(line);
 
   test("the plan lists the stack's Ingresses, or its internal load balancers with the reserved address", () => {
     expect(iapPlan.exposures.map((e) => `${e.kind} ${e.namespace}/${e.name}`)).toEqual([
@@ -362,8 +364,16 @@ describe("what services.access exposes, as GKE's controllers record it on the ob
 
   test("an Ingress passes with its address and every backend HEALTHY", async () => {
     expect(await run(ingress("34.1.2.3", { "k8s1-abc-metaflow-metaflow-ui-iap-8083-x": "HEALTHY" }))).toBe(
-      "pass ingress metaflow/metaflow-ui-iap: address 34.1.2.3, 1 backend(s) HEALTHY",
+      "pass ingress metaflow/metaflow-ui-iap: address 34.1.2.3 (metaflow.example.com), 1 backend(s) HEALTHY",
     );
+  });
+
+  test("it fails while the UI's DNS name does not resolve to the load balancer, which the certificate waits for", async () => {
+    const healthy = ingress("34.1.2.3", { b1: "HEALTHY" });
+    expect(await run(healthy, {})).toBe(
+      "fail ingress metaflow/metaflow-ui-iap: metaflow.example.com resolves to nothing, not to the load balancer's 34.1.2.3 after 0 s",
+    );
+    expect(await run(healthy, { "metaflow.example.com": ["203.0.113.9"] })).toMatch(/resolves to 203.0.113.9, not to/);
   });
 
   test("it fails without an address, or with a backend not healthy, naming what to look at", async () => {

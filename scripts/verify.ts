@@ -14,6 +14,7 @@ import {
   parseInfraOutputs,
   runVerify,
   summary,
+  verifyContext,
   verifyPlan,
 } from "../verify";
 import { runFlowChecks } from "../verify/flow";
@@ -112,8 +113,7 @@ async function main(): Promise<number> {
   const results = await runVerify(plan, kube, options);
   for (const r of results) console.log(formatResult(r));
   if (values.flow) {
-    const ctx = { plan, kube, ...options, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
-    for (const r of await runFlowChecks(ctx, { python: values.python })) {
+    for (const r of await runFlowChecks(verifyContext(plan, kube, options), { python: values.python })) {
       console.log(formatResult(r));
       results.push(r);
     }

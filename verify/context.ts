@@ -12,6 +12,8 @@ export interface VerifyContext {
   readonly waitMs: number;
   /** Pause between two looks at a settling state. */
   readonly sleep: (ms: number) => Promise<void>;
+  /** The IPv4 addresses a DNS name resolves to (none when it does not resolve). */
+  readonly resolve4: (host: string) => Promise<string[]>;
 }
 
 /** A check's answer; `pending`: it may still settle, so look again while the wait lasts. */

@@ -45,10 +45,25 @@ export function checkExposure(ctx: VerifyContext, e: ExposureRef): Promise<Check
     const ip = addressOf(ing);
     const backends = backendStates(field(ing, "metadata", "annotations", BACKENDS_ANNOTATION));
     const unhealthy = Object.entries(backends).filter(([, state]) => state !== "HEALTHY");
-    if (ip && Object.keys(backends).length > 0 && unhealthy.length === 0) {
-      return { status: "pass", message: `address ${ip}, ${Object.keys(backends).length} backend(s) HEALTHY` };
-    }
     const describe = `kubectl -n ${e.namespace} describe ingress ${e.name}`;
+    if (ip && e.host) {
+      // Google provisions the managed certificate only once the name resolves to the load balancer.
+      const resolved = await ctx.resolve4(e.host);
+      if (!resolved.includes(ip)) {
+        return {
+          status: "fail",
+          pending: true,
+          message: `${e.host} resolves to ${resolved.join(", ") || "nothing"}, not to the load balancer's ${ip}`,
+          fix: `point the A record of ${e.host} at ${ip} (the infra stack's output of this UI's address); the Google-managed certificate is provisioned only after it resolves there`,
+        };
+      }
+    }
+    if (ip && Object.keys(backends).length > 0 && unhealthy.length === 0) {
+      return {
+        status: "pass",
+        message: `address ${ip}${e.host ? ` (${e.host})` : ""}, ${Object.keys(backends).length} backend(s) HEALTHY`,
+      };
+    }
     if (!ip) {
       return {
         status: "fail",

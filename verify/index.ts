@@ -1,5 +1,6 @@
 // `npm run verify <env>`: after a deploy, with the caller's own cluster credentials and no Terraform state, whether
 // what the services stack deploys runs: one line per check (result.ts), in a fixed order.
+import { promises as dns } from "dns";
 import { VerifyContext, field } from "./context";
 import { checkServiceEndpoints, releaseServices } from "./endpoints";
 import { checkExposure } from "./exposure";
@@ -24,6 +25,8 @@ export interface VerifyOptions {
   readonly waitMs?: number;
   /** @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** @default the system's resolver (dns.promises.resolve4), none on an error */
+  readonly resolve4?: (host: string) => Promise<string[]>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
@@ -60,15 +63,21 @@ async function checkCluster(kube: KubeApi, timeoutMs: number): Promise<CheckResu
   }
 }
 
-/** Runs every check of one environment; the lines come in a fixed order whatever order they finish in. */
-export async function runVerify(plan: VerifyPlan, kube: KubeApi, options: VerifyOptions = {}): Promise<CheckResult[]> {
-  const ctx: VerifyContext = {
+/** What every check gets, with the options' defaults filled in. */
+export function verifyContext(plan: VerifyPlan, kube: KubeApi, options: VerifyOptions = {}): VerifyContext {
+  return {
     plan,
     kube,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     waitMs: options.waitMs ?? DEFAULT_WAIT_MS,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    resolve4: options.resolve4 ?? ((host) => dns.resolve4(host).catch(() => [])),
   };
+}
+
+/** Runs every check of one environment; the lines come in a fixed order whatever order they finish in. */
+export async function runVerify(plan: VerifyPlan, kube: KubeApi, options: VerifyOptions = {}): Promise<CheckResult[]> {
+  const ctx = verifyContext(plan, kube, options);
   const cluster = await checkCluster(kube, ctx.timeoutMs);
   if (cluster.status !== "pass") {
     return [cluster, { check: "services", status: "skip", message: `not run: the ${CLUSTER_CHECK} check failed` }];

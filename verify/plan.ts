@@ -30,6 +30,8 @@ export interface ExposureRef extends ObjectRef {
   readonly kind: "ingress" | "load balancer";
   /** The address the Service asks for (load balancers); Ingresses name a reserved address by name only. */
   readonly address?: string;
+  /** The DNS name an Ingress serves, which must resolve to its address for the managed certificate. */
+  readonly host?: string;
 }
 
 /** A Helm release of an upstream chart, and the components whose Deployments it must run. */
@@ -165,7 +167,11 @@ function stackObjects(services: ServicesStack) {
     jobs: resources(tf, "kubernetes_job_v1").map(meta),
     services: resources(tf, "kubernetes_service_v1").map(meta),
     exposures: [
-      ...resources(tf, "kubernetes_ingress_v1").map((r) => ({ ...meta(r), kind: "ingress" as const })),
+      ...resources(tf, "kubernetes_ingress_v1").map((r) => ({
+        ...meta(r),
+        kind: "ingress" as const,
+        host: String(block(block(r.spec).rule).host),
+      })),
       ...resources(tf, "kubernetes_service_v1")
         .filter((r) => block(r.spec).type === "LoadBalancer")
         .map((r) => ({ ...meta(r), kind: "load balancer" as const, address: String(block(r.spec).load_balancer_ip) })),
