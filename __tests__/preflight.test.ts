@@ -500,3 +500,27 @@ describe("org policy compute.restrictLoadBalancerCreationForTypes against servic
     if (status === "fail") expect(result.message).toMatch(/GKE would never create the UIs' load balancers/);
   });
 });
+
+describe("iap sign-in: the project's organisation, whose accounts Google's OAuth client for IAP admits", () => {
+  const CHECK = "iap sign-in";
+  const iap = () =>
+    config((e) => {
+      e.identity = { flowRunners: ["group:ml@example.com"] };
+      e.services = { access: { mode: "iap", uiHost: "metaflow.example.com", argoHost: "argo.example.com" } };
+    });
+
+  test("not asked without iap access", async () => {
+    expect((await run()).filter((r) => r.check === CHECK)).toEqual([]);
+  });
+
+  test("passes for a project under an organisation or a folder, warns for one outside any", async () => {
+    expect(line(await run(iap()), CHECK)).toMatchObject({ status: "pass", message: expect.stringMatching(/organizations\/123456789/) });
+    const folder = (s: FakeState) => (s.parent = "folders/42");
+    expect(line(await run(iap(), folder), CHECK)).toMatchObject({ status: "pass" });
+    const none = (s: FakeState) => delete s.parent;
+    expect(line(await run(iap(), none), CHECK)).toMatchObject({
+      status: "warn",
+      message: expect.stringMatching(/belongs to no organisation/),
+    });
+  });
+});

@@ -7,6 +7,7 @@ import { endpoints } from "./endpoints";
 import { DEFAULT_TIMEOUT_MS, GoogleClient, RequestAuth } from "./http";
 import { checkImages } from "./images";
 import { checkExistingNetwork } from "./network";
+import { checkIapOrganisation, IAP_CHECK } from "./iap";
 import { ORG_POLICY_CHECKS } from "./org-policies";
 import { checkPermissions } from "./permissions";
 import { checkQuotas } from "./quotas";
@@ -46,6 +47,7 @@ export async function runPreflight(config: AppConfig, env: EnvironmentConfig, op
     ...ORG_POLICY_CHECKS.map(({ check, run }): [string, (c: PreflightContext) => Promise<CheckResult>, boolean] => [check, run, true]),
     ["quotas", checkQuotas, true],
     ["existing network", checkExistingNetwork, true],
+    [IAP_CHECK, checkIapOrganisation, true],
     ["state bucket", checkStateBucket, true],
     ["images", checkImages, false],
   ];

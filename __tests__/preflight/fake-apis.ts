@@ -61,6 +61,8 @@ export interface FakeState {
   heldIn?: Record<string, Set<string>>;
   /** Compute Engine subnetworks by "<project>/<region>/<name>": the Subnetwork's fields, or an HTTP error status. */
   subnetworks?: Record<string, object | number>;
+  /** The project's parent as projects.get names it (absent: a project outside any organisation). */
+  parent?: string;
   /** APIs not enabled in the caller's project: 403 with an ErrorInfo of reason SERVICE_DISABLED. */
   disabled?: string[];
 }
@@ -176,6 +178,10 @@ export class FakeApis {
       // proto3 JSON leaves an empty repeated field out.
       return json(res, 200, granted.length > 0 ? { permissions: granted } : {});
     }
+    if (api === "cloudresourcemanager" && (m = /^GET \/v3\/projects\/([^/:]+)$/.exec(route))) {
+      if (m[1] !== p) return googleError(res, 403, "PERMISSION_DENIED", `The caller does not have permission on ${m[1]}`);
+      return json(res, 200, { name: "projects/123456789012", projectId: p, ...(this.state.parent ? { parent: this.state.parent } : {}) });
+    }
     if (api === "orgpolicy" && (m = /^GET \/v2\/projects\/([^/]+)\/policies\/([^/:]+):getEffectivePolicy$/.exec(route))) {
       if (m[1] !== p) return googleError(res, 403, "PERMISSION_DENIED", "Permission denied on resource project");
       const policy = this.state.policies[m[2]];
@@ -280,5 +286,6 @@ export function passingState(env: EnvironmentConfig, permissions: readonly strin
     },
     buckets: stateBucket ? { [stateBucket]: { versioning: true } } : {},
     registries,
+    parent: "organizations/123456789",
   };
 }
