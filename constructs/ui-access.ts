@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { IngressV1 } from "@cdktf/provider-kubernetes/lib/ingress-v1";
-import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
+import { ServiceV1, ServiceV1Spec } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import * as YAML from "yaml";
@@ -149,7 +149,10 @@ export class UiAccess extends Construct {
     }
   }
 
-  private service(s: ExposedService, how: { annotations: Record<string, string>; spec: Record<string, unknown> }): ServiceV1 {
+  private service(
+    s: ExposedService,
+    how: { annotations: Record<string, string>; spec: Omit<ServiceV1Spec, "selector" | "port"> },
+  ): ServiceV1 {
     return new ServiceV1(this, `${s.key}-service`, {
       metadata: { name: s.name, namespace: s.namespace.name, labels: { ...PART_OF }, annotations: how.annotations },
       spec: {
