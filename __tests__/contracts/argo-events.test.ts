@@ -163,3 +163,17 @@ test("the controller, the EventBus and the EventSource run on the platform pool"
   expect(resources.eventBus.spec.jetstream.nodeSelector).toEqual(platform);
   expect(resources.eventSource.spec.template.nodeSelector).toEqual(platform);
 });
+
+// argo-events v1.9.11, pkg/reconciler/eventsource/controller.go: the controller labels an EventSource's Deployment and
+// pods `controller: eventsource-controller`, `eventsource-name` and `owner-name` (both the EventSource's name,
+// pkg/apis/events/v1alpha1/const.go), and its own Service selects on exactly those (eventsource/resource.go);
+// pkg/eventsources/common/webhook/webhook.go serves `/health` on the webhook's port. services.access "internal"
+// exposes the webhook through a Service of ours that must select the same pods.
+test("internal access's webhook load balancer selects the EventSource's pods as the controller labels them", () => {
+  const internal = synthDev((e) => (e.services = { access: { mode: "internal", address: "10.10.0.50" } })).servicesJson;
+  const source = helmValues(internal, "metaflow-argo-events").eventSource;
+  const lb = Object.values<any>(internal.resource.kubernetes_service_v1).find((s) => s.metadata.name === "argo-events-webhook-internal");
+  expect(lb.spec.selector).toEqual({ controller: "eventsource-controller", "eventsource-name": source.name, "owner-name": source.name });
+  expect(lb.metadata.namespace).toBe(helmRelease(internal, "metaflow-argo-events").namespace);
+  expect(lb.spec.port[0].target_port).toBe(String(source.spec.service.ports[0].targetPort));
+});

@@ -182,3 +182,22 @@ test("the controller and the server run on the platform pool, through the chart'
     expect(values[part].nodeSelector).toEqual({ "cloud.google.com/gke-nodepool": "metaflow-dev-pool" });
   }
 });
+
+// argo-helm argo-workflows-0.47.5, templates/server/server-service.yaml selects the server's pods with
+// templates/_helpers.tpl argo-workflows.selectorLabels: `app.kubernetes.io/name: <name>-server` (name: the chart's,
+// unless nameOverride; fullnameOverride does not change it) and `app.kubernetes.io/instance: <release>`; values.yaml
+// server.name "server", serviceTargetPort 2746; templates/server/server-deployment.yaml's readiness probe is GET / on
+// 2746. services.access exposes the Argo UI through a Service of ours that must select the same pods.
+test("the Argo UI's exposing Service selects the server's pods by the chart's selector labels, on its port", () => {
+  const internal = synthDev((e) => (e.services = { access: { mode: "internal", address: "10.10.0.50" } })).servicesJson;
+  const v = helmValues(internal, "argo-workflows");
+  expect(v.nameOverride).toBeUndefined();
+  expect(v.server.name).toBeUndefined();
+  const lb = Object.values<any>(internal.resource.kubernetes_service_v1).find((s) => s.metadata.name === "argo-server-internal");
+  expect(lb.spec.selector).toEqual({
+    "app.kubernetes.io/name": "argo-workflows-server",
+    "app.kubernetes.io/instance": helmRelease(internal, "argo-workflows").name,
+  });
+  expect(lb.metadata.namespace).toBe(helmRelease(internal, "argo-workflows").namespace);
+  expect([lb.spec.port[0].port, lb.spec.port[0].target_port]).toEqual([2746, "2746"]);
+});

@@ -250,3 +250,20 @@ test("END_USER_SETUP gives each pool's step the whole selector and tolerations, 
   expect(text).toContain('@kubernetes(gpu=1, node_selector="cloud.google.com/gke-nodepool=metaflow-dev-gpu")');
   expect(text).toMatch(/gpu: n1-standard-4, 1 x nvidia-tesla-t4; costs nothing when idle: it scales to zero/);
 });
+
+// metaflow 2.19.39, metaflow/metaflow_config.py: SERVICE_HEADERS = from_conf("SERVICE_HEADERS", {}), read once when
+// the module loads, SERVICE_AUTH_KEY added to it as `x-api-key`; plugins/metadata_providers/service.py sends a copy
+// of that dict with every request and refreshes nothing. IAP's programmatic access needs an OIDC token that expires
+// within the hour (and Google's own OAuth client allows none), so behind IAP a long run would fail: in "iap" access
+// the client keeps the port-forward to the metadata service, and config.json carries no header or key.
+test("in iap access the Metaflow client reaches the metadata service through its port-forward, with no header to refresh", () => {
+  const iap = synthDev((e) => {
+    e.identity = { flowRunners: ["group:ml@example.com"] };
+    e.services = { access: { mode: "iap", uiHost: "metaflow.example.com", argoHost: "argo.example.com" } };
+  }).servicesJson;
+  const published: Record<string, string> = iap.output.metaflow_config.value;
+  expect(published.METAFLOW_SERVICE_URL).toBe("http://localhost:8080");
+  expect(Object.keys(published)).not.toContain("METAFLOW_SERVICE_HEADERS");
+  expect(Object.keys(published)).not.toContain("METAFLOW_SERVICE_AUTH_KEY");
+  expect(iap.output.END_USER_SETUP.value).toMatch(/port-forward svc\/metadata-service 8080:8080/);
+});
