@@ -195,14 +195,3 @@ def events(path, settings, stack, sensors):
     conds = {x["type"]: x["status"] for x in get(f"{ARGO}/namespaces/{ns}/eventbus/{bus}").get("status", {}).get("conditions", [])}
     c.need(conds.get("Deployed") == "True", f"EventBus {bus} is not Deployed: {conds}")
     c.done(f"in {ns}: " + "; ".join(c.seen) + f"; EventBus conditions {conds}")
-
-
-def exists_path(p):
-    try:
-        get(p)
-        return True
-    except ApiError as e:
-        if e.code == 404:
-            return False
-        raise
-
