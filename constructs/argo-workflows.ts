@@ -5,6 +5,7 @@ import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import * as YAML from "yaml";
 import { DbCredentials } from "./db-credentials";
 import { DEFAULTS, PINS, SERVICE_PORTS } from "../lib/defaults";
+import { Toleration } from "../lib/node-pools";
 import { CONTROLLER_RESOURCES, ChartImage, chartRelease } from "./helm-values";
 import { NamespaceRef, createdAfter, metadataIn } from "./namespace";
 import { BoundServiceAccount, NamespacedRole } from "./namespaced-role";
@@ -49,6 +50,11 @@ export interface ArgoWorkflowsProps {
   readonly archive?: ArgoArchiveDatabase;
   /** Node labels the controller's and server's pods must match (the platform pool's). @default none: any node */
   readonly nodeSelector?: Record<string, string>;
+  /**
+   * Where a workflow's pods go when their template names no place of its own: Metaflow's steps carry their pool's
+   * node selector and tolerations, its exit hook (error-msg-capture-hook) none. @default none: the controller's
+   */
+  readonly workflowPlacement?: { readonly nodeSelector: Record<string, string>; readonly tolerations: readonly Toleration[] };
   /** Resources besides the namespaces that must exist first (the workflow KSA). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -62,7 +68,13 @@ export interface WorkflowControllerConfig {
   readonly nodeEvents: { readonly enabled: boolean };
   readonly workflowEvents: { readonly enabled: boolean };
   /** Merged into every Workflow's spec, the Workflow's own values first. */
-  readonly workflowDefaults: { readonly spec: { readonly serviceAccountName: string } };
+  readonly workflowDefaults: {
+    readonly spec: {
+      readonly serviceAccountName: string;
+      readonly nodeSelector?: Record<string, string>;
+      readonly tolerations?: readonly Toleration[];
+    };
+  };
 }
 
 /** Argo Workflows (controller and server) from the argoproj Helm chart, for Metaflow's `argo-workflows create`. */
@@ -111,7 +123,17 @@ export class ArgoWorkflows extends Construct {
 
     // A template without its own serviceAccountName runs as the Workflow's, then as this default: Metaflow's
     // `resource: create` step of a @parallel step names none, and would otherwise run as the namespace's `default` KSA.
-    const workflowDefaults = { spec: { serviceAccountName: props.workflowServiceAccount.name } };
+    // A template without a node selector or tolerations of its own gets the Workflow's (argo-workflows v3.7.18,
+    // workflow/controller/workflowpod.go): these send Metaflow's exit hook to the flows' default pool, not the platform's.
+    const workflowDefaults = {
+      spec: {
+        serviceAccountName: props.workflowServiceAccount.name,
+        ...(props.workflowPlacement && {
+          nodeSelector: props.workflowPlacement.nodeSelector,
+          tolerations: props.workflowPlacement.tolerations,
+        }),
+      },
+    };
 
     // The stack owns the controller's ConfigMap rather than the chart rendering it from values: it is a typed object
     // that plans, reviews and the cluster test see as applied, and each key equals what the chart would render.

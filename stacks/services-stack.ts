@@ -23,7 +23,7 @@ import { AppConfig, EnvironmentConfig } from "../config";
 import { exposedEndpoints } from "../config/access";
 import { SERVICE_PORTS } from "../lib/defaults";
 import { InfraOutputs, readInfraOutputs } from "./infra-outputs";
-import { argoEventsSettings, argoWorkflowsSettings, jobsetSettings, platformNodeSelector } from "./settings";
+import { argoEventsSettings, argoWorkflowsSettings, jobsetSettings, platformNodeSelector, workflowPlacement } from "./settings";
 import { ReachedService, addUserOutputs } from "./user-outputs";
 
 /** The exposing Services' names, before the access mode (`metaflow-ui-iap`, `argo-server-internal`). */
@@ -180,6 +180,7 @@ export class ServicesStack extends TerraformStack {
       serverServiceAccountAnnotations: argoServerIdentity.annotations,
       archive,
       nodeSelector,
+      workflowPlacement: workflowPlacement(props.env),
       dependsOn: [metaflowKsa],
     });
 

@@ -17,7 +17,7 @@ import type { MetaflowIdentityProps } from "../constructs/identity";
 import type { ExistingNetworkProps } from "../constructs/existing-network";
 import type { NetworkProps } from "../constructs/network";
 import type { DatastoreBucketProps } from "../constructs/storage";
-import { PoolPlacement, poolSelector } from "../lib/node-pools";
+import { PoolPlacement, poolSelector, stepPlacement } from "../lib/node-pools";
 
 /** Compiles only when `unread` has no key: every setting of the slice was taken by name above it. */
 function allRead(_unread: Record<string, never>): void {}
@@ -271,6 +271,20 @@ export function flowPlacement(env: EnvironmentConfig): {
     minNodes: p.minNodes,
   }));
   return { pools, defaultPool: pools.some((p) => p.own === env.cluster.defaultPool) ? env.cluster.defaultPool : undefined };
+}
+
+/**
+ * Where the pods of a workflow's templates that name no place go: the default pool of the flows (never a GPU pool:
+ * the config refuses one as the default), with the tolerations of its taints. None for Autopilot.
+ */
+export function workflowPlacement(env: EnvironmentConfig) {
+  const placement = flowPlacement(env);
+  const pool = placement.pools.find((p) => p.own === placement.defaultPool);
+  if (pool === undefined) return undefined;
+  return {
+    nodeSelector: poolSelector(pool.name),
+    tolerations: stepPlacement(pool).tolerations,
+  } satisfies ArgoWorkflowsProps["workflowPlacement"];
 }
 
 /** The JobSet release's settings, or undefined when it is off. */

@@ -112,7 +112,7 @@ describe.each([
 test("workflows default to the jobs' KSA, the one that may create JobSets", () => {
   const defaults = controllerConfig(json).workflowDefaults;
   expect(Object.keys(defaults)).toEqual(["spec"]);
-  expect(Object.keys(defaults.spec)).toEqual(["serviceAccountName"]);
+  expect(Object.keys(defaults.spec)).toEqual(["serviceAccountName", "nodeSelector", "tolerations"]);
   // A reference to the KSA resource: the one whose name Metaflow is told (METAFLOW_KUBERNETES_SERVICE_ACCOUNT).
   const ksaKey = /^\$\{kubernetes_service_account_v1\.([^.]+)\.metadata\[0\]\.name\}$/.exec(defaults.spec.serviceAccountName)![1];
   expect(resourcesOf(json, "kubernetes_service_account_v1")[ksaKey].metadata.name).toBe(
@@ -200,4 +200,27 @@ test("the Argo UI's exposing Service selects the server's pods by the chart's se
   });
   expect(lb.metadata.namespace).toBe(helmRelease(internal, "argo-workflows").namespace);
   expect([lb.spec.port[0].port, lb.spec.port[0].target_port]).toEqual([2746, "2746"]);
+});
+
+// argo-workflows v3.7.18, workflow/controller/workflowpod.go: a pod gets its template's nodeSelector, else the
+// Workflow spec's (after workflowDefaults are merged in), and the same for tolerations. Metaflow 2.19.39
+// (plugins/argo/argo_workflows.py) gives each step's template the step's node selector and tolerations (from
+// METAFLOW_KUBERNETES_NODE_SELECTOR / _TOLERATIONS when the step names none), and its exit hook template
+// error-msg-capture-hook (run by onExit when the workflow does not succeed) none: the defaults are where that pod goes.
+describe("a workflow's templates without a place of their own go to the default pool of the flows", () => {
+  const config: Record<string, string> = json.output.metaflow_config.value;
+  test("the controller's defaults are the default pool's selector and tolerations, as config.json gives steps", () => {
+    const spec = controllerConfig(json).workflowDefaults.spec;
+    const [key, value] = config.METAFLOW_KUBERNETES_NODE_SELECTOR.split("=");
+    expect(spec.nodeSelector).toEqual({ [key]: value });
+    expect(spec.tolerations).toEqual(JSON.parse(config.METAFLOW_KUBERNETES_TOLERATIONS));
+  });
+
+  test("none on Autopilot, which has no pools of ours", () => {
+    const autopilot = synthDev((e) => {
+      delete e.zone;
+      e.cluster = { mode: "autopilot", regional: true };
+    }).servicesJson;
+    expect(Object.keys(controllerConfig(autopilot).workflowDefaults.spec)).toEqual(["serviceAccountName"]);
+  });
 });

@@ -33,6 +33,37 @@ def server_post(url, token, body):
         return e.code, e.read().decode(errors="replace")
 
 
+# Netflix/metaflow 2.19.39, plugins/argo/argo_workflows.py: the Workflow's onExit runs the template
+# error-msg-capture-hook when the workflow does not succeed; that template names no node selector or tolerations.
+EXIT_HOOK = "error-msg-capture-hook"
+
+
+def exit_hook(c, ns, name, config):
+    """Stop the Workflow (spec.shutdown Stop: the controller fails its running nodes and runs its exit handler) and see
+    where the controller places the exit hook's pod: on the default pool of config.json, through the controller's
+    workflowDefaults (argo-workflows v3.7.18, workflow/controller/workflowpod.go)."""
+    call("PATCH", f"{ARGO}/namespaces/{ns}/workflows/{name}", {"spec": {"shutdown": "Stop"}},
+         content_type="application/merge-patch+json")
+
+    def hook_pods():
+        pods = get(f"/api/v1/namespaces/{ns}/pods", query={"labelSelector": f"workflows.argoproj.io/workflow={name}"})["items"]
+        return [p for p in pods if EXIT_HOOK in p["metadata"]["name"]]
+    pods = settle(60, hook_pods, bool)
+    if not c.need(pods, f"Workflow {ns}/{name} stopped, but the controller created no {EXIT_HOOK} pod within 60 s"):
+        return
+    spec = pods[0]["spec"]
+    selector = config.get("METAFLOW_KUBERNETES_NODE_SELECTOR")
+    want = dict([selector.split("=", 1)]) if selector else None
+    tolerations = json.loads(config.get("METAFLOW_KUBERNETES_TOLERATIONS", "[]"))
+    c.need(spec.get("nodeSelector") == want,
+           f"exit hook pod {pods[0]['metadata']['name']}: node selector {spec.get('nodeSelector')}, not the default pool's {want}")
+    for t in tolerations:
+        c.need(t in (spec.get("tolerations") or []), f"exit hook pod {pods[0]['metadata']['name']}: no toleration {t}")
+    c.seen.append(f"stopped: exit hook pod {pods[0]['metadata']['name']} with node selector {spec.get('nodeSelector')}")
+    # kwok never ends it: remove it, so the pool's node keeps the room the later steps' pods are measured against.
+    call("DELETE", f"/api/v1/namespaces/{ns}/pods/{pods[0]['metadata']['name']}", query={"gracePeriodSeconds": "0"})
+
+
 def lint(server, token, ns):
     """Every WorkflowTemplate and CronWorkflow in ns through the Argo Server's lint endpoint, as the caller."""
     c = Check()
@@ -148,6 +179,7 @@ def workflow(path, settings, stack, template, executor_image, bucket, controller
     bad = [line.strip() for line in open(controller_log, errors="replace")
            if ("level=error" in line or "level=fatal" in line) and "config" in line.lower()]
     c.need(not bad, f"the workflow controller logged configuration errors: {bad[:3]}")
+    exit_hook(c, ns, name, config)
     nodes = st.get("nodes", {})
     if c.problems:  # for the reader of the kept scratch dir
         with open(controller_log.replace(".log", f"-{name}.json"), "w") as f:

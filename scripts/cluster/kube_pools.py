@@ -155,8 +155,9 @@ def steps(settings, stack, ns, template_name, step_names):
     for tname, t in sorted(templates.items()):
         selector = (t.get("nodeSelector") or {}).get(POOL_LABEL)
         if tname not in steps_of_flow:
-            # Metaflow's own helper templates (error-msg-capture-hook) carry no placement of the step's: on GKE they
-            # go to the one untainted pool, the platform's. Here: to no tainted pool.
+            # Metaflow's own helper templates (error-msg-capture-hook) carry no placement of their own: the
+            # controller's workflowDefaults place them (the argo step sees the real controller do it); this pod,
+            # made from the template alone, must land on no tainted pool.
             want = None
         else:
             want = selector or default
