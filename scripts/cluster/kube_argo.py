@@ -60,8 +60,22 @@ def exit_hook(c, ns, name, config):
     for t in tolerations:
         c.need(t in (spec.get("tolerations") or []), f"exit hook pod {pods[0]['metadata']['name']}: no toleration {t}")
     c.seen.append(f"stopped: exit hook pod {pods[0]['metadata']['name']} with node selector {spec.get('nodeSelector')}")
-    # kwok never ends it: remove it, so the pool's node keeps the room the later steps' pods are measured against.
-    call("DELETE", f"/api/v1/namespaces/{ns}/pods/{pods[0]['metadata']['name']}", query={"gracePeriodSeconds": "0"})
+    # kwok never ends the run's pods: delete the stopped Workflow and its pods (the controller would otherwise keep
+    # reconciling them), so the pool's node keeps the room the later steps' pods are measured against.
+    call("DELETE", f"{ARGO}/namespaces/{ns}/workflows/{name}")
+    of_run = {"labelSelector": f"workflows.argoproj.io/workflow={name}"}
+
+    def left():
+        return get(f"/api/v1/namespaces/{ns}/pods", query=of_run)["items"]
+    for pod in left():
+        try:
+            call("DELETE", f"/api/v1/namespaces/{ns}/pods/{pod['metadata']['name']}", query={"gracePeriodSeconds": "0"})
+        except ApiError as e:
+            if e.code != 404:  # the garbage collector may take it first
+                raise
+    remaining = settle(60, left, lambda items: not items)
+    c.need(not remaining, f"pods of the stopped Workflow {name} still there after 60 s: "
+                          f"{[p['metadata']['name'] for p in remaining]}")
 
 
 def lint(server, token, ns):
