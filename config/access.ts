@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { iamMember } from "./identity";
 import { reducedCidr } from "./network";
+import { ReachedServiceName, SERVICE_PORTS } from "../lib/defaults";
 
 /** A fully qualified DNS name users type in a browser: lowercase labels of 1-63 characters, at least two, 253 in all. */
 export const hostname = z
@@ -66,16 +67,13 @@ export const AccessSchema = z
 export type AccessConfig = z.infer<typeof AccessSchema>;
 
 /** The endpoints an access mode exposes, as users reach them; the others stay as `services.endpoints` sets them. */
-export function exposedEndpoints(access: AccessConfig, ports: Record<EndpointName, number>): Partial<Record<EndpointName, string>> {
+export function exposedEndpoints(access: AccessConfig): Partial<Record<ReachedServiceName, string>> {
   switch (access.mode) {
     case "port-forward":
       return {};
     case "iap":
       return { ui: `https://${access.uiHost}`, argoServer: `https://${access.argoHost}` };
     case "internal":
-      return Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, `http://${access.address}:${port}`]));
+      return Object.fromEntries(Object.entries(SERVICE_PORTS).map(([name, port]) => [name, `http://${access.address}:${port}`]));
   }
 }
-
-/** The services users reach, by their `services.endpoints` key. */
-export type EndpointName = "metadataService" | "ui" | "argoServer" | "argoEventsWebhook";

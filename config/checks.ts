@@ -9,7 +9,6 @@ import { SQL_NAME_SUFFIX_LENGTH } from "../lib/names";
 import { MAX_LABELS } from "./environment";
 import { exposedEndpoints } from "./access";
 import { cidrSize, CREATED_RANGES, isCidr, subnetAddressRule } from "./network";
-import { SERVICE_PORTS } from "../lib/defaults";
 import { BUILT_IN_GPUS } from "./accelerators";
 import { machineShape } from "./machine-types";
 
@@ -172,7 +171,7 @@ function accessIssues(env: EnvironmentConfig, raw: unknown): Issue[] {
   const issues: Issue[] = [];
   const add = (field: string, value: unknown, rule: string) => issues.push({ env: env.name, field, value, rule });
   const access = env.services.access;
-  const derived = Object.keys(exposedEndpoints(access, SERVICE_PORTS));
+  const derived = Object.keys(exposedEndpoints(access));
   for (const key of derived) {
     const written = valueAt(raw, ["services", "endpoints", key]);
     if (written !== undefined) {

@@ -4,7 +4,7 @@ import { Issue } from "./errors";
 import { EnvironmentConfig, ParsedApp, ParsedEnvironment, ResourceNames } from "./environment";
 import { machineTypeRule } from "./machine-types";
 import { nodePoolIssues } from "./node-pools";
-import { ADMIN_ROLE_ID, SERVICE_PORTS } from "../lib/defaults";
+import { ADMIN_ROLE_ID } from "../lib/defaults";
 import { exposedEndpoints } from "./access";
 import { didYouMean } from "./errors";
 import { REGION_ZONES, zonesOf } from "./regions";
@@ -99,7 +99,7 @@ export function resolve(
     zone,
     storage: { ...env.storage, location },
     // What the access mode exposes replaces the port-forward defaults (environmentIssues refuses them written).
-    services: { ...env.services, endpoints: { ...env.services.endpoints, ...exposedEndpoints(env.services.access, SERVICE_PORTS) } },
+    services: { ...env.services, endpoints: { ...env.services.endpoints, ...exposedEndpoints(env.services.access) } },
     cluster: { ...env.cluster, location: env.cluster.regional ? env.region : zone, securityGroup },
     ci: env.ci && { ...env.ci, github: { ...env.ci.github, deployEnvironment: env.ci.github.deployEnvironment ?? name } },
     names,

@@ -7,6 +7,7 @@ import { Construct } from "constructs";
 import * as YAML from "yaml";
 import { chartRelease } from "./helm-values";
 import { NamespaceRef, PART_OF, createdAfter } from "./namespace";
+import { ReachedServiceName } from "../lib/defaults";
 
 /** The chart in this repository that holds the UIs' BackendConfigs (a GKE custom resource). */
 export const BACKEND_CONFIGS_CHART_DIR = path.join(__dirname, "..", "charts", "metaflow-backend-configs");
@@ -14,7 +15,7 @@ export const BACKEND_CONFIGS_CHART_DIR = path.join(__dirname, "..", "charts", "m
 /** A service users reach, and the pods that serve it. */
 export interface ExposedService {
   /** Its key in `services.endpoints`. */
-  readonly key: "metadataService" | "ui" | "argoServer" | "argoEventsWebhook";
+  readonly key: ReachedServiceName;
   readonly namespace: NamespaceRef;
   /** Name of the exposing Service this construct creates. */
   readonly name: string;
@@ -39,7 +40,7 @@ export type UiAccessProps =
   | {
       readonly mode: "iap";
       /** The UIs, by the key of their service (`ui`, `argoServer`). */
-      readonly uis: Partial<Record<ExposedService["key"], IapUi>>;
+      readonly uis: Partial<Record<ReachedServiceName, IapUi>>;
       readonly services: ExposedService[];
       /** Directory of the local chart with the BackendConfigs. @default BACKEND_CONFIGS_CHART_DIR */
       readonly chartDir?: string;

@@ -89,6 +89,9 @@ export const JOBSET_WEBHOOK_PORT = 9443;
  */
 export const SERVICE_PORTS = { metadataService: 8080, ui: 8083, argoServer: 2746, argoEventsWebhook: 12000 } as const;
 
+/** The services users reach, by their `services.endpoints` key. */
+export type ReachedServiceName = keyof typeof SERVICE_PORTS;
+
 /** Id of the custom role `identity.createAdminRole` creates, which CI's deployer holds by default. */
 export const ADMIN_ROLE_ID = "metaflow_admin";
 

@@ -21,13 +21,13 @@ import { addStateBackend, requireTerraform, remoteState } from "./backend";
 import { ImagePull, pullThrough, registryFor } from "../lib/image-refs";
 import { AppConfig, EnvironmentConfig } from "../config";
 import { exposedEndpoints } from "../config/access";
-import { SERVICE_PORTS } from "../lib/defaults";
+import { ReachedServiceName } from "../lib/defaults";
 import { InfraOutputs, readInfraOutputs } from "./infra-outputs";
 import { argoEventsSettings, argoWorkflowsSettings, jobsetSettings, platformNodeSelector, workflowPlacement } from "./settings";
 import { ReachedService, addUserOutputs } from "./user-outputs";
 
 /** The exposing Services' names, before the access mode (`metaflow-ui-iap`, `argo-server-internal`). */
-const EXPOSED_NAMES: Record<ExposedService["key"], string> = {
+const EXPOSED_NAMES: Record<ReachedServiceName, string> = {
   metadataService: "metadata-service",
   ui: "metaflow-ui",
   argoServer: "argo-server",
@@ -222,7 +222,7 @@ export class ServicesStack extends TerraformStack {
       probePath: s.probePath,
     });
     type Exposing = Omit<ExposedService, "key" | "name"> & { what: string; namespace: Namespace; serviceName: string; probePath?: string };
-    const exposing: Record<ExposedService["key"], Exposing> = {
+    const exposing: Record<ReachedServiceName, Exposing> = {
       metadataService: web("metadata service", this.metadata.service),
       ui: web("Metaflow UI", this.ui.service),
       argoServer: {
@@ -242,7 +242,7 @@ export class ServicesStack extends TerraformStack {
         healthPath: events.webhookProbePath,
       },
     };
-    const exposed = Object.keys(exposedEndpoints(access, SERVICE_PORTS)) as ExposedService["key"][];
+    const exposed = Object.keys(exposedEndpoints(access)) as ReachedServiceName[];
     const services = exposed.map((key) => ({ ...exposing[key], key, name: `${EXPOSED_NAMES[key]}-${access.mode}` }));
     if (access.mode === "iap") {
       const uiNames = props.env.names.iapFrontends!;
@@ -260,7 +260,7 @@ export class ServicesStack extends TerraformStack {
         services,
       });
     }
-    const reached: ReachedService[] = (Object.keys(exposing) as ExposedService["key"][])
+    const reached: ReachedService[] = (Object.keys(exposing) as ReachedServiceName[])
       .filter((key) => !exposed.includes(key))
       .map((key) => ({ what: exposing[key].what, namespace: exposing[key].namespace, service: exposing[key] }));
     this.publishedConfig = addUserOutputs(this, {
